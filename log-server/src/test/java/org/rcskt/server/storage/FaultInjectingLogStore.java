@@ -13,6 +13,7 @@ public final class FaultInjectingLogStore implements LogStore {
   private final LogStore delegate;
   private final AtomicInteger failNextAppends = new AtomicInteger();
   private final AtomicInteger appendsFailed = new AtomicInteger();
+  private volatile long appendDelayMillis;
 
   public FaultInjectingLogStore(LogStore delegate) {
     this.delegate = delegate;
@@ -23,12 +24,25 @@ public final class FaultInjectingLogStore implements LogStore {
     failNextAppends.set(n);
   }
 
+  /** Makes every {@link #append} wait {@code millis} first: a slow disk. */
+  public void delayAppends(long millis) {
+    appendDelayMillis = millis;
+  }
+
   public int appendsFailed() {
     return appendsFailed.get();
   }
 
   @Override
   public void append(AppendBatch batch) {
+    long delay = appendDelayMillis;
+    if (delay > 0) {
+      try {
+        Thread.sleep(delay);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (failNextAppends.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       appendsFailed.incrementAndGet();
       throw new StorageException("injected write failure at leaf index " + batch.startIndex());
