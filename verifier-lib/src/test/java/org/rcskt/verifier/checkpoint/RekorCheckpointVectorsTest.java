@@ -15,6 +15,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.merkle.InclusionProof;
+import org.rcskt.verifier.merkle.InclusionProofException;
 import org.rcskt.verifier.note.CosignatureV1Verifier;
 import org.rcskt.verifier.note.Ed25519NoteVerifier;
 import org.rcskt.verifier.note.InvalidNoteSignatureException;
@@ -28,9 +30,9 @@ import org.rcskt.verifier.testing.VectorFiles;
 
 /**
  * Real Sigstore Rekor checkpoints from sigstore-java's test bundles. Rekor v2 (C2SP Ed25519
- * checkpoints) must verify; Rekor v1 (ECDSA) must be reported as an unsupported algorithm. The
- * inclusion proofs in the file are checked for consistency with the checkpoint and the leaf hash
- * only: proof verification belongs to the merkle package.
+ * checkpoints) must verify; Rekor v1 (ECDSA) must be reported as an unsupported algorithm. Every
+ * entry's inclusion proof is verified against the checkpoint's root hash (for Rekor v1 that root is
+ * only as good as the unchecked ECDSA signature).
  */
 class RekorCheckpointVectorsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -83,8 +85,23 @@ class RekorCheckpointVectorsTest {
     assertThat(cp.rootHash()).isEqualTo(Hash.fromBase64(c.get("rootHashB64").asText()));
     assertThat(c.get("index").asLong()).isLessThan(cp.treeSize());
     byte[] leaf = Base64.getDecoder().decode(c.get("leafBodyB64").asText());
-    assertThat(Hash.sha256(new byte[] {0}, leaf))
-        .isEqualTo(Hash.fromBase64(c.get("leafHashB64").asText()));
+    Hash leafHash = Hash.fromBase64(c.get("leafHashB64").asText());
+    assertThat(Hash.sha256(new byte[] {0}, leaf)).isEqualTo(leafHash);
+    List<Hash> proof = new ArrayList<>();
+    c.get("proof").forEach(h -> proof.add(Hash.fromBase64(h.asText())));
+    long index = c.get("index").asLong();
+    InclusionProof.verify(index, cp.treeSize(), leafHash, proof, cp.rootHash());
+    // The proof is bound to the entry and its position.
+    assertThatThrownBy(
+            () ->
+                InclusionProof.verify(
+                    index, cp.treeSize(), Hash.sha256(new byte[] {0}), proof, cp.rootHash()))
+        .isInstanceOf(InclusionProofException.class);
+    if (index > 0) {
+      assertThatThrownBy(
+              () -> InclusionProof.verify(index - 1, cp.treeSize(), leafHash, proof, cp.rootHash()))
+          .isInstanceOf(InclusionProofException.class);
+    }
 
     if (!c.hasNonNull("vkey")) {
       // Rekor v1: ECDSA P-256 (note type 0x02). Its key ID is SHA-256(SPKI)[:4], which is also the
