@@ -53,7 +53,7 @@ class ProtocolVectorsTest {
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       if (line.startsWith("## ")) {
-        inVectors = line.startsWith("## 14. Test vectors");
+        inVectors = line.endsWith(". Test vectors");
       }
       if (line.startsWith("```") && line.length() > 3) {
         String info = line.substring(3).trim();
