@@ -25,6 +25,7 @@ import org.rcskt.server.log.TreeHead;
 import org.rcskt.server.metrics.ServerMetrics;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.event.EventJson;
+import org.rcskt.verifier.tile.TilePath;
 
 /**
  * The HTTP API. Every route is declared in {@link #routes}; handlers parse parameters, call the log
@@ -110,8 +111,7 @@ public final class LogVerticle extends VerticleBase {
         .handler(BodyHandler.create(false).setBodyLimit(ApiError.MAX_BODY_BYTES))
         .handler(this::submit);
     r.get("/checkpoint").setName("/checkpoint").handler(this::checkpoint);
-    r.getWithRegex("/tile/entries/.+").setName("/tile/entries").handler(this::entryBundle);
-    r.getWithRegex("/tile/[^/]+/.+").setName("/tile").handler(this::tile);
+    r.getWithRegex("/tile/.+").setName("/tile").handler(this::tile);
     r.get("/v1/info").setName("/v1/info").handler(this::info);
     r.get("/v1/proof/inclusion").setName("/v1/proof/inclusion").handler(this::inclusion);
     r.get("/v1/proof/consistency").setName("/v1/proof/consistency").handler(this::consistency);
@@ -164,17 +164,22 @@ public final class LogVerticle extends VerticleBase {
   }
 
   private void tile(RoutingContext ctx) {
-    TilePaths.Tile t = TilePaths.parse(path(ctx).substring("/tile/".length()));
-    blocking(() -> log.reader().tile(t.level(), t.index(), t.width()))
-        .onSuccess(b -> writeBinary(ctx, b, t.full()))
+    TilePath t = tilePath(ctx);
+    blocking(
+            () ->
+                t.entryBundle()
+                    ? log.reader().entryBundle(t.index(), t.width())
+                    : log.reader().tile(t.level(), t.index(), t.width()))
+        .onSuccess(b -> writeBinary(ctx, b, !t.isPartial()))
         .onFailure(ctx::fail);
   }
 
-  private void entryBundle(RoutingContext ctx) {
-    TilePaths.Tile t = TilePaths.parse(path(ctx).substring("/tile/".length()));
-    blocking(() -> log.reader().entryBundle(t.index(), t.width()))
-        .onSuccess(b -> writeBinary(ctx, b, t.full()))
-        .onFailure(ctx::fail);
+  private static TilePath tilePath(RoutingContext ctx) {
+    try {
+      return TilePath.parse(path(ctx).substring(1));
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException("path", e.getMessage());
+    }
   }
 
   private void info(RoutingContext ctx) {

@@ -7,6 +7,7 @@ import org.rcskt.server.storage.LogStore;
 import org.rcskt.server.storage.StorageException;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.merkle.Proofs;
+import org.rcskt.verifier.tile.EntryBundle;
 
 /**
  * Everything the log serves that is read, not written: tiles, entry bundles, proofs, entries.
@@ -100,22 +101,7 @@ public final class LogReader {
     if (es.size() != width) {
       throw new StorageException("entry " + (start + es.size()) + " is not stored");
     }
-    int total = 0;
-    for (byte[] e : es) {
-      total += 2 + e.length;
-    }
-    byte[] out = new byte[total];
-    int off = 0;
-    for (byte[] e : es) {
-      if (e.length > 0xffff) {
-        throw new StorageException("entry of " + e.length + " bytes cannot be bundled");
-      }
-      out[off] = (byte) (e.length >>> 8);
-      out[off + 1] = (byte) e.length;
-      System.arraycopy(e, 0, out, off + 2, e.length);
-      off += 2 + e.length;
-    }
-    return out;
+    return EntryBundle.encode(es);
   }
 
   private static void checkTileCoordinates(int level, long index, int width) {
