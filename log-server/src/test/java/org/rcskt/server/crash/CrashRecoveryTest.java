@@ -31,8 +31,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.rcskt.server.LogServer;
+import org.rcskt.server.config.KeyFiles;
 import org.rcskt.server.config.ServerConfig;
 import org.rcskt.server.config.ServerKeys;
+import org.rcskt.server.log.Fsck;
+import org.rcskt.server.log.NoteLogSigner;
+import org.rcskt.server.storage.rocksdb.RocksDbLogStore;
 import org.rcskt.server.testing.Events;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.VerificationException;
@@ -41,9 +45,12 @@ import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.EventCodec;
 import org.rcskt.verifier.event.EventJson;
 import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.event.PublicKeyInfo;
+import org.rcskt.verifier.event.RulesContext;
 import org.rcskt.verifier.merkle.CompactRange;
 import org.rcskt.verifier.merkle.ConsistencyProof;
 import org.rcskt.verifier.merkle.InclusionProof;
+import org.rcskt.verifier.note.Ed25519NoteSigner;
 import org.rcskt.verifier.note.NoteVerifier;
 import org.rcskt.verifier.note.NoteVerifiers;
 import org.rcskt.verifier.tile.EntryBundle;
@@ -66,7 +73,9 @@ import org.rcskt.verifier.tile.TilePath;
  *   <li>the whole log recomputed from its entry bundles: every entry decodes, no leaf appears
  *       twice, and the root equals the new checkpoint's root (the client-side part of an fsck);
  *   <li>events whose fate was unknown at the crash (no answer) are submitted again and answered
- *       200, never logged twice.
+ *       200, never logged twice;
+ *   <li>before each restart and at the end, the server's {@link Fsck} passes on the store as the
+ *       kill left it, replaying every event through the rules.
  * </ul>
  *
  * <p>Set {@code -Drcskt.crash.seed=N} to replay another schedule.
@@ -300,6 +309,9 @@ class CrashRecoveryTest {
     List<String> roundNotes = new ArrayList<>();
     try {
       for (int round = 0; round <= ROUNDS; round++) {
+        if (round > 0) {
+          checkStore(data, observed, "the store left by kill " + round);
+        }
         long startNanos = System.nanoTime();
         try (ServerProcess server = ServerProcess.start(data, serverLog, 60)) {
           long startMillis = (System.nanoTime() - startNanos) / 1_000_000;
@@ -374,6 +386,7 @@ class CrashRecoveryTest {
     } finally {
       httpPool.shutdownNow();
     }
+    checkStore(data, observed, "the store after the last run");
     assertThat(observed.failures).as("client-side failures").isEmpty();
     assertThat(observed.inDoubt.get())
         .as("requests cut off by a kill (the interesting case must happen)")
@@ -393,6 +406,32 @@ class CrashRecoveryTest {
             + (System.nanoTime() - t0) / 1_000_000
             + " ms\n  "
             + String.join("\n  ", roundNotes));
+  }
+
+  /**
+   * The server's own fsck, on the store as a kill left it (RocksDB recovers its write-ahead log on
+   * open, as the server would): tree, indexes, states and checkpoint, and every event replayed
+   * through the rules with its signatures checked again.
+   */
+  private static void checkStore(Path data, Observed observed, String what) throws Exception {
+    NoteLogSigner signer =
+        new NoteLogSigner(Ed25519NoteSigner.fromSignerKey(KeyFiles.read(data.resolve("log.key"))));
+    RulesContext rules =
+        RulesContext.replay(
+            PublicKeyInfo.ed25519(ServerKeys.policyKey(data.resolve("policy.key")).publicKey()));
+    Fsck.Report report;
+    try (RocksDbLogStore store = RocksDbLogStore.open(data.resolve("db"))) {
+      report = new Fsck(store, signer, rules, line -> {}).run();
+    }
+    assertThat(report.problems()).as("fsck of %s", what).isEmpty();
+    assertThat(report.ok()).as("fsck of %s", what).isTrue();
+    assertThat(report.treeSize())
+        .as("fsck of %s: tree size against the checkpoints served", what)
+        .isGreaterThanOrEqualTo(observed.maxSize());
+    Hash served = observed.roots.get(report.treeSize());
+    if (served != null) {
+      assertThat(report.rootHash()).as("fsck of %s: root", what).isEqualTo(served);
+    }
   }
 
   private static void pollCheckpoints(Api api, Observed observed, AtomicBoolean stop) {

@@ -1,0 +1,189 @@
+package org.rcskt.server.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongUnaryOperator;
+import org.rcskt.server.config.ConfigException;
+import org.rcskt.server.config.ServerKeys;
+import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.crypto.Ed25519;
+import org.rcskt.verifier.event.EventBuilder;
+import org.rcskt.verifier.event.EventJson;
+import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.event.PhoneNumbers;
+import org.rcskt.verifier.event.PublicKeyInfo;
+
+/**
+ * Builds the events the benchmarks submit: one carrier-attested REGISTER per fresh subject, each
+ * with its own device key, signed by that key and by the carrier's anchor key. Everything is built
+ * before any timing starts, on all cores, and deterministically from a seed: event {@code i} of a
+ * run depends only on the seed, the namespace and {@code i}, not on the thread that built it.
+ *
+ * <p>Subjects are the phone numbers {@code +<namespace, 5 digits><i, 10 digits>}, so runs with
+ * different namespaces never collide, and one namespace holds 10^10 subjects.
+ */
+public final class BenchEvents {
+  /** The number of distinct namespaces ({@code 10000..99999}: the first digit is never 0). */
+  public static final int NAMESPACES = 90_000;
+
+  /** The most subjects one namespace holds. */
+  public static final long MAX_PER_NAMESPACE = 10_000_000_000L;
+
+  /** The device id every benchmark REGISTER uses. */
+  public static final String DEVICE_ID = "phone-1";
+
+  private final String carrierId;
+  private final Ed25519.KeyPair carrier;
+  private final int namespace;
+  private final long seed;
+
+  /**
+   * @param namespace 0 to {@link #NAMESPACES} - 1; selects a disjoint range of subjects
+   * @throws IllegalArgumentException if {@code namespace} is out of range
+   */
+  public BenchEvents(String carrierId, Ed25519.KeyPair carrier, int namespace, long seed) {
+    if (namespace < 0 || namespace >= NAMESPACES) {
+      throw new IllegalArgumentException(
+          "namespace must be in 0.." + (NAMESPACES - 1) + ", got " + namespace);
+    }
+    this.carrierId = carrierId;
+    this.carrier = carrier;
+    this.namespace = namespace;
+    this.seed = seed;
+  }
+
+  /**
+   * Reads an Ed25519 signer key file as the server writes them (a C2SP signer key line), such as
+   * the development carrier key {@code dev-carrier.key} in a server's data directory.
+   *
+   * @throws ConfigException if the file does not exist or does not hold a signer key
+   */
+  public static Ed25519.KeyPair readSignerKey(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException("key file " + file + " does not exist");
+    }
+    // The file exists, so this reads it and never generates a key.
+    return ServerKeys.devCarrierKey(file);
+  }
+
+  /** The subject of event {@code i}. */
+  public Hash subject(long i) {
+    return PhoneNumbers.subjectIndex(phoneNumber(namespace, i));
+  }
+
+  /** {@code +<10000 + namespace><i, zero-padded to 10 digits>}: 15 digits, a valid E.164 form. */
+  static String phoneNumber(int namespace, long i) {
+    if (i < 0 || i >= MAX_PER_NAMESPACE) {
+      throw new IllegalArgumentException("subject number " + i + " is out of range");
+    }
+    StringBuilder sb = new StringBuilder(16).append('+').append(10_000 + namespace);
+    String n = Long.toString(i);
+    for (int k = n.length(); k < 10; k++) {
+      sb.append('0');
+    }
+    return sb.append(n).toString();
+  }
+
+  /** The device key of event {@code i}. */
+  public Ed25519.KeyPair deviceKey(long i) {
+    return Ed25519.KeyPair.generate(new Random(seed * 0x9E3779B97F4A7C15L + i));
+  }
+
+  /**
+   * Event {@code i}: the REGISTER of subject {@code i}'s first device, with {@code timestampMs}.
+   */
+  public KeyEvent register(long i, long timestampMs) {
+    return register(i, deviceKey(i), timestampMs);
+  }
+
+  /** Event {@code i} with a given device key. */
+  public KeyEvent register(long i, Ed25519.KeyPair device, long timestampMs) {
+    return EventBuilder.forSubject(subject(i), carrierId)
+        .sequence(0)
+        .previousHash(Hash.ZERO)
+        .timestampMs(timestampMs)
+        .register(DEVICE_ID, PublicKeyInfo.ed25519(device.publicKey()))
+        .sign(device, carrier);
+  }
+
+  /**
+   * Builds events {@code 0..count-1} on {@code threads} threads; event {@code i} gets timestamp
+   * {@code timestamps.applyAsLong(i)}.
+   */
+  public KeyEvent[] registers(int count, int threads, LongUnaryOperator timestamps) {
+    KeyEvent[] out = new KeyEvent[count];
+    parallel(count, threads, i -> out[i] = register(i, timestamps.applyAsLong(i)));
+    return out;
+  }
+
+  /** As {@link #registers} but keeps only the JSON request bodies (UTF-8). */
+  public byte[][] jsonBodies(int count, int threads, LongUnaryOperator timestamps) {
+    byte[][] out = new byte[count][];
+    parallel(
+        count,
+        threads,
+        i ->
+            out[i] =
+                EventJson.toJsonString(register(i, timestamps.applyAsLong(i)))
+                    .getBytes(StandardCharsets.UTF_8));
+    return out;
+  }
+
+  interface IndexTask {
+    void run(int i);
+  }
+
+  /**
+   * Runs {@code task} for every index in {@code 0..count-1} on {@code threads} threads, in chunks,
+   * printing progress to standard error for long runs.
+   */
+  static void parallel(int count, int threads, IndexTask task) {
+    int chunk = 1024;
+    int chunks = (count + chunk - 1) / chunk;
+    AtomicLong next = new AtomicLong();
+    AtomicLong done = new AtomicLong();
+    long started = System.nanoTime();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+    try {
+      Future<?>[] fs = new Future<?>[Math.max(1, threads)];
+      for (int t = 0; t < fs.length; t++) {
+        fs[t] =
+            pool.submit(
+                () -> {
+                  long c;
+                  while ((c = next.getAndIncrement()) < chunks) {
+                    int from = (int) (c * chunk);
+                    int to = Math.min(count, from + chunk);
+                    for (int i = from; i < to; i++) {
+                      task.run(i);
+                    }
+                    long d = done.addAndGet(to - from);
+                    if (count >= 200_000 && (d / chunk) % Math.max(1, chunks / 10) == 0) {
+                      System.err.printf(
+                          "  prepared %,d of %,d events (%.0f s)%n",
+                          d, count, (System.nanoTime() - started) / 1e9);
+                    }
+                  }
+                  return null;
+                });
+      }
+      for (Future<?> f : fs) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while preparing events", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("preparing events failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
