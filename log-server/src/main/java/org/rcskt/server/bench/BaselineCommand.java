@@ -188,7 +188,7 @@ public final class BaselineCommand implements Callable<Integer> {
     p.anchors = EventRules.apply(SubjectState.EMPTY, va, AnchorRegistry.EMPTY, p.rules).anchors();
 
     long p0 = System.nanoTime();
-    BenchEvents gen = new BenchEvents(LogServer.DEV_CARRIER_ID, carrier, 1, seed);
+    BenchEvents gen = new BenchEvents(LogServer.DEV_CARRIER_ID, carrier, 1, seed, 4096);
     p.encoded = new byte[events][];
     p.json = new byte[events][];
     BenchEvents.parallel(

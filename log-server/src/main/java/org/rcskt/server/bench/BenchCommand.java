@@ -118,6 +118,14 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Threads signing events before the run; 0 for one per core.")
   int prepThreads;
 
+  @Option(
+      names = "--device-keys",
+      defaultValue = "4096",
+      description =
+          "Device keys the events share round-robin (each subject still gets one); 0 for a new key"
+              + " per event (default: ${DEFAULT-VALUE}).")
+  int deviceKeys;
+
   @Option(names = "--seed", description = "Seed of keys and subjects (default: random).")
   Long seed;
 
@@ -199,7 +207,7 @@ public final class BenchCommand implements Callable<Integer> {
     // stay within the log's clock-skew window (10 minutes back, 2 ahead) when they arrive.
     long prepStart = System.currentTimeMillis();
     double msPerEvent = seconds * 1000.0 / count;
-    BenchEvents gen = new BenchEvents(carrierId, carrier, namespace, s);
+    BenchEvents gen = new BenchEvents(carrierId, carrier, namespace, s, deviceKeys);
     long p0 = System.nanoTime();
     byte[][] bodies =
         gen.jsonBodies((int) count, threads, i -> prepStart + 60_000 + (long) (i * msPerEvent));

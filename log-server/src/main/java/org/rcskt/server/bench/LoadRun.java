@@ -182,16 +182,26 @@ final class LoadRun {
     printInterval(System.nanoTime(), System.nanoTime() - lastPrint);
   }
 
+  private boolean warmupPrinted;
+
   private void printInterval(long now, long spanNanos) {
     boolean warm = now < measureStart;
+    if (!warm && !warmupPrinted && settings.warmupNanos() > 0) {
+      // The first line after the warm-up ended: show what the warm-up saw, then go on.
+      warmupPrinted = true;
+      printLine("warmup ", now, spanNanos, warmupRecorder.getIntervalHistogram(), 0);
+    }
     Histogram h = (warm ? warmupRecorder : measuredRecorder).getIntervalHistogram();
     if (!warm) {
       measured.add(h);
     }
-    long n = intervalCompleted.sumThenReset();
+    printLine(warm ? "warmup " : "measure", now, spanNanos, h, intervalCompleted.sumThenReset());
+  }
+
+  private void printLine(String phase, long now, long spanNanos, Histogram h, long n) {
     out.printf(
         "%s t=%5.1fs  %8.0f answers/s  in flight %6d  p50 %8.2f ms  p99 %8.2f ms  max %8.2f ms%n",
-        warm ? "warmup " : "measure",
+        phase,
         (now - start) / 1e9,
         n / (spanNanos / 1e9),
         inFlight.get(),

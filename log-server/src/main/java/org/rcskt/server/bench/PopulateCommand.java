@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -179,13 +178,9 @@ public final class PopulateCommand implements Callable<Integer> {
       first.setAnchorRegistry(anchors.toBytes());
       writer.commit(first);
 
-      BenchEvents gen = new BenchEvents(LogServer.DEV_CARRIER_ID, carrier, NAMESPACE, seed);
-      Ed25519.KeyPair[] pool = new Ed25519.KeyPair[deviceKeys];
-      Random keyRandom = new Random(seed);
-      for (int k = 0; k < pool.length; k++) {
-        pool[k] = Ed25519.KeyPair.generate(keyRandom);
-      }
-      KeyEvent model = gen.register(0, pool[0], now);
+      BenchEvents gen =
+          new BenchEvents(LogServer.DEV_CARRIER_ID, carrier, NAMESPACE, seed, deviceKeys);
+      KeyEvent model = gen.register(0, now);
       RegisterStateTemplate template =
           RegisterStateTemplate.of(model, fullCheck(model, anchors, policyKey, rules));
 
@@ -201,7 +196,7 @@ public final class PopulateCommand implements Callable<Integer> {
             int n = (int) Math.min(batch, registers - from);
             window.add(
                 signers.submit(
-                    () -> chunk(gen, pool, from, n, template, anchors, policyKey, rules, checked)));
+                    () -> chunk(gen, from, n, template, anchors, policyKey, rules, checked)));
             next = from + n;
           }
           Chunk c = window.removeFirst().get();
@@ -243,7 +238,6 @@ public final class PopulateCommand implements Callable<Integer> {
 
   private Chunk chunk(
       BenchEvents gen,
-      Ed25519.KeyPair[] pool,
       long from,
       int n,
       RegisterStateTemplate template,
@@ -259,7 +253,7 @@ public final class PopulateCommand implements Callable<Integer> {
     RulesContext now = rules.withNow(ts);
     for (int k = 0; k < n; k++) {
       long i = from + k;
-      KeyEvent e = gen.register(i, pool[(int) (i % pool.length)], ts);
+      KeyEvent e = gen.register(i, ts);
       encoded[k] = e.encoded();
       leaves[k] = e.leafHash();
       subjects[k] = e.subject();
