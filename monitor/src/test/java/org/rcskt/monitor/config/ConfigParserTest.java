@@ -209,7 +209,7 @@ class ConfigParserTest {
         "watch[0].expectedKeys[0]: must be \"ed25519:<base64 key>\" or a 64-hex-digit key id, got \"k\"");
     fails(
         minimal("")
-            + ",\"watch\":[{\"phone\":\"+447700900123\",\"expectedKeys\":[\"ed25519:!\"]}]}",
+            + ",\"watch\":[{\"phone\":\"+447700900123\",\"expectedKeys\":[\"ed25519:!!!!\"]}]}",
         "watch[0].expectedKeys[0]: key is not valid base64: Illegal base64 character 21");
     fails(
         minimal("") + ",\"sinks\":[{\"type\":\"email\"}]}",
