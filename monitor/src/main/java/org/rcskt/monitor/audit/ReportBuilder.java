@@ -1,0 +1,182 @@
+package org.rcskt.monitor.audit;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Collects counts and findings while an {@link Auditor} replays a log, then freezes them into an
+ * {@link AuditReport}. Counts are exact; each list keeps its first {@code listLimit} findings. Not
+ * thread-safe: one replay feeds it in log order.
+ */
+final class ReportBuilder {
+  private static final long SECONDS_PER_DAY = 86_400L;
+
+  private final int listLimit;
+  private final Map<String, long[]> byType = new HashMap<>();
+  private final Map<String, long[]> byCarrier = new HashMap<>();
+  private final Map<Long, Day> days = new HashMap<>();
+  private final Map<String, long[]> revocationsByReason = new HashMap<>();
+  private final Section recoveries;
+  private final Section revocations;
+  private final Section unattested;
+  private final Section stale;
+  private final Section anchors;
+  private final Section violations;
+  // one-entry cache: consecutive events mostly fall on the same day
+  private long lastEpochDay = Long.MIN_VALUE;
+  private Day lastDay;
+
+  ReportBuilder(int listLimit) {
+    if (listLimit < 0) {
+      throw new IllegalArgumentException("listLimit must not be negative, got " + listLimit);
+    }
+    this.listLimit = listLimit;
+    recoveries = new Section();
+    revocations = new Section();
+    unattested = new Section();
+    stale = new Section();
+    anchors = new Section();
+    violations = new Section();
+  }
+
+  /** Counts one event of {@code type}, attested by {@code carrier} (null: none), at a time. */
+  void countEvent(String type, String carrier, long epochSecond) {
+    String c = carrier == null ? AuditReport.NO_CARRIER : carrier;
+    increment(byType, type);
+    increment(byCarrier, c);
+    long epochDay = Math.floorDiv(epochSecond, SECONDS_PER_DAY);
+    Day day;
+    if (epochDay == lastEpochDay) {
+      day = lastDay;
+    } else {
+      day = days.computeIfAbsent(epochDay, d -> new Day());
+      lastEpochDay = epochDay;
+      lastDay = day;
+    }
+    day.total++;
+    increment(day.byType, type);
+    increment(day.byCarrier, c);
+  }
+
+  void recovery(Finding f) {
+    recoveries.add(f);
+  }
+
+  void revocation(String reason, Finding f) {
+    increment(revocationsByReason, reason);
+    revocations.add(f);
+  }
+
+  void unattestedRegistration(Finding f) {
+    unattested.add(f);
+  }
+
+  void pastRotationDeadline(Finding f) {
+    stale.add(f);
+  }
+
+  void anchorChange(Finding f) {
+    anchors.add(f);
+  }
+
+  void violation(Finding f) {
+    violations.add(f);
+  }
+
+  long violationCount() {
+    return violations.total;
+  }
+
+  /** Everything needed besides the counts and findings, and the freeze. */
+  AuditReport build(
+      String origin,
+      long treeSize,
+      String checkpointRootHash,
+      String computedRootHash,
+      String checkpoint,
+      Instant auditedAt,
+      Instant asOf,
+      long rotationDeadlineDays,
+      long elapsedMillis,
+      long subjects) {
+    List<DayCounts> daily = new ArrayList<>(days.size());
+    for (Map.Entry<Long, Day> e : new TreeMap<>(days).entrySet()) {
+      Day d = e.getValue();
+      daily.add(
+          new DayCounts(
+              LocalDate.ofEpochDay(e.getKey()).toString(),
+              d.total,
+              unwrap(d.byType),
+              unwrap(d.byCarrier)));
+    }
+    return new AuditReport(
+        origin,
+        treeSize,
+        checkpointRootHash,
+        computedRootHash,
+        checkpointRootHash.equals(computedRootHash),
+        checkpoint,
+        auditedAt.toString(),
+        asOf.toString(),
+        rotationDeadlineDays,
+        elapsedMillis,
+        subjects,
+        unwrap(byType),
+        unwrap(byCarrier),
+        daily,
+        recoveries.listing(),
+        unwrap(revocationsByReason),
+        revocations.listing(),
+        unattested.listing(),
+        stale.listing(),
+        anchors.listing(),
+        violations.listing());
+  }
+
+  /** An ISO-8601 UTC rendering of a Unix time in seconds, as findings carry it. */
+  static String isoTime(long epochSecond) {
+    return Instant.ofEpochSecond(epochSecond).toString();
+  }
+
+  private static void increment(Map<String, long[]> m, String key) {
+    long[] c = m.get(key);
+    if (c == null) {
+      m.put(key, new long[] {1});
+    } else {
+      c[0]++;
+    }
+  }
+
+  private static Map<String, Long> unwrap(Map<String, long[]> m) {
+    Map<String, Long> out = new TreeMap<>();
+    m.forEach((k, v) -> out.put(k, v[0]));
+    return out;
+  }
+
+  private static final class Day {
+    long total;
+    final Map<String, long[]> byType = new HashMap<>();
+    final Map<String, long[]> byCarrier = new HashMap<>();
+  }
+
+  private final class Section {
+    long total;
+    final List<Finding> items = new ArrayList<>();
+
+    void add(Finding f) {
+      total++;
+      if (items.size() < listLimit) {
+        items.add(f);
+      }
+    }
+
+    Listing listing() {
+      return new Listing(total, items);
+    }
+  }
+}
