@@ -1,0 +1,120 @@
+package org.rcskt.verifier.event;
+
+import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.crypto.Ed25519;
+
+/**
+ * Builds and signs key events. Not thread-safe; one builder per event.
+ *
+ * <pre>{@code
+ * KeyEvent e = EventBuilder.forSubject(PhoneNumbers.subjectIndex("+33612345678"), "orange.fr")
+ *     .after(state)
+ *     .timestampMs(now)
+ *     .register("phone-1", PublicKeyInfo.ed25519(device.publicKey()))
+ *     .sign(device, carrierAnchor);
+ * }</pre>
+ */
+public final class EventBuilder {
+  private final Hash subject;
+  private final String carrierId;
+  private long sequence;
+  private Hash previousHash = Hash.ZERO;
+  private long timestampMs;
+  private EventPayload payload;
+  private byte[] evidence;
+
+  private EventBuilder(Hash subject, String carrierId) {
+    this.subject = subject;
+    this.carrierId = carrierId;
+  }
+
+  /** An event about {@code subject}, naming carrier {@code carrierId}. */
+  public static EventBuilder forSubject(Hash subject, String carrierId) {
+    return new EventBuilder(subject, carrierId);
+  }
+
+  /** An ANCHOR event of {@code carrierId}, whose subject is the carrier's subject. */
+  public static EventBuilder forCarrier(String carrierId) {
+    return new EventBuilder(PhoneNumbers.carrierSubject(carrierId), carrierId);
+  }
+
+  public EventBuilder sequence(long sequence) {
+    this.sequence = sequence;
+    return this;
+  }
+
+  public EventBuilder previousHash(Hash previousHash) {
+    this.previousHash = previousHash;
+    return this;
+  }
+
+  /** Sets the sequence number and previous hash to follow {@code state}. */
+  public EventBuilder after(SubjectState state) {
+    return sequence(state.nextSequence()).previousHash(state.lastEventHash());
+  }
+
+  /** Sets the sequence number and previous hash to follow the carrier's ANCHOR chain. */
+  public EventBuilder after(AnchorRegistry.Carrier carrier) {
+    return sequence(carrier.nextSequence()).previousHash(carrier.lastEventHash());
+  }
+
+  /** Sets the sequence number and previous hash to follow {@code previous}. */
+  public EventBuilder after(KeyEvent previous) {
+    return sequence(previous.sequence() + 1).previousHash(previous.leafHash());
+  }
+
+  public EventBuilder timestampMs(long timestampMs) {
+    this.timestampMs = timestampMs;
+    return this;
+  }
+
+  public EventBuilder attestationEvidence(byte[] evidence) {
+    this.evidence = evidence;
+    return this;
+  }
+
+  public EventBuilder payload(EventPayload payload) {
+    this.payload = payload;
+    return this;
+  }
+
+  public EventBuilder register(String deviceId, PublicKeyInfo key) {
+    return payload(new EventPayload.Register(deviceId, key));
+  }
+
+  public EventBuilder rotate(String deviceId, PublicKeyInfo key) {
+    return payload(new EventPayload.Rotate(deviceId, key));
+  }
+
+  public EventBuilder revoke(String deviceId, RevocationReason reason) {
+    return payload(new EventPayload.Revoke(deviceId, reason));
+  }
+
+  public EventBuilder anchorAdd(PublicKeyInfo key) {
+    return payload(new EventPayload.Anchor(AnchorAction.ADD, key));
+  }
+
+  /** Retires {@code key}; its expiry is ignored (a RETIRE carries none). */
+  public EventBuilder anchorRetire(PublicKeyInfo key) {
+    return payload(new EventPayload.Anchor(AnchorAction.RETIRE, key.withNotAfter(0)));
+  }
+
+  /**
+   * The unsigned body.
+   *
+   * @throws IllegalArgumentException if a field is missing or out of its limits
+   */
+  public EventBody body() {
+    return EventBody.of(subject, sequence, previousHash, timestampMs, carrierId, payload, evidence);
+  }
+
+  /**
+   * The body signed by each of {@code signers}.
+   *
+   * @throws IllegalArgumentException if a field is missing or out of its limits, or the signers are
+   *     not 1 to 8 distinct keys
+   */
+  public KeyEvent sign(Ed25519.KeyPair... signers) {
+    return KeyEvents.sign(body(), signers);
+  }
+}

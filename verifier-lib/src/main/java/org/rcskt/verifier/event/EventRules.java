@@ -1,0 +1,484 @@
+package org.rcskt.verifier.event;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.rcskt.verifier.Hash;
+
+/**
+ * Phase two of event verification: the rules (docs/protocol.md, "Rules"). Given a subject's state,
+ * the carriers' anchors and an event whose signatures verified, decide whether the event may follow
+ * and compute the new state. Deterministic and cheap: it only compares key ids, sequence numbers,
+ * hashes and timestamps; every signature was checked in {@link EventSignatures#verify}.
+ *
+ * <p>Checks run in a fixed order (chain, then timestamps, then the type's rules, then signatures
+ * with no role), so every implementation reports the same violation for the same event.
+ */
+public final class EventRules {
+  private EventRules() {}
+
+  /**
+   * Verifies the signatures of {@code event} and applies it: both phases, for replay and clients.
+   *
+   * @throws RuleViolationException if a signature or a rule fails
+   */
+  public static Applied verifyAndApply(
+      SubjectState current, KeyEvent event, AnchorRegistry anchors, RulesContext ctx)
+      throws RuleViolationException {
+    VerifiedEvent v =
+        EventSignatures.verify(event, KeyResolver.of(current, anchors, ctx.policyKey()));
+    return apply(current, v, anchors, ctx);
+  }
+
+  /**
+   * Applies a verified event.
+   *
+   * @param current the state of the event's subject ({@link SubjectState#EMPTY} for a new subject);
+   *     not consulted for ANCHOR events, whose chain lives in {@code anchors}
+   * @param verified the event, its signatures verified
+   * @param anchors the current carrier anchors
+   * @param ctx the log's policy
+   * @return the new state and registry, with the event's attestation and recovery flags
+   * @throws RuleViolationException naming the first rule the event breaks
+   */
+  public static Applied apply(
+      SubjectState current, VerifiedEvent verified, AnchorRegistry anchors, RulesContext ctx)
+      throws RuleViolationException {
+    KeyEvent event = verified.event();
+    EventBody body = event.body();
+    if (body.type() == EventType.ANCHOR) {
+      return applyAnchor(current, verified, anchors, ctx);
+    }
+    checkChain(
+        "subject " + body.subject(),
+        current.nextSequence(),
+        current.lastEventHash(),
+        current.lastTimestampMs(),
+        body,
+        ctx);
+    Signers signers = new Signers(verified.signerKeyIds());
+    switch (body.type()) {
+      case REGISTER:
+        return applyRegister(current, event, signers, anchors, ctx);
+      case ROTATE:
+        return applyRotate(current, event, signers, anchors);
+      default:
+        return applyRevoke(current, event, signers, anchors);
+    }
+  }
+
+  private static void checkChain(
+      String chain,
+      long nextSequence,
+      Hash lastHash,
+      long lastTimestampMs,
+      EventBody body,
+      RulesContext ctx)
+      throws RuleViolationException {
+    if (body.sequence() != nextSequence) {
+      throw RuleViolationException.numbers(
+          Violation.WRONG_SEQUENCE,
+          "expected sequence " + nextSequence + " for " + chain + ", found " + body.sequence(),
+          nextSequence,
+          body.sequence());
+    }
+    if (!body.previousHash().equals(lastHash)) {
+      throw new RuleViolationException(
+          Violation.WRONG_PREVIOUS_HASH,
+          "expected previous hash "
+              + lastHash
+              + " for "
+              + chain
+              + ", found "
+              + body.previousHash());
+    }
+    long ts = body.timestampMs();
+    if (nextSequence > 0 && ts < lastTimestampMs) {
+      throw RuleViolationException.numbers(
+          Violation.TIMESTAMP_BEFORE_PREVIOUS,
+          "timestamp "
+              + ts
+              + " is before "
+              + lastTimestampMs
+              + ", the timestamp of the previous event of "
+              + chain,
+          lastTimestampMs,
+          ts);
+    }
+    if (ctx.nowMs().isPresent()) {
+      long now = ctx.nowMs().getAsLong();
+      long earliest = now - ctx.maxPastSkewMs();
+      long latest = now + ctx.maxFutureSkewMs();
+      if (ts < earliest) {
+        throw RuleViolationException.numbers(
+            Violation.TIMESTAMP_OUT_OF_BOUNDS,
+            "timestamp "
+                + ts
+                + " is before the earliest accepted "
+                + earliest
+                + " (now "
+                + now
+                + ")",
+            earliest,
+            ts);
+      }
+      if (ts > latest) {
+        throw RuleViolationException.numbers(
+            Violation.TIMESTAMP_OUT_OF_BOUNDS,
+            "timestamp " + ts + " is after the latest accepted " + latest + " (now " + now + ")",
+            latest,
+            ts);
+      }
+    }
+  }
+
+  /** A new key must be usable and valid at the event's time. */
+  private static void checkNewKey(PublicKeyInfo key, long timestampMs)
+      throws RuleViolationException {
+    EventSignatures.usableKey(key);
+    if (key.isExpiredAt(timestampMs)) {
+      throw RuleViolationException.key(
+          Violation.KEY_EXPIRED,
+          "new key "
+              + key.keyId()
+              + " expires at "
+              + key.notAfterMs()
+              + ", before the event's timestamp "
+              + timestampMs,
+          key.keyId());
+    }
+  }
+
+  /** The device key must not be in use by the subject or retired by it. */
+  private static void checkFreshDeviceKey(SubjectState state, PublicKeyInfo key)
+      throws RuleViolationException {
+    Hash id = key.keyId();
+    Device holder = state.deviceByKeyId(id);
+    if (holder != null) {
+      throw RuleViolationException.key(
+          Violation.DUPLICATE_KEY,
+          "key " + id + " is already the key of device " + holder.deviceId(),
+          id);
+    }
+    if (state.isRetired(id)) {
+      throw RuleViolationException.key(
+          Violation.REVOKED_KEY, "key " + id + " was retired by this subject", id);
+    }
+  }
+
+  private static void checkCarrier(SubjectState state, EventBody body)
+      throws RuleViolationException {
+    if (!state.isEmpty() && !state.carrierId().equals(body.carrierId())) {
+      throw new RuleViolationException(
+          Violation.CARRIER_MISMATCH,
+          "event names carrier "
+              + body.carrierId()
+              + " but the subject's carrier is "
+              + state.carrierId());
+    }
+  }
+
+  private static Device requireDevice(SubjectState state, String deviceId)
+      throws RuleViolationException {
+    Device d = state.device(deviceId);
+    if (d == null) {
+      throw RuleViolationException.device(
+          Violation.UNKNOWN_DEVICE, "the subject has no active device " + deviceId, deviceId);
+    }
+    return d;
+  }
+
+  /**
+   * Claims the signatures by anchor keys of the event's carrier and checks their expiry; returns
+   * whether there was at least one.
+   */
+  private static boolean claimCarrierSignatures(
+      Signers signers, AnchorRegistry anchors, EventBody body) throws RuleViolationException {
+    boolean any = false;
+    for (Hash id : signers.all) {
+      AnchorRegistry.AnchorKey a = anchors.find(id);
+      if (a == null || !a.carrierId().equals(body.carrierId())) {
+        continue;
+      }
+      if (a.publicKey().isExpiredAt(body.timestampMs())) {
+        throw RuleViolationException.key(
+            Violation.EXPIRED_ANCHOR,
+            "anchor key "
+                + id
+                + " of carrier "
+                + a.carrierId()
+                + " expired at "
+                + a.publicKey().notAfterMs()
+                + ", before the event's timestamp "
+                + body.timestampMs(),
+            id);
+      }
+      signers.claim(id);
+      any = true;
+    }
+    return any;
+  }
+
+  /** Claims {@code key}'s signature if present, checking the key has not expired. */
+  private static boolean claimKey(Signers signers, PublicKeyInfo key, long timestampMs)
+      throws RuleViolationException {
+    Hash id = key.keyId();
+    if (!signers.has(id)) {
+      return false;
+    }
+    if (key.isExpiredAt(timestampMs)) {
+      throw RuleViolationException.key(
+          Violation.KEY_EXPIRED,
+          "key "
+              + id
+              + " expired at "
+              + key.notAfterMs()
+              + ", before the event's timestamp "
+              + timestampMs,
+          id);
+    }
+    signers.claim(id);
+    return true;
+  }
+
+  private static Applied applyRegister(
+      SubjectState state, KeyEvent event, Signers signers, AnchorRegistry anchors, RulesContext ctx)
+      throws RuleViolationException {
+    EventBody body = event.body();
+    EventPayload.Register p = (EventPayload.Register) body.payload();
+    PublicKeyInfo key = p.publicKey();
+    checkNewKey(key, body.timestampMs());
+    if (state.device(p.deviceId()) != null) {
+      throw RuleViolationException.device(
+          Violation.DUPLICATE_DEVICE,
+          "the subject already has an active device " + p.deviceId(),
+          p.deviceId());
+    }
+    checkFreshDeviceKey(state, key);
+    if (state.deviceCount() >= ctx.maxDevices()) {
+      throw RuleViolationException.numbers(
+          Violation.TOO_MANY_DEVICES,
+          "the subject already has "
+              + state.deviceCount()
+              + " devices, the maximum is "
+              + ctx.maxDevices(),
+          ctx.maxDevices(),
+          state.deviceCount() + 1L);
+    }
+    if (!signers.has(key.keyId())) {
+      throw RuleViolationException.key(
+          Violation.MISSING_SIGNATURE,
+          "REGISTER must be signed by its new key " + key.keyId() + " (proof of possession)",
+          key.keyId());
+    }
+    signers.claim(key.keyId());
+    boolean attested = claimCarrierSignatures(signers, anchors, body);
+    if (!attested && !ctx.allowUnattestedRegistration()) {
+      throw new RuleViolationException(
+          Violation.MISSING_CARRIER_ATTESTATION,
+          "REGISTER must be signed by an active anchor key of carrier "
+              + body.carrierId()
+              + " and unattested registration is not allowed");
+    }
+    if (!attested) {
+      // Only an attested registration may move the subject to another carrier (a port).
+      checkCarrier(state, body);
+    }
+    signers.requireAllClaimed();
+    SubjectState next =
+        state
+            .withDevice(new Device(p.deviceId(), key, attested, false))
+            .advance(body.carrierId(), event.leafHash(), body.timestampMs());
+    return new Applied(event, next, anchors, attested, !attested, false);
+  }
+
+  private static Applied applyRotate(
+      SubjectState state, KeyEvent event, Signers signers, AnchorRegistry anchors)
+      throws RuleViolationException {
+    EventBody body = event.body();
+    EventPayload.Rotate p = (EventPayload.Rotate) body.payload();
+    Device old = requireDevice(state, p.deviceId());
+    checkCarrier(state, body);
+    PublicKeyInfo key = p.publicKey();
+    checkNewKey(key, body.timestampMs());
+    checkFreshDeviceKey(state, key);
+    if (!signers.has(key.keyId())) {
+      throw RuleViolationException.key(
+          Violation.MISSING_SIGNATURE,
+          "ROTATE must be signed by its new key " + key.keyId() + " (proof of possession)",
+          key.keyId());
+    }
+    signers.claim(key.keyId());
+    boolean oldSigned = claimKey(signers, old.publicKey(), body.timestampMs());
+    boolean carrierSigned = claimCarrierSignatures(signers, anchors, body);
+    if (!oldSigned && !carrierSigned) {
+      throw RuleViolationException.key(
+          Violation.MISSING_SIGNATURE,
+          "ROTATE of device "
+              + p.deviceId()
+              + " must be signed by the key it replaces "
+              + old.publicKey().keyId()
+              + " or, for a recovery, by an anchor key of carrier "
+              + body.carrierId(),
+          old.publicKey().keyId());
+    }
+    signers.requireAllClaimed();
+    boolean recovery = !oldSigned;
+    boolean attested = carrierSigned || old.attested();
+    SubjectState next =
+        state
+            .withoutDevice(p.deviceId())
+            .withDevice(new Device(p.deviceId(), key, attested, recovery))
+            .advance(body.carrierId(), event.leafHash(), body.timestampMs());
+    return new Applied(event, next, anchors, carrierSigned, false, recovery);
+  }
+
+  private static Applied applyRevoke(
+      SubjectState state, KeyEvent event, Signers signers, AnchorRegistry anchors)
+      throws RuleViolationException {
+    EventBody body = event.body();
+    EventPayload.Revoke p = (EventPayload.Revoke) body.payload();
+    requireDevice(state, p.deviceId());
+    checkCarrier(state, body);
+    boolean authorized = false;
+    for (Device d : state.devices()) {
+      authorized |= claimKey(signers, d.publicKey(), body.timestampMs());
+    }
+    boolean carrierSigned = claimCarrierSignatures(signers, anchors, body);
+    if (!authorized && !carrierSigned) {
+      throw RuleViolationException.device(
+          Violation.MISSING_SIGNATURE,
+          "REVOKE of device "
+              + p.deviceId()
+              + " must be signed by its key, another active key of the subject, or an anchor key"
+              + " of carrier "
+              + body.carrierId(),
+          p.deviceId());
+    }
+    signers.requireAllClaimed();
+    SubjectState next =
+        state
+            .withoutDevice(p.deviceId())
+            .advance(body.carrierId(), event.leafHash(), body.timestampMs());
+    return new Applied(event, next, anchors, carrierSigned, false, false);
+  }
+
+  private static Applied applyAnchor(
+      SubjectState current, VerifiedEvent verified, AnchorRegistry anchors, RulesContext ctx)
+      throws RuleViolationException {
+    KeyEvent event = verified.event();
+    EventBody body = event.body();
+    Hash expectedSubject = PhoneNumbers.carrierSubject(body.carrierId());
+    if (!body.subject().equals(expectedSubject)) {
+      throw new RuleViolationException(
+          Violation.WRONG_SUBJECT,
+          "ANCHOR subject must be "
+              + expectedSubject
+              + ", the carrier subject of "
+              + body.carrierId()
+              + ", found "
+              + body.subject());
+    }
+    AnchorRegistry.Carrier carrier = anchors.carrier(body.carrierId());
+    if (carrier == null) {
+      carrier = AnchorRegistry.Carrier.empty(body.carrierId());
+    }
+    checkChain(
+        "carrier " + body.carrierId(),
+        carrier.nextSequence(),
+        carrier.lastEventHash(),
+        carrier.lastTimestampMs(),
+        body,
+        ctx);
+    Signers signers = new Signers(verified.signerKeyIds());
+    PublicKeyInfo policy = ctx.policyKey();
+    if (!claimKey(signers, policy, body.timestampMs())) {
+      throw RuleViolationException.key(
+          Violation.MISSING_SIGNATURE,
+          "ANCHOR must be signed by the log's policy key " + policy.keyId(),
+          policy.keyId());
+    }
+    EventPayload.Anchor p = (EventPayload.Anchor) body.payload();
+    PublicKeyInfo key = p.publicKey();
+    Hash id = key.keyId();
+    List<PublicKeyInfo> keys = new ArrayList<>(carrier.keys());
+    List<Hash> retired = new ArrayList<>(carrier.retiredKeyIds());
+    if (p.action() == AnchorAction.ADD) {
+      checkNewKey(key, body.timestampMs());
+      AnchorRegistry.AnchorKey existing = anchors.find(id);
+      if (existing != null) {
+        throw RuleViolationException.key(
+            Violation.DUPLICATE_KEY,
+            "key " + id + " is already an anchor key of carrier " + existing.carrierId(),
+            id);
+      }
+      if (anchors.isRetired(id)) {
+        throw RuleViolationException.key(
+            Violation.REVOKED_KEY, "anchor key " + id + " was retired and cannot return", id);
+      }
+      if (keys.size() >= ctx.maxAnchorsPerCarrier()) {
+        throw RuleViolationException.numbers(
+            Violation.TOO_MANY_ANCHORS,
+            "carrier "
+                + body.carrierId()
+                + " already has "
+                + keys.size()
+                + " anchor keys, the maximum is "
+                + ctx.maxAnchorsPerCarrier(),
+            ctx.maxAnchorsPerCarrier(),
+            keys.size() + 1L);
+      }
+      keys.add(key);
+    } else {
+      if (carrier.key(id) == null) {
+        throw RuleViolationException.key(
+            Violation.UNKNOWN_ANCHOR,
+            "key " + id + " is not an active anchor key of carrier " + body.carrierId(),
+            id);
+      }
+      keys.removeIf(k -> k.keyId().equals(id));
+      retired.add(id);
+      retired.sort(null);
+    }
+    signers.requireAllClaimed();
+    AnchorRegistry.Carrier updated =
+        new AnchorRegistry.Carrier(
+            body.carrierId(),
+            carrier.nextSequence() + 1,
+            event.leafHash(),
+            body.timestampMs(),
+            keys,
+            retired);
+    return new Applied(event, current, anchors.with(updated), false, false, false);
+  }
+
+  /** The verified signers of an event, and which of them a rule has given a role. */
+  private static final class Signers {
+    final List<Hash> all;
+    final Set<Hash> claimed = new HashSet<>(4);
+
+    Signers(List<Hash> all) {
+      this.all = all;
+    }
+
+    boolean has(Hash id) {
+      return all.contains(id);
+    }
+
+    void claim(Hash id) {
+      claimed.add(id);
+    }
+
+    void requireAllClaimed() throws RuleViolationException {
+      for (Hash id : all) {
+        if (!claimed.contains(id)) {
+          throw RuleViolationException.key(
+              Violation.UNEXPECTED_SIGNER,
+              "signature by key " + id + " has no role in this event",
+              id);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package org.rcskt.verifier.event;
+
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.crypto.Ed25519;
+
+/**
+ * A logged public key: its algorithm, its bytes and an optional expiry ({@code not_after_ms}, 0 for
+ * none). Immutable. Device keys and carrier anchor keys both take this form.
+ *
+ * <p>The {@linkplain #keyId() key id} names the key material (algorithm and bytes, not the expiry)
+ * and is how signatures point at their keys. The decoded Ed25519 point is cached, so a key kept in
+ * a subject's state verifies later events without decompressing its point again.
+ */
+public final class PublicKeyInfo {
+  private final KeyAlgorithm algorithm;
+  private final byte[] key;
+  private final long notAfterMs;
+  private final Hash keyId;
+  // Lazily decoded point; INVALID marks bytes that are not a curve point. Racy but idempotent.
+  private volatile Object ed25519;
+  private static final Object INVALID = new Object();
+
+  private PublicKeyInfo(KeyAlgorithm algorithm, byte[] key, long notAfterMs) {
+    this.algorithm = algorithm;
+    this.key = key;
+    this.notAfterMs = notAfterMs;
+    this.keyId = computeKeyId(algorithm, key);
+  }
+
+  /**
+   * A key of {@code algorithm} with bytes {@code key}, usable until {@code notAfterMs} inclusive (0
+   * for no expiry).
+   *
+   * @throws IllegalArgumentException if {@code key} does not have the algorithm's exact length or
+   *     {@code notAfterMs} is negative
+   */
+  public static PublicKeyInfo of(KeyAlgorithm algorithm, byte[] key, long notAfterMs) {
+    if (algorithm == null || key == null) {
+      throw new IllegalArgumentException("algorithm and key are required");
+    }
+    String p = keyLengthProblem(algorithm, key.length);
+    if (p != null) {
+      throw new IllegalArgumentException("publicKey.key: " + p);
+    }
+    if (notAfterMs < 0) {
+      throw new IllegalArgumentException("publicKey.notAfterMs: must not be negative");
+    }
+    return new PublicKeyInfo(algorithm, key.clone(), notAfterMs);
+  }
+
+  /** Wraps {@code key} without copying; the decoders hand over arrays nobody else holds. */
+  static PublicKeyInfo wrap(KeyAlgorithm algorithm, byte[] key, long notAfterMs) {
+    return new PublicKeyInfo(algorithm, key, notAfterMs);
+  }
+
+  /** An Ed25519 key without expiry. */
+  public static PublicKeyInfo ed25519(Ed25519.PublicKey key) {
+    return ed25519(key, 0);
+  }
+
+  /** An Ed25519 key usable until {@code notAfterMs} inclusive (0 for no expiry). */
+  public static PublicKeyInfo ed25519(Ed25519.PublicKey key, long notAfterMs) {
+    PublicKeyInfo k = of(KeyAlgorithm.ED25519, key.encoded(), notAfterMs);
+    k.ed25519 = key;
+    return k;
+  }
+
+  static String keyLengthProblem(KeyAlgorithm algorithm, int length) {
+    String p = EventFormat.lengthProblem(length, 1, EventFormat.MAX_PUBLIC_KEY_LENGTH);
+    if (p != null) {
+      return p;
+    }
+    if (length != algorithm.publicKeySize()) {
+      return algorithm
+          + " key must be "
+          + algorithm.publicKeySize()
+          + " bytes, got "
+          + length
+          + " bytes";
+    }
+    return null;
+  }
+
+  /** SHA-256(KEY_ID_LABEL || algorithm u16 || key bytes). */
+  public static Hash computeKeyId(KeyAlgorithm algorithm, byte[] key) {
+    MessageDigest md = Hash.newSha256();
+    md.update(EventFormat.KEY_ID_LABEL);
+    md.update((byte) (algorithm.code() >>> 8));
+    md.update((byte) algorithm.code());
+    md.update(key);
+    return Hash.of(md.digest());
+  }
+
+  public KeyAlgorithm algorithm() {
+    return algorithm;
+  }
+
+  /** A copy of the key bytes. */
+  public byte[] key() {
+    return key.clone();
+  }
+
+  /** The length of the key bytes. */
+  public int keyLength() {
+    return key.length;
+  }
+
+  byte[] keyUnsafe() {
+    return key;
+  }
+
+  /** The last timestamp (ms) at which the key may sign, or 0 when it does not expire. */
+  public long notAfterMs() {
+    return notAfterMs;
+  }
+
+  /** Whether the key has expired for an event with timestamp {@code timestampMs}. */
+  public boolean isExpiredAt(long timestampMs) {
+    return notAfterMs != 0 && timestampMs > notAfterMs;
+  }
+
+  /** The key id: SHA-256 over the key-id label, the algorithm code point and the key bytes. */
+  public Hash keyId() {
+    return keyId;
+  }
+
+  /** The same key material with a different expiry. */
+  public PublicKeyInfo withNotAfter(long notAfterMs) {
+    if (notAfterMs < 0) {
+      throw new IllegalArgumentException("publicKey.notAfterMs: must not be negative");
+    }
+    PublicKeyInfo k = new PublicKeyInfo(algorithm, key, notAfterMs);
+    k.ed25519 = ed25519;
+    return k;
+  }
+
+  /**
+   * The decoded Ed25519 key, or null when the algorithm is not Ed25519 or the bytes are not a valid
+   * curve point.
+   */
+  Ed25519.PublicKey ed25519Key() {
+    if (algorithm != KeyAlgorithm.ED25519) {
+      return null;
+    }
+    Object cached = ed25519;
+    if (cached == null) {
+      try {
+        cached = Ed25519.PublicKey.of(key);
+      } catch (IllegalArgumentException e) {
+        cached = INVALID;
+      }
+      ed25519 = cached;
+    }
+    return cached == INVALID ? null : (Ed25519.PublicKey) cached;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PublicKeyInfo
+        && ((PublicKeyInfo) o).algorithm == algorithm
+        && ((PublicKeyInfo) o).notAfterMs == notAfterMs
+        && Arrays.equals(((PublicKeyInfo) o).key, key);
+  }
+
+  @Override
+  public int hashCode() {
+    return keyId.hashCode() * 31 + Long.hashCode(notAfterMs);
+  }
+
+  @Override
+  public String toString() {
+    return "PublicKeyInfo["
+        + algorithm
+        + " "
+        + HexFormat.of().formatHex(key)
+        + (notAfterMs == 0 ? "" : " notAfterMs=" + notAfterMs)
+        + "]";
+  }
+}

@@ -1,0 +1,143 @@
+package org.rcskt.verifier.event;
+
+import java.util.OptionalLong;
+
+/**
+ * The log's policy, as the rules need it. Immutable; derive variants with the {@code with} methods.
+ *
+ * @param policyKey the log's policy key, which alone may sign ANCHOR events
+ * @param allowUnattestedRegistration whether a REGISTER without a carrier attestation is accepted
+ *     (trust on first use); accepted ones are marked unattested. An auditor replaying a log must
+ *     use the log's setting
+ * @param nowMs the current time for the timestamp window, or empty on replay, where only each
+ *     chain's timestamps being non-decreasing is checked
+ * @param maxPastSkewMs how far before {@code nowMs} an event's timestamp may be
+ * @param maxFutureSkewMs how far after {@code nowMs} an event's timestamp may be
+ * @param maxDevices the most active devices a subject may have (1 to 255)
+ * @param maxAnchorsPerCarrier the most active anchor keys a carrier may have (1 to 255)
+ */
+public record RulesContext(
+    PublicKeyInfo policyKey,
+    boolean allowUnattestedRegistration,
+    OptionalLong nowMs,
+    long maxPastSkewMs,
+    long maxFutureSkewMs,
+    int maxDevices,
+    int maxAnchorsPerCarrier) {
+
+  /** Default past skew: ten minutes. */
+  public static final long DEFAULT_MAX_PAST_SKEW_MS = 10 * 60 * 1000L;
+
+  /** Default future skew: two minutes. */
+  public static final long DEFAULT_MAX_FUTURE_SKEW_MS = 2 * 60 * 1000L;
+
+  /** Default device limit per subject. */
+  public static final int DEFAULT_MAX_DEVICES = 8;
+
+  /** Default anchor key limit per carrier. */
+  public static final int DEFAULT_MAX_ANCHORS_PER_CARRIER = 8;
+
+  /**
+   * @throws IllegalArgumentException if a limit is out of range or {@code policyKey} is missing
+   */
+  public RulesContext {
+    if (policyKey == null) {
+      throw new IllegalArgumentException("policyKey: missing");
+    }
+    if (nowMs == null) {
+      throw new IllegalArgumentException("nowMs: use OptionalLong.empty() for replay");
+    }
+    if (maxPastSkewMs < 0 || maxFutureSkewMs < 0) {
+      throw new IllegalArgumentException("skews must not be negative");
+    }
+    if (maxDevices < 1 || maxDevices > 255) {
+      throw new IllegalArgumentException("maxDevices must be 1 to 255, got " + maxDevices);
+    }
+    if (maxAnchorsPerCarrier < 1 || maxAnchorsPerCarrier > 255) {
+      throw new IllegalArgumentException(
+          "maxAnchorsPerCarrier must be 1 to 255, got " + maxAnchorsPerCarrier);
+    }
+  }
+
+  /**
+   * A context for replaying a log: no clock, attested registrations only, default limits.
+   *
+   * @throws IllegalArgumentException if {@code policyKey} is null
+   */
+  public static RulesContext replay(PublicKeyInfo policyKey) {
+    return new RulesContext(
+        policyKey,
+        false,
+        OptionalLong.empty(),
+        DEFAULT_MAX_PAST_SKEW_MS,
+        DEFAULT_MAX_FUTURE_SKEW_MS,
+        DEFAULT_MAX_DEVICES,
+        DEFAULT_MAX_ANCHORS_PER_CARRIER);
+  }
+
+  /** A context for accepting new events at time {@code nowMs}, with the default limits. */
+  public static RulesContext ingest(PublicKeyInfo policyKey, long nowMs) {
+    return replay(policyKey).withNow(nowMs);
+  }
+
+  public RulesContext withNow(long nowMs) {
+    return new RulesContext(
+        policyKey,
+        allowUnattestedRegistration,
+        OptionalLong.of(nowMs),
+        maxPastSkewMs,
+        maxFutureSkewMs,
+        maxDevices,
+        maxAnchorsPerCarrier);
+  }
+
+  /** The same context without a clock (replay). */
+  public RulesContext withoutNow() {
+    return new RulesContext(
+        policyKey,
+        allowUnattestedRegistration,
+        OptionalLong.empty(),
+        maxPastSkewMs,
+        maxFutureSkewMs,
+        maxDevices,
+        maxAnchorsPerCarrier);
+  }
+
+  public RulesContext withAllowUnattestedRegistration(boolean allow) {
+    return new RulesContext(
+        policyKey, allow, nowMs, maxPastSkewMs, maxFutureSkewMs, maxDevices, maxAnchorsPerCarrier);
+  }
+
+  public RulesContext withSkew(long maxPastSkewMs, long maxFutureSkewMs) {
+    return new RulesContext(
+        policyKey,
+        allowUnattestedRegistration,
+        nowMs,
+        maxPastSkewMs,
+        maxFutureSkewMs,
+        maxDevices,
+        maxAnchorsPerCarrier);
+  }
+
+  public RulesContext withMaxDevices(int maxDevices) {
+    return new RulesContext(
+        policyKey,
+        allowUnattestedRegistration,
+        nowMs,
+        maxPastSkewMs,
+        maxFutureSkewMs,
+        maxDevices,
+        maxAnchorsPerCarrier);
+  }
+
+  public RulesContext withMaxAnchorsPerCarrier(int maxAnchorsPerCarrier) {
+    return new RulesContext(
+        policyKey,
+        allowUnattestedRegistration,
+        nowMs,
+        maxPastSkewMs,
+        maxFutureSkewMs,
+        maxDevices,
+        maxAnchorsPerCarrier);
+  }
+}

@@ -1,0 +1,43 @@
+package org.rcskt.verifier.event;
+
+import java.util.List;
+import org.rcskt.verifier.Hash;
+
+/**
+ * An event every signature of which verified under the key its key id names. Only {@link
+ * EventSignatures#verify} creates these, so holding one proves the signature check happened; the
+ * rules then only need to match key ids against the subject's state.
+ */
+public final class VerifiedEvent {
+  private final KeyEvent event;
+  private final List<Hash> signerKeyIds;
+
+  VerifiedEvent(KeyEvent event, List<Hash> signerKeyIds) {
+    this.event = event;
+    this.signerKeyIds = signerKeyIds;
+  }
+
+  public KeyEvent event() {
+    return event;
+  }
+
+  /** The key ids of all signatures, sorted (each verified). */
+  public List<Hash> signerKeyIds() {
+    return signerKeyIds;
+  }
+
+  /** Whether a verified signature by {@code keyId} is present. */
+  public boolean isSignedBy(Hash keyId) {
+    for (Hash h : signerKeyIds) {
+      if (h.equals(keyId)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    return "VerifiedEvent[" + event + "]";
+  }
+}
