@@ -27,7 +27,7 @@ import java.util.TreeMap;
  * @param elapsedMillis how long the replay took
  * @param subjects how many distinct subjects have at least one event
  * @param eventsByType counts per event type, sorted by type
- * @param eventsByCarrier counts per attesting carrier, sorted by carrier
+ * @param eventsByCarrier counts per carrier named by the events, sorted by carrier
  * @param daily counts per UTC day, in day order
  * @param recoveries continuity breaks: keys replaced by carrier attestation without the old key's
  *     signature
@@ -64,9 +64,6 @@ public record AuditReport(
     Listing keysPastRotationDeadline,
     Listing anchorChanges,
     Listing violations) {
-  /** The carrier name under which events without a carrier attestation are counted. */
-  public static final String NO_CARRIER = "(none)";
-
   public AuditReport {
     eventsByType = sorted(eventsByType);
     eventsByCarrier = sorted(eventsByCarrier);

@@ -6,13 +6,12 @@ import java.util.TreeMap;
 
 /**
  * How many events were logged on one UTC day (by the events' own timestamps), by event type and by
- * attesting carrier.
+ * carrier.
  *
  * @param day the day, ISO-8601 ({@code 2026-03-01})
  * @param total all events that day
  * @param byType counts per event type, sorted by type
- * @param byCarrier counts per carrier, sorted by carrier; events without a carrier attestation are
- *     counted under {@link AuditReport#NO_CARRIER}
+ * @param byCarrier counts per carrier named by the events, sorted by carrier
  */
 public record DayCounts(
     String day, long total, Map<String, Long> byType, Map<String, Long> byCarrier) {

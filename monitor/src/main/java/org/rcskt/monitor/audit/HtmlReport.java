@@ -60,7 +60,7 @@ public final class HtmlReport {
 
     h.append("<h2>Events by type</h2>\n");
     counts(h, r.eventsByType(), "type");
-    h.append("<h2>Events by attesting carrier</h2>\n");
+    h.append("<h2>Events by carrier</h2>\n");
     counts(h, r.eventsByCarrier(), "carrier");
     daily(h, r);
 

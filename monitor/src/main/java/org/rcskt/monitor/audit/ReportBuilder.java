@@ -3,6 +3,7 @@ package org.rcskt.monitor.audit;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ import java.util.TreeMap;
  * thread-safe: one replay feeds it in log order.
  */
 final class ReportBuilder {
-  private static final long SECONDS_PER_DAY = 86_400L;
+  private static final long MS_PER_DAY = 86_400_000L;
 
   private final int listLimit;
   private final Map<String, long[]> byType = new HashMap<>();
@@ -44,12 +45,12 @@ final class ReportBuilder {
     violations = new Section();
   }
 
-  /** Counts one event of {@code type}, attested by {@code carrier} (null: none), at a time. */
-  void countEvent(String type, String carrier, long epochSecond) {
-    String c = carrier == null ? AuditReport.NO_CARRIER : carrier;
+  /** Counts one event of {@code type} naming {@code carrier}, timestamped {@code timestampMs}. */
+  void countEvent(String type, String carrier, long timestampMs) {
+    String c = carrier;
     increment(byType, type);
     increment(byCarrier, c);
-    long epochDay = Math.floorDiv(epochSecond, SECONDS_PER_DAY);
+    long epochDay = Math.floorDiv(timestampMs, MS_PER_DAY);
     Day day;
     if (epochDay == lastEpochDay) {
       day = lastDay;
@@ -76,8 +77,12 @@ final class ReportBuilder {
     unattested.add(f);
   }
 
-  void pastRotationDeadline(Finding f) {
-    stale.add(f);
+  /** The first keys past their deadline, in log order, and how many there are in all. */
+  void pastRotationDeadline(List<Finding> first, long total) {
+    Section s = new Section();
+    s.items.addAll(first.subList(0, Math.min(first.size(), listLimit)));
+    s.total = total;
+    stale.merge(s);
   }
 
   void anchorChange(Finding f) {
@@ -138,9 +143,47 @@ final class ReportBuilder {
         violations.listing());
   }
 
-  /** An ISO-8601 UTC rendering of a Unix time in seconds, as findings carry it. */
-  static String isoTime(long epochSecond) {
-    return Instant.ofEpochSecond(epochSecond).toString();
+  /** An ISO-8601 UTC rendering of a Unix time in milliseconds, as findings carry it. */
+  static String isoTime(long epochMs) {
+    return Instant.ofEpochMilli(epochMs).toString();
+  }
+
+  /**
+   * Adds everything {@code other} collected. The lists stay in log order and keep the first
+   * findings up to the limit: each builder kept its own first ones, so the merged first ones are
+   * among them.
+   */
+  void merge(ReportBuilder other) {
+    mergeCounts(byType, other.byType);
+    mergeCounts(byCarrier, other.byCarrier);
+    mergeCounts(revocationsByReason, other.revocationsByReason);
+    other.days.forEach(
+        (day, d) -> {
+          Day mine = days.computeIfAbsent(day, k -> new Day());
+          mine.total += d.total;
+          mergeCounts(mine.byType, d.byType);
+          mergeCounts(mine.byCarrier, d.byCarrier);
+        });
+    lastEpochDay = Long.MIN_VALUE;
+    lastDay = null;
+    recoveries.merge(other.recoveries);
+    revocations.merge(other.revocations);
+    unattested.merge(other.unattested);
+    stale.merge(other.stale);
+    anchors.merge(other.anchors);
+    violations.merge(other.violations);
+  }
+
+  private static void mergeCounts(Map<String, long[]> into, Map<String, long[]> from) {
+    from.forEach(
+        (k, v) -> {
+          long[] c = into.get(k);
+          if (c == null) {
+            into.put(k, new long[] {v[0]});
+          } else {
+            c[0] += v[0];
+          }
+        });
   }
 
   private static void increment(Map<String, long[]> m, String key) {
@@ -172,6 +215,15 @@ final class ReportBuilder {
       total++;
       if (items.size() < listLimit) {
         items.add(f);
+      }
+    }
+
+    void merge(Section other) {
+      total += other.total;
+      items.addAll(other.items);
+      items.sort(Comparator.comparingLong(Finding::leafIndex));
+      if (items.size() > listLimit) {
+        items.subList(listLimit, items.size()).clear();
       }
     }
 

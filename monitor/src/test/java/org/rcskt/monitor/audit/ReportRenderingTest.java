@@ -8,17 +8,17 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class ReportRenderingTest {
-  private static final long DAY = 86_400;
-  private static final long T0 = Instant.parse("2026-03-01T10:00:00Z").getEpochSecond();
+  private static final long DAY = 86_400_000L;
+  private static final long T0 = Instant.parse("2026-03-01T10:00:00Z").toEpochMilli();
 
   private static AuditReport sample(int listLimit) {
     ReportBuilder b = new ReportBuilder(listLimit);
     b.countEvent("REGISTER", "carrier-a", T0);
-    b.countEvent("REGISTER", null, T0 + 5);
-    b.countEvent("ROTATE", null, T0 + DAY);
+    b.countEvent("REGISTER", "carrier-b", T0 + 5);
+    b.countEvent("ROTATE", "carrier-b", T0 + DAY);
     b.countEvent("RECOVER", "carrier-b", T0 + DAY + 1);
-    b.countEvent("REVOKE", null, T0 + 2 * DAY);
-    b.countEvent("REVOKE", null, T0 + 2 * DAY + 7);
+    b.countEvent("REVOKE", "carrier-b", T0 + 2 * DAY);
+    b.countEvent("REVOKE", "carrier-a", T0 + 2 * DAY + 7);
     b.recovery(
         new Finding(
             3, ReportBuilder.isoTime(T0 + DAY + 1), "ab", "carrier-b", "cd", "RECOVER", "x"));
@@ -52,9 +52,7 @@ class ReportRenderingTest {
             java.util.Map.entry("ROTATE", 1L));
     assertThat(r.eventsByCarrier())
         .containsExactly(
-            java.util.Map.entry(AuditReport.NO_CARRIER, 4L),
-            java.util.Map.entry("carrier-a", 1L),
-            java.util.Map.entry("carrier-b", 1L));
+            java.util.Map.entry("carrier-a", 2L), java.util.Map.entry("carrier-b", 4L));
     assertThat(r.daily())
         .extracting(DayCounts::day)
         .containsExactly("2026-03-01", "2026-03-02", "2026-03-03");
