@@ -37,7 +37,9 @@ import java.util.TreeMap;
  * @param keysPastRotationDeadline keys still active at {@code asOf} whose introducing event is
  *     older than the deadline
  * @param anchorChanges every ANCHOR event (carrier trust anchors added, replaced or removed)
- * @param violations every rule the log broke: events a verifier must reject, and tree mismatches
+ * @param violations every rule the log broke: events a verifier must reject
+ * @param notes how the audit was set up where it matters for trusting it (for example, keys taken
+ *     from the log itself rather than given independently)
  */
 @JsonIgnoreProperties(
     value = {"passed"},
@@ -63,12 +65,14 @@ public record AuditReport(
     Listing unattestedRegistrations,
     Listing keysPastRotationDeadline,
     Listing anchorChanges,
-    Listing violations) {
+    Listing violations,
+    List<String> notes) {
   public AuditReport {
     eventsByType = sorted(eventsByType);
     eventsByCarrier = sorted(eventsByCarrier);
     revocationsByReason = sorted(revocationsByReason);
     daily = List.copyOf(daily);
+    notes = List.copyOf(notes);
   }
 
   /** Whether the log passed: its tree matches its checkpoint and it broke no rule. */

@@ -99,8 +99,16 @@ public final class Auditor {
    * @param computedRoot the root hash recomputed from the entries
    * @param exportEvents the events of {@link Options#exportSubject()} in log order, whether or not
    *     the rules accepted them (empty when no subject was asked for)
+   * @param exportViolations for each of those the rules rejected, by leaf index: the violation
+   * @param exportState the export subject's state after the replay ({@link SubjectState#EMPTY} if
+   *     none)
    */
-  public record Outcome(AuditReport report, Hash computedRoot, List<SubjectEvent> exportEvents) {}
+  public record Outcome(
+      AuditReport report,
+      Hash computedRoot,
+      List<SubjectEvent> exportEvents,
+      Map<Long, String> exportViolations,
+      SubjectState exportState) {}
 
   private static final int BATCH = 256;
   private static final HexFormat HEX = HexFormat.of();
@@ -115,6 +123,7 @@ public final class Auditor {
   private final Thread[] threads;
   private final Batch[] pending;
   private final List<SubjectEvent> export = new ArrayList<>();
+  private final Map<Long, String> exportViolations = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong accepted = new AtomicLong();
   private final Instant started = Instant.now();
   private AnchorRegistry anchors = AnchorRegistry.EMPTY;
@@ -226,6 +235,9 @@ public final class Auditor {
                   : "anchor key " + p.publicKey().keyId() + " retired"));
     } catch (RuleViolationException ex) {
       main.violation(violation(leafIndex, e, ex));
+      if (e.subject().equals(options.exportSubject())) {
+        exportViolations.put(leafIndex, ex.violation().name() + ": " + ex.getMessage());
+      }
     }
   }
 
@@ -252,6 +264,20 @@ public final class Auditor {
    *     worker failed
    */
   public Outcome finish(String origin, long treeSize, Hash checkpointRoot, String checkpointText) {
+    return finish(origin, treeSize, checkpointRoot, checkpointText, List.of());
+  }
+
+  /**
+   * Like {@link #finish(String, long, Hash, String)}, with notes for the report.
+   *
+   * @param notes how the audit was set up, where it matters for trusting it
+   */
+  public Outcome finish(
+      String origin,
+      long treeSize,
+      Hash checkpointRoot,
+      String checkpointText,
+      List<String> notes) {
     if (finished) {
       throw new IllegalStateException("the audit has already finished");
     }
@@ -302,8 +328,23 @@ public final class Auditor {
             options.asOf(),
             options.rotationDeadlineDays(),
             Duration.between(started, now).toMillis(),
-            subjects);
-    return new Outcome(report, computed, List.copyOf(export));
+            subjects,
+            notes);
+    SubjectState exportState = SubjectState.EMPTY;
+    Hash x = options.exportSubject();
+    if (x != null) {
+      Worker owner = inline != null ? inline : workers[Math.floorMod(x.hashCode(), workers.length)];
+      Track t = owner.subjects.get(x);
+      if (t != null) {
+        exportState = t.state;
+      }
+    }
+    return new Outcome(
+        report,
+        computed,
+        List.copyOf(export),
+        new java.util.TreeMap<>(exportViolations),
+        exportState);
   }
 
   private static Finding violation(long leafIndex, KeyEvent e, RuleViolationException ex) {
@@ -418,6 +459,9 @@ public final class Auditor {
         a = EventRules.verifyAndApply(before, e, registry, ctx);
       } catch (RuleViolationException ex) {
         report.violation(violation(leafIndex, e, ex));
+        if (subject.equals(options.exportSubject())) {
+          exportViolations.put(leafIndex, ex.violation().name() + ": " + ex.getMessage());
+        }
         return;
       }
       if (t == null) {

@@ -114,6 +114,9 @@ public final class HtmlReport {
     row(h, "Rotation deadline", r.rotationDeadlineDays() + " days");
     row(h, "Replay time", r.elapsedMillis() + " ms");
     h.append("</table>\n");
+    for (String n : r.notes()) {
+      h.append("<p class=\"note\">").append(esc(n)).append("</p>\n");
+    }
   }
 
   private static void row(StringBuilder h, String label, String html) {

@@ -108,7 +108,8 @@ final class ReportBuilder {
       Instant asOf,
       long rotationDeadlineDays,
       long elapsedMillis,
-      long subjects) {
+      long subjects,
+      List<String> notes) {
     List<DayCounts> daily = new ArrayList<>(days.size());
     for (Map.Entry<Long, Day> e : new TreeMap<>(days).entrySet()) {
       Day d = e.getValue();
@@ -140,7 +141,8 @@ final class ReportBuilder {
         unattested.listing(),
         stale.listing(),
         anchors.listing(),
-        violations.listing());
+        violations.listing(),
+        notes);
   }
 
   /** An ISO-8601 UTC rendering of a Unix time in milliseconds, as findings carry it. */

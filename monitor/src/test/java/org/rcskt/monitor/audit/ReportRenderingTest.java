@@ -38,7 +38,8 @@ class ReportRenderingTest {
         Instant.parse("2026-04-01T00:00:00Z"),
         90,
         12,
-        2);
+        2,
+        java.util.List.of("log key taken from <the log>"));
   }
 
   @Test
@@ -87,6 +88,7 @@ class ReportRenderingTest {
         .contains("FAILED")
         .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
         .contains("a &amp; b")
+        .contains("<p class=\"note\">log key taken from &lt;the log&gt;</p>")
         .doesNotContain("<script")
         .doesNotContain("http://")
         .doesNotContain("https://")
