@@ -105,30 +105,37 @@ public final class EventBody {
     return EventFormat.VERSION;
   }
 
+  /** The event type, given by the payload. */
   public EventType type() {
     return payload.type();
   }
 
+  /** The subject index (phone subject, or carrier subject for ANCHOR events). */
   public Hash subject() {
     return subject;
   }
 
+  /** The event's position in its chain, from 0. */
   public long sequence() {
     return sequence;
   }
 
+  /** The leaf hash of the chain's previous event, {@link Hash#ZERO} for the first. */
   public Hash previousHash() {
     return previousHash;
   }
 
+  /** The author's timestamp, in milliseconds since the Unix epoch. */
   public long timestampMs() {
     return timestampMs;
   }
 
+  /** The carrier id. */
   public String carrierId() {
     return carrierId;
   }
 
+  /** The type-specific fields. */
   public EventPayload payload() {
     return payload;
   }

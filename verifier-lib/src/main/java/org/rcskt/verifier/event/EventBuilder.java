@@ -38,11 +38,13 @@ public final class EventBuilder {
     return new EventBuilder(PhoneNumbers.carrierSubject(carrierId), carrierId);
   }
 
+  /** Sets the sequence number (default 0). */
   public EventBuilder sequence(long sequence) {
     this.sequence = sequence;
     return this;
   }
 
+  /** Sets the previous event's leaf hash (default {@link Hash#ZERO}). */
   public EventBuilder previousHash(Hash previousHash) {
     this.previousHash = previousHash;
     return this;
@@ -63,33 +65,52 @@ public final class EventBuilder {
     return sequence(previous.sequence() + 1).previousHash(previous.leafHash());
   }
 
+  /** Sets the timestamp in milliseconds since the Unix epoch. */
   public EventBuilder timestampMs(long timestampMs) {
     this.timestampMs = timestampMs;
     return this;
   }
 
+  /** Sets the opaque device attestation evidence (at most 8192 bytes; default none). */
   public EventBuilder attestationEvidence(byte[] evidence) {
     this.evidence = evidence;
     return this;
   }
 
+  /** Sets the payload, and with it the event type. */
   public EventBuilder payload(EventPayload payload) {
     this.payload = payload;
     return this;
   }
 
+  /**
+   * A REGISTER of {@code key} for device {@code deviceId}.
+   *
+   * @throws IllegalArgumentException if the device id is invalid
+   */
   public EventBuilder register(String deviceId, PublicKeyInfo key) {
     return payload(new EventPayload.Register(deviceId, key));
   }
 
+  /**
+   * A ROTATE of device {@code deviceId} to {@code key}.
+   *
+   * @throws IllegalArgumentException if the device id is invalid
+   */
   public EventBuilder rotate(String deviceId, PublicKeyInfo key) {
     return payload(new EventPayload.Rotate(deviceId, key));
   }
 
+  /**
+   * A REVOKE of device {@code deviceId}.
+   *
+   * @throws IllegalArgumentException if the device id is invalid
+   */
   public EventBuilder revoke(String deviceId, RevocationReason reason) {
     return payload(new EventPayload.Revoke(deviceId, reason));
   }
 
+  /** An ANCHOR that adds {@code key} to the carrier's attestation keys. */
   public EventBuilder anchorAdd(PublicKeyInfo key) {
     return payload(new EventPayload.Anchor(AnchorAction.ADD, key));
   }

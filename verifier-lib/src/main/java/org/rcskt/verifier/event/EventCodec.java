@@ -3,6 +3,7 @@ package org.rcskt.verifier.event;
 import java.util.ArrayList;
 import java.util.List;
 import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.merkle.Merkle;
 
 /**
  * The binary encoding of key events (docs/protocol.md, "Binary encoding"): deterministic,
@@ -33,7 +34,7 @@ public final class EventCodec {
 
   /** The RFC 9162 leaf hash of encoded event bytes: SHA-256(0x00 || bytes). */
   public static Hash leafHash(byte[] encodedEvent) {
-    return Hash.sha256(new byte[] {0}, encodedEvent);
+    return Merkle.leafHash(encodedEvent);
   }
 
   static int bodySize(EventBody b) {

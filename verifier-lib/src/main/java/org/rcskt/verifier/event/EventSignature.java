@@ -38,6 +38,7 @@ public final class EventSignature {
     return new EventSignature(keyId, signature);
   }
 
+  /** The key id of the signing key. */
   public Hash keyId() {
     return keyId;
   }

@@ -68,6 +68,7 @@ public final class KeyEvent {
     return new KeyEvent(body, signatures, encoded, bodyLength);
   }
 
+  /** The signed part of the event. */
   public EventBody body() {
     return body;
   }
@@ -120,14 +121,17 @@ public final class KeyEvent {
 
   // Shorthands for the body's fields, used everywhere.
 
+  /** The event type. */
   public EventType type() {
     return body.type();
   }
 
+  /** The event's subject. */
   public Hash subject() {
     return body.subject();
   }
 
+  /** The event's sequence number in its chain. */
   public long sequence() {
     return body.sequence();
   }

@@ -94,6 +94,7 @@ public final class PublicKeyInfo {
     return Hash.of(md.digest());
   }
 
+  /** The key's algorithm. */
   public KeyAlgorithm algorithm() {
     return algorithm;
   }

@@ -80,6 +80,7 @@ public record RulesContext(
     return replay(policyKey).withNow(nowMs);
   }
 
+  /** The same policy, checking timestamps against {@code nowMs} (ingest). */
   public RulesContext withNow(long nowMs) {
     return new RulesContext(
         policyKey,
@@ -103,11 +104,17 @@ public record RulesContext(
         maxAnchorsPerCarrier);
   }
 
+  /** The same policy, with trust-on-first-use registration allowed or not. */
   public RulesContext withAllowUnattestedRegistration(boolean allow) {
     return new RulesContext(
         policyKey, allow, nowMs, maxPastSkewMs, maxFutureSkewMs, maxDevices, maxAnchorsPerCarrier);
   }
 
+  /**
+   * The same policy with another timestamp window.
+   *
+   * @throws IllegalArgumentException if a skew is negative
+   */
   public RulesContext withSkew(long maxPastSkewMs, long maxFutureSkewMs) {
     return new RulesContext(
         policyKey,
@@ -119,6 +126,11 @@ public record RulesContext(
         maxAnchorsPerCarrier);
   }
 
+  /**
+   * The same policy with another device limit.
+   *
+   * @throws IllegalArgumentException if {@code maxDevices} is not 1 to 255
+   */
   public RulesContext withMaxDevices(int maxDevices) {
     return new RulesContext(
         policyKey,
@@ -130,6 +142,11 @@ public record RulesContext(
         maxAnchorsPerCarrier);
   }
 
+  /**
+   * The same policy with another anchor key limit.
+   *
+   * @throws IllegalArgumentException if the limit is not 1 to 255
+   */
   public RulesContext withMaxAnchorsPerCarrier(int maxAnchorsPerCarrier) {
     return new RulesContext(
         policyKey,

@@ -241,10 +241,21 @@ public final class SubjectState {
       devices[i] = new Device(id, key, (flags & 1) != 0, (flags & 2) != 0);
     }
     long retiredCount = r.u32("state.retiredKeyIds");
-    if (retiredCount > MAX_RETIRED_KEY_IDS || retiredCount * Hash.SIZE > r.remaining()) {
+    if (retiredCount > MAX_RETIRED_KEY_IDS) {
       throw new EventFormatException(
           "state.retiredKeyIds",
-          "count " + retiredCount + " does not fit in the remaining " + r.remaining() + " bytes");
+          "count " + retiredCount + " is more than the maximum of " + MAX_RETIRED_KEY_IDS);
+    }
+    if (retiredCount * Hash.SIZE > r.remaining()) {
+      throw new EventFormatException(
+          "state.retiredKeyIds",
+          "truncated: "
+              + retiredCount
+              + " key ids need "
+              + retiredCount * Hash.SIZE
+              + " bytes, only "
+              + r.remaining()
+              + " remain");
     }
     Hash[] retired = new Hash[(int) retiredCount];
     for (int i = 0; i < retired.length; i++) {

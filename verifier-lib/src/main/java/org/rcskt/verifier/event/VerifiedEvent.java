@@ -17,6 +17,7 @@ public final class VerifiedEvent {
     this.signerKeyIds = signerKeyIds;
   }
 
+  /** The event. */
   public KeyEvent event() {
     return event;
   }

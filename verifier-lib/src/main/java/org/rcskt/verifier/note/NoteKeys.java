@@ -91,7 +91,7 @@ public final class NoteKeys {
 
   /**
    * Why {@code name} is not a valid key name, phrased to follow "key name", or {@code null} if it
-   * is valid. Control characters are also refused: a note may not contain them at all.
+   * is valid. Control characters below U+0020 are also refused: a note may not contain them at all.
    */
   static String nameProblem(String name) {
     if (name == null || name.isEmpty()) {
@@ -105,7 +105,7 @@ public final class NoteKeys {
       if (isUnicodeSpace(cp)) {
         return "contains the space character U+" + String.format("%04X", cp);
       }
-      if (cp < 0x20 || cp == 0x7f) {
+      if (cp < 0x20) {
         return "contains the control character U+" + String.format("%04X", cp);
       }
       if (Character.isSurrogate((char) cp)) {

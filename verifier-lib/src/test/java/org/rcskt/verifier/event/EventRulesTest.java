@@ -1,37 +1,817 @@
 package org.rcskt.verifier.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.rcskt.verifier.event.Fixtures.*;
+import static org.rcskt.verifier.event.Fixtures.ALICE;
+import static org.rcskt.verifier.event.Fixtures.CARRIER;
+import static org.rcskt.verifier.event.Fixtures.CARRIER_ID;
+import static org.rcskt.verifier.event.Fixtures.LAPTOP;
+import static org.rcskt.verifier.event.Fixtures.OTHER_CARRIER;
+import static org.rcskt.verifier.event.Fixtures.OTHER_CARRIER_ID;
+import static org.rcskt.verifier.event.Fixtures.PHONE;
+import static org.rcskt.verifier.event.Fixtures.PHONE2;
+import static org.rcskt.verifier.event.Fixtures.POLICY;
+import static org.rcskt.verifier.event.Fixtures.T0;
+import static org.rcskt.verifier.event.Fixtures.alice;
+import static org.rcskt.verifier.event.Fixtures.anchors;
+import static org.rcskt.verifier.event.Fixtures.ctx;
+import static org.rcskt.verifier.event.Fixtures.key;
+import static org.rcskt.verifier.event.Fixtures.pk;
 
+import java.util.List;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.crypto.Ed25519;
 
 class EventRulesTest {
+  private final AnchorRegistry reg = anchors();
+
+  private static RuleViolationException violation(
+      ThrowingCallable call, Violation kind, String message) {
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(call);
+    assertThat(t).isInstanceOf(RuleViolationException.class).hasMessage(message);
+    RuleViolationException e = (RuleViolationException) t;
+    assertThat(e.violation()).isEqualTo(kind);
+    return e;
+  }
+
+  private Applied apply(SubjectState s, KeyEvent e) throws RuleViolationException {
+    return EventRules.verifyAndApply(s, e, reg, ctx());
+  }
+
+  private Applied apply(SubjectState s, KeyEvent e, RulesContext ctx)
+      throws RuleViolationException {
+    return EventRules.verifyAndApply(s, e, reg, ctx);
+  }
+
+  /** Alice with "phone" (PHONE) registered, attested by CARRIER at T0. */
+  private SubjectState registered() throws RuleViolationException {
+    return apply(
+            SubjectState.EMPTY,
+            alice(SubjectState.EMPTY, T0).register("phone", pk(PHONE)).sign(PHONE, CARRIER))
+        .state();
+  }
+
+  /** Alice with "phone" (PHONE) and "laptop" (LAPTOP). */
+  private SubjectState twoDevices() throws RuleViolationException {
+    SubjectState s = registered();
+    return apply(s, alice(s, T0 + 1).register("laptop", pk(LAPTOP)).sign(LAPTOP, CARRIER)).state();
+  }
+
   @Test
   void registerRotateRevokeHappyPath() throws Exception {
-    AnchorRegistry reg = anchors();
     SubjectState s = SubjectState.EMPTY;
     KeyEvent reg1 = alice(s, T0).register("phone", pk(PHONE)).sign(PHONE, CARRIER);
-    Applied a = EventRules.verifyAndApply(s, reg1, reg, ctx());
+    Applied a = apply(s, reg1);
     assertThat(a.carrierAttested()).isTrue();
     assertThat(a.unattestedRegistration()).isFalse();
+    assertThat(a.recovery()).isFalse();
+    assertThat(a.anchors()).isSameAs(reg);
+    assertThat(a.eventHash()).isEqualTo(reg1.leafHash());
     s = a.state();
     assertThat(s.nextSequence()).isEqualTo(1);
     assertThat(s.lastEventHash()).isEqualTo(reg1.leafHash());
-    assertThat(s.device("phone").publicKey()).isEqualTo(pk(PHONE));
+    assertThat(s.lastTimestampMs()).isEqualTo(T0);
+    assertThat(s.carrierId()).isEqualTo(CARRIER_ID);
+    assertThat(s.devices()).containsExactly(new Device("phone", pk(PHONE), true, false));
 
     KeyEvent rot = alice(s, T0 + 1).rotate("phone", pk(PHONE2)).sign(PHONE2, PHONE);
-    a = EventRules.verifyAndApply(s, rot, reg, ctx());
+    a = apply(s, rot);
     assertThat(a.recovery()).isFalse();
+    assertThat(a.carrierAttested()).isFalse();
     s = a.state();
-    assertThat(s.device("phone").publicKey()).isEqualTo(pk(PHONE2));
+    // Continuity from an attested key keeps the device attested.
+    assertThat(s.devices()).containsExactly(new Device("phone", pk(PHONE2), true, false));
     assertThat(s.isRetired(pk(PHONE).keyId())).isTrue();
 
     KeyEvent rev = alice(s, T0 + 2).revoke("phone", RevocationReason.DEVICE_LOST).sign(PHONE2);
-    s = EventRules.verifyAndApply(s, rev, reg, ctx()).state();
+    s = apply(s, rev).state();
     assertThat(s.deviceCount()).isZero();
     assertThat(s.nextSequence()).isEqualTo(3);
+    assertThat(s.retiredKeyIds()).containsExactlyInAnyOrder(pk(PHONE).keyId(), pk(PHONE2).keyId());
     assertThat(SubjectState.fromBytes(s.toBytes())).isEqualTo(s);
-    assertThat(AnchorRegistry.fromBytes(reg.toBytes())).isEqualTo(reg);
-    assertThat(EventCodec.decode(rot.encoded())).isEqualTo(rot);
+  }
+
+  @Test
+  void recoveryIsAllowedAndMarked() throws Exception {
+    SubjectState s = registered();
+    KeyEvent rot = alice(s, T0 + 1).rotate("phone", pk(PHONE2)).sign(PHONE2, CARRIER);
+    Applied a = apply(s, rot);
+    assertThat(a.recovery()).isTrue();
+    assertThat(a.carrierAttested()).isTrue();
+    assertThat(a.state().device("phone")).isEqualTo(new Device("phone", pk(PHONE2), true, true));
+    // A later normal rotation clears the mark.
+    Ed25519.KeyPair third = key(50);
+    Applied b =
+        apply(a.state(), alice(a.state(), T0 + 2).rotate("phone", pk(third)).sign(third, PHONE2));
+    assertThat(b.recovery()).isFalse();
+    assertThat(b.state().device("phone").recovered()).isFalse();
+  }
+
+  @Test
+  void rotationSignedByOldKeyAndCarrierIsNotRecovery() throws Exception {
+    SubjectState s = registered();
+    Applied a = apply(s, alice(s, T0).rotate("phone", pk(PHONE2)).sign(PHONE2, PHONE, CARRIER));
+    assertThat(a.recovery()).isFalse();
+    assertThat(a.carrierAttested()).isTrue();
+  }
+
+  @Test
+  void unattestedRegistrationIsMarkedWhenAllowed() throws Exception {
+    RulesContext tofu = ctx().withAllowUnattestedRegistration(true);
+    SubjectState s = SubjectState.EMPTY;
+    Applied a = apply(s, alice(s, T0).register("phone", pk(PHONE)).sign(PHONE), tofu);
+    assertThat(a.unattestedRegistration()).isTrue();
+    assertThat(a.carrierAttested()).isFalse();
+    assertThat(a.state().device("phone").attested()).isFalse();
+    s = a.state();
+    // Continuity keeps an unattested key unattested ...
+    Applied r = apply(s, alice(s, T0).rotate("phone", pk(PHONE2)).sign(PHONE2, PHONE), tofu);
+    assertThat(r.state().device("phone").attested()).isFalse();
+    // ... and a carrier-signed rotation attests it.
+    Applied r2 =
+        apply(s, alice(s, T0).rotate("phone", pk(PHONE2)).sign(PHONE2, PHONE, CARRIER), tofu);
+    assertThat(r2.state().device("phone").attested()).isTrue();
+    // An attested registration with the same context is not marked.
+    Applied b = apply(s, alice(s, T0).register("laptop", pk(LAPTOP)).sign(LAPTOP, CARRIER), tofu);
+    assertThat(b.unattestedRegistration()).isFalse();
+    assertThat(b.state().device("laptop").attested()).isTrue();
+  }
+
+  @Test
+  void revokeByOtherDeviceOrCarrier() throws Exception {
+    SubjectState s = twoDevices();
+    Applied byLaptop =
+        apply(s, alice(s, T0 + 2).revoke("phone", RevocationReason.COMPROMISED).sign(LAPTOP));
+    assertThat(byLaptop.state().device("phone")).isNull();
+    assertThat(byLaptop.state().device("laptop")).isNotNull();
+    Applied byCarrier =
+        apply(s, alice(s, T0 + 2).revoke("phone", RevocationReason.CARRIER_REQUEST).sign(CARRIER));
+    assertThat(byCarrier.carrierAttested()).isTrue();
+    assertThat(byCarrier.state().device("phone")).isNull();
+    // A revoked key may not come back.
+    SubjectState after = byCarrier.state();
+    violation(
+        () -> apply(after, alice(after, T0 + 3).register("phone", pk(PHONE)).sign(PHONE, CARRIER)),
+        Violation.REVOKED_KEY,
+        "key " + pk(PHONE).keyId() + " was retired by this subject");
+    // A device id may be reused with a new key.
+    Applied again =
+        apply(after, alice(after, T0 + 3).register("phone", pk(PHONE2)).sign(PHONE2, CARRIER));
+    assertThat(again.state().device("phone").publicKey()).isEqualTo(pk(PHONE2));
+  }
+
+  @Test
+  void carrierPortByAttestedRegistration() throws Exception {
+    SubjectState s = registered();
+    KeyEvent port =
+        EventBuilder.forSubject(ALICE, OTHER_CARRIER_ID)
+            .after(s)
+            .timestampMs(T0 + 1)
+            .register("newphone", pk(PHONE2))
+            .sign(PHONE2, OTHER_CARRIER);
+    SubjectState ported = apply(s, port).state();
+    assertThat(ported.carrierId()).isEqualTo(OTHER_CARRIER_ID);
+    // The old carrier can no longer act for the subject.
+    violation(
+        () ->
+            apply(
+                ported,
+                alice(ported, T0 + 2)
+                    .revoke("phone", RevocationReason.CARRIER_REQUEST)
+                    .sign(CARRIER)),
+        Violation.CARRIER_MISMATCH,
+        "event names carrier carrier.example but the subject's carrier is other.example");
+  }
+
+  // One test per violation.
+
+  @Test
+  void wrongSequence() throws Exception {
+    SubjectState s = registered();
+    RuleViolationException e =
+        violation(
+            () ->
+                apply(
+                    s,
+                    alice(s, T0).sequence(5).register("laptop", pk(LAPTOP)).sign(LAPTOP, CARRIER)),
+            Violation.WRONG_SEQUENCE,
+            "expected sequence 1 for subject " + ALICE + ", found 5");
+    assertThat(e.expected()).hasValue(1);
+    assertThat(e.found()).hasValue(5);
+  }
+
+  @Test
+  void wrongPreviousHash() throws Exception {
+    SubjectState s = registered();
+    Hash bogus = Hash.sha256(new byte[] {1});
+    violation(
+        () ->
+            apply(
+                s,
+                alice(s, T0)
+                    .previousHash(bogus)
+                    .register("laptop", pk(LAPTOP))
+                    .sign(LAPTOP, CARRIER)),
+        Violation.WRONG_PREVIOUS_HASH,
+        "expected previous hash "
+            + s.lastEventHash()
+            + " for subject "
+            + ALICE
+            + ", found "
+            + bogus);
+    violation(
+        () ->
+            apply(
+                SubjectState.EMPTY,
+                alice(SubjectState.EMPTY, T0)
+                    .previousHash(bogus)
+                    .register("p", pk(PHONE))
+                    .sign(PHONE, CARRIER)),
+        Violation.WRONG_PREVIOUS_HASH,
+        "expected previous hash " + Hash.ZERO + " for subject " + ALICE + ", found " + bogus);
+  }
+
+  @Test
+  void timestampBeforePrevious() throws Exception {
+    SubjectState s = registered();
+    RuleViolationException e =
+        violation(
+            () -> apply(s, alice(s, T0 - 1).register("laptop", pk(LAPTOP)).sign(LAPTOP, CARRIER)),
+            Violation.TIMESTAMP_BEFORE_PREVIOUS,
+            "timestamp "
+                + (T0 - 1)
+                + " is before "
+                + T0
+                + ", the timestamp of the previous event of subject "
+                + ALICE);
+    assertThat(e.expected()).hasValue(T0);
+    assertThat(e.found()).hasValue(T0 - 1);
+  }
+
+  @Test
+  void timestampOutOfBounds() throws Exception {
+    RulesContext live = ctx().withNow(T0).withSkew(1000, 100);
+    SubjectState s = SubjectState.EMPTY;
+    RuleViolationException past =
+        violation(
+            () -> apply(s, alice(s, T0 - 1001).register("p", pk(PHONE)).sign(PHONE, CARRIER), live),
+            Violation.TIMESTAMP_OUT_OF_BOUNDS,
+            "timestamp "
+                + (T0 - 1001)
+                + " is before the earliest accepted "
+                + (T0 - 1000)
+                + " (now "
+                + T0
+                + ")");
+    assertThat(past.expected()).hasValue(T0 - 1000);
+    violation(
+        () -> apply(s, alice(s, T0 + 101).register("p", pk(PHONE)).sign(PHONE, CARRIER), live),
+        Violation.TIMESTAMP_OUT_OF_BOUNDS,
+        "timestamp "
+            + (T0 + 101)
+            + " is after the latest accepted "
+            + (T0 + 100)
+            + " (now "
+            + T0
+            + ")");
+    // The bounds are inclusive, and replay (no clock) ignores them.
+    apply(s, alice(s, T0 - 1000).register("p", pk(PHONE)).sign(PHONE, CARRIER), live);
+    apply(s, alice(s, T0 + 100).register("p", pk(PHONE)).sign(PHONE, CARRIER), live);
+    apply(s, alice(s, 1).register("p", pk(PHONE)).sign(PHONE, CARRIER), live.withoutNow());
+  }
+
+  @Test
+  void carrierMismatch() throws Exception {
+    SubjectState s = registered();
+    violation(
+        () ->
+            apply(
+                s,
+                EventBuilder.forSubject(ALICE, OTHER_CARRIER_ID)
+                    .after(s)
+                    .timestampMs(T0)
+                    .rotate("phone", pk(PHONE2))
+                    .sign(PHONE2, PHONE)),
+        Violation.CARRIER_MISMATCH,
+        "event names carrier other.example but the subject's carrier is carrier.example");
+    // An unattested registration cannot move the subject to another carrier.
+    violation(
+        () ->
+            apply(
+                s,
+                EventBuilder.forSubject(ALICE, OTHER_CARRIER_ID)
+                    .after(s)
+                    .timestampMs(T0)
+                    .register("laptop", pk(LAPTOP))
+                    .sign(LAPTOP),
+                ctx().withAllowUnattestedRegistration(true)),
+        Violation.CARRIER_MISMATCH,
+        "event names carrier other.example but the subject's carrier is carrier.example");
+  }
+
+  @Test
+  void wrongSubjectForAnchor() {
+    violation(
+        () ->
+            apply(
+                SubjectState.EMPTY,
+                EventBuilder.forSubject(ALICE, CARRIER_ID).anchorAdd(pk(LAPTOP)).sign(POLICY)),
+        Violation.WRONG_SUBJECT,
+        "ANCHOR subject must be "
+            + PhoneNumbers.carrierSubject(CARRIER_ID)
+            + ", the carrier subject of carrier.example, found "
+            + ALICE);
+  }
+
+  @Test
+  void missingSignatures() throws Exception {
+    SubjectState s = registered();
+    violation(
+        () -> apply(s, alice(s, T0).register("laptop", pk(LAPTOP)).sign(CARRIER)),
+        Violation.MISSING_SIGNATURE,
+        "REGISTER must be signed by its new key " + pk(LAPTOP).keyId() + " (proof of possession)");
+    violation(
+        () -> apply(s, alice(s, T0).rotate("phone", pk(PHONE2)).sign(PHONE)),
+        Violation.MISSING_SIGNATURE,
+        "ROTATE must be signed by its new key " + pk(PHONE2).keyId() + " (proof of possession)");
+    RuleViolationException cont =
+        violation(
+            () -> apply(s, alice(s, T0).rotate("phone", pk(PHONE2)).sign(PHONE2)),
+            Violation.MISSING_SIGNATURE,
+            "ROTATE of device phone must be signed by the key it replaces "
+                + pk(PHONE).keyId()
+                + " or, for a recovery, by an anchor key of carrier carrier.example");
+    assertThat(cont.keyId()).contains(pk(PHONE).keyId());
+    violation(
+        () ->
+            apply(
+                s, alice(s, T0).revoke("phone", RevocationReason.COMPROMISED).sign(OTHER_CARRIER)),
+        Violation.MISSING_SIGNATURE,
+        "REVOKE of device phone must be signed by its key, another active key of the subject,"
+            + " or an anchor key of carrier carrier.example");
+    AnchorRegistry.Carrier c = reg.carrier(CARRIER_ID);
+    violation(
+        () ->
+            apply(
+                SubjectState.EMPTY,
+                EventBuilder.forCarrier(CARRIER_ID)
+                    .after(c)
+                    .timestampMs(T0)
+                    .anchorAdd(pk(LAPTOP))
+                    .sign(CARRIER)),
+        Violation.MISSING_SIGNATURE,
+        "ANCHOR must be signed by the log's policy key " + pk(POLICY).keyId());
+  }
+
+  @Test
+  void badSignature() throws Exception {
+    KeyEvent good = alice(SubjectState.EMPTY, T0).register("phone", pk(PHONE)).sign(PHONE, CARRIER);
+    byte[] bytes = good.encoded();
+    bytes[bytes.length - 1] ^= 1; // last byte of the last signature
+    KeyEvent tampered = EventCodec.decode(bytes);
+    Hash lastSigner = good.signatures().get(1).keyId();
+    RuleViolationException e =
+        violation(
+            () -> apply(SubjectState.EMPTY, tampered),
+            Violation.BAD_SIGNATURE,
+            "signature by key " + lastSigner + " does not verify");
+    assertThat(e.keyId()).contains(lastSigner);
+
+    // A signature over a different body does not verify either.
+    EventBody other = alice(SubjectState.EMPTY, T0 + 1).register("phone", pk(PHONE)).body();
+    KeyEvent swapped =
+        KeyEvent.of(
+            other,
+            List.of(KeyEvents.signature(good.body(), PHONE), KeyEvents.signature(other, CARRIER)));
+    violation(
+        () -> apply(SubjectState.EMPTY, swapped),
+        Violation.BAD_SIGNATURE,
+        "signature by key " + pk(PHONE).keyId() + " does not verify");
+
+    KeyEvent shortSig =
+        KeyEvent.of(
+            good.body(),
+            List.of(
+                EventSignature.of(pk(PHONE).keyId(), new byte[63]),
+                good.signatures().get(0).keyId().equals(pk(PHONE).keyId())
+                    ? good.signatures().get(1)
+                    : good.signatures().get(0)));
+    violation(
+        () -> apply(SubjectState.EMPTY, shortSig),
+        Violation.BAD_SIGNATURE,
+        "signature by key " + pk(PHONE).keyId() + " is 63 bytes; Ed25519 signatures are 64");
+  }
+
+  @Test
+  void unknownSigner() {
+    violation(
+        () ->
+            apply(
+                SubjectState.EMPTY,
+                alice(SubjectState.EMPTY, T0).register("phone", pk(PHONE)).sign(PHONE, LAPTOP)),
+        Violation.UNKNOWN_SIGNER,
+        "signature by unknown key " + pk(LAPTOP).keyId());
+  }
+
+  @Test
+  void unexpectedSigner() throws Exception {
+    violation(
+        () ->
+            apply(
+                SubjectState.EMPTY,
+                alice(SubjectState.EMPTY, T0)
+                    .register("phone", pk(PHONE))
+                    .sign(PHONE, CARRIER, OTHER_CARRIER)),
+        Violation.UNEXPECTED_SIGNER,
+        "signature by key " + pk(OTHER_CARRIER).keyId() + " has no role in this event");
+    SubjectState s = registered();
+    violation(
+        () -> apply(s, alice(s, T0).register("laptop", pk(LAPTOP)).sign(LAPTOP, CARRIER, PHONE)),
+        Violation.UNEXPECTED_SIGNER,
+        "signature by key " + pk(PHONE).keyId() + " has no role in this event");
+    violation(
+        () -> apply(s, alice(s, T0).register("laptop", pk(LAPTOP)).sign(LAPTOP, CARRIER, POLICY)),
+        Violation.UNEXPECTED_SIGNER,
+        "signature by key " + pk(POLICY).keyId() + " has no role in this event");
+    AnchorRegistry.Carrier c = reg.carrier(CARRIER_ID);
+    violation(
+        () ->
+            apply(
+                SubjectState.EMPTY,
+                EventBuilder.forCarrier(CARRIER_ID)
+                    .after(c)
+                    .timestampMs(T0)
+                    .anchorAdd(pk(LAPTOP))
+                    .sign(POLICY, CARRIER)),
+        Violation.UNEXPECTED_SIGNER,
+        "signature by key " + pk(CARRIER).keyId() + " has no role in this event");
+  }
+
+  @Test
+  void unknownDevice() throws Exception {
+    SubjectState s = registered();
+    RuleViolationException e =
+        violation(
+            () -> apply(s, alice(s, T0).rotate("tablet", pk(PHONE2)).sign(PHONE2, PHONE)),
+            Violation.UNKNOWN_DEVICE,
+            "the subject has no active device tablet");
+    assertThat(e.deviceId()).contains("tablet");
+    violation(
+        () -> apply(s, alice(s, T0).revoke("tablet", RevocationReason.DEVICE_LOST).sign(PHONE)),
+        Violation.UNKNOWN_DEVICE,
+        "the subject has no active device tablet");
+    violation(
+        () ->
+            apply(
+                SubjectState.EMPTY,
+                alice(SubjectState.EMPTY, T0).rotate("phone", pk(PHONE2)).sign(PHONE2, CARRIER)),
+        Violation.UNKNOWN_DEVICE,
+        "the subject has no active device phone");
+  }
+
+  @Test
+  void duplicateDevice() throws Exception {
+    SubjectState s = registered();
+    violation(
+        () -> apply(s, alice(s, T0).register("phone", pk(LAPTOP)).sign(LAPTOP, CARRIER)),
+        Violation.DUPLICATE_DEVICE,
+        "the subject already has an active device phone");
+  }
+
+  @Test
+  void duplicateKey() throws Exception {
+    SubjectState s = twoDevices();
+    violation(
+        () -> apply(s, alice(s, T0 + 1).register("tablet", pk(PHONE)).sign(PHONE, CARRIER)),
+        Violation.DUPLICATE_KEY,
+        "key " + pk(PHONE).keyId() + " is already the key of device phone");
+    violation(
+        () -> apply(s, alice(s, T0 + 1).rotate("phone", pk(LAPTOP)).sign(LAPTOP, PHONE)),
+        Violation.DUPLICATE_KEY,
+        "key " + pk(LAPTOP).keyId() + " is already the key of device laptop");
+    AnchorRegistry.Carrier c = reg.carrier(OTHER_CARRIER_ID);
+    violation(
+        () ->
+            apply(
+                SubjectState.EMPTY,
+                EventBuilder.forCarrier(OTHER_CARRIER_ID)
+                    .after(c)
+                    .timestampMs(T0)
+                    .anchorAdd(pk(CARRIER))
+                    .sign(POLICY)),
+        Violation.DUPLICATE_KEY,
+        "key " + pk(CARRIER).keyId() + " is already an anchor key of carrier carrier.example");
+  }
+
+  @Test
+  void revokedKey() throws Exception {
+    SubjectState s = registered();
+    SubjectState rotated =
+        apply(s, alice(s, T0).rotate("phone", pk(PHONE2)).sign(PHONE2, PHONE)).state();
+    // Signing with the retired key fails in the signature phase ...
+    violation(
+        () ->
+            apply(
+                rotated,
+                alice(rotated, T0).revoke("phone", RevocationReason.COMPROMISED).sign(PHONE)),
+        Violation.REVOKED_KEY,
+        "signature by key " + pk(PHONE).keyId() + ", which was retired");
+    // ... and rotating back to it fails in the rules.
+    violation(
+        () -> apply(rotated, alice(rotated, T0).rotate("phone", pk(PHONE)).sign(PHONE, PHONE2)),
+        Violation.REVOKED_KEY,
+        "key " + pk(PHONE).keyId() + " was retired by this subject");
+  }
+
+  @Test
+  void keyExpired() throws Exception {
+    SubjectState s = SubjectState.EMPTY;
+    violation(
+        () ->
+            apply(
+                s,
+                alice(s, T0)
+                    .register("phone", PublicKeyInfo.ed25519(PHONE.publicKey(), T0 - 1))
+                    .sign(PHONE, CARRIER)),
+        Violation.KEY_EXPIRED,
+        "new key "
+            + pk(PHONE).keyId()
+            + " expires at "
+            + (T0 - 1)
+            + ", before the event's timestamp "
+            + T0);
+    // A key expiring exactly at the timestamp is still valid then, and not a millisecond later.
+    SubjectState reg1 =
+        apply(
+                s,
+                alice(s, T0)
+                    .register("phone", PublicKeyInfo.ed25519(PHONE.publicKey(), T0 + 10))
+                    .sign(PHONE, CARRIER))
+            .state();
+    apply(reg1, alice(reg1, T0 + 10).rotate("phone", pk(PHONE2)).sign(PHONE2, PHONE));
+    violation(
+        () -> apply(reg1, alice(reg1, T0 + 11).rotate("phone", pk(PHONE2)).sign(PHONE2, PHONE)),
+        Violation.KEY_EXPIRED,
+        "key "
+            + pk(PHONE).keyId()
+            + " expired at "
+            + (T0 + 10)
+            + ", before the event's timestamp "
+            + (T0 + 11));
+    // The carrier can still recover the device.
+    assertThat(
+            apply(reg1, alice(reg1, T0 + 11).rotate("phone", pk(PHONE2)).sign(PHONE2, CARRIER))
+                .recovery())
+        .isTrue();
+  }
+
+  @Test
+  void expiredAnchor() throws Exception {
+    Ed25519.KeyPair shortLived = key(60);
+    AnchorRegistry r = Fixtures.anchor(reg, CARRIER_ID, shortLived, T0 + 10);
+    SubjectState s = SubjectState.EMPTY;
+    EventRules.verifyAndApply(
+        s, alice(s, T0 + 10).register("phone", pk(PHONE)).sign(PHONE, shortLived), r, ctx());
+    violation(
+        () ->
+            EventRules.verifyAndApply(
+                s,
+                alice(s, T0 + 11).register("phone", pk(PHONE)).sign(PHONE, shortLived),
+                r,
+                ctx()),
+        Violation.EXPIRED_ANCHOR,
+        "anchor key "
+            + pk(shortLived).keyId()
+            + " of carrier carrier.example expired at "
+            + (T0 + 10)
+            + ", before the event's timestamp "
+            + (T0 + 11));
+  }
+
+  @Test
+  void missingCarrierAttestation() {
+    violation(
+        () ->
+            apply(
+                SubjectState.EMPTY,
+                alice(SubjectState.EMPTY, T0).register("phone", pk(PHONE)).sign(PHONE)),
+        Violation.MISSING_CARRIER_ATTESTATION,
+        "REGISTER must be signed by an active anchor key of carrier carrier.example and"
+            + " unattested registration is not allowed");
+    // Another carrier's anchor does not attest for this one.
+    violation(
+        () ->
+            apply(
+                SubjectState.EMPTY,
+                alice(SubjectState.EMPTY, T0)
+                    .register("phone", pk(PHONE))
+                    .sign(PHONE, OTHER_CARRIER)),
+        Violation.MISSING_CARRIER_ATTESTATION,
+        "REGISTER must be signed by an active anchor key of carrier carrier.example and"
+            + " unattested registration is not allowed");
+  }
+
+  @Test
+  void unsupportedAlgorithm() {
+    PublicKeyInfo mldsa = PublicKeyInfo.of(KeyAlgorithm.ML_DSA_65, new byte[1952], 0);
+    EventBody body = alice(SubjectState.EMPTY, T0).register("phone", mldsa).body();
+    KeyEvent e =
+        KeyEvent.of(
+            body,
+            List.of(
+                EventSignature.of(mldsa.keyId(), new byte[3309]),
+                KeyEvents.signature(body, CARRIER)));
+    violation(
+        () -> apply(SubjectState.EMPTY, e),
+        Violation.UNSUPPORTED_ALGORITHM,
+        "key " + mldsa.keyId() + " uses unsupported algorithm ML_DSA_65");
+    // The rules catch it even when the new key's signature is missing.
+    KeyEvent unsigned = KeyEvents.sign(body, CARRIER);
+    violation(
+        () -> apply(SubjectState.EMPTY, unsigned),
+        Violation.UNSUPPORTED_ALGORITHM,
+        "key " + mldsa.keyId() + " uses unsupported algorithm ML_DSA_65");
+  }
+
+  @Test
+  void invalidPublicKey() {
+    byte[] bad = notACurvePoint();
+    PublicKeyInfo k = PublicKeyInfo.of(KeyAlgorithm.ED25519, bad, 0);
+    KeyEvent e = KeyEvents.sign(alice(SubjectState.EMPTY, T0).register("phone", k).body(), CARRIER);
+    violation(
+        () -> apply(SubjectState.EMPTY, e),
+        Violation.INVALID_PUBLIC_KEY,
+        "key " + k.keyId() + " is not a valid ED25519 public key");
+  }
+
+  static byte[] notACurvePoint() {
+    for (int i = 2; ; i++) {
+      byte[] b = new byte[32];
+      b[0] = (byte) i;
+      try {
+        Ed25519.PublicKey.of(b);
+      } catch (IllegalArgumentException e) {
+        return b;
+      }
+    }
+  }
+
+  @Test
+  void tooManyDevices() throws Exception {
+    SubjectState s = registered();
+    RuleViolationException e =
+        violation(
+            () ->
+                apply(
+                    s,
+                    alice(s, T0).register("laptop", pk(LAPTOP)).sign(LAPTOP, CARRIER),
+                    ctx().withMaxDevices(1)),
+            Violation.TOO_MANY_DEVICES,
+            "the subject already has 1 devices, the maximum is 1");
+    assertThat(e.expected()).hasValue(1);
+    assertThat(e.found()).hasValue(2);
+  }
+
+  @Test
+  void anchorAddRetireAndLimits() throws Exception {
+    Ed25519.KeyPair second = key(70);
+    AnchorRegistry.Carrier c = reg.carrier(CARRIER_ID);
+    KeyEvent add =
+        EventBuilder.forCarrier(CARRIER_ID)
+            .after(c)
+            .timestampMs(T0)
+            .anchorAdd(pk(second))
+            .sign(POLICY);
+    violation(
+        () ->
+            EventRules.verifyAndApply(
+                SubjectState.EMPTY, add, reg, ctx().withMaxAnchorsPerCarrier(1)),
+        Violation.TOO_MANY_ANCHORS,
+        "carrier carrier.example already has 1 anchor keys, the maximum is 1");
+    SubjectState untouched = registered();
+    Applied added = EventRules.verifyAndApply(untouched, add, reg, ctx());
+    assertThat(added.state()).isSameAs(untouched);
+    AnchorRegistry r2 = added.anchors();
+    assertThat(r2.keys(CARRIER_ID)).containsExactly(pk(CARRIER), pk(second));
+    assertThat(r2.carrier(CARRIER_ID).nextSequence()).isEqualTo(2);
+    assertThat(r2.carrier(CARRIER_ID).lastEventHash()).isEqualTo(add.leafHash());
+    assertThat(reg.keys(CARRIER_ID)).containsExactly(pk(CARRIER)); // the old value is unchanged
+    assertThat(AnchorRegistry.fromBytes(r2.toBytes())).isEqualTo(r2);
+
+    // The new anchor attests registrations.
+    SubjectState s = SubjectState.EMPTY;
+    EventRules.verifyAndApply(
+        s, alice(s, T0).register("phone", pk(PHONE)).sign(PHONE, second), r2, ctx());
+
+    KeyEvent retire =
+        EventBuilder.forCarrier(CARRIER_ID)
+            .after(r2.carrier(CARRIER_ID))
+            .timestampMs(T0)
+            .anchorRetire(pk(second))
+            .sign(POLICY);
+    AnchorRegistry r3 = EventRules.verifyAndApply(s, retire, r2, ctx()).anchors();
+    assertThat(r3.keys(CARRIER_ID)).containsExactly(pk(CARRIER));
+    assertThat(r3.carrier(CARRIER_ID).retiredKeyIds()).containsExactly(pk(second).keyId());
+    assertThat(AnchorRegistry.fromBytes(r3.toBytes())).isEqualTo(r3);
+
+    // A retired anchor can no longer attest, nor be added again.
+    violation(
+        () ->
+            EventRules.verifyAndApply(
+                s, alice(s, T0).register("phone", pk(PHONE)).sign(PHONE, second), r3, ctx()),
+        Violation.REVOKED_KEY,
+        "signature by key " + pk(second).keyId() + ", which was retired");
+    violation(
+        () ->
+            EventRules.verifyAndApply(
+                s,
+                EventBuilder.forCarrier(CARRIER_ID)
+                    .after(r3.carrier(CARRIER_ID))
+                    .timestampMs(T0)
+                    .anchorAdd(pk(second))
+                    .sign(POLICY),
+                r3,
+                ctx()),
+        Violation.REVOKED_KEY,
+        "anchor key " + pk(second).keyId() + " was retired and cannot return");
+    violation(
+        () ->
+            EventRules.verifyAndApply(
+                s,
+                EventBuilder.forCarrier(CARRIER_ID)
+                    .after(r3.carrier(CARRIER_ID))
+                    .timestampMs(T0)
+                    .anchorRetire(pk(second))
+                    .sign(POLICY),
+                r3,
+                ctx()),
+        Violation.UNKNOWN_ANCHOR,
+        "key " + pk(second).keyId() + " is not an active anchor key of carrier carrier.example");
+  }
+
+  @Test
+  void anchorChainIsPerCarrierAndSeparateFromSubjects() throws Exception {
+    // A REGISTER naming a carrier's subject does not disturb that carrier's ANCHOR chain.
+    Hash carrierSubject = PhoneNumbers.carrierSubject(CARRIER_ID);
+    KeyEvent squat =
+        EventBuilder.forSubject(carrierSubject, CARRIER_ID)
+            .timestampMs(T0)
+            .register("x", pk(PHONE))
+            .sign(PHONE, CARRIER);
+    SubjectState squatted = apply(SubjectState.EMPTY, squat).state();
+    KeyEvent add =
+        EventBuilder.forCarrier(CARRIER_ID)
+            .after(reg.carrier(CARRIER_ID))
+            .timestampMs(T0)
+            .anchorAdd(pk(key(80)))
+            .sign(POLICY);
+    assertThat(EventRules.verifyAndApply(squatted, add, reg, ctx()).state()).isSameAs(squatted);
+    // ANCHOR sequence numbers are checked against the carrier's chain.
+    KeyEvent stale =
+        EventBuilder.forCarrier(CARRIER_ID).timestampMs(T0).anchorAdd(pk(key(80))).sign(POLICY);
+    violation(
+        () -> EventRules.verifyAndApply(SubjectState.EMPTY, stale, reg, ctx()),
+        Violation.WRONG_SEQUENCE,
+        "expected sequence 1 for carrier carrier.example, found 0");
+  }
+
+  @Test
+  void expiredPolicyKeyCannotAnchor() {
+    RulesContext expiring = RulesContext.replay(PublicKeyInfo.ed25519(POLICY.publicKey(), T0));
+    KeyEvent add =
+        EventBuilder.forCarrier("new.example")
+            .timestampMs(T0 + 1)
+            .anchorAdd(pk(key(90)))
+            .sign(POLICY);
+    violation(
+        () -> EventRules.verifyAndApply(SubjectState.EMPTY, add, reg, expiring),
+        Violation.KEY_EXPIRED,
+        "key "
+            + pk(POLICY).keyId()
+            + " expired at "
+            + T0
+            + ", before the event's timestamp "
+            + (T0 + 1));
+  }
+
+  @Test
+  void phasesSplitAroundAStateSnapshot() throws Exception {
+    SubjectState snapshot = registered();
+    // Verified against the snapshot ...
+    VerifiedEvent revokeByPhone =
+        EventSignatures.verify(
+            alice(snapshot, T0 + 1).revoke("phone", RevocationReason.COMPROMISED).sign(PHONE),
+            KeyResolver.of(snapshot, reg, pk(POLICY)));
+    // ... then the state moves on before the integrator gets to it.
+    SubjectState moved =
+        apply(snapshot, alice(snapshot, T0).rotate("phone", pk(PHONE2)).sign(PHONE2, PHONE))
+            .state();
+    violation(
+        () -> EventRules.apply(moved, revokeByPhone, reg, ctx()),
+        Violation.WRONG_SEQUENCE,
+        "expected sequence 2 for subject " + ALICE + ", found 1");
+    assertThat(EventRules.apply(snapshot, revokeByPhone, reg, ctx()).state().deviceCount())
+        .isZero();
   }
 }
