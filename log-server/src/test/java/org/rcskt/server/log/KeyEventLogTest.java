@@ -233,6 +233,26 @@ class KeyEventLogTest {
     // Level 1 holds two complete level-8 nodes: a partial tile of width 2.
     assertThat(log.reader().tile(1, 0, 2)).hasSize(64);
     assertThatThrownBy(() -> log.reader().tile(1, 0, 3)).isInstanceOf(NotFoundException.class);
+    // The memory-only paths give the same answers as the storage paths, or none.
+    int fromMemory = 0;
+    for (long i = 0; i < head.treeSize(); i += 7) {
+      LogReader.Inclusion hot = log.reader().inclusionIfCached(i, head.treeSize());
+      LogReader.Inclusion cold = log.reader().inclusion(i, head.treeSize());
+      if (hot != null) {
+        fromMemory++;
+        assertThat(hot).isEqualTo(cold);
+      }
+    }
+    assertThat(fromMemory).isPositive();
+    for (long t = 0; t < 2; t++) {
+      byte[] hot = log.reader().tileFromMemory(0, t, 256);
+      byte[] cold = log.reader().tile(0, t, 256);
+      assertThat(hot == null || java.util.Arrays.equals(hot, cold)).isTrue();
+    }
+    assertThat(log.reader().tileFromMemory(1, 0, 2)).isEqualTo(log.reader().tile(1, 0, 2));
+    assertThatThrownBy(() -> log.reader().tileFromMemory(0, 3, 1))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessage("tile 0/3.p/1 is beyond the tree of size 601");
     byte[] bundle = log.reader().entryBundle(2, 89);
     assertThat(bundle.length).isGreaterThan(89 * 2);
     assertThatThrownBy(() -> log.reader().entryBundle(2, 90))
