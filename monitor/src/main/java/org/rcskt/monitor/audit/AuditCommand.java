@@ -1,0 +1,375 @@
+package org.rcskt.monitor.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.VerificationException;
+import org.rcskt.verifier.checkpoint.SignedCheckpoint;
+import org.rcskt.verifier.event.KeyAlgorithm;
+import org.rcskt.verifier.event.PhoneNumbers;
+import org.rcskt.verifier.event.PublicKeyInfo;
+import org.rcskt.verifier.event.RulesContext;
+import org.rcskt.verifier.note.Ed25519NoteVerifier;
+import org.rcskt.verifier.note.NoteVerifier;
+import org.rcskt.verifier.note.NoteVerifiers;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code audit}: replays a whole log from its tiles and writes the compliance report
+ * (docs/audit.md). Exit status 0 when the log passed, 1 when its tree does not match its checkpoint
+ * or it broke a rule, 2 when the audit could not be completed.
+ */
+@Command(
+    name = "audit",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Replay every entry of a log from its tiles, recompute its tree, verify every key event's"
+          + " signatures and rules from an empty state, and write a JSON and an HTML report.",
+      "Exit status: 0 passed, 1 the log broke a rule or its tree does not match, 2 error."
+    })
+public final class AuditCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--log-url", required = true, description = "The log's base URL.")
+  URI logUrl;
+
+  @Option(
+      names = "--log-key",
+      description =
+          "The log's checkpoint verifier key (name+id+base64). Default: the key the log states in"
+              + " /v1/info, which only checks the log against itself.")
+  String logKey;
+
+  @Option(
+      names = "--policy-key",
+      description =
+          "The log's policy key, as a verifier key string or 32 bytes of hex. Default: from"
+              + " /v1/info.")
+  String policyKey;
+
+  @Option(
+      names = "--allow-unattested",
+      arity = "1",
+      description =
+          "Whether the log accepts registrations without carrier attestation (true/false)."
+              + " Default: from /v1/info.")
+  Boolean allowUnattested;
+
+  @Option(names = "--json", defaultValue = "audit-report.json", description = "JSON report file.")
+  Path jsonOut;
+
+  @Option(names = "--html", defaultValue = "audit-report.html", description = "HTML report file.")
+  Path htmlOut;
+
+  @Option(
+      names = "--rotation-deadline-days",
+      defaultValue = "90",
+      description = "Report active keys older than this many days (default ${DEFAULT-VALUE}).")
+  long rotationDeadlineDays;
+
+  @Option(
+      names = "--as-of",
+      description = "The moment key ages are measured at, ISO-8601 (default: now).")
+  Instant asOf;
+
+  @Option(
+      names = "--list-limit",
+      defaultValue = "10000",
+      description =
+          "Findings listed per section; counts are always exact (default ${DEFAULT-VALUE}).")
+  int listLimit;
+
+  @Option(
+      names = "--threads",
+      description = "Worker threads for signature checks (default: one per processor).")
+  Integer threads;
+
+  @Option(
+      names = "--in-flight",
+      defaultValue = "8",
+      description = "Entry bundles fetched concurrently (default ${DEFAULT-VALUE}).")
+  int inFlight;
+
+  @Option(
+      names = "--timeout-seconds",
+      defaultValue = "30",
+      description = "Per-request timeout (default ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
+
+  @Option(
+      names = "--export-subject",
+      description =
+          "Also export this subject's full key history with proofs: an E.164 number (+...) or a"
+              + " subject index in hex.")
+  String exportSubject;
+
+  @Option(
+      names = "--export-file",
+      description = "Where to write the export (default: subject-<index>.json).")
+  Path exportFile;
+
+  @Option(names = "--quiet", description = "No progress on stderr.")
+  boolean quiet;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      return run(err);
+    } catch (IOException | VerificationException | IllegalArgumentException e) {
+      err.println("audit failed: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+  }
+
+  private int run(PrintWriter err) throws IOException, VerificationException {
+    LogFetcher fetcher = new LogFetcher(logUrl, Duration.ofSeconds(timeoutSeconds));
+    List<String> notes = new ArrayList<>();
+    JsonNode info = null;
+    if (logKey == null || policyKey == null || allowUnattested == null) {
+      info = fetcher.info();
+    }
+    NoteVerifier verifier;
+    if (logKey != null) {
+      verifier = NoteVerifiers.parse(logKey);
+    } else {
+      verifier = NoteVerifiers.parse(require(info, "verifierKey"));
+      notes.add(
+          "The log's checkpoint key was taken from the log's own /v1/info; pass --log-key with a"
+              + " key obtained independently to rule out a substituted log.");
+    }
+    PublicKeyInfo policy;
+    if (policyKey != null) {
+      policy = parsePolicyKey(policyKey);
+    } else {
+      policy = policyFromInfo(info.get("policyKey"));
+      notes.add(
+          "The policy key (which alone may sign ANCHOR events) was taken from the log's own"
+              + " /v1/info; pass --policy-key to check it against a key obtained independently.");
+    }
+    boolean unattested;
+    if (allowUnattested != null) {
+      unattested = allowUnattested;
+    } else {
+      JsonNode a = info.get("allowUnattested");
+      if (a == null || !a.isBoolean()) {
+        throw new IOException("v1/info: field \"allowUnattested\" is missing or not a boolean");
+      }
+      unattested = a.asBoolean();
+      notes.add(
+          "Whether unattested registrations are allowed ("
+              + unattested
+              + ") was taken from the log's /v1/info.");
+    }
+    RulesContext rules = RulesContext.replay(policy).withAllowUnattestedRegistration(unattested);
+
+    byte[] raw = fetcher.checkpoint();
+    SignedCheckpoint cp = SignedCheckpoint.verify(raw, verifier.name(), verifier);
+    long treeSize = cp.checkpoint().treeSize();
+    Hash export = exportSubject == null ? null : parseSubject(exportSubject);
+    Auditor.Options options =
+        new Auditor.Options(
+            rules,
+            threads != null ? threads : Runtime.getRuntime().availableProcessors(),
+            listLimit,
+            rotationDeadlineDays,
+            asOf != null ? asOf : Instant.now(),
+            export);
+    Auditor auditor = new Auditor(options);
+    long started = System.nanoTime();
+    ScheduledExecutorService progress = null;
+    if (!quiet) {
+      err.println(
+          "auditing "
+              + cp.checkpoint().origin()
+              + " at tree size "
+              + treeSize
+              + " with "
+              + options.threads()
+              + " worker threads");
+      err.flush();
+      progress = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "audit-progress"));
+      progress.scheduleAtFixedRate(
+          () -> progress(err, auditor.entriesAccepted(), treeSize, started),
+          2,
+          2,
+          TimeUnit.SECONDS);
+    }
+    Auditor.Outcome outcome;
+    try {
+      fetcher.entries(treeSize, inFlight, auditor::accept);
+      outcome =
+          auditor.finish(
+              cp.checkpoint().origin(),
+              treeSize,
+              cp.checkpoint().rootHash(),
+              new String(raw, StandardCharsets.UTF_8),
+              notes);
+    } finally {
+      if (progress != null) {
+        progress.shutdownNow();
+      }
+    }
+    AuditReport report = outcome.report();
+    writeAtomically(jsonOut, out -> ReportJson.write(report, out));
+    writeAtomically(
+        htmlOut, out -> out.write(HtmlReport.render(report).getBytes(StandardCharsets.UTF_8)));
+    if (!quiet) {
+      err.println(
+          String.format(
+              Locale.ROOT,
+              "audited %d entries in %.1f s: root %s, %d rules broken; reports in %s and %s",
+              treeSize,
+              (System.nanoTime() - started) / 1e9,
+              report.rootMatches() ? "matches" : "DOES NOT MATCH",
+              report.violations().total(),
+              jsonOut,
+              htmlOut));
+    }
+    if (export != null) {
+      Path file = exportFile != null ? exportFile : Path.of("subject-" + export.toHex() + ".json");
+      byte[] doc =
+          SubjectExport.toBytes(
+              SubjectExport.build(cp, export, outcome, fetcher, Instant.parse(report.auditedAt())));
+      writeAtomically(file, out -> out.write(doc));
+      if (!quiet) {
+        err.println(
+            "exported "
+                + outcome.exportEvents().size()
+                + " events of subject "
+                + export.toHex()
+                + " to "
+                + file);
+      }
+    }
+    err.flush();
+    return report.passed() ? 0 : 1;
+  }
+
+  private static void progress(PrintWriter err, long done, long total, long startedNanos) {
+    double secs = (System.nanoTime() - startedNanos) / 1e9;
+    double rate = done / Math.max(secs, 1e-3);
+    long etaSecs = rate > 0 ? Math.round((total - done) / rate) : -1;
+    err.println(
+        String.format(
+            Locale.ROOT,
+            "%,d / %,d entries (%.1f%%), %,.0f entries/s, about %s left",
+            done,
+            total,
+            total == 0 ? 100.0 : 100.0 * done / total,
+            rate,
+            etaSecs < 0 ? "?" : Duration.ofSeconds(etaSecs).toString().substring(2).toLowerCase()));
+    err.flush();
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  private static String require(JsonNode info, String field) throws IOException {
+    JsonNode v = info.get(field);
+    if (v == null || !v.isTextual()) {
+      throw new IOException("v1/info: field \"" + field + "\" is missing or not a string");
+    }
+    return v.asText();
+  }
+
+  /** A subject given as an E.164 number or as 64 hex digits. */
+  static Hash parseSubject(String s) {
+    return s.startsWith("+") ? PhoneNumbers.subjectIndex(s) : Hash.fromHex(s);
+  }
+
+  /** A policy key given as a C2SP verifier key string or as 32 bytes of hex. */
+  static PublicKeyInfo parsePolicyKey(String s) throws VerificationException {
+    if (s.indexOf('+') >= 0) {
+      NoteVerifier v = NoteVerifiers.parse(s);
+      if (!(v instanceof Ed25519NoteVerifier)) {
+        throw new IllegalArgumentException("policy key must be an Ed25519 verifier key");
+      }
+      return PublicKeyInfo.ed25519(((Ed25519NoteVerifier) v).publicKey());
+    }
+    byte[] k;
+    try {
+      k = HexFormat.of().parseHex(s);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("policy key is neither a verifier key nor hex", e);
+    }
+    return PublicKeyInfo.of(KeyAlgorithm.ED25519, k, 0);
+  }
+
+  /** The policy key in /v1/info's JSON form, with its stated key id checked. */
+  static PublicKeyInfo policyFromInfo(JsonNode k) throws IOException {
+    if (k == null || !k.isObject()) {
+      throw new IOException("v1/info: field \"policyKey\" is missing or not an object");
+    }
+    KeyAlgorithm alg;
+    try {
+      alg = KeyAlgorithm.valueOf(k.path("algorithm").asText());
+    } catch (IllegalArgumentException e) {
+      throw new IOException("v1/info: unknown policy key algorithm " + k.path("algorithm"), e);
+    }
+    PublicKeyInfo key;
+    try {
+      key =
+          PublicKeyInfo.of(
+              alg,
+              Base64.getDecoder().decode(k.path("key").asText()),
+              k.path("notAfterMs").asLong());
+    } catch (IllegalArgumentException e) {
+      throw new IOException("v1/info: policy key: " + e.getMessage(), e);
+    }
+    String id = k.path("keyId").asText();
+    if (!id.isEmpty() && !key.keyId().toHex().equals(id)) {
+      throw new IOException(
+          "v1/info: policy key id " + id + " does not match the key, whose id is " + key.keyId());
+    }
+    return key;
+  }
+
+  @FunctionalInterface
+  private interface Writer {
+    void write(OutputStream out) throws IOException;
+  }
+
+  private static void writeAtomically(Path target, Writer w) throws IOException {
+    Path abs = target.toAbsolutePath();
+    Path dir = abs.getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+    try {
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        w.write(out);
+      }
+      Files.move(
+          tmp,
+          abs,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

@@ -1,0 +1,523 @@
+package org.rcskt.verifier.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.VerificationException;
+import org.rcskt.verifier.checkpoint.Checkpoint;
+import org.rcskt.verifier.checkpoint.SignedCheckpoint;
+import org.rcskt.verifier.event.EventFormatException;
+import org.rcskt.verifier.event.EventJson;
+import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.merkle.ConsistencyProof;
+import org.rcskt.verifier.merkle.ConsistencyProofException;
+import org.rcskt.verifier.merkle.InclusionProof;
+import org.rcskt.verifier.merkle.InclusionProofException;
+import org.rcskt.verifier.note.NoteVerifier;
+
+/**
+ * Fetches from one log over HTTP (docs/api.md) and verifies everything before returning it:
+ * checkpoints against the log's key and against the latest checkpoint this client verified before,
+ * proofs against verified checkpoints, and a subject's events against their inclusion proofs.
+ *
+ * <p>The client keeps the latest verified checkpoint in a {@link CheckpointStore}. A checkpoint
+ * with a smaller tree, a different root for the same size, or a larger tree whose consistency proof
+ * fails is refused with a {@link LogMisbehaviourException} holding both checkpoints, and the stored
+ * checkpoint stays as it was.
+ *
+ * <p>Every response is read up to a size bound and every request has a timeout. Thread-safe:
+ * checkpoint updates are serialized.
+ */
+public final class LogClient {
+  /** The default bound on one response body. */
+  public static final int DEFAULT_MAX_RESPONSE_BYTES = 8 << 20;
+
+  /** The default timeout for one request. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The most events a subject may have before the client stops paging (bounds memory). */
+  static final int MAX_SUBJECT_EVENTS = 100_000;
+
+  /** The longest RFC 9162 proof for a tree of up to 2^63 leaves. */
+  static final int MAX_PROOF_HASHES = 63;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final URI base;
+  private final String origin;
+  private final NoteVerifier logKey;
+  private final CheckpointStore store;
+  private final HttpClient http;
+  private final Duration timeout;
+  private final int maxResponseBytes;
+  private final Object lock = new Object();
+  private SignedCheckpoint latest; // guarded by lock; null until loaded or first verified
+  private boolean loaded; // guarded by lock
+
+  private LogClient(Builder b) {
+    String s = b.base.toString();
+    this.base = URI.create(s.endsWith("/") ? s : s + "/");
+    this.origin = b.origin;
+    this.logKey = b.logKey;
+    this.store = b.store;
+    this.timeout = b.timeout;
+    this.maxResponseBytes = b.maxResponseBytes;
+    this.http =
+        b.http != null
+            ? b.http
+            : HttpClient.newBuilder()
+                .connectTimeout(b.timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+  }
+
+  /**
+   * Starts configuring a client for the log at {@code base} named {@code origin}, whose checkpoints
+   * {@code logKey} verifies.
+   *
+   * @param base the URL the API paths are relative to, for example {@code https://kt.example/}
+   * @param origin the log's origin, which is also the name of its key
+   * @param logKey the log's checkpoint signing key
+   * @param store where the latest verified checkpoint is kept between runs
+   * @throws IllegalArgumentException if {@code base} is not an absolute http or https URL, or
+   *     {@code logKey} is not named {@code origin}
+   */
+  public static Builder builder(
+      URI base, String origin, NoteVerifier logKey, CheckpointStore store) {
+    return new Builder(base, origin, logKey, store);
+  }
+
+  /** The log's origin. */
+  public String origin() {
+    return origin;
+  }
+
+  /**
+   * The latest checkpoint this client verified, from memory or from its store, or empty when it has
+   * verified none yet. The stored checkpoint is verified again on first load.
+   *
+   * @throws IOException if the store cannot be read
+   * @throws VerificationException if the stored checkpoint no longer verifies against the log key
+   */
+  public Optional<SignedCheckpoint> latestVerified() throws IOException, VerificationException {
+    synchronized (lock) {
+      return Optional.ofNullable(loadLatest());
+    }
+  }
+
+  /**
+   * Fetches the log's current checkpoint ({@code GET checkpoint}) and {@linkplain #accept accepts}
+   * it.
+   *
+   * @throws IOException if the request fails or the store cannot be written
+   * @throws LogMisbehaviourException if the checkpoint contradicts one verified before
+   * @throws VerificationException if the checkpoint does not verify
+   */
+  public SignedCheckpoint fetchCheckpoint() throws IOException, VerificationException {
+    return accept(get("checkpoint"));
+  }
+
+  /**
+   * Verifies {@code signedCheckpoint} and, if it is newer than the latest verified one, checks that
+   * it extends it (fetching a consistency proof) and stores it.
+   *
+   * @return the verified checkpoint; when it has the same size and root as the latest verified one,
+   *     that one (the stored copy is kept)
+   * @throws LogMisbehaviourException with kind ROLLBACK if its tree is smaller than the latest
+   *     verified one's, FORK if it has the same size but another root, INCONSISTENT if the
+   *     consistency proof from the latest verified size to its size fails
+   * @throws VerificationException if it is malformed, for another origin or not signed by the log
+   * @throws IOException if fetching the proof or saving the checkpoint fails
+   */
+  public SignedCheckpoint accept(byte[] signedCheckpoint)
+      throws IOException, VerificationException {
+    Objects.requireNonNull(signedCheckpoint, "signedCheckpoint");
+    SignedCheckpoint next = SignedCheckpoint.verify(signedCheckpoint, origin, logKey);
+    synchronized (lock) {
+      SignedCheckpoint prev = loadLatest();
+      if (prev == null) {
+        store.save(next.raw());
+        latest = next;
+        return next;
+      }
+      Checkpoint p = prev.checkpoint();
+      Checkpoint n = next.checkpoint();
+      if (n.treeSize() < p.treeSize()) {
+        throw misbehaviour(
+            LogMisbehaviourException.Kind.ROLLBACK,
+            "checkpoint has tree size "
+                + n.treeSize()
+                + ", smaller than the tree size "
+                + p.treeSize()
+                + " already verified",
+            prev,
+            next,
+            List.of(),
+            null);
+      }
+      if (n.treeSize() == p.treeSize()) {
+        if (!n.rootHash().equals(p.rootHash())) {
+          throw misbehaviour(
+              LogMisbehaviourException.Kind.FORK,
+              "checkpoint for tree size "
+                  + n.treeSize()
+                  + " has root hash "
+                  + n.rootHash()
+                  + " but root hash "
+                  + p.rootHash()
+                  + " was already verified for that size",
+              prev,
+              next,
+              List.of(),
+              null);
+        }
+        return prev;
+      }
+      List<Hash> proof = List.of();
+      if (p.treeSize() > 0) {
+        String path = "v1/proof/consistency?from=" + p.treeSize() + "&to=" + n.treeSize();
+        proof = parseProof(path, json(path), "consistencyProof");
+        try {
+          ConsistencyProof.verify(p.treeSize(), n.treeSize(), p.rootHash(), n.rootHash(), proof);
+        } catch (ConsistencyProofException e) {
+          throw misbehaviour(
+              LogMisbehaviourException.Kind.INCONSISTENT,
+              "checkpoint for tree size "
+                  + n.treeSize()
+                  + " is not consistent with the tree size "
+                  + p.treeSize()
+                  + " already verified: "
+                  + e.getMessage(),
+              prev,
+              next,
+              proof,
+              e);
+        }
+      }
+      store.save(next.raw());
+      latest = next;
+      return next;
+    }
+  }
+
+  /**
+   * Fetches the inclusion proof of {@code leafHash} at {@code leafIndex} in the tree of {@code
+   * checkpoint} and verifies it.
+   *
+   * @return the verified proof
+   * @throws IOException if the request fails
+   * @throws ResponseException if the response is malformed or the proof does not verify
+   */
+  public List<Hash> proveInclusion(long leafIndex, Hash leafHash, SignedCheckpoint checkpoint)
+      throws IOException, VerificationException {
+    Checkpoint c = checkpoint.checkpoint();
+    if (leafIndex < 0 || leafIndex >= c.treeSize()) {
+      throw new IllegalArgumentException(
+          "leaf index " + leafIndex + " is not below the tree size " + c.treeSize());
+    }
+    String path = "v1/proof/inclusion?index=" + leafIndex + "&size=" + c.treeSize();
+    List<Hash> proof = parseProof(path, json(path), "inclusionProof");
+    try {
+      InclusionProof.verify(leafIndex, c.treeSize(), leafHash, proof, c.rootHash());
+    } catch (InclusionProofException e) {
+      throw new ResponseException(path, leafIndex, e.getMessage(), e);
+    }
+    return proof;
+  }
+
+  /**
+   * Fetches all of a subject's events ({@code GET v1/subjects/<hex>}, following {@code nextFrom}
+   * page by page), accepts the checkpoint each page states (see {@link #accept}) and verifies every
+   * event's inclusion proof against its page's checkpoint. The events are decoded but not checked
+   * against the event rules, and the server's state summary is ignored: replaying the events is the
+   * caller's job (see {@code ContinuityChecker}).
+   *
+   * @throws IOException if a request fails or the store cannot be written
+   * @throws LogMisbehaviourException if a stated checkpoint contradicts one verified before
+   * @throws ResponseException if a response is malformed, names another subject, holds an event
+   *     that does not decode, belongs to another subject or is out of sequence, pages do not
+   *     advance, or a proof does not verify
+   * @throws VerificationException if a stated checkpoint does not verify
+   */
+  public SubjectHistory subject(Hash subject) throws IOException, VerificationException {
+    List<LoggedEvent> out = new ArrayList<>();
+    SignedCheckpoint cp = null;
+    long from = 0;
+    while (true) {
+      String path = "v1/subjects/" + subject.toHex() + (from == 0 ? "" : "?from=" + from);
+      JsonNode root = json(path);
+      String named = text(path, root, "subject");
+      if (!named.equals(subject.toHex())) {
+        throw new ResponseException(path, -1, "answer is about subject " + named, null);
+      }
+      cp = accept(text(path, root, "checkpoint").getBytes(StandardCharsets.UTF_8));
+      JsonNode events = root.get("events");
+      if (events == null || !events.isArray()) {
+        throw new ResponseException(path, -1, "field \"events\" is missing or not an array", null);
+      }
+      for (JsonNode e : events) {
+        out.add(loggedEvent(path, subject, e, out.size(), cp));
+      }
+      JsonNode next = root.get("nextFrom");
+      if (next == null || next.isNull()) {
+        break;
+      }
+      long nextFrom = number(path, root, "nextFrom");
+      if (nextFrom != out.size()) {
+        throw new ResponseException(
+            path,
+            -1,
+            "nextFrom is " + nextFrom + " but " + out.size() + " events were listed so far",
+            null);
+      }
+      if (out.size() > MAX_SUBJECT_EVENTS) {
+        throw new ResponseException(
+            path, -1, "subject has more than " + MAX_SUBJECT_EVENTS + " events", null);
+      }
+      from = nextFrom;
+    }
+    return new SubjectHistory(subject, cp, out);
+  }
+
+  private static LoggedEvent loggedEvent(
+      String path, Hash subject, JsonNode e, long expectedSequence, SignedCheckpoint cp)
+      throws ResponseException {
+    Checkpoint c = cp.checkpoint();
+    long leafIndex = number(path, e, "leafIndex");
+    JsonNode json = e.get("event");
+    if (json == null || !json.isObject()) {
+      throw new ResponseException(
+          path, leafIndex, "field \"event\" of leaf " + leafIndex + " is not an object", null);
+    }
+    KeyEvent event;
+    try {
+      event = EventJson.fromJson(json);
+    } catch (EventFormatException ex) {
+      throw new ResponseException(
+          path,
+          leafIndex,
+          "event at leaf " + leafIndex + " does not parse: " + ex.getMessage(),
+          ex);
+    }
+    if (!event.subject().equals(subject)) {
+      throw new ResponseException(
+          path,
+          leafIndex,
+          "event at leaf " + leafIndex + " is for subject " + event.subject() + ", not " + subject,
+          null);
+    }
+    // Sequence numbers are checked again by the rules on replay; checking here keeps pages honest.
+    if (event.sequence() != expectedSequence) {
+      throw new ResponseException(
+          path,
+          leafIndex,
+          "event at leaf "
+              + leafIndex
+              + " has sequence "
+              + event.sequence()
+              + ", expected "
+              + expectedSequence,
+          null);
+    }
+    List<Hash> proof = parseProof(path, e, "inclusionProof");
+    try {
+      InclusionProof.verify(leafIndex, c.treeSize(), event.leafHash(), proof, c.rootHash());
+    } catch (InclusionProofException ex) {
+      throw new ResponseException(
+          path,
+          leafIndex,
+          "inclusion proof of the event at leaf "
+              + leafIndex
+              + " does not verify against tree size "
+              + c.treeSize()
+              + ": "
+              + ex.getMessage(),
+          ex);
+    }
+    return new LoggedEvent(leafIndex, event, proof, cp);
+  }
+
+  private SignedCheckpoint loadLatest() throws IOException, VerificationException {
+    if (!loaded) {
+      Optional<byte[]> raw = store.load();
+      if (raw.isPresent()) {
+        latest = SignedCheckpoint.verify(raw.get(), origin, logKey);
+      }
+      loaded = true;
+    }
+    return latest;
+  }
+
+  private LogMisbehaviourException misbehaviour(
+      LogMisbehaviourException.Kind kind,
+      String message,
+      SignedCheckpoint prev,
+      SignedCheckpoint next,
+      List<Hash> proof,
+      Throwable cause) {
+    return new LogMisbehaviourException(
+        kind, message, origin, prev.raw(), next.raw(), proof, cause);
+  }
+
+  private JsonNode json(String path) throws IOException, ResponseException {
+    byte[] body = get(path);
+    try {
+      JsonNode node = JSON.readTree(body);
+      if (node == null || !node.isObject()) {
+        throw new ResponseException(path, -1, "response is not a JSON object", null);
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw new ResponseException(
+          path, -1, "response is not valid JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** GETs {@code path} relative to the base URL; returns the body of a 200 response. */
+  byte[] get(String path) throws IOException {
+    URI uri = base.resolve(path);
+    HttpRequest req = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+    HttpResponse<InputStream> resp;
+    try {
+      resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while fetching " + uri, e);
+    }
+    try (InputStream in = resp.body()) {
+      long declared = resp.headers().firstValueAsLong("content-length").orElse(-1);
+      if (declared > maxResponseBytes) {
+        throw new IOException(
+            uri + ": response of " + declared + " bytes exceeds the limit of " + maxResponseBytes);
+      }
+      byte[] body = in.readNBytes(maxResponseBytes + 1);
+      if (body.length > maxResponseBytes) {
+        throw new IOException(
+            uri + ": response exceeds the limit of " + maxResponseBytes + " bytes");
+      }
+      if (resp.statusCode() != 200) {
+        throw new HttpStatusException(uri, resp.statusCode(), body);
+      }
+      return body;
+    }
+  }
+
+  private static String text(String path, JsonNode node, String field) throws ResponseException {
+    JsonNode v = node.get(field);
+    if (v == null || !v.isTextual()) {
+      throw new ResponseException(
+          path, -1, "field \"" + field + "\" is missing or not a string", null);
+    }
+    return v.asText();
+  }
+
+  private static long number(String path, JsonNode node, String field) throws ResponseException {
+    JsonNode v = node.get(field);
+    if (v == null || !v.canConvertToExactIntegral() || !v.canConvertToLong() || v.asLong() < 0) {
+      throw new ResponseException(
+          path, -1, "field \"" + field + "\" is missing or not a non-negative integer", null);
+    }
+    return v.asLong();
+  }
+
+  static List<Hash> parseProof(String path, JsonNode node, String field) throws ResponseException {
+    JsonNode v = node.get(field);
+    if (v == null || !v.isArray()) {
+      throw new ResponseException(
+          path, -1, "field \"" + field + "\" is missing or not an array", null);
+    }
+    if (v.size() > MAX_PROOF_HASHES) {
+      throw new ResponseException(
+          path,
+          -1,
+          "field \"" + field + "\" has " + v.size() + " hashes, more than " + MAX_PROOF_HASHES,
+          null);
+    }
+    List<Hash> proof = new ArrayList<>(v.size());
+    for (int i = 0; i < v.size(); i++) {
+      JsonNode h = v.get(i);
+      try {
+        if (!h.isTextual()) {
+          throw new IllegalArgumentException("not a string");
+        }
+        proof.add(Hash.fromBase64(h.asText()));
+      } catch (IllegalArgumentException e) {
+        throw new ResponseException(
+            path,
+            -1,
+            "field \"" + field + "\"[" + i + "] is not a base64 hash: " + e.getMessage(),
+            e);
+      }
+    }
+    return proof;
+  }
+
+  /** Configures a {@link LogClient}. */
+  public static final class Builder {
+    private final URI base;
+    private final String origin;
+    private final NoteVerifier logKey;
+    private final CheckpointStore store;
+    private HttpClient http;
+    private Duration timeout = DEFAULT_TIMEOUT;
+    private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+
+    private Builder(URI base, String origin, NoteVerifier logKey, CheckpointStore store) {
+      Objects.requireNonNull(base, "base");
+      this.origin = Objects.requireNonNull(origin, "origin");
+      this.logKey = Objects.requireNonNull(logKey, "logKey");
+      this.store = Objects.requireNonNull(store, "store");
+      String scheme = base.getScheme();
+      if (!base.isAbsolute() || !("http".equals(scheme) || "https".equals(scheme))) {
+        throw new IllegalArgumentException("log URL must be absolute http or https, got " + base);
+      }
+      if (!logKey.name().equals(origin)) {
+        throw new IllegalArgumentException(
+            "log key name \"" + logKey.name() + "\" differs from the origin \"" + origin + "\"");
+      }
+      this.base = base;
+    }
+
+    /** The per-request timeout (also the connect timeout); default 10 seconds. */
+    public Builder timeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** The largest response body accepted; default 8 MiB. */
+    public Builder maxResponseBytes(int maxResponseBytes) {
+      if (maxResponseBytes < 1024) {
+        throw new IllegalArgumentException(
+            "maxResponseBytes must be at least 1024, got " + maxResponseBytes);
+      }
+      this.maxResponseBytes = maxResponseBytes;
+      return this;
+    }
+
+    /** An HTTP client to share (its own timeouts and proxy settings apply). */
+    public Builder httpClient(HttpClient http) {
+      this.http = Objects.requireNonNull(http, "http");
+      return this;
+    }
+
+    public LogClient build() {
+      return new LogClient(this);
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package org.rcskt.verifier.client;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
+import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.event.EventJson;
+import org.rcskt.verifier.event.KeyEvent;
+
+/**
+ * Serves a {@link TestLog} over real HTTP on loopback, with the JSON shapes of the log server's
+ * API, and hooks to misbehave: serve an older tree, switch to another log, rewrite a response.
+ */
+public final class FixtureServer implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newCachedThreadPool();
+  private volatile TestLog log;
+  private volatile long servedSize = -1;
+  private volatile int pageSize = 1000;
+  private volatile UnaryOperator<String> rewrite = UnaryOperator.identity();
+  private volatile int status = 200;
+  private volatile long delayMs;
+
+  public FixtureServer(TestLog log) throws IOException {
+    this.log = log;
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", this::handle);
+    server.setExecutor(executor);
+    server.start();
+  }
+
+  public URI uri() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+  }
+
+  /** Serve this log from now on (a fork, when it shares the first one's key). */
+  public void serve(TestLog log) {
+    this.log = log;
+  }
+
+  /** Serve the tree at {@code size} instead of the latest (-1: latest). */
+  public void serveSize(long size) {
+    this.servedSize = size;
+  }
+
+  public void pageSize(int n) {
+    this.pageSize = n;
+  }
+
+  /** Rewrite every response body with {@code f}. */
+  public void rewrite(UnaryOperator<String> f) {
+    this.rewrite = f;
+  }
+
+  public void status(int status) {
+    this.status = status;
+  }
+
+  public void delayMs(long ms) {
+    this.delayMs = ms;
+  }
+
+  private void handle(HttpExchange x) throws IOException {
+    try {
+      if (delayMs > 0) {
+        Thread.sleep(delayMs);
+      }
+      TestLog l = log;
+      long size = servedSize >= 0 ? servedSize : l.treeSize();
+      String path = x.getRequestURI().getPath();
+      Map<String, String> q = query(x.getRequestURI().getRawQuery());
+      String body;
+      if (path.equals("/checkpoint")) {
+        body = new String(l.checkpoint(size), StandardCharsets.UTF_8);
+      } else if (path.equals("/v1/proof/consistency")) {
+        long from = Long.parseLong(q.get("from"));
+        long to = Long.parseLong(q.get("to"));
+        ObjectNode o = JSON.createObjectNode();
+        o.put("from", from);
+        o.put("to", to);
+        o.set("consistencyProof", hashes(l.consistency(from, to)));
+        body = o.toString();
+      } else if (path.equals("/v1/proof/inclusion")) {
+        long index = Long.parseLong(q.get("index"));
+        long treeSize = Long.parseLong(q.get("size"));
+        ObjectNode o = JSON.createObjectNode();
+        o.put("leafIndex", index);
+        o.put("treeSize", treeSize);
+        o.put("leafHash", l.entry(index).leafHash().toBase64());
+        o.set("inclusionProof", hashes(l.inclusion(index, treeSize)));
+        body = o.toString();
+      } else if (path.startsWith("/v1/subjects/")) {
+        Hash subject = Hash.fromHex(path.substring("/v1/subjects/".length()));
+        long from = q.containsKey("from") ? Long.parseLong(q.get("from")) : 0;
+        body = subject(l, subject, from, size).toString();
+      } else {
+        x.sendResponseHeaders(404, -1);
+        return;
+      }
+      byte[] out = rewrite.apply(body).getBytes(StandardCharsets.UTF_8);
+      x.sendResponseHeaders(status, out.length);
+      try (OutputStream os = x.getResponseBody()) {
+        os.write(out);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      x.sendResponseHeaders(500, -1);
+    } finally {
+      x.close();
+    }
+  }
+
+  private ObjectNode subject(TestLog l, Hash subject, long from, long size) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("subject", subject.toHex());
+    o.put("treeSize", size);
+    o.put("checkpoint", new String(l.checkpoint(size), StandardCharsets.UTF_8));
+    o.putNull("state");
+    ArrayNode a = o.putArray("events");
+    long seq = 0;
+    Long nextFrom = null;
+    for (long i = 0; i < size; i++) {
+      KeyEvent e = l.entry(i);
+      if (e == null || !e.subject().equals(subject)) {
+        continue;
+      }
+      long s = seq++;
+      if (s < from) {
+        continue;
+      }
+      if (a.size() == pageSize) {
+        nextFrom = s;
+        break;
+      }
+      ObjectNode x = a.addObject();
+      x.put("leafIndex", i);
+      x.put("sequence", e.sequence());
+      x.put("leafHash", e.leafHash().toBase64());
+      x.set("event", EventJson.toJson(e));
+      x.set("inclusionProof", hashes(l.inclusion(i, size)));
+    }
+    if (nextFrom == null) {
+      o.putNull("nextFrom");
+    } else {
+      o.put("nextFrom", nextFrom);
+    }
+    return o;
+  }
+
+  private static ArrayNode hashes(List<Hash> hs) {
+    ArrayNode a = JSON.createArrayNode();
+    for (Hash h : hs) {
+      a.add(h.toBase64());
+    }
+    return a;
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> m = new HashMap<>();
+    if (raw != null) {
+      for (String kv : raw.split("&")) {
+        int eq = kv.indexOf('=');
+        m.put(kv.substring(0, eq), kv.substring(eq + 1));
+      }
+    }
+    return m;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

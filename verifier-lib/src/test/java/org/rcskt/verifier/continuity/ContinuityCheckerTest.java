@@ -1,0 +1,160 @@
+package org.rcskt.verifier.continuity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.client.FileCheckpointStore;
+import org.rcskt.verifier.client.FixtureServer;
+import org.rcskt.verifier.client.LogClient;
+import org.rcskt.verifier.client.LogMisbehaviourException;
+import org.rcskt.verifier.client.ResponseException;
+import org.rcskt.verifier.client.TestLog;
+import org.rcskt.verifier.crypto.Ed25519;
+import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.event.PhoneNumbers;
+
+/** The checker over real HTTP against the fixture server, with pins on disk. */
+class ContinuityCheckerTest {
+  private static final String ALICE = "+14155550123";
+
+  @TempDir Path dir;
+  private final Random random = new Random(99);
+  private final Hash alice = PhoneNumbers.subjectIndex(ALICE);
+  private TestLog log;
+  private FixtureServer server;
+  private FilePinStore pins;
+  private ContinuityChecker checker;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    log = new TestLog(21);
+    log.addAnchor();
+    server = new FixtureServer(log);
+    pins = new FilePinStore(dir.resolve("pins"));
+    checker = newChecker();
+  }
+
+  private ContinuityChecker newChecker() {
+    LogClient client =
+        LogClient.builder(
+                server.uri(),
+                TestLog.ORIGIN,
+                log.verifier(),
+                new FileCheckpointStore(dir.resolve("checkpoint")))
+            .build();
+    return new ContinuityChecker(client, pins, log.rules());
+  }
+
+  @AfterEach
+  void tearDown() {
+    server.close();
+  }
+
+  @Test
+  void pinsOnFirstContactAndFollowsSignedRotations() throws Exception {
+    Ed25519.KeyPair k1 = Ed25519.KeyPair.generate(random);
+    Ed25519.KeyPair k2 = Ed25519.KeyPair.generate(random);
+    KeyEvent reg = log.register(alice, "phone", k1, true);
+    Verdict first = checker.check(ALICE, k1.publicKey());
+    assertThat(first.kind()).isEqualTo(Verdict.Kind.UNCHANGED);
+    assertThat(first.firstContact()).isTrue();
+    assertThat(pins.get(alice)).contains(new Pin(alice, k1.publicKey(), 0, 1, reg.leafHash()));
+
+    KeyEvent rot = log.rotate(alice, "phone", k1, k2);
+    Verdict rotated = newChecker().check(ALICE, k2.publicKey());
+    assertThat(rotated.kind()).isEqualTo(Verdict.Kind.ROTATED);
+    assertThat(pins.get(alice)).contains(new Pin(alice, k2.publicKey(), 1, 2, rot.leafHash()));
+    assertThat(checker.check(ALICE, k2.publicKey()).kind()).isEqualTo(Verdict.Kind.UNCHANGED);
+    assertThat(checker.check(ALICE, k1.publicKey()).kind()).isEqualTo(Verdict.Kind.REVOKED);
+  }
+
+  @Test
+  void recoveredKeyIsPinnedOnlyOnceAccepted() throws Exception {
+    Ed25519.KeyPair k1 = Ed25519.KeyPair.generate(random);
+    Ed25519.KeyPair k2 = Ed25519.KeyPair.generate(random);
+    log.register(alice, "phone", k1, true);
+    checker.check(ALICE, k1.publicKey());
+    log.recover(alice, "phone", k2);
+    Verdict v = checker.check(ALICE, k2.publicKey());
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.RECOVERED);
+    assertThat(pins.get(alice).orElseThrow().key()).isEqualTo(k1.publicKey());
+    assertThat(checker.check(ALICE, k2.publicKey()).kind()).isEqualTo(Verdict.Kind.RECOVERED);
+    checker.accept(v);
+    assertThat(pins.get(alice).orElseThrow().key()).isEqualTo(k2.publicKey());
+    assertThat(checker.check(ALICE, k2.publicKey()).kind()).isEqualTo(Verdict.Kind.UNCHANGED);
+    assertThatThrownBy(() -> checker.accept(checker.check(ALICE, k2.publicKey())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("only a RECOVERED verdict needs accepting, this one is UNCHANGED");
+  }
+
+  @Test
+  void unloggedKeyIsNotPinned() throws Exception {
+    Verdict v = checker.check(ALICE, Ed25519.KeyPair.generate(random).publicKey());
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.UNLOGGED);
+    assertThat(v.firstContact()).isTrue();
+    assertThat(pins.get(alice)).isEmpty();
+  }
+
+  @Test
+  void rollbackIsALogErrorWithTheEvidence() throws Exception {
+    Ed25519.KeyPair k1 = Ed25519.KeyPair.generate(random);
+    log.register(alice, "phone", k1, true);
+    log.rotate(alice, "phone", k1, Ed25519.KeyPair.generate(random));
+    checker.check(ALICE, k1.publicKey());
+    server.serveSize(2); // hide the rotation
+    Verdict v = checker.check(ALICE, k1.publicKey());
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.LOG_ERROR);
+    LogMisbehaviourException e = (LogMisbehaviourException) v.evidence();
+    assertThat(e.kind()).isEqualTo(LogMisbehaviourException.Kind.ROLLBACK);
+    assertThat(e.previousCheckpoint()).isEqualTo(log.checkpoint(3));
+    assertThat(e.newCheckpoint()).isEqualTo(log.checkpoint(2));
+    assertThat(v.checkpoint().raw()).isEqualTo(log.checkpoint(3));
+  }
+
+  @Test
+  void forkIsALogError() throws Exception {
+    Ed25519.KeyPair k1 = Ed25519.KeyPair.generate(random);
+    log.register(alice, "phone", k1, true);
+    checker.check(ALICE, k1.publicKey());
+    // Same log key, a different history for alice: the attacker's key registered instead.
+    TestLog other = new TestLog(21);
+    other.addAnchor();
+    Ed25519.KeyPair attacker = Ed25519.KeyPair.generate(random);
+    other.register(alice, "phone", attacker, true);
+    other.rotate(alice, "phone", attacker, Ed25519.KeyPair.generate(random));
+    server.serve(other);
+    Verdict v = checker.check(ALICE, attacker.publicKey());
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.LOG_ERROR);
+    assertThat(((LogMisbehaviourException) v.evidence()).kind())
+        .isEqualTo(LogMisbehaviourException.Kind.INCONSISTENT);
+  }
+
+  @Test
+  void tamperedAnswerIsALogError() throws Exception {
+    Ed25519.KeyPair k1 = Ed25519.KeyPair.generate(random);
+    log.register(alice, "phone", k1, true);
+    server.rewrite(
+        s ->
+            s.replace("\"sequence\":0", "\"sequence\":0 ")
+                .replace("\"timestampMs\":", "\"timestampMs\":1"));
+    Verdict v = checker.check(ALICE, k1.publicKey());
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.LOG_ERROR);
+    assertThat(v.evidence()).isInstanceOf(ResponseException.class);
+    assertThat(pins.get(alice)).isEmpty();
+  }
+
+  @Test
+  void unreachableLogIsAnIoErrorNotAVerdict() throws Exception {
+    server.status(503);
+    assertThatThrownBy(() -> checker.check(ALICE, Ed25519.KeyPair.generate(random).publicKey()))
+        .isInstanceOf(IOException.class);
+  }
+}
