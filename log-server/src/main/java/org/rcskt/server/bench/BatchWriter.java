@@ -1,5 +1,6 @@
 package org.rcskt.server.bench;
 
+import org.rcskt.server.log.LogReader;
 import org.rcskt.server.log.LogSigner;
 import org.rcskt.server.storage.AppendBatch;
 import org.rcskt.server.storage.LogStore;
@@ -8,14 +9,16 @@ import org.rcskt.verifier.merkle.CompactRange;
 
 /**
  * Appends batches to a new store the way the log's integrator lays them out: the entries, every
- * Merkle node they complete, and a checkpoint over the new tree signed by the log key, all in one
- * synced {@link LogStore#append}. Only for tools that build a log without a server; single
- * threaded.
+ * Merkle node they complete, the packed copy of every level-0 tile they complete, and a checkpoint
+ * over the new tree signed by the log key, all in one synced {@link LogStore#append}. Only for
+ * tools that build a log without a server; single threaded.
  */
 final class BatchWriter {
   private final LogStore store;
   private final LogSigner signer;
   private final CompactRange range;
+  // The leaf hashes of the rightmost, incomplete level-0 tile.
+  private final byte[] edge = new byte[LogReader.TILE_WIDTH * Hash.SIZE];
 
   /**
    * @throws IllegalStateException if {@code store} is not empty
@@ -38,6 +41,11 @@ final class BatchWriter {
   long add(AppendBatch batch, byte[] encoded, Hash leafHash) {
     long index = batch.addEntry(encoded, leafHash);
     range.append(leafHash, batch::addNode);
+    int slot = (int) (index % LogReader.TILE_WIDTH);
+    leafHash.copyTo(edge, slot * Hash.SIZE);
+    if (slot == LogReader.TILE_WIDTH - 1) {
+      batch.addFullTile(index / LogReader.TILE_WIDTH, edge.clone());
+    }
     return index;
   }
 
