@@ -271,11 +271,16 @@ public final class BenchCommand implements Callable<Integer> {
     out.printf(
         "receipts verified: %d (checkpoint signature and inclusion proof), bad: %d%n",
         check.verified(), check.bad());
-    out.println(Reports.cores("load generator", r.clientCpuNanos(), r.elapsedSeconds()));
+    out.println(
+        Reports.cpu(
+            "load generator",
+            r.clientCpuNanos(),
+            r.elapsedSeconds() + warmupSeconds,
+            r.allCompleted()));
     if (serverCpu0.isPresent() && serverCpu1.isPresent()) {
       long serverNanos = serverCpu1.get().minus(serverCpu0.get()).toNanos();
       out.println(
-          Reports.cores("server (incl. warm-up)", serverNanos, r.elapsedSeconds() + warmupSeconds));
+          Reports.cpu("server", serverNanos, r.elapsedSeconds() + warmupSeconds, r.allCompleted()));
     }
     out.printf(
         "tree size %d -> %d; load average %s before, %s after%n",

@@ -67,7 +67,8 @@ final class LoadRun {
       long ok,
       double elapsedSeconds,
       boolean ranOutOfRequests,
-      long clientCpuNanos) {
+      long clientCpuNanos,
+      long allCompleted) {
     double okPerSecond() {
       return ok / elapsedSeconds;
     }
@@ -86,6 +87,7 @@ final class LoadRun {
   private final LongAdder measuredCompleted = new LongAdder();
   private final LongAdder measuredOk = new LongAdder();
   private final LongAdder intervalCompleted = new LongAdder();
+  private final LongAdder allCompleted = new LongAdder();
   private final AtomicLong next = new AtomicLong();
   private final AtomicLong inFlight = new AtomicLong();
   private final AtomicLong lastMeasuredCompletion = new AtomicLong();
@@ -154,7 +156,8 @@ final class LoadRun {
           measuredOk.sum(),
           elapsed,
           ranOut,
-          cpu1 - cpu0);
+          cpu1 - cpu0,
+          allCompleted.sum());
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().join();
     }
@@ -189,7 +192,8 @@ final class LoadRun {
     if (!warm && !warmupPrinted && settings.warmupNanos() > 0) {
       // The first line after the warm-up ended: show what the warm-up saw, then go on.
       warmupPrinted = true;
-      printLine("warmup ", now, spanNanos, warmupRecorder.getIntervalHistogram(), 0);
+      Histogram w = warmupRecorder.getIntervalHistogram();
+      printLine("warmup ", now, spanNanos, w, w.getTotalCount());
     }
     Histogram h = (warm ? warmupRecorder : measuredRecorder).getIntervalHistogram();
     if (!warm) {
@@ -296,6 +300,7 @@ final class LoadRun {
           (counted ? measuredRecorder : warmupRecorder)
               .recordValue(Math.max(0, (t - intended) / 1000));
           intervalCompleted.increment();
+          allCompleted.increment();
           if (counted) {
             measuredCompleted.increment();
             lastMeasuredCompletion.accumulateAndGet(t, Math::max);

@@ -198,13 +198,19 @@ public final class ReadBenchCommand implements Callable<Integer> {
     out.printf("outcomes: %s%n", Reports.outcomes(r.outcomes()));
     out.printf("latency: %s%n", Reports.latencies(r.latencyMicros()));
     out.printf("answers checked: %d, bad: %d%n", checker.checked.sum(), checker.bad.sum());
-    out.println(Reports.cores("load generator", r.clientCpuNanos(), r.elapsedSeconds()));
+    out.println(
+        Reports.cpu(
+            "load generator",
+            r.clientCpuNanos(),
+            r.elapsedSeconds() + warmupSeconds,
+            r.allCompleted()));
     if (cpu0.isPresent() && cpu1.isPresent()) {
       out.println(
-          Reports.cores(
-              "server (incl. warm-up)",
+          Reports.cpu(
+              "server",
               cpu1.get().minus(cpu0.get()).toNanos(),
-              r.elapsedSeconds() + warmupSeconds));
+              r.elapsedSeconds() + warmupSeconds,
+              r.allCompleted()));
     }
     out.printf("load average %s before, %s after%n", loadBefore, Reports.loadAverage());
     return checker.bad.sum() == 0 ? 0 : 1;

@@ -50,6 +50,20 @@ final class Reports {
     return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration());
   }
 
+  /**
+   * A process's CPU over a whole run (warm-up included, as the CPU clock was read around it), per
+   * answer of the whole run.
+   */
+  static String cpu(String who, long cpuNanos, double seconds, long answers) {
+    return String.format(
+        "%s CPU %.1f s = %.2f cores busy, %.0f us per answer (%d answers, warm-up included)",
+        who,
+        cpuNanos / 1e9,
+        cpuNanos / 1e9 / seconds,
+        cpuNanos / 1e3 / Math.max(1, answers),
+        answers);
+  }
+
   /** Describes the CPU a process used over {@code seconds} of wall time, as cores busy. */
   static String cores(String who, long cpuNanos, double seconds) {
     return String.format(
