@@ -1,0 +1,300 @@
+package org.rcskt.server;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.function.UnaryOperator;
+import org.rcskt.server.config.ConfigException;
+import org.rcskt.server.config.ServerConfig;
+import org.rcskt.server.config.ServerKeys;
+import org.rcskt.server.http.LogVerticle;
+import org.rcskt.server.http.ServerInfo;
+import org.rcskt.server.log.KeyEventLog;
+import org.rcskt.server.log.NoteLogSigner;
+import org.rcskt.server.metrics.ServerMetrics;
+import org.rcskt.server.storage.LogStore;
+import org.rcskt.server.storage.rocksdb.RocksDbLogStore;
+import org.rcskt.verifier.crypto.Ed25519;
+import org.rcskt.verifier.event.AnchorRegistry;
+import org.rcskt.verifier.event.EventBuilder;
+import org.rcskt.verifier.event.EventFormat;
+import org.rcskt.verifier.event.KeyAlgorithm;
+import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.event.PublicKeyInfo;
+import org.rcskt.verifier.event.RulesContext;
+
+/**
+ * A running log server: storage, log, HTTP. The embeddable entry point, used by the command line
+ * and by other modules' tests.
+ *
+ * <pre>{@code
+ * try (LogServer server = LogServer.start(ServerConfig.builder(dir).port(0).devMode(true).build())) {
+ *   URI base = URI.create("http://127.0.0.1:" + server.port());
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class LogServer implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(LogServer.class.getName());
+
+  /** The carrier id development mode trusts. */
+  public static final String DEV_CARRIER_ID = "dev-carrier";
+
+  private final ServerConfig config;
+  private final LogStore store;
+  private final KeyEventLog log;
+  private final NoteLogSigner signer;
+  private final ServerKeys.PolicyKey policy;
+  private final Ed25519.KeyPair devCarrier;
+  private final ServerMetrics metrics;
+  private final Vertx vertx;
+  private final int port;
+  private volatile boolean closed;
+
+  private LogServer(
+      ServerConfig config,
+      LogStore store,
+      KeyEventLog log,
+      NoteLogSigner signer,
+      ServerKeys.PolicyKey policy,
+      Ed25519.KeyPair devCarrier,
+      ServerMetrics metrics,
+      Vertx vertx,
+      int port) {
+    this.config = config;
+    this.store = store;
+    this.log = log;
+    this.signer = signer;
+    this.policy = policy;
+    this.devCarrier = devCarrier;
+    this.metrics = metrics;
+    this.vertx = vertx;
+    this.port = port;
+  }
+
+  /**
+   * Starts a server and returns once it is listening.
+   *
+   * @throws ConfigException if a key file or setting is unusable
+   * @throws org.rcskt.server.log.LogStateException if the stored log does not match its checkpoint
+   *     or the configured key
+   * @throws org.rcskt.server.storage.StorageException if the store cannot be opened
+   * @throws IllegalStateException if the HTTP server cannot listen
+   */
+  public static LogServer start(ServerConfig config) {
+    return start(config, UnaryOperator.identity());
+  }
+
+  /**
+   * Starts a server whose store is wrapped by {@code wrapStore}: for tests that inject storage
+   * faults.
+   */
+  public static LogServer start(ServerConfig config, UnaryOperator<LogStore> wrapStore) {
+    Path dataDir = config.dataDir();
+    try {
+      Files.createDirectories(dataDir);
+    } catch (java.io.IOException e) {
+      throw new ConfigException(
+          "cannot create data directory " + dataDir + ": " + e.getMessage(), e);
+    }
+    NoteLogSigner signer =
+        new NoteLogSigner(ServerKeys.logSigner(config.logKeyFile(), config.origin()));
+    ServerKeys.PolicyKey policy = ServerKeys.policyKey(config.policyKeyFile());
+    PublicKeyInfo policyKey = PublicKeyInfo.ed25519(policy.publicKey());
+    RulesContext rules =
+        RulesContext.ingest(policyKey, System.currentTimeMillis())
+            .withAllowUnattestedRegistration(config.allowUnattested());
+    int cores = Runtime.getRuntime().availableProcessors();
+    KeyEventLog.Settings settings =
+        new KeyEventLog.Settings(
+            config.maxBatch(),
+            config.batchWindowMicros(),
+            config.queueSize(),
+            config.verifyThreads() == 0 ? cores : config.verifyThreads(),
+            6,
+            8192);
+    ServerMetrics metrics = new ServerMetrics();
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      LogStore store =
+          wrapStore.apply(
+              RocksDbLogStore.open(
+                  dataDir.resolve("db"),
+                  new RocksDbLogStore.Settings(config.blockCacheBytes(), 64L << 20, true)));
+      opened.add(store);
+      KeyEventLog log = KeyEventLog.open(store, signer, rules, metrics, settings);
+      opened.add(0, log);
+      metrics.bind(() -> log.head().treeSize(), log::queued, log::memoryBytes, store::statistics);
+      Ed25519.KeyPair devCarrier = null;
+      if (config.devMode()) {
+        devCarrier = trustDevCarrier(config, log, policy);
+      }
+      List<String> algorithms =
+          Arrays.stream(KeyAlgorithm.values())
+              .filter(KeyAlgorithm::isSupported)
+              .map(Enum::name)
+              .toList();
+      ServerInfo info =
+          new ServerInfo(
+              signer.origin(),
+              signer.verifierKey(),
+              policyKey,
+              algorithms,
+              config.allowUnattested(),
+              EventFormat.MAX_EVENT_SIZE);
+      Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores));
+      opened.add(0, () -> vertx.close().toCompletionStage().toCompletableFuture().join());
+      int readThreads = Math.max(4, 2 * cores);
+      // One verticle instance per core on the same port: Vert.x spreads connections over their
+      // event loops. A negative port asks Vert.x for one random port shared by all instances.
+      int bindPort = config.port() == 0 ? -1 : config.port();
+      List<LogVerticle> verticles = new ArrayList<>();
+      for (int i = 0; i < cores; i++) {
+        LogVerticle v = new LogVerticle(log, info, metrics, config.host(), bindPort, readThreads);
+        join(vertx.deployVerticle(v));
+        verticles.add(v);
+      }
+      int port = verticles.get(0).actualPort();
+      LOG.log(
+          System.Logger.Level.INFO,
+          "log "
+              + signer.origin()
+              + " listening on "
+              + config.host()
+              + ":"
+              + port
+              + " at tree size "
+              + log.head().treeSize()
+              + "; verifier key "
+              + signer.verifierKey());
+      return new LogServer(config, store, log, signer, policy, devCarrier, metrics, vertx, port);
+    } catch (RuntimeException e) {
+      for (AutoCloseable c : opened) {
+        try {
+          c.close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static void join(io.vertx.core.Future<?> f) {
+    try {
+      f.toCompletionStage().toCompletableFuture().join();
+    } catch (CompletionException e) {
+      throw new IllegalStateException(
+          "cannot start the HTTP server: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  /**
+   * Development mode: makes sure the development carrier's anchor key is trusted, by logging an
+   * ANCHOR ADD signed by the policy key the first time. The trust is thus in the log like any
+   * other, not a configuration backdoor.
+   */
+  private static Ed25519.KeyPair trustDevCarrier(
+      ServerConfig config, KeyEventLog log, ServerKeys.PolicyKey policy) {
+    Ed25519.KeyPair carrier = ServerKeys.devCarrierKey(config.dataDir().resolve("dev-carrier.key"));
+    PublicKeyInfo key = PublicKeyInfo.ed25519(carrier.publicKey());
+    AnchorRegistry anchors = log.anchors();
+    if (anchors.find(key.keyId()) != null) {
+      return carrier;
+    }
+    if (!policy.canSign()) {
+      throw new ConfigException(
+          "development mode needs the policy signer key, but "
+              + config.policyKeyFile()
+              + " holds only a verifier key");
+    }
+    EventBuilder b = EventBuilder.forCarrier(DEV_CARRIER_ID);
+    AnchorRegistry.Carrier existing = anchors.carrier(DEV_CARRIER_ID);
+    if (existing != null) {
+      b.after(existing);
+    }
+    KeyEvent event =
+        b.timestampMs(System.currentTimeMillis()).anchorAdd(key).sign(policy.keyPair());
+    try {
+      long index = log.submit(event).join().leafIndex();
+      LOG.log(
+          System.Logger.Level.INFO,
+          "development mode: carrier " + DEV_CARRIER_ID + " trusted by ANCHOR event " + index);
+    } catch (CompletionException e) {
+      throw new IllegalStateException(
+          "development mode: cannot log the ANCHOR event: " + e.getCause().getMessage(),
+          e.getCause());
+    }
+    return carrier;
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return port;
+  }
+
+  /** {@code http://<host>:<port>} */
+  public String baseUrl() {
+    return "http://" + config.host() + ":" + port;
+  }
+
+  public String origin() {
+    return signer.origin();
+  }
+
+  /** The C2SP verifier key of the log's checkpoint signatures. */
+  public String verifierKey() {
+    return signer.verifierKey();
+  }
+
+  /** The policy key that signs ANCHOR events. */
+  public PublicKeyInfo policyKey() {
+    return PublicKeyInfo.ed25519(policy.publicKey());
+  }
+
+  /** The policy signer key, or null when only its verifier key is configured. */
+  public Ed25519.KeyPair policyKeyPair() {
+    return policy.keyPair();
+  }
+
+  /** The development carrier's anchor key, or null outside development mode. */
+  public Ed25519.KeyPair devCarrierKey() {
+    return devCarrier;
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  /** The log itself, for in-process callers (tests, tools). */
+  public KeyEventLog log() {
+    return log;
+  }
+
+  public ServerMetrics metrics() {
+    return metrics;
+  }
+
+  /** Stops HTTP, answers queued submissions, closes the store. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().join();
+    } finally {
+      try {
+        log.close();
+      } finally {
+        store.close();
+      }
+    }
+  }
+}

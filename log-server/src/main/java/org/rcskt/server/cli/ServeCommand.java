@@ -1,0 +1,136 @@
+package org.rcskt.server.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.rcskt.server.LogServer;
+import org.rcskt.server.config.ServerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code serve}: runs the log until SIGTERM or SIGINT. */
+@Command(name = "serve", description = "Run the log server.", mixinStandardHelpOptions = true)
+final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+  static final AtomicBoolean SERVING = new AtomicBoolean();
+
+  @Option(names = "--config", description = "JSON config file; flags override its settings")
+  Path configFile;
+
+  @Option(names = "--data-dir", description = "data directory (database and generated keys)")
+  Path dataDir;
+
+  @Option(names = "--host", description = "address to listen on (default 127.0.0.1)")
+  String host;
+
+  @Option(names = "--port", description = "TCP port; 0 picks a free one (default 8080)")
+  Integer port;
+
+  @Option(
+      names = "--origin",
+      description = "the log's origin (default " + ServerConfig.DEFAULT_ORIGIN + ")")
+  String origin;
+
+  @Option(names = "--log-key", description = "log signer key file (default <data-dir>/log.key)")
+  Path logKey;
+
+  @Option(names = "--policy-key", description = "policy key file (default <data-dir>/policy.key)")
+  Path policyKey;
+
+  @Option(names = "--allow-unattested", description = "accept REGISTER without carrier attestation")
+  Boolean allowUnattested;
+
+  @Option(names = "--max-batch", description = "most events per integration step (default 4096)")
+  Integer maxBatch;
+
+  @Option(
+      names = "--batch-window-micros",
+      description = "wait this long for more events per batch (default 0)")
+  Long batchWindowMicros;
+
+  @Option(names = "--queue-size", description = "verified events that may wait (default 20000)")
+  Integer queueSize;
+
+  @Option(
+      names = "--verify-threads",
+      description = "signature verification threads (default: one per core)")
+  Integer verifyThreads;
+
+  @Option(names = "--dev", description = "development mode: trust a local carrier key")
+  Boolean devMode;
+
+  @Override
+  public Integer call() throws Exception {
+    ServerConfig config = config();
+    LogServer server = LogServer.start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "shutdown"));
+    System.out.println("origin:       " + server.origin());
+    System.out.println("verifier key: " + server.verifierKey());
+    System.out.println("policy key:   " + server.policyKey().keyId() + " (event key id)");
+    if (config.devMode()) {
+      System.out.println(
+          "dev carrier:  "
+              + LogServer.DEV_CARRIER_ID
+              + ", signer key in "
+              + config.dataDir().resolve("dev-carrier.key"));
+    }
+    System.out.println("listening:    " + server.baseUrl());
+    System.out.flush();
+    SERVING.set(true);
+    stopped.await();
+    return 0;
+  }
+
+  ServerConfig config() {
+    ServerConfig.Builder b;
+    if (configFile != null) {
+      b = ServerConfig.fromJson(configFile);
+      if (dataDir != null) {
+        b.dataDir(dataDir);
+      }
+    } else {
+      b = ServerConfig.builder(dataDir != null ? dataDir : Path.of("data"));
+    }
+    if (host != null) {
+      b.host(host);
+    }
+    if (port != null) {
+      b.port(port);
+    }
+    if (origin != null) {
+      b.origin(origin);
+    }
+    if (logKey != null) {
+      b.logKeyFile(logKey);
+    }
+    if (policyKey != null) {
+      b.policyKeyFile(policyKey);
+    }
+    if (allowUnattested != null) {
+      b.allowUnattested(allowUnattested);
+    }
+    if (maxBatch != null) {
+      b.maxBatch(maxBatch);
+    }
+    if (batchWindowMicros != null) {
+      b.batchWindowMicros(batchWindowMicros);
+    }
+    if (queueSize != null) {
+      b.queueSize(queueSize);
+    }
+    if (verifyThreads != null) {
+      b.verifyThreads(verifyThreads);
+    }
+    if (devMode != null) {
+      b.devMode(devMode);
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,330 @@
+package org.rcskt.server.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the server needs to start. Immutable; build one with {@link #builder(Path)} or {@link
+ * #fromJson(Path)}, which returns a builder so command-line flags can override file settings.
+ */
+public final class ServerConfig {
+  /** The default origin: a placeholder name that makes clear the log is not a production one. */
+  public static final String DEFAULT_ORIGIN = "localhost/rcskt-dev";
+
+  private final Path dataDir;
+  private final String host;
+  private final int port;
+  private final String origin;
+  private final Path logKeyFile;
+  private final Path policyKeyFile;
+  private final boolean allowUnattested;
+  private final int maxBatch;
+  private final long batchWindowMicros;
+  private final int queueSize;
+  private final int verifyThreads;
+  private final long blockCacheBytes;
+  private final boolean devMode;
+
+  private ServerConfig(Builder b) {
+    this.dataDir = b.dataDir;
+    this.host = b.host;
+    this.port = b.port;
+    this.origin = b.origin;
+    this.logKeyFile = b.logKeyFile;
+    this.policyKeyFile = b.policyKeyFile;
+    this.allowUnattested = b.allowUnattested;
+    this.maxBatch = b.maxBatch;
+    this.batchWindowMicros = b.batchWindowMicros;
+    this.queueSize = b.queueSize;
+    this.verifyThreads = b.verifyThreads;
+    this.blockCacheBytes = b.blockCacheBytes;
+    this.devMode = b.devMode;
+  }
+
+  /** A builder with every default set and {@code dataDir} as the data directory. */
+  public static Builder builder(Path dataDir) {
+    return new Builder(dataDir);
+  }
+
+  /**
+   * Reads a JSON object whose keys are the {@link Builder} setter names ({@code "port": 8080}).
+   * Relative paths in the file are resolved against the file's directory.
+   *
+   * @throws ConfigException if the file cannot be read, is not a JSON object, has an unknown key or
+   *     a value of the wrong type
+   */
+  public static Builder fromJson(Path file) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(Files.readAllBytes(file));
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(
+          "config file " + file + " is not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new ConfigException("config file " + file + " must hold a JSON object");
+    }
+    Path base = file.toAbsolutePath().getParent();
+    Builder b = new Builder(null);
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String key = e.getKey();
+      JsonNode v = e.getValue();
+      switch (key) {
+        case "dataDir" -> b.dataDir(base.resolve(text(file, key, v)));
+        case "host" -> b.host(text(file, key, v));
+        case "port" -> b.port(integer(file, key, v));
+        case "origin" -> b.origin(text(file, key, v));
+        case "logKeyFile" -> b.logKeyFile(base.resolve(text(file, key, v)));
+        case "policyKeyFile" -> b.policyKeyFile(base.resolve(text(file, key, v)));
+        case "allowUnattested" -> b.allowUnattested(bool(file, key, v));
+        case "maxBatch" -> b.maxBatch(integer(file, key, v));
+        case "batchWindowMicros" -> b.batchWindowMicros(integer(file, key, v));
+        case "queueSize" -> b.queueSize(integer(file, key, v));
+        case "verifyThreads" -> b.verifyThreads(integer(file, key, v));
+        case "blockCacheBytes" -> b.blockCacheBytes(v.isNumber() ? v.asLong() : -1);
+        case "devMode" -> b.devMode(bool(file, key, v));
+        default ->
+            throw new ConfigException("config file " + file + " has unknown key \"" + key + "\"");
+      }
+    }
+    return b;
+  }
+
+  private static String text(Path file, String key, JsonNode v) {
+    if (!v.isTextual()) {
+      throw new ConfigException("config file " + file + ": \"" + key + "\" must be a string");
+    }
+    return v.asText();
+  }
+
+  private static int integer(Path file, String key, JsonNode v) {
+    if (!v.isInt()) {
+      throw new ConfigException("config file " + file + ": \"" + key + "\" must be an integer");
+    }
+    return v.asInt();
+  }
+
+  private static boolean bool(Path file, String key, JsonNode v) {
+    if (!v.isBoolean()) {
+      throw new ConfigException("config file " + file + ": \"" + key + "\" must be true or false");
+    }
+    return v.asBoolean();
+  }
+
+  /** The directory holding the database and generated key files. */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  /** The TCP port; 0 picks a free one (see {@code LogServer.port()}). */
+  public int port() {
+    return port;
+  }
+
+  /** The log's origin line, also the key name of its checkpoint signatures. */
+  public String origin() {
+    return origin;
+  }
+
+  /** The file holding the log's signer key; created on first start if absent. */
+  public Path logKeyFile() {
+    return logKeyFile != null ? logKeyFile : dataDir.resolve("log.key");
+  }
+
+  /**
+   * The file holding the policy key: either a signer key (created on first start if absent) or, for
+   * a production log whose policy key is kept offline, just its verifier key.
+   */
+  public Path policyKeyFile() {
+    return policyKeyFile != null ? policyKeyFile : dataDir.resolve("policy.key");
+  }
+
+  /** Whether events without device attestation evidence are accepted. */
+  public boolean allowUnattested() {
+    return allowUnattested;
+  }
+
+  /** The most events one integration step takes. */
+  public int maxBatch() {
+    return maxBatch;
+  }
+
+  /** How long the integrator waits for more events after the first of a batch arrives. */
+  public long batchWindowMicros() {
+    return batchWindowMicros;
+  }
+
+  /** The most verified events waiting for integration before submissions are refused (503). */
+  public int queueSize() {
+    return queueSize;
+  }
+
+  /** Threads verifying signatures; 0 means one per available processor. */
+  public int verifyThreads() {
+    return verifyThreads;
+  }
+
+  public long blockCacheBytes() {
+    return blockCacheBytes;
+  }
+
+  /** Development mode: a local carrier is trusted at first start so events can be submitted. */
+  public boolean devMode() {
+    return devMode;
+  }
+
+  @Override
+  public String toString() {
+    return "ServerConfig[dataDir="
+        + dataDir
+        + ", host="
+        + host
+        + ", port="
+        + port
+        + ", origin="
+        + origin
+        + ", devMode="
+        + devMode
+        + ", maxBatch="
+        + maxBatch
+        + ", queueSize="
+        + queueSize
+        + "]";
+  }
+
+  /** Builds a {@link ServerConfig}; every setter checks its argument. */
+  public static final class Builder {
+    private Path dataDir;
+    private String host = "127.0.0.1";
+    private int port = 8080;
+    private String origin = DEFAULT_ORIGIN;
+    private Path logKeyFile;
+    private Path policyKeyFile;
+    private boolean allowUnattested = false;
+    private int maxBatch = 4096;
+    private long batchWindowMicros = 0;
+    private int queueSize = 20_000;
+    private int verifyThreads = 0;
+    private long blockCacheBytes = 256L << 20;
+    private boolean devMode;
+
+    private Builder(Path dataDir) {
+      this.dataDir = dataDir;
+    }
+
+    public Builder dataDir(Path v) {
+      this.dataDir = Objects.requireNonNull(v, "dataDir");
+      return this;
+    }
+
+    public Builder host(String v) {
+      if (v == null || v.isBlank()) {
+        throw new ConfigException("host must not be empty");
+      }
+      this.host = v;
+      return this;
+    }
+
+    public Builder port(int v) {
+      if (v < 0 || v > 65535) {
+        throw new ConfigException("port must be in 0..65535, got " + v);
+      }
+      this.port = v;
+      return this;
+    }
+
+    /** The origin must be a valid signed-note key name: not empty, no spaces, no '+'. */
+    public Builder origin(String v) {
+      if (v == null || v.isEmpty() || v.chars().anyMatch(c -> c <= ' ' || c == '+' || c == 0x7f)) {
+        throw new ConfigException(
+            "origin \"" + v + "\" must be non-empty with no spaces, '+' or control characters");
+      }
+      this.origin = v;
+      return this;
+    }
+
+    public Builder logKeyFile(Path v) {
+      this.logKeyFile = v;
+      return this;
+    }
+
+    public Builder policyKeyFile(Path v) {
+      this.policyKeyFile = v;
+      return this;
+    }
+
+    public Builder allowUnattested(boolean v) {
+      this.allowUnattested = v;
+      return this;
+    }
+
+    public Builder maxBatch(int v) {
+      if (v < 1 || v > 65536) {
+        throw new ConfigException("maxBatch must be in 1..65536, got " + v);
+      }
+      this.maxBatch = v;
+      return this;
+    }
+
+    public Builder batchWindowMicros(long v) {
+      if (v < 0 || v > 1_000_000) {
+        throw new ConfigException("batchWindowMicros must be in 0..1000000, got " + v);
+      }
+      this.batchWindowMicros = v;
+      return this;
+    }
+
+    public Builder queueSize(int v) {
+      if (v < 1) {
+        throw new ConfigException("queueSize must be at least 1, got " + v);
+      }
+      this.queueSize = v;
+      return this;
+    }
+
+    public Builder verifyThreads(int v) {
+      if (v < 0 || v > 256) {
+        throw new ConfigException("verifyThreads must be in 0..256, got " + v);
+      }
+      this.verifyThreads = v;
+      return this;
+    }
+
+    public Builder blockCacheBytes(long v) {
+      if (v < (1L << 20)) {
+        throw new ConfigException("blockCacheBytes must be at least 1048576, got " + v);
+      }
+      this.blockCacheBytes = v;
+      return this;
+    }
+
+    public Builder devMode(boolean v) {
+      this.devMode = v;
+      return this;
+    }
+
+    /**
+     * @throws ConfigException if no data directory was given
+     */
+    public ServerConfig build() {
+      if (dataDir == null) {
+        throw new ConfigException("a data directory is required");
+      }
+      return new ServerConfig(this);
+    }
+  }
+}

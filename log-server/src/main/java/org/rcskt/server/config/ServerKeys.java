@@ -1,0 +1,143 @@
+package org.rcskt.server.config;
+
+import java.nio.file.Path;
+import java.util.Base64;
+import org.rcskt.verifier.VerificationException;
+import org.rcskt.verifier.crypto.Ed25519;
+import org.rcskt.verifier.note.Ed25519NoteKeys;
+import org.rcskt.verifier.note.Ed25519NoteSigner;
+import org.rcskt.verifier.note.Ed25519NoteVerifier;
+import org.rcskt.verifier.note.NoteVerifier;
+import org.rcskt.verifier.note.NoteVerifiers;
+
+/**
+ * The keys a server uses, read from (or, the first time, generated into) key files. Every key file
+ * holds one C2SP signed-note key string: a signer key ({@code PRIVATE+KEY+name+id+data}) or, for a
+ * policy key kept offline, just the verifier key ({@code name+id+data}).
+ *
+ * <p>Event keys (the policy key, the development carrier key) are Ed25519 keys like note keys, so
+ * the same file format serves them; the key name in such a file is only a label.
+ */
+public final class ServerKeys {
+  private static final System.Logger LOG = System.getLogger(ServerKeys.class.getName());
+
+  /** The key name written into a generated policy key file. */
+  public static final String POLICY_KEY_NAME = "rcskt-policy";
+
+  /** The key name written into a generated development carrier key file. */
+  public static final String DEV_CARRIER_KEY_NAME = "rcskt-dev-carrier";
+
+  private ServerKeys() {}
+
+  /**
+   * The log's checkpoint signer from {@code file}, generated for {@code origin} if absent.
+   *
+   * @throws ConfigException if the file is unreadable, not a signer key, or for another origin
+   */
+  public static Ed25519NoteSigner logSigner(Path file, String origin) {
+    KeyFiles.KeyFile kf =
+        KeyFiles.readOrCreate(file, () -> Ed25519NoteKeys.generate(origin).signerKey());
+    if (kf.created()) {
+      LOG.log(System.Logger.Level.INFO, "generated a new log key in " + file);
+    }
+    warnIfShared(file);
+    Ed25519NoteSigner signer;
+    try {
+      signer = Ed25519NoteSigner.fromSignerKey(kf.key());
+    } catch (VerificationException | IllegalArgumentException e) {
+      throw new ConfigException(
+          "log key file " + file + " does not hold an Ed25519 signer key: " + e.getMessage(), e);
+    }
+    if (!signer.name().equals(origin)) {
+      throw new ConfigException(
+          "log key file "
+              + file
+              + " holds a key named \""
+              + signer.name()
+              + "\" but the origin is \""
+              + origin
+              + "\"; the key name must be the origin");
+    }
+    return signer;
+  }
+
+  /** A policy key: always its public half, and the private half when the server holds it. */
+  public record PolicyKey(Ed25519.PublicKey publicKey, Ed25519.KeyPair keyPair) {
+    public boolean canSign() {
+      return keyPair != null;
+    }
+  }
+
+  /**
+   * The policy key from {@code file}: a signer key (generated if the file is absent) or a verifier
+   * key.
+   *
+   * @throws ConfigException if the file holds neither
+   */
+  public static PolicyKey policyKey(Path file) {
+    KeyFiles.KeyFile kf =
+        KeyFiles.readOrCreate(file, () -> Ed25519NoteKeys.generate(POLICY_KEY_NAME).signerKey());
+    if (kf.created()) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "generated a new policy key in "
+              + file
+              + "; for a production log keep the policy signer key offline and configure only its"
+              + " verifier key");
+    }
+    String key = kf.key();
+    if (key.startsWith("PRIVATE+KEY+")) {
+      warnIfShared(file);
+      Ed25519.KeyPair kp = eventKeyPair(file, key);
+      return new PolicyKey(kp.publicKey(), kp);
+    }
+    try {
+      NoteVerifier v = NoteVerifiers.parse(key);
+      if (!(v instanceof Ed25519NoteVerifier ev)) {
+        throw new ConfigException("policy key file " + file + " holds a non-Ed25519 key");
+      }
+      return new PolicyKey(ev.publicKey(), null);
+    } catch (VerificationException e) {
+      throw new ConfigException(
+          "policy key file "
+              + file
+              + " holds neither a signer nor a verifier key: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** The development carrier's anchor key from {@code file}, generated if absent. */
+  public static Ed25519.KeyPair devCarrierKey(Path file) {
+    KeyFiles.KeyFile kf =
+        KeyFiles.readOrCreate(
+            file, () -> Ed25519NoteKeys.generate(DEV_CARRIER_KEY_NAME).signerKey());
+    return eventKeyPair(file, kf.key());
+  }
+
+  /**
+   * The Ed25519 key pair in a signer key string. The note library checks the string (format, key
+   * ID); the seed is then read from its last field, which the signed-note format defines as
+   * base64(0x01 || 32-byte seed).
+   */
+  static Ed25519.KeyPair eventKeyPair(Path file, String skey) {
+    try {
+      Ed25519NoteSigner.fromSignerKey(skey);
+    } catch (VerificationException | IllegalArgumentException e) {
+      throw new ConfigException(
+          "key file " + file + " does not hold an Ed25519 signer key: " + e.getMessage(), e);
+    }
+    // PRIVATE+KEY+<name>+<id>+<data>: names hold no '+', but base64 data may.
+    byte[] data = Base64.getDecoder().decode(skey.split("\\+", 5)[4]);
+    byte[] seed = java.util.Arrays.copyOfRange(data, 1, data.length);
+    return Ed25519.KeyPair.fromSeed(seed);
+  }
+
+  private static void warnIfShared(Path file) {
+    if (KeyFiles.isShared(file)) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "key file " + file + " is readable by others than its owner; chmod 600 it");
+    }
+  }
+}

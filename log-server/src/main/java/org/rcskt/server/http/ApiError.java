@@ -1,0 +1,142 @@
+package org.rcskt.server.http;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.rcskt.server.log.BadRequestException;
+import org.rcskt.server.log.NotFoundException;
+import org.rcskt.server.log.RejectedEventException;
+import org.rcskt.server.log.UnavailableException;
+import org.rcskt.server.storage.StorageException;
+import org.rcskt.verifier.event.EventFormatException;
+import org.rcskt.verifier.event.Violation;
+
+/**
+ * The one place that decides which HTTP status and JSON body an exception becomes. Client mistakes
+ * are 4xx with a body naming the field; overload and storage trouble are 503 with {@code
+ * Retry-After}; anything else is a bug, answered 500 with no internal detail.
+ *
+ * @param status the HTTP status
+ * @param body {@code {"error": code, "field": ..., "detail": ...}} plus any extra data
+ * @param retryAfterSeconds the {@code Retry-After} value, or 0 for none
+ * @param internal true when the server, not the client, is at fault (log it)
+ */
+record ApiError(int status, ObjectNode body, int retryAfterSeconds, boolean internal) {
+  static final int MAX_BODY_BYTES = 64 * 1024;
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  static ObjectNode body(String error, String field, String detail) {
+    ObjectNode o = JSON.objectNode();
+    o.put("error", error);
+    if (field == null) {
+      o.putNull("field");
+    } else {
+      o.put("field", field);
+    }
+    o.put("detail", detail);
+    return o;
+  }
+
+  /** The error for a failure raised while handling a request. */
+  static ApiError of(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof EventFormatException e) {
+      return new ApiError(
+          400,
+          body("malformed_event", e.field().isEmpty() ? null : e.field(), e.getMessage()),
+          0,
+          false);
+    }
+    if (t instanceof BadRequestException e) {
+      return new ApiError(400, body("bad_request", e.field(), e.getMessage()), 0, false);
+    }
+    if (t instanceof RejectedEventException e) {
+      if (e.isConflict()) {
+        ObjectNode b = body("conflict", fieldOf(e.violation()), e.getMessage());
+        b.put("violation", e.violation().name());
+        b.put("nextSequence", e.nextSequence());
+        if (e.nextSequence() > 0) {
+          b.put("currentSequence", e.nextSequence() - 1);
+        } else {
+          b.putNull("currentSequence");
+        }
+        return new ApiError(409, b, 0, false);
+      }
+      ObjectNode b = body("rule_violation", fieldOf(e.violation()), e.getMessage());
+      b.put("violation", e.violation().name());
+      return new ApiError(422, b, 0, false);
+    }
+    if (t instanceof NotFoundException e) {
+      return new ApiError(404, body("not_found", null, e.getMessage()), 0, false);
+    }
+    if (t instanceof UnavailableException e) {
+      return new ApiError(
+          503, body(e.reason(), null, e.getMessage()), e.retryAfterSeconds(), e.getCause() != null);
+    }
+    if (t instanceof StorageException) {
+      return new ApiError(
+          503,
+          body("storage_unavailable", null, "the log's storage is unavailable; retry later"),
+          5,
+          true);
+    }
+    return new ApiError(500, body("internal_error", null, "internal error"), 0, true);
+  }
+
+  /** The error for a status a router or body handler failed with, without an exception. */
+  static ApiError ofStatus(int status, String method, String path) {
+    return switch (status) {
+      case 413 ->
+          new ApiError(
+              413,
+              body(
+                  "body_too_large",
+                  null,
+                  "request body is larger than " + MAX_BODY_BYTES + " bytes"),
+              0,
+              false);
+      case 404 ->
+          new ApiError(
+              404, body("not_found", null, "no resource " + method + " " + path), 0, false);
+      case 405 ->
+          new ApiError(
+              405,
+              body("method_not_allowed", null, method + " is not allowed on " + path),
+              0,
+              false);
+      case 400 -> new ApiError(400, body("bad_request", null, "malformed request"), 0, false);
+      default ->
+          status >= 400 && status < 500
+              ? new ApiError(status, body("client_error", null, "request refused"), 0, false)
+              : new ApiError(500, body("internal_error", null, "internal error"), 0, true);
+    };
+  }
+
+  /** The event's JSON field a violation is about, when there is one. */
+  static String fieldOf(Violation v) {
+    return switch (v) {
+      case WRONG_SEQUENCE -> "sequence";
+      case WRONG_PREVIOUS_HASH -> "previousHash";
+      case TIMESTAMP_OUT_OF_BOUNDS, TIMESTAMP_BEFORE_PREVIOUS -> "timestampMs";
+      case CARRIER_MISMATCH -> "carrierId";
+      case WRONG_SUBJECT -> "subject";
+      case MISSING_SIGNATURE, BAD_SIGNATURE, UNKNOWN_SIGNER, UNEXPECTED_SIGNER -> "signatures";
+      case UNKNOWN_DEVICE, DUPLICATE_DEVICE -> "payload.deviceId";
+      case DUPLICATE_KEY,
+          KEY_EXPIRED,
+          UNSUPPORTED_ALGORITHM,
+          INVALID_PUBLIC_KEY,
+          TOO_MANY_DEVICES,
+          TOO_MANY_ANCHORS,
+          UNKNOWN_ANCHOR ->
+          "payload.publicKey";
+      case EXPIRED_ANCHOR -> "signatures";
+      case MISSING_CARRIER_ATTESTATION -> "attestationEvidence";
+      default -> null;
+    };
+  }
+}

@@ -1,0 +1,420 @@
+package org.rcskt.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.rcskt.server.log.BadRequestException;
+import org.rcskt.server.log.KeyEventLog;
+import org.rcskt.server.log.LogReader;
+import org.rcskt.server.log.Sequenced;
+import org.rcskt.server.log.TreeHead;
+import org.rcskt.server.metrics.ServerMetrics;
+import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.event.EventJson;
+import org.rcskt.verifier.tile.TilePath;
+
+/**
+ * The HTTP API. Every route is declared in {@link #routes}; handlers parse parameters, call the log
+ * (blocking reads on a worker pool, never on the event loop) and write the answer; every failure
+ * goes to {@link ApiError}.
+ */
+public final class LogVerticle extends VerticleBase {
+  private static final System.Logger LOG = System.getLogger(LogVerticle.class.getName());
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  /** The most entries one {@code GET /v1/entries} returns. */
+  public static final int MAX_ENTRIES_PAGE = 1000;
+
+  /** The most events one {@code GET /v1/subjects/...} returns. */
+  public static final int MAX_SUBJECT_EVENTS = 100;
+
+  private static final String JSON_TYPE = "application/json";
+  private static final String IMMUTABLE = "public, max-age=31536000, immutable";
+  private static final String SHORT_LIVED = "public, max-age=5";
+
+  private final KeyEventLog log;
+  private final ServerInfo info;
+  private final ServerMetrics metrics;
+  private final String host;
+  private final int port;
+  private final int readThreads;
+  private WorkerExecutor reads;
+  private HttpServer server;
+
+  /**
+   * @param port the port to listen on; 0 for any free one (see {@link #actualPort()})
+   */
+  public LogVerticle(
+      KeyEventLog log,
+      ServerInfo info,
+      ServerMetrics metrics,
+      String host,
+      int port,
+      int readThreads) {
+    this.log = log;
+    this.info = info;
+    this.metrics = metrics;
+    this.host = host;
+    this.port = port;
+    this.readThreads = readThreads;
+  }
+
+  @Override
+  public Future<?> start() {
+    reads = vertx.createSharedWorkerExecutor("rcskt-reads", readThreads);
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(host)
+            .setPort(port)
+            .setMaxInitialLineLength(8192)
+            .setMaxHeaderSize(16 * 1024)
+            .setIdleTimeout(120)
+            .setTcpNoDelay(true);
+    return vertx
+        .createHttpServer(options)
+        .requestHandler(routes())
+        .listen()
+        .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return reads == null ? Future.succeededFuture() : reads.close();
+  }
+
+  /** The port the server listens on (the chosen one when configured with 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private Router routes() {
+    Router r = Router.router(vertx);
+    r.route().handler(this::timed);
+
+    r.post("/v1/events")
+        .setName("/v1/events")
+        .handler(BodyHandler.create(false).setBodyLimit(ApiError.MAX_BODY_BYTES))
+        .handler(this::submit);
+    r.get("/checkpoint").setName("/checkpoint").handler(this::checkpoint);
+    r.getWithRegex("/tile/.+").setName("/tile").handler(this::tile);
+    r.get("/v1/info").setName("/v1/info").handler(this::info);
+    r.get("/v1/proof/inclusion").setName("/v1/proof/inclusion").handler(this::inclusion);
+    r.get("/v1/proof/consistency").setName("/v1/proof/consistency").handler(this::consistency);
+    r.get("/v1/entries").setName("/v1/entries").handler(this::entries);
+    r.get("/v1/subjects/:subject").setName("/v1/subjects").handler(this::subject);
+    r.get("/metrics").setName("/metrics").handler(this::metrics);
+    r.get("/healthz").setName("/healthz").handler(this::healthz);
+    r.get("/readyz").setName("/readyz").handler(this::readyz);
+
+    r.route().failureHandler(this::failure);
+    r.errorHandler(404, ctx -> writeError(ctx, ApiError.ofStatus(404, method(ctx), path(ctx))));
+    r.errorHandler(405, ctx -> writeError(ctx, ApiError.ofStatus(405, method(ctx), path(ctx))));
+    return r;
+  }
+
+  // --- handlers ---
+
+  private void submit(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      ctx.fail(new org.rcskt.verifier.event.EventFormatException("", "request body is empty"));
+      return;
+    }
+    Future.fromCompletionStage(log.submitJson(body.getBytes()), context)
+        .compose(seq -> blocking(() -> receipt(seq)))
+        .onSuccess(json -> writeJson(ctx, 200, json))
+        .onFailure(ctx::fail);
+  }
+
+  private ObjectNode receipt(Sequenced seq) {
+    TreeHead head = seq.head();
+    LogReader.Inclusion inc = log.reader().inclusion(seq.leafIndex(), head.treeSize());
+    ObjectNode o = JSON.objectNode();
+    o.put("leafIndex", seq.leafIndex());
+    o.put("leafHash", seq.leafHash().toBase64());
+    o.put("treeSize", head.treeSize());
+    o.put("duplicate", seq.duplicate());
+    o.put("unattestedRegistration", seq.unattestedRegistration());
+    o.put("recovery", seq.recovery());
+    o.put("checkpoint", head.checkpointText());
+    o.set("inclusionProof", hashes(inc.proof()));
+    return o;
+  }
+
+  private void checkpoint(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("Content-Type", "text/plain; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache")
+        .end(Buffer.buffer(log.head().signedCheckpoint()));
+  }
+
+  private void tile(RoutingContext ctx) {
+    TilePath t = tilePath(ctx);
+    blocking(
+            () ->
+                t.entryBundle()
+                    ? log.reader().entryBundle(t.index(), t.width())
+                    : log.reader().tile(t.level(), t.index(), t.width()))
+        .onSuccess(b -> writeBinary(ctx, b, !t.isPartial()))
+        .onFailure(ctx::fail);
+  }
+
+  private static TilePath tilePath(RoutingContext ctx) {
+    try {
+      return TilePath.parse(path(ctx).substring(1));
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException("path", e.getMessage());
+    }
+  }
+
+  private void info(RoutingContext ctx) {
+    TreeHead head = log.head();
+    ObjectNode o = JSON.objectNode();
+    o.put("origin", info.origin());
+    o.put("verifierKey", info.verifierKey());
+    o.set("policyKey", EventJson.publicKeyToJson(info.policyKey()));
+    ArrayNode algs = o.putArray("algorithms");
+    info.algorithms().forEach(algs::add);
+    o.put("allowUnattested", info.allowUnattested());
+    o.put("treeSize", head.treeSize());
+    o.put("rootHash", head.rootHash().toBase64());
+    ObjectNode limits = o.putObject("limits");
+    limits.put("maxBodyBytes", ApiError.MAX_BODY_BYTES);
+    limits.put("maxEventBytes", info.maxEventBytes());
+    limits.put("maxEntriesPerPage", MAX_ENTRIES_PAGE);
+    limits.put("maxSubjectEventsPerPage", MAX_SUBJECT_EVENTS);
+    writeJson(ctx, 200, o);
+  }
+
+  private void inclusion(RoutingContext ctx) {
+    long size = longParam(ctx, "size");
+    String hash = ctx.request().getParam("hash");
+    String index = ctx.request().getParam("index");
+    if ((hash == null) == (index == null)) {
+      throw new BadRequestException("index", "give exactly one of the parameters index and hash");
+    }
+    Callable<LogReader.Inclusion> work;
+    if (hash != null) {
+      Hash h = hashParam("hash", hash);
+      work = () -> log.reader().inclusionByHash(h, size);
+    } else {
+      long i = longParam(ctx, "index");
+      work = () -> log.reader().inclusion(i, size);
+    }
+    blocking(work)
+        .onSuccess(
+            inc -> {
+              ObjectNode o = JSON.objectNode();
+              o.put("leafIndex", inc.leafIndex());
+              o.put("treeSize", inc.treeSize());
+              o.put("leafHash", inc.leafHash().toBase64());
+              o.set("inclusionProof", hashes(inc.proof()));
+              writeJson(ctx, 200, o);
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private void consistency(RoutingContext ctx) {
+    long from = longParam(ctx, "from");
+    long to = longParam(ctx, "to");
+    blocking(() -> log.reader().consistency(from, to))
+        .onSuccess(
+            proof -> {
+              ObjectNode o = JSON.objectNode();
+              o.put("from", from);
+              o.put("to", to);
+              o.set("consistencyProof", hashes(proof));
+              writeJson(ctx, 200, o);
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private void entries(RoutingContext ctx) {
+    long start = longParam(ctx, "start");
+    long end = longParam(ctx, "end");
+    blocking(() -> JsonViews.entries(log, start, end, MAX_ENTRIES_PAGE))
+        .onSuccess(o -> writeJson(ctx, 200, o))
+        .onFailure(ctx::fail);
+  }
+
+  private void subject(RoutingContext ctx) {
+    String raw = ctx.pathParam("subject");
+    Hash subject;
+    try {
+      subject = Hash.fromHex(raw);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException("subject", "subject \"" + raw + "\" is not 64 hex digits");
+    }
+    long from = ctx.request().getParam("from") == null ? 0 : longParam(ctx, "from");
+    blocking(() -> JsonViews.subject(log, subject, from, MAX_SUBJECT_EVENTS))
+        .onSuccess(o -> writeJson(ctx, 200, o))
+        .onFailure(ctx::fail);
+  }
+
+  private void metrics(RoutingContext ctx) {
+    blocking(metrics::scrape)
+        .onSuccess(
+            b ->
+                ctx.response()
+                    .putHeader("Content-Type", metrics.contentType())
+                    .end(Buffer.buffer(b)))
+        .onFailure(ctx::fail);
+  }
+
+  private void healthz(RoutingContext ctx) {
+    ObjectNode o = JSON.objectNode();
+    o.put("status", "ok");
+    writeJson(ctx, 200, o);
+  }
+
+  private void readyz(RoutingContext ctx) {
+    ObjectNode o = JSON.objectNode();
+    boolean ready = log.ready();
+    o.put("status", ready ? "ready" : "not_ready");
+    o.put("treeSize", log.head().treeSize());
+    writeJson(ctx, ready ? 200 : 503, o);
+  }
+
+  // --- plumbing ---
+
+  private void timed(RoutingContext ctx) {
+    long t0 = System.nanoTime();
+    ctx.addEndHandler(
+        ar -> {
+          String route = ctx.currentRoute() == null ? null : ctx.currentRoute().getName();
+          metrics.http(
+              route == null ? "unmatched" : route,
+              ctx.request().method().name(),
+              ctx.response().getStatusCode(),
+              System.nanoTime() - t0);
+        });
+    ctx.next();
+  }
+
+  private <T> Future<T> blocking(Callable<T> work) {
+    return reads.executeBlocking(work, false);
+  }
+
+  private void failure(RoutingContext ctx) {
+    Throwable t = ctx.failure();
+    ApiError e =
+        t != null ? ApiError.of(t) : ApiError.ofStatus(ctx.statusCode(), method(ctx), path(ctx));
+    if (e.internal()) {
+      LOG.log(System.Logger.Level.ERROR, "request " + method(ctx) + " " + path(ctx) + " failed", t);
+    }
+    writeError(ctx, e);
+  }
+
+  private void writeError(RoutingContext ctx, ApiError e) {
+    HttpServerResponse res = ctx.response();
+    if (res.ended()) {
+      return;
+    }
+    if (res.headWritten()) {
+      res.reset();
+      return;
+    }
+    if (e.retryAfterSeconds() > 0) {
+      res.putHeader("Retry-After", Integer.toString(e.retryAfterSeconds()));
+    }
+    res.putHeader("Cache-Control", "no-store");
+    writeJson(ctx, e.status(), e.body());
+  }
+
+  private static void writeJson(RoutingContext ctx, int status, ObjectNode body) {
+    byte[] bytes;
+    try {
+      bytes = MAPPER.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialize a JSON tree", e);
+    }
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", JSON_TYPE)
+        .end(Buffer.buffer(bytes));
+  }
+
+  private static void writeBinary(RoutingContext ctx, byte[] b, boolean immutable) {
+    ctx.response()
+        .putHeader("Content-Type", "application/octet-stream")
+        .putHeader("Cache-Control", immutable ? IMMUTABLE : SHORT_LIVED)
+        .end(Buffer.buffer(b));
+  }
+
+  static ArrayNode hashes(List<Hash> hs) {
+    ArrayNode a = JSON.arrayNode(hs.size());
+    for (Hash h : hs) {
+      a.add(h.toBase64());
+    }
+    return a;
+  }
+
+  /** A required non-negative decimal query parameter. */
+  static long longParam(RoutingContext ctx, String name) {
+    List<String> vs = ctx.queryParam(name);
+    if (vs.isEmpty()) {
+      throw new BadRequestException(name, "missing parameter " + name);
+    }
+    if (vs.size() > 1) {
+      throw new BadRequestException(
+          name, "parameter " + name + " is given " + vs.size() + " times");
+    }
+    String v = vs.get(0);
+    if (v.isEmpty() || v.length() > 19 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw new BadRequestException(
+          name,
+          "parameter " + name + " must be a non-negative decimal integer, got \"" + clip(v) + "\"");
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new BadRequestException(name, "parameter " + name + " is too large: " + v);
+    }
+  }
+
+  /** A hash given as 64 hex digits or as standard base64 (a '+' decoded as a space is restored). */
+  static Hash hashParam(String name, String v) {
+    try {
+      if (v.length() == 64) {
+        return Hash.fromHex(v);
+      }
+      return Hash.fromBase64(v.replace(' ', '+'));
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException(
+          name,
+          "parameter "
+              + name
+              + " must be a 32-byte hash in hex or base64, got \""
+              + clip(v)
+              + "\"");
+    }
+  }
+
+  private static String clip(String s) {
+    return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+  }
+
+  private static String method(RoutingContext ctx) {
+    return ctx.request().method().name();
+  }
+
+  private static String path(RoutingContext ctx) {
+    String p = ctx.request().path();
+    return p == null ? "" : p;
+  }
+}

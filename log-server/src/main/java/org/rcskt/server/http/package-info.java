@@ -1,0 +1,7 @@
+/**
+ * The HTTP API (docs/api.md): one Vert.x verticle declaring every route, thin handlers over {@link
+ * org.rcskt.server.log.KeyEventLog}, and one error mapper turning exceptions into status codes with
+ * JSON bodies. Serves C2SP tlog-tiles ({@code /checkpoint}, {@code /tile/...}) byte for byte, and
+ * the project's JSON API under {@code /v1/}.
+ */
+package org.rcskt.server.http;

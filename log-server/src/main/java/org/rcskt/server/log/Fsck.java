@@ -1,0 +1,290 @@
+package org.rcskt.server.log;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.rcskt.server.storage.AppendBatch;
+import org.rcskt.server.storage.LogStore;
+import org.rcskt.server.storage.StorageException;
+import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.VerificationException;
+import org.rcskt.verifier.event.AnchorRegistry;
+import org.rcskt.verifier.event.Applied;
+import org.rcskt.verifier.event.EventCodec;
+import org.rcskt.verifier.event.EventFormatException;
+import org.rcskt.verifier.event.EventRules;
+import org.rcskt.verifier.event.EventType;
+import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.event.PhoneNumbers;
+import org.rcskt.verifier.event.RuleViolationException;
+import org.rcskt.verifier.event.RulesContext;
+import org.rcskt.verifier.event.SubjectState;
+import org.rcskt.verifier.merkle.CompactRange;
+
+/**
+ * Checks a stored log against itself: recomputes the Merkle tree from the stored entries and
+ * compares every stored node, the leaf index, the per-subject event index, the subject states and
+ * the latest checkpoint (signature included). Optionally replays every event through the rules.
+ * Reads only; run it on a store no server has open.
+ */
+public final class Fsck {
+  private static final int PAGE = 4096;
+  private static final int MAX_PROBLEMS = 100;
+
+  /** What a check found. {@code problems} is capped; {@code problemCount} is not. */
+  public record Report(long treeSize, Hash rootHash, long problemCount, List<String> problems) {
+    public boolean ok() {
+      return problemCount == 0;
+    }
+  }
+
+  private final LogStore store;
+  private final LogSigner signer;
+  private final RulesContext replayRules;
+  private final Consumer<String> progress;
+  private final List<String> problems = new ArrayList<>();
+  private long problemCount;
+
+  /**
+   * @param replayRules the policy to replay every event under (re-verifying all signatures), or
+   *     null to check only the stored structures
+   * @param progress receives a line now and then on long checks
+   */
+  public Fsck(
+      LogStore store, LogSigner signer, RulesContext replayRules, Consumer<String> progress) {
+    this.store = store;
+    this.signer = signer;
+    this.replayRules = replayRules;
+    this.progress = progress;
+  }
+
+  private void problem(String p) {
+    problemCount++;
+    if (problems.size() < MAX_PROBLEMS) {
+      problems.add(p);
+    }
+  }
+
+  public Report run() {
+    long n = store.treeSize();
+    byte[] raw = store.checkpoint();
+    TreeHead head = null;
+    if (raw == null) {
+      if (n != 0) {
+        problem("the store holds " + n + " entries but no checkpoint");
+      }
+    } else {
+      try {
+        head = signer.open(raw);
+        if (head.treeSize() != n) {
+          problem(
+              "the checkpoint is for tree size " + head.treeSize() + " but the store holds " + n);
+        }
+      } catch (VerificationException e) {
+        problem("the stored checkpoint does not verify: " + e.getMessage());
+      }
+    }
+    long entryRows = store.countEntries();
+    if (entryRows != n) {
+      problem("the store has " + entryRows + " entry rows for a tree of size " + n);
+    }
+
+    CompactRange range = CompactRange.empty();
+    long[] nodeChecks = {0};
+    Map<Hash, SubjectState> replayStates = replayRules == null ? null : new HashMap<>();
+    AnchorRegistry replayAnchors = AnchorRegistry.EMPTY;
+    byte[] leafHashes = new byte[PAGE * Hash.SIZE];
+    for (long start = 0; start < n; start += PAGE) {
+      long end = Math.min(n, start + PAGE);
+      List<byte[]> es = store.entries(start, end);
+      if (es.size() != end - start) {
+        problem("entry " + (start + es.size()) + " is missing");
+        break;
+      }
+      int stored = store.nodes(0, start, (int) (end - start), leafHashes);
+      for (int i = 0; i < es.size(); i++) {
+        long index = start + i;
+        byte[] entry = es.get(i);
+        Hash leaf = EventCodec.leafHash(entry);
+        if (i >= stored || !Hash.of(leafHashes, i * Hash.SIZE).equals(leaf)) {
+          problem("stored leaf hash of entry " + index + " is not the hash of the entry");
+        }
+        long li = store.leafIndex(leaf);
+        if (li != index) {
+          problem("leaf index row of entry " + index + " says " + li);
+        }
+        range.append(
+            leaf,
+            (level, idx, h) -> {
+              if (level == 0) {
+                return;
+              }
+              nodeChecks[0]++;
+              Hash s = store.node(level, idx);
+              if (!h.equals(s)) {
+                problem(
+                    "node ("
+                        + level
+                        + ", "
+                        + idx
+                        + ") is "
+                        + (s == null ? "missing" : "stored as " + s)
+                        + ", recomputed "
+                        + h);
+              }
+            });
+        KeyEvent event;
+        try {
+          event = EventCodec.decode(entry);
+        } catch (EventFormatException e) {
+          problem("entry " + index + " does not decode: " + e.getMessage());
+          continue;
+        }
+        List<AppendBatch.SubjectEvent> row =
+            store.subjectEvents(event.subject(), event.sequence(), 1);
+        if (row.isEmpty()
+            || row.get(0).sequence() != event.sequence()
+            || row.get(0).leafIndex() != index) {
+          problem(
+              "subject event index has no row ("
+                  + event.subject()
+                  + ", "
+                  + event.sequence()
+                  + ") -> "
+                  + index);
+        }
+        if (replayRules != null) {
+          boolean anchor = event.type() == EventType.ANCHOR;
+          SubjectState st =
+              anchor
+                  ? SubjectState.EMPTY
+                  : replayStates.getOrDefault(event.subject(), SubjectState.EMPTY);
+          try {
+            Applied a = EventRules.verifyAndApply(st, event, replayAnchors, replayRules);
+            if (anchor) {
+              replayAnchors = a.anchors();
+            } else {
+              replayStates.put(event.subject(), a.state());
+            }
+          } catch (RuleViolationException e) {
+            problem(
+                "entry "
+                    + index
+                    + " breaks the rules on replay: "
+                    + e.violation()
+                    + ": "
+                    + e.getMessage());
+          }
+        }
+      }
+      if ((start / PAGE) % 256 == 255) {
+        progress.accept("checked " + end + " of " + n + " entries");
+      }
+    }
+    Hash root = range.rootHash();
+    if (head != null && head.treeSize() == n && !root.equals(head.rootHash())) {
+      problem("recomputed root hash " + root + " differs from the checkpoint's " + head.rootHash());
+    }
+
+    long[] counts = new long[3];
+    store.forEachLeafIndex((h, i) -> counts[0]++);
+    if (counts[0] != n) {
+      problem("the leaf index has " + counts[0] + " rows for a tree of size " + n);
+    }
+    store.forEachNode(
+        (level, index, h) -> {
+          counts[1]++;
+          if (level >= 63 || index >= (n >>> level)) {
+            problem("node (" + level + ", " + index + ") is beyond the tree of size " + n);
+          }
+        });
+    long expectedNodes = 0;
+    for (int l = 0; l < 63; l++) {
+      expectedNodes += n >>> l;
+    }
+    if (counts[1] != expectedNodes) {
+      problem(
+          "the store has " + counts[1] + " nodes; a tree of size " + n + " has " + expectedNodes);
+    }
+    Hash[] previous = {null};
+    long[] subjects = {0};
+    store.forEachSubjectEvent(
+        r -> {
+          counts[2]++;
+          if (!r.subject().equals(previous[0])) {
+            subjects[0]++;
+            previous[0] = r.subject();
+          }
+        });
+    if (counts[2] != n) {
+      problem("the subject event index has " + counts[2] + " rows for a tree of size " + n);
+    }
+    AnchorRegistry storedAnchors = AnchorRegistry.EMPTY;
+    try {
+      storedAnchors = StateCodec.anchors(store);
+      if (replayRules != null && !storedAnchors.equals(replayAnchors)) {
+        problem("the stored anchor registry differs from the replayed one");
+      }
+    } catch (StorageException e) {
+      problem(e.getMessage());
+    }
+    long carrierSubjects = 0;
+    for (AnchorRegistry.Carrier c : storedAnchors.carriers()) {
+      if (!store.subjectEvents(PhoneNumbers.carrierSubject(c.carrierId()), 0, 1).isEmpty()) {
+        carrierSubjects++;
+      }
+    }
+
+    Map<Hash, SubjectState> replayed = replayStates;
+    long[] states = {0};
+    store.forEachSubjectState(
+        (subject, bytes) -> {
+          states[0]++;
+          SubjectState s;
+          try {
+            s = SubjectState.fromBytes(bytes);
+          } catch (EventFormatException e) {
+            problem("state of subject " + subject + " does not decode: " + e.getMessage());
+            return;
+          }
+          List<AppendBatch.SubjectEvent> tail =
+              store.subjectEvents(subject, Math.max(0, s.nextSequence() - 1), 2);
+          if (tail.size() != 1 || tail.get(0).sequence() != s.nextSequence() - 1) {
+            problem(
+                "state of subject "
+                    + subject
+                    + " expects sequence "
+                    + s.nextSequence()
+                    + " next, but its event index disagrees");
+            return;
+          }
+          byte[] e = store.entry(tail.get(0).leafIndex());
+          if (e == null || !EventCodec.leafHash(e).equals(s.lastEventHash())) {
+            problem("state of subject " + subject + " does not end with its last logged event");
+          }
+          if (replayed != null && !s.equals(replayed.get(subject))) {
+            problem("state of subject " + subject + " differs from the replayed state");
+          }
+        });
+    if (states[0] != subjects[0] - carrierSubjects) {
+      problem(
+          (subjects[0] - carrierSubjects)
+              + " phone subjects have events but "
+              + states[0]
+              + " have states");
+    }
+    progress.accept(
+        "checked "
+            + n
+            + " entries, "
+            + counts[1]
+            + " nodes ("
+            + nodeChecks[0]
+            + " recomputed), "
+            + states[0]
+            + " subject states");
+    return new Report(n, root, problemCount, List.copyOf(problems));
+  }
+}

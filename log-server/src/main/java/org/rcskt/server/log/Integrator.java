@@ -1,0 +1,483 @@
+package org.rcskt.server.log;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.rcskt.server.storage.AppendBatch;
+import org.rcskt.server.storage.LogStore;
+import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.event.AnchorRegistry;
+import org.rcskt.verifier.event.Applied;
+import org.rcskt.verifier.event.EventRules;
+import org.rcskt.verifier.event.EventSignatures;
+import org.rcskt.verifier.event.EventType;
+import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.event.KeyResolver;
+import org.rcskt.verifier.event.RuleViolationException;
+import org.rcskt.verifier.event.RulesContext;
+import org.rcskt.verifier.event.SubjectState;
+import org.rcskt.verifier.event.VerifiedEvent;
+import org.rcskt.verifier.event.Violation;
+import org.rcskt.verifier.merkle.CompactRange;
+
+/**
+ * The single thread that sequences events. It takes whatever has been verified and queued (up to
+ * {@code maxBatch} events, waiting up to {@code windowMicros} for more after the first), applies
+ * the rules in arrival order against the current state including the batch's own earlier events,
+ * appends the accepted ones as leaves, signs one checkpoint over the new tree, writes all of it in
+ * one synced store write and only then answers every submitter of the batch.
+ *
+ * <p>In-memory state (the compact range, the published tree head, the upper tree levels, the anchor
+ * registry, the state cache) changes only after the write returned. A failed write answers the
+ * batch with {@link UnavailableException} and reloads that state from the store, which the store
+ * contract makes the source of truth.
+ */
+final class Integrator {
+  private static final System.Logger LOG = System.getLogger(Integrator.class.getName());
+  private static final int STATE_CACHE_SIZE = 100_000;
+
+  /** A verified (or verification-failed) event waiting for integration. */
+  static final class Pending {
+    final KeyEvent event;
+    final Hash leafHash;
+    final VerifiedEvent verified;
+    final RuleViolationException verifyFailure;
+    final Hash verifiedAgainstState;
+    final AnchorRegistry verifiedAgainstAnchors;
+    final CompletableFuture<Sequenced> result = new CompletableFuture<>();
+
+    Pending(
+        KeyEvent event,
+        VerifiedEvent verified,
+        RuleViolationException verifyFailure,
+        Hash verifiedAgainstState,
+        AnchorRegistry verifiedAgainstAnchors) {
+      this.event = event;
+      this.leafHash = event.leafHash();
+      this.verified = verified;
+      this.verifyFailure = verifyFailure;
+      this.verifiedAgainstState = verifiedAgainstState;
+      this.verifiedAgainstAnchors = verifiedAgainstAnchors;
+    }
+  }
+
+  private final LogStore store;
+  private final TreeNodes nodes;
+  private final LogSigner signer;
+  private final RulesContext rules;
+  private final LogMetrics metrics;
+  private final int maxBatch;
+  private final long windowNanos;
+  private final BlockingQueue<Pending> queue;
+  private final Thread thread;
+  private final Map<Hash, SubjectState> stateCache =
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Hash, SubjectState> e) {
+          return size() > STATE_CACHE_SIZE;
+        }
+      };
+
+  // Integrator-thread state.
+  private CompactRange range;
+  // Published state, read by any thread.
+  private volatile TreeHead head;
+  private volatile AnchorRegistry anchors;
+  private volatile boolean running = true;
+
+  Integrator(
+      LogStore store,
+      TreeNodes nodes,
+      LogSigner signer,
+      RulesContext rules,
+      LogMetrics metrics,
+      int maxBatch,
+      long windowMicros,
+      int queueSize,
+      CompactRange range,
+      TreeHead head,
+      AnchorRegistry anchors) {
+    this.store = store;
+    this.nodes = nodes;
+    this.signer = signer;
+    this.rules = rules;
+    this.metrics = metrics;
+    this.maxBatch = maxBatch;
+    this.windowNanos = TimeUnit.MICROSECONDS.toNanos(windowMicros);
+    this.queue = new ArrayBlockingQueue<>(queueSize);
+    this.range = range;
+    this.head = head;
+    this.anchors = anchors;
+    this.thread = new Thread(this::run, "integrator");
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  TreeHead head() {
+    return head;
+  }
+
+  AnchorRegistry anchors() {
+    return anchors;
+  }
+
+  int queued() {
+    return queue.size();
+  }
+
+  /**
+   * Queues {@code p}; completes its result exceptionally at once when the queue is full or the
+   * integrator stopped.
+   */
+  void enqueue(Pending p) {
+    if (!running) {
+      p.result.completeExceptionally(
+          new UnavailableException("shutting_down", "the log is shutting down", 5, null));
+      return;
+    }
+    if (!queue.offer(p)) {
+      p.result.completeExceptionally(
+          new UnavailableException(
+              "queue_full",
+              "the log's queue of "
+                  + (queue.size() + queue.remainingCapacity())
+                  + " events is full",
+              1,
+              null));
+    }
+  }
+
+  /** Stops taking batches, waits for the current one, and refuses what is still queued. */
+  void stop() {
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<Pending> left = new ArrayList<>();
+    queue.drainTo(left);
+    for (Pending p : left) {
+      p.result.completeExceptionally(
+          new UnavailableException("shutting_down", "the log is shutting down", 5, null));
+    }
+  }
+
+  private void run() {
+    List<Pending> batch = new ArrayList<>(maxBatch);
+    while (running) {
+      try {
+        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        if (windowNanos > 0) {
+          long deadline = System.nanoTime() + windowNanos;
+          while (batch.size() < maxBatch) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+              break;
+            }
+            Pending p = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (p == null) {
+              break;
+            }
+            batch.add(p);
+          }
+        }
+        queue.drainTo(batch, maxBatch - batch.size());
+      } catch (InterruptedException e) {
+        if (!running) {
+          break;
+        }
+        continue;
+      }
+      try {
+        integrate(batch);
+      } catch (RuntimeException | Error e) {
+        // A bug, not a client's fault: answer the batch rather than leave it hanging, and carry on
+        // from what the store holds.
+        LOG.log(System.Logger.Level.ERROR, "integration of a batch failed", e);
+        for (Pending p : batch) {
+          p.result.completeExceptionally(
+              new UnavailableException(
+                  "internal_error", "the batch could not be integrated", 5, e));
+        }
+        reload();
+      }
+      batch.clear();
+    }
+    List<Pending> left = new ArrayList<>();
+    queue.drainTo(left);
+    for (Pending p : left) {
+      p.result.completeExceptionally(
+          new UnavailableException("shutting_down", "the log is not taking events", 5, null));
+    }
+  }
+
+  /** False once the integrator stopped, by request or because the store became unusable. */
+  boolean running() {
+    return running;
+  }
+
+  /** Outcome of one pending event within a batch. */
+  private static final class Outcome {
+    long leafIndex = -1;
+    boolean duplicate;
+    boolean inBatch;
+    Applied applied;
+    RuntimeException failure;
+  }
+
+  private void integrate(List<Pending> batch) {
+    long started = System.nanoTime();
+    TreeHead before = head;
+    long start = before.treeSize();
+    AppendBatch append = new AppendBatch(start);
+    CompactRange work = range.copy();
+    Map<Hash, SubjectState> states = new HashMap<>();
+    Map<Hash, Long> batchLeaves = new HashMap<>();
+    AnchorRegistry registry = anchors;
+    boolean registryChanged = false;
+    RulesContext ctx = rules.withNow(System.currentTimeMillis());
+    Outcome[] outcomes = new Outcome[batch.size()];
+
+    for (int i = 0; i < batch.size(); i++) {
+      Pending p = batch.get(i);
+      Outcome o = new Outcome();
+      outcomes[i] = o;
+      Long inBatch = batchLeaves.get(p.leafHash);
+      if (inBatch != null) {
+        o.leafIndex = inBatch;
+        o.duplicate = true;
+        o.inBatch = true;
+        continue;
+      }
+      long existing = store.leafIndex(p.leafHash);
+      if (existing >= 0) {
+        o.leafIndex = existing;
+        o.duplicate = true;
+        continue;
+      }
+      KeyEvent event = p.event;
+      boolean anchor = event.type() == EventType.ANCHOR;
+      Hash subject = event.subject();
+      SubjectState state = anchor ? SubjectState.EMPTY : states.get(subject);
+      if (state == null) {
+        state = loadState(subject);
+      }
+      try {
+        VerifiedEvent verified = p.verified;
+        if (verified == null) {
+          // The rules check the chain before the signatures; so must a failed verification,
+          // or an event that lost a race for its sequence number would be reported as signed by
+          // a retired key instead of as a conflict.
+          checkChain(event, state, registry);
+          verified = reverify(p, anchor ? null : state, registry);
+        }
+        Applied a = EventRules.apply(state, verified, registry, ctx);
+        long index = append.addEntry(event.encoded(), p.leafHash);
+        work.append(p.leafHash, append::addNode);
+        if (anchor) {
+          registry = a.anchors();
+          registryChanged = true;
+        } else {
+          states.put(subject, a.state());
+        }
+        append.addSubjectEvent(subject, event.sequence(), index);
+        batchLeaves.put(p.leafHash, index);
+        o.leafIndex = index;
+        o.applied = a;
+      } catch (RuleViolationException e) {
+        o.failure = new RejectedEventException(e, nextSequence(event, state, registry));
+      }
+    }
+
+    TreeHead after = before;
+    long writeNanos = 0;
+    if (append.size() > 0) {
+      for (Map.Entry<Hash, SubjectState> s : states.entrySet()) {
+        append.putSubjectState(s.getKey(), s.getValue().toBytes());
+      }
+      if (registryChanged) {
+        append.setAnchorRegistry(registry.toBytes());
+      }
+      long newSize = append.endIndex();
+      Hash root = work.rootHash();
+      byte[] note = signer.sign(newSize, root);
+      append.setCheckpoint(note);
+      long w0 = System.nanoTime();
+      try {
+        store.append(append);
+      } catch (RuntimeException e) {
+        metrics.writeFailed();
+        LOG.log(
+            System.Logger.Level.ERROR,
+            "writing a batch of " + append.size() + " entries at " + start + " failed",
+            e);
+        UnavailableException failure =
+            new UnavailableException(
+                "write_failed",
+                "the log could not store this batch; nothing of it was logged",
+                5,
+                e);
+        for (int i = 0; i < outcomes.length; i++) {
+          Outcome o = outcomes[i];
+          if (o.failure == null && (o.applied != null || o.inBatch)) {
+            o.failure = failure;
+          }
+        }
+        reload();
+        finish(batch, outcomes, head, started, 0);
+        return;
+      }
+      writeNanos = System.nanoTime() - w0;
+      range = work;
+      nodes.commit(append.nodes());
+      for (Map.Entry<Hash, SubjectState> s : states.entrySet()) {
+        stateCache.put(s.getKey(), s.getValue());
+      }
+      if (registryChanged) {
+        anchors = registry;
+      }
+      after = new TreeHead(newSize, root, note);
+      head = after;
+    }
+    finish(batch, outcomes, after, started, writeNanos);
+    metrics.batch(batch.size(), append.size(), System.nanoTime() - started, writeNanos);
+  }
+
+  private void finish(
+      List<Pending> batch, Outcome[] outcomes, TreeHead after, long started, long writeNanos) {
+    for (int i = 0; i < outcomes.length; i++) {
+      Outcome o = outcomes[i];
+      Pending p = batch.get(i);
+      if (o.failure != null) {
+        metrics.submission(outcomeName(o.failure));
+        p.result.completeExceptionally(o.failure);
+      } else {
+        metrics.submission(o.duplicate ? "duplicate" : "accepted");
+        p.result.complete(
+            new Sequenced(
+                o.leafIndex,
+                p.leafHash,
+                after,
+                o.duplicate,
+                o.applied != null && o.applied.unattestedRegistration(),
+                o.applied != null && o.applied.recovery()));
+      }
+    }
+  }
+
+  static String outcomeName(Throwable t) {
+    if (t instanceof RejectedEventException r) {
+      return r.isConflict() ? "conflict" : "rejected";
+    }
+    if (t instanceof UnavailableException u) {
+      return u.reason().equals("queue_full") ? "overloaded" : "failed";
+    }
+    return "failed";
+  }
+
+  /**
+   * Verification failed on a worker because a signer key was unknown or retired. If the subject's
+   * chain or the anchors changed since, the key may exist now (an earlier event of this very batch
+   * may have registered it): check again against the current state. Otherwise the failure stands.
+   */
+  private VerifiedEvent reverify(Pending p, SubjectState state, AnchorRegistry registry)
+      throws RuleViolationException {
+    Violation v = p.verifyFailure.violation();
+    boolean keyLookup = v == Violation.UNKNOWN_SIGNER || v == Violation.REVOKED_KEY;
+    Hash now = state == null ? null : state.lastEventHash();
+    boolean changed =
+        registry != p.verifiedAgainstAnchors
+            || (now == null ? p.verifiedAgainstState != null : !now.equals(p.verifiedAgainstState));
+    if (!keyLookup || !changed) {
+      throw p.verifyFailure;
+    }
+    return EventSignatures.verify(p.event, KeyResolver.of(state, registry, rules.policyKey()));
+  }
+
+  private static void checkChain(KeyEvent event, SubjectState state, AnchorRegistry registry)
+      throws RuleViolationException {
+    long next;
+    Hash last;
+    String chain;
+    if (event.type() == EventType.ANCHOR) {
+      AnchorRegistry.Carrier c = registry.carrier(event.body().carrierId());
+      next = c == null ? 0 : c.nextSequence();
+      last = c == null ? Hash.ZERO : c.lastEventHash();
+      chain = "carrier " + event.body().carrierId();
+    } else {
+      next = state.nextSequence();
+      last = state.lastEventHash();
+      chain = "subject " + event.subject();
+    }
+    if (event.sequence() != next) {
+      throw new RuleViolationException(
+          Violation.WRONG_SEQUENCE,
+          "expected sequence " + next + " for " + chain + ", found " + event.sequence());
+    }
+    if (!event.body().previousHash().equals(last)) {
+      throw new RuleViolationException(
+          Violation.WRONG_PREVIOUS_HASH,
+          "expected previous hash "
+              + last
+              + " for "
+              + chain
+              + ", found "
+              + event.body().previousHash());
+    }
+  }
+
+  private static long nextSequence(KeyEvent event, SubjectState state, AnchorRegistry registry) {
+    if (event.type() == EventType.ANCHOR) {
+      AnchorRegistry.Carrier c = registry.carrier(event.body().carrierId());
+      return c == null ? 0 : c.nextSequence();
+    }
+    return state.nextSequence();
+  }
+
+  /** The committed state of {@code subject}: cache, then store. */
+  private SubjectState loadState(Hash subject) {
+    SubjectState s = stateCache.get(subject);
+    if (s != null) {
+      return s;
+    }
+    return StateCodec.load(store, subject);
+  }
+
+  /** Rebuilds every piece of in-memory state from the store after a failed or doubtful write. */
+  private void reload() {
+    stateCache.clear();
+    try {
+      long size = store.treeSize();
+      TreeHead stored = signer.open(store.checkpoint());
+      if (stored.treeSize() != size) {
+        throw new IllegalStateException(
+            "stored checkpoint has size " + stored.treeSize() + " but the store holds " + size);
+      }
+      nodes.load(size);
+      range = CompactRange.fromSource(size, nodes);
+      anchors = StateCodec.anchors(store);
+      head = stored;
+    } catch (Exception e) {
+      // The store cannot even be read: refuse everything until an operator looks at it.
+      LOG.log(System.Logger.Level.ERROR, "cannot reload the log state from the store; stopping", e);
+      running = false;
+    }
+  }
+}

@@ -1,0 +1,366 @@
+package org.rcskt.server.log;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.rcskt.server.storage.AppendBatch;
+import org.rcskt.server.storage.LogStore;
+import org.rcskt.server.storage.StorageException;
+import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.VerificationException;
+import org.rcskt.verifier.event.AnchorRegistry;
+import org.rcskt.verifier.event.EventFormatException;
+import org.rcskt.verifier.event.EventJson;
+import org.rcskt.verifier.event.EventSignatures;
+import org.rcskt.verifier.event.EventType;
+import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.event.KeyResolver;
+import org.rcskt.verifier.event.RuleViolationException;
+import org.rcskt.verifier.event.RulesContext;
+import org.rcskt.verifier.event.SubjectState;
+import org.rcskt.verifier.event.VerifiedEvent;
+import org.rcskt.verifier.merkle.CompactRange;
+
+/**
+ * The log: accepts key events, sequences them durably and serves what it logged. Plain Java; the
+ * HTTP layer is a thin adapter over this class.
+ *
+ * <p>Submissions are verified (signatures, the expensive part) on a pool of worker threads, then
+ * queued for the single {@link Integrator}. Reads go through {@link #reader()}.
+ */
+public final class KeyEventLog implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(KeyEventLog.class.getName());
+
+  /** Tuning. */
+  public record Settings(
+      int maxBatch,
+      long batchWindowMicros,
+      int queueSize,
+      int verifyThreads,
+      int memoryLevel,
+      int tileCacheSize) {
+    public Settings {
+      if (maxBatch < 1) {
+        throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
+      }
+      if (queueSize < 1) {
+        throw new IllegalArgumentException("queueSize must be at least 1, got " + queueSize);
+      }
+      if (verifyThreads < 1) {
+        throw new IllegalArgumentException(
+            "verifyThreads must be at least 1, got " + verifyThreads);
+      }
+    }
+
+    public static Settings defaults() {
+      return new Settings(4096, 0, 20_000, Runtime.getRuntime().availableProcessors(), 6, 8192);
+    }
+  }
+
+  private final LogStore store;
+  private final LogSigner signer;
+  private final RulesContext rules;
+  private final LogMetrics metrics;
+  private final TreeNodes nodes;
+  private final Integrator integrator;
+  private final LogReader reader;
+  private final ThreadPoolExecutor verifiers;
+
+  private KeyEventLog(
+      LogStore store,
+      LogSigner signer,
+      RulesContext rules,
+      LogMetrics metrics,
+      Settings settings,
+      TreeNodes nodes,
+      CompactRange range,
+      TreeHead head,
+      AnchorRegistry anchors) {
+    this.store = store;
+    this.signer = signer;
+    this.rules = rules;
+    this.metrics = metrics;
+    this.nodes = nodes;
+    this.integrator =
+        new Integrator(
+            store,
+            nodes,
+            signer,
+            rules,
+            metrics,
+            settings.maxBatch(),
+            settings.batchWindowMicros(),
+            settings.queueSize(),
+            range,
+            head,
+            anchors);
+    this.reader = new LogReader(store, nodes, integrator::head, settings.tileCacheSize());
+    AtomicInteger n = new AtomicInteger();
+    this.verifiers =
+        new ThreadPoolExecutor(
+            settings.verifyThreads(),
+            settings.verifyThreads(),
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(settings.queueSize()),
+            r -> {
+              Thread t = new Thread(r, "verify-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Opens the log kept in {@code store}: checks that the stored tree matches the latest stored
+   * checkpoint and that this signer signed it, or, for an empty store, signs and stores the
+   * checkpoint of the empty tree. Then starts the integrator.
+   *
+   * @param rules the log's policy; its clock is replaced by the current time for each batch
+   * @throws LogStateException if the stored tree, checkpoint and key do not agree
+   * @throws StorageException if the store cannot be read
+   */
+  public static KeyEventLog open(
+      LogStore store, LogSigner signer, RulesContext rules, LogMetrics metrics, Settings settings) {
+    long size = store.treeSize();
+    byte[] stored = store.checkpoint();
+    TreeNodes nodes = new TreeNodes(store, settings.memoryLevel());
+    TreeHead head;
+    CompactRange range;
+    if (stored == null) {
+      range = CompactRange.empty();
+      Hash root = range.rootHash();
+      byte[] note = signer.sign(0, root);
+      AppendBatch empty = new AppendBatch(0);
+      empty.setCheckpoint(note);
+      store.append(empty);
+      head = new TreeHead(0, root, note);
+    } else {
+      try {
+        head = signer.open(stored);
+      } catch (VerificationException e) {
+        throw new LogStateException(
+            "the stored checkpoint does not verify with the configured log key and origin "
+                + signer.origin()
+                + ": "
+                + e.getMessage(),
+            e);
+      }
+      if (head.treeSize() != size) {
+        throw new LogStateException(
+            "the stored checkpoint is for tree size "
+                + head.treeSize()
+                + " but the store holds "
+                + size
+                + " entries");
+      }
+      nodes.load(size);
+      range = CompactRange.fromSource(size, nodes);
+      Hash root = range.rootHash();
+      if (!root.equals(head.rootHash())) {
+        throw new LogStateException(
+            "the stored tree of size "
+                + size
+                + " has root hash "
+                + root
+                + " but the stored checkpoint says "
+                + head.rootHash());
+      }
+    }
+    AnchorRegistry anchors = StateCodec.anchors(store);
+    KeyEventLog log =
+        new KeyEventLog(store, signer, rules, metrics, settings, nodes, range, head, anchors);
+    log.integrator.start();
+    LOG.log(
+        System.Logger.Level.INFO,
+        "log " + signer.origin() + " open at tree size " + size + ", root " + head.rootHash());
+    return log;
+  }
+
+  /**
+   * Submits {@code event}. The future completes when the event is durably logged (or was logged
+   * before), or exceptionally with {@link RejectedEventException} (a rule, including a signature,
+   * refused it), {@link UnavailableException} (queue full, write failed, shutting down) or {@link
+   * StorageException}.
+   */
+  public CompletableFuture<Sequenced> submit(KeyEvent event) {
+    CompletableFuture<Sequenced> out = new CompletableFuture<>();
+    try {
+      verifiers.execute(() -> prepare(event, out));
+    } catch (RejectedExecutionException e) {
+      metrics.submission("overloaded");
+      out.completeExceptionally(
+          new UnavailableException("queue_full", "the log's verification queue is full", 1, null));
+    }
+    return out;
+  }
+
+  /**
+   * Parses {@code json} (the JSON form of one event) and submits it, all off the caller's thread.
+   * Completes exceptionally with {@link org.rcskt.verifier.event.EventFormatException} for JSON
+   * that is not a well-formed event, otherwise as {@link #submit(KeyEvent)}.
+   */
+  public CompletableFuture<Sequenced> submitJson(byte[] json) {
+    CompletableFuture<Sequenced> out = new CompletableFuture<>();
+    try {
+      verifiers.execute(
+          () -> {
+            KeyEvent event;
+            try {
+              event = EventJson.parse(new String(json, StandardCharsets.UTF_8));
+            } catch (EventFormatException e) {
+              metrics.submission("malformed");
+              out.completeExceptionally(e);
+              return;
+            } catch (RuntimeException e) {
+              metrics.submission("failed");
+              out.completeExceptionally(e);
+              return;
+            }
+            prepare(event, out);
+          });
+    } catch (RejectedExecutionException e) {
+      metrics.submission("overloaded");
+      out.completeExceptionally(
+          new UnavailableException("queue_full", "the log's verification queue is full", 1, null));
+    }
+    return out;
+  }
+
+  /** Runs on a verification thread: the duplicate short cut, then the signatures. */
+  private void prepare(KeyEvent event, CompletableFuture<Sequenced> out) {
+    try {
+      Hash leafHash = event.leafHash();
+      TreeHead h = integrator.head();
+      long existing = store.leafIndex(leafHash);
+      if (existing >= 0 && existing < h.treeSize()) {
+        metrics.submission("duplicate");
+        out.complete(new Sequenced(existing, leafHash, h, true, false, false));
+        return;
+      }
+      boolean anchor = event.type() == EventType.ANCHOR;
+      SubjectState state = anchor ? null : StateCodec.load(store, event.subject());
+      AnchorRegistry registry = integrator.anchors();
+      VerifiedEvent verified = null;
+      RuleViolationException failure = null;
+      try {
+        verified =
+            EventSignatures.verify(event, KeyResolver.of(state, registry, rules.policyKey()));
+      } catch (RuleViolationException e) {
+        failure = e;
+      }
+      Integrator.Pending p =
+          new Integrator.Pending(
+              event, verified, failure, state == null ? null : state.lastEventHash(), registry);
+      p.result.whenComplete(
+          (s, t) -> {
+            if (t != null) {
+              out.completeExceptionally(t);
+            } else {
+              out.complete(s);
+            }
+          });
+      integrator.enqueue(p);
+    } catch (RuntimeException e) {
+      metrics.submission("failed");
+      out.completeExceptionally(e);
+    }
+  }
+
+  /** The latest signed tree. */
+  public TreeHead head() {
+    return integrator.head();
+  }
+
+  /** The current carrier anchors. */
+  public AnchorRegistry anchors() {
+    return integrator.anchors();
+  }
+
+  /** The committed state of {@code subject} ({@link SubjectState#EMPTY} if it has no events). */
+  public SubjectState subjectState(Hash subject) {
+    return StateCodec.load(store, subject);
+  }
+
+  /** The subject's event index rows from {@code fromSequence}, at most {@code limit}. */
+  public List<AppendBatch.SubjectEvent> subjectEvents(Hash subject, long fromSequence, int limit) {
+    long size = head().treeSize();
+    return store.subjectEvents(subject, fromSequence, limit).stream()
+        .filter(e -> e.leafIndex() < size)
+        .toList();
+  }
+
+  /**
+   * The subject's event index rows as stored, possibly including events of a batch whose tree head
+   * is about to be published; pair with {@link #awaitHead}.
+   */
+  public List<AppendBatch.SubjectEvent> subjectEventsUnfiltered(
+      Hash subject, long fromSequence, int limit) {
+    return store.subjectEvents(subject, fromSequence, limit);
+  }
+
+  /**
+   * The latest tree head, once it covers at least {@code treeSize} leaves. Anything read from the
+   * store is covered within moments (the integrator publishes right after its write returns).
+   *
+   * @throws StorageException if the head does not get there within a second
+   */
+  public TreeHead awaitHead(long treeSize) {
+    long deadline = System.nanoTime() + 1_000_000_000L;
+    TreeHead h = integrator.head();
+    while (h.treeSize() < treeSize) {
+      if (System.nanoTime() > deadline) {
+        throw new StorageException(
+            "stored data refers to tree size " + treeSize + " but the log is at " + h.treeSize());
+      }
+      Thread.onSpinWait();
+      try {
+        Thread.sleep(0, 200_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StorageException("interrupted waiting for tree size " + treeSize, e);
+      }
+      h = integrator.head();
+    }
+    return h;
+  }
+
+  public LogReader reader() {
+    return reader;
+  }
+
+  /** Whether the log is taking events (false after a store failure it could not recover from). */
+  public boolean ready() {
+    return integrator.running();
+  }
+
+  /** Events verified and waiting for the integrator. */
+  public int queued() {
+    return integrator.queued();
+  }
+
+  /** Bytes of tree levels held in memory. */
+  public long memoryBytes() {
+    return nodes.memoryBytes();
+  }
+
+  public String origin() {
+    return signer.origin();
+  }
+
+  /** Stops taking events and answers everything still queued; does not close the store. */
+  @Override
+  public void close() {
+    verifiers.shutdown();
+    try {
+      verifiers.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    integrator.stop();
+  }
+}

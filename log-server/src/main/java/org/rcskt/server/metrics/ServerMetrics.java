@@ -1,0 +1,162 @@
+package org.rcskt.server.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.rcskt.server.log.LogMetrics;
+
+/** The server's metrics registry; one per server so several servers can share a JVM. */
+public final class ServerMetrics implements LogMetrics {
+  private static final double[] BATCH_BUCKETS = {
+    1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192
+  };
+  private static final double[] LATENCY_BUCKETS = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
+  };
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+  private final Counter submissions;
+  private final Histogram batchSize;
+  private final Histogram integrationSeconds;
+  private final Histogram fsyncSeconds;
+  private final Counter writeFailures;
+  private final Histogram httpSeconds;
+
+  public ServerMetrics() {
+    submissions =
+        Counter.builder()
+            .name("rcskt_submissions_total")
+            .help("Event submissions by outcome")
+            .labelNames("outcome")
+            .register(registry);
+    for (String o :
+        new String[] {
+          "accepted", "duplicate", "malformed", "conflict", "rejected", "overloaded", "failed"
+        }) {
+      submissions.labelValues(o);
+    }
+    batchSize =
+        Histogram.builder()
+            .name("rcskt_batch_size")
+            .help("Events taken by one integration step")
+            .classicOnly()
+            .classicUpperBounds(BATCH_BUCKETS)
+            .register(registry);
+    integrationSeconds =
+        Histogram.builder()
+            .name("rcskt_integration_seconds")
+            .help("Time from taking a batch to answering it, including the synced write")
+            .classicOnly()
+            .classicUpperBounds(LATENCY_BUCKETS)
+            .register(registry);
+    fsyncSeconds =
+        Histogram.builder()
+            .name("rcskt_store_write_seconds")
+            .help("Time of one synced batch write (the fsync dominates)")
+            .classicOnly()
+            .classicUpperBounds(LATENCY_BUCKETS)
+            .register(registry);
+    writeFailures =
+        Counter.builder()
+            .name("rcskt_store_write_failures_total")
+            .help("Batch writes that failed")
+            .register(registry);
+    httpSeconds =
+        Histogram.builder()
+            .name("rcskt_http_request_seconds")
+            .help("HTTP request durations by route, method and status code")
+            .labelNames("route", "method", "code")
+            .classicOnly()
+            .classicUpperBounds(LATENCY_BUCKETS)
+            .register(registry);
+    JvmMetrics.builder().register(registry);
+  }
+
+  /** Registers gauges read at scrape time from the running log and its store. */
+  public void bind(
+      LongSupplier treeSize,
+      LongSupplier queued,
+      LongSupplier treeMemoryBytes,
+      Supplier<Map<String, Double>> storeStatistics) {
+    GaugeWithCallback.builder()
+        .name("rcskt_tree_size")
+        .help("Entries in the latest signed tree")
+        .callback(cb -> cb.call(treeSize.getAsLong()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("rcskt_queue_depth")
+        .help("Verified events waiting for integration")
+        .callback(cb -> cb.call(queued.getAsLong()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("rcskt_tree_memory_bytes")
+        .help("Bytes of upper tree levels held in memory")
+        .callback(cb -> cb.call(treeMemoryBytes.getAsLong()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("rcskt_store_stat")
+        .help("Storage engine figures (RocksDB tickers and properties) by name")
+        .labelNames("name")
+        .callback(
+            cb -> {
+              for (Map.Entry<String, Double> e : storeStatistics.get().entrySet()) {
+                cb.call(e.getValue(), e.getKey());
+              }
+            })
+        .register(registry);
+  }
+
+  @Override
+  public void submission(String outcome) {
+    submissions.labelValues(outcome).inc();
+  }
+
+  @Override
+  public void batch(int size, int appended, long integrateNanos, long writeNanos) {
+    batchSize.observe(size);
+    integrationSeconds.observe(integrateNanos / 1e9);
+    if (appended > 0) {
+      fsyncSeconds.observe(writeNanos / 1e9);
+    }
+  }
+
+  @Override
+  public void writeFailed() {
+    writeFailures.inc();
+  }
+
+  /** Records one HTTP request. */
+  public void http(String route, String method, int code, long nanos) {
+    httpSeconds.labelValues(route, method, Integer.toString(code)).observe(nanos / 1e9);
+  }
+
+  /** The current value of the submissions counter for {@code outcome}; for tests. */
+  public double submissions(String outcome) {
+    return submissions.labelValues(outcome).get();
+  }
+
+  public String contentType() {
+    return writer.getContentType();
+  }
+
+  /** Everything, in the Prometheus text format. */
+  public byte[] scrape() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(32 * 1024);
+    try {
+      writer.write(out, registry.scrape());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+}

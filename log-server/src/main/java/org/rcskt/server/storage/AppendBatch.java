@@ -1,0 +1,129 @@
+package org.rcskt.server.storage;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.rcskt.verifier.Hash;
+
+/**
+ * Everything one integration step adds to the log, written by {@link LogStore#append} as a single
+ * atomic, durable unit: the new leaves, every Merkle node they complete, the subject states and
+ * per-subject event index they change, the anchor registry if it changed, and the signed checkpoint
+ * over the resulting tree.
+ *
+ * <p>Not thread-safe: one integrator fills it, then hands it to the store.
+ */
+public final class AppendBatch {
+  /** A complete Merkle subtree root: level 0 is a leaf hash. */
+  public record Node(int level, long index, Hash hash) {
+    public Node {
+      if (level < 0 || level > 63) {
+        throw new IllegalArgumentException("node level must be in 0..63, got " + level);
+      }
+      if (index < 0) {
+        throw new IllegalArgumentException("node index must be >= 0, got " + index);
+      }
+      Objects.requireNonNull(hash, "hash");
+    }
+  }
+
+  /** One row of the per-subject event index: the subject's event with this sequence number. */
+  public record SubjectEvent(Hash subject, long sequence, long leafIndex) {}
+
+  private final long startIndex;
+  private final List<byte[]> entries = new ArrayList<>();
+  private final List<Hash> leafHashes = new ArrayList<>();
+  private final List<Node> nodes = new ArrayList<>();
+  private final Map<Hash, byte[]> subjectStates = new LinkedHashMap<>();
+  private final List<SubjectEvent> subjectEvents = new ArrayList<>();
+  private byte[] anchorRegistry;
+  private byte[] checkpoint;
+
+  /**
+   * @param startIndex the leaf index of the first entry of this batch, which must be the store's
+   *     current tree size when the batch is appended
+   */
+  public AppendBatch(long startIndex) {
+    if (startIndex < 0) {
+      throw new IllegalArgumentException("startIndex must be >= 0, got " + startIndex);
+    }
+    this.startIndex = startIndex;
+  }
+
+  /** Adds the next leaf; returns its leaf index. */
+  public long addEntry(byte[] encodedEntry, Hash leafHash) {
+    entries.add(Objects.requireNonNull(encodedEntry, "encodedEntry"));
+    leafHashes.add(Objects.requireNonNull(leafHash, "leafHash"));
+    return startIndex + entries.size() - 1;
+  }
+
+  public void addNode(int level, long index, Hash hash) {
+    nodes.add(new Node(level, index, hash));
+  }
+
+  /** Records a subject's new state; a later call for the same subject replaces the earlier one. */
+  public void putSubjectState(Hash subject, byte[] encodedState) {
+    subjectStates.put(
+        Objects.requireNonNull(subject, "subject"), Objects.requireNonNull(encodedState, "state"));
+  }
+
+  public void addSubjectEvent(Hash subject, long sequence, long leafIndex) {
+    subjectEvents.add(new SubjectEvent(subject, sequence, leafIndex));
+  }
+
+  /** Replaces the stored anchor registry when this batch is appended. */
+  public void setAnchorRegistry(byte[] encodedRegistry) {
+    this.anchorRegistry = Objects.requireNonNull(encodedRegistry, "encodedRegistry");
+  }
+
+  /** The signed checkpoint (note text as bytes) over the tree of size {@link #endIndex()}. */
+  public void setCheckpoint(byte[] signedCheckpoint) {
+    this.checkpoint = Objects.requireNonNull(signedCheckpoint, "signedCheckpoint");
+  }
+
+  public long startIndex() {
+    return startIndex;
+  }
+
+  /** The tree size after this batch. */
+  public long endIndex() {
+    return startIndex + entries.size();
+  }
+
+  public int size() {
+    return entries.size();
+  }
+
+  public List<byte[]> entries() {
+    return Collections.unmodifiableList(entries);
+  }
+
+  public List<Hash> leafHashes() {
+    return Collections.unmodifiableList(leafHashes);
+  }
+
+  public List<Node> nodes() {
+    return Collections.unmodifiableList(nodes);
+  }
+
+  public Map<Hash, byte[]> subjectStates() {
+    return Collections.unmodifiableMap(subjectStates);
+  }
+
+  public List<SubjectEvent> subjectEvents() {
+    return Collections.unmodifiableList(subjectEvents);
+  }
+
+  /** The new anchor registry, or null when this batch leaves it unchanged. */
+  public byte[] anchorRegistry() {
+    return anchorRegistry;
+  }
+
+  /** The signed checkpoint, or null if none was set yet. */
+  public byte[] checkpoint() {
+    return checkpoint;
+  }
+}

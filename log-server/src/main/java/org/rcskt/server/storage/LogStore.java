@@ -1,0 +1,131 @@
+package org.rcskt.server.storage;
+
+import java.util.List;
+import java.util.Map;
+import org.rcskt.verifier.Hash;
+
+/**
+ * Durable storage of one log.
+ *
+ * <p>The contract every implementation keeps:
+ *
+ * <ul>
+ *   <li><b>Durable once it returns.</b> When {@link #append} returns normally, everything in the
+ *       batch survives a process crash or power loss. When it throws, nothing of the batch is
+ *       visible to later reads of this or a reopened store, or all of it is (a sync that failed
+ *       after the data reached the disk): callers must reload their in-memory view from the store
+ *       after a failed append instead of assuming either.
+ *   <li><b>Atomic.</b> A batch is visible entirely or not at all; the tree size, the entries, the
+ *       nodes and the checkpoint never disagree.
+ *   <li><b>One writer, many readers.</b> {@link #append} is called by one thread at a time. Every
+ *       read method is safe to call from any number of threads concurrently with each other and
+ *       with {@code append}.
+ *   <li><b>Not found is a value, not an exception.</b> Reads return {@code null} (objects), {@code
+ *       -1} (indexes) or an empty or short list when the thing asked for is not stored. {@link
+ *       StorageException} means the store itself failed.
+ *   <li><b>Immutable history.</b> Entries, leaf index rows, nodes and subject event rows are never
+ *       overwritten once written; only subject states, the anchor registry, the checkpoint and the
+ *       tree size change.
+ * </ul>
+ */
+public interface LogStore extends AutoCloseable {
+
+  /** The number of entries stored; 0 for a new store. */
+  long treeSize();
+
+  /** The latest signed checkpoint as appended, or null when nothing has been appended yet. */
+  byte[] checkpoint();
+
+  /** The encoded entry at {@code leafIndex}, or null when {@code leafIndex >= treeSize()}. */
+  byte[] entry(long leafIndex);
+
+  /**
+   * The encoded entries {@code start, start+1, ...} up to but excluding {@code end}, stopping early
+   * at the tree size.
+   *
+   * @throws IllegalArgumentException if {@code start < 0} or {@code end < start}
+   */
+  List<byte[]> entries(long start, long end);
+
+  /** The leaf index of the entry whose RFC 9162 leaf hash is {@code leafHash}, or -1. */
+  long leafIndex(Hash leafHash);
+
+  /** The hash of the complete subtree at ({@code level}, {@code index}), or null if not stored. */
+  Hash node(int level, long index);
+
+  /**
+   * Copies the hashes of up to {@code count} consecutive nodes at {@code level}, starting at {@code
+   * start}, into {@code dst} (32 bytes each, from offset 0). Stops at the first node not stored.
+   *
+   * @return how many hashes were copied
+   * @throws IllegalArgumentException if {@code dst} is shorter than {@code count * 32}
+   */
+  int nodes(int level, long start, int count, byte[] dst);
+
+  /** The encoded state of {@code subject}, or null when the subject has no events. */
+  byte[] subjectState(Hash subject);
+
+  /**
+   * The subject's event index rows with sequence {@code >= fromSequence}, in sequence order, at
+   * most {@code limit} of them.
+   */
+  List<AppendBatch.SubjectEvent> subjectEvents(Hash subject, long fromSequence, int limit);
+
+  /** The encoded carrier anchor registry, or null when no ANCHOR event was ever logged. */
+  byte[] anchorRegistry();
+
+  /**
+   * Writes {@code batch} atomically and durably (see the class contract).
+   *
+   * @throws IllegalArgumentException if {@code batch.startIndex() != treeSize()}, or the batch has
+   *     no checkpoint
+   * @throws StorageException if the write failed
+   */
+  void append(AppendBatch batch);
+
+  /** Visits every stored node in (level, index) order; for consistency checks. */
+  void forEachNode(NodeVisitor visitor);
+
+  /** Visits every leaf index row (in leaf hash order); for consistency checks. */
+  void forEachLeafIndex(LeafIndexVisitor visitor);
+
+  /** Visits every subject event row in (subject, sequence) order; for consistency checks. */
+  void forEachSubjectEvent(SubjectEventVisitor visitor);
+
+  /** Visits every stored subject state; for consistency checks. */
+  void forEachSubjectState(SubjectStateVisitor visitor);
+
+  /** The number of stored entry rows, counted; for consistency checks. */
+  long countEntries();
+
+  /** Implementation figures for monitoring (cache hits, bytes written, ...), by metric name. */
+  Map<String, Double> statistics();
+
+  /** Flushes and releases the store. Further calls throw {@link StorageException}. */
+  @Override
+  void close();
+
+  /** See {@link #forEachNode}. */
+  @FunctionalInterface
+  interface NodeVisitor {
+    void visit(int level, long index, Hash hash);
+  }
+
+  /** See {@link #forEachLeafIndex}. */
+  @FunctionalInterface
+  interface LeafIndexVisitor {
+    void visit(Hash leafHash, long leafIndex);
+  }
+
+  /** See {@link #forEachSubjectEvent}. */
+  @FunctionalInterface
+  interface SubjectEventVisitor {
+    void visit(AppendBatch.SubjectEvent row);
+  }
+
+  /** See {@link #forEachSubjectState}. */
+  @FunctionalInterface
+  interface SubjectStateVisitor {
+    void visit(Hash subject, byte[] encodedState);
+  }
+}

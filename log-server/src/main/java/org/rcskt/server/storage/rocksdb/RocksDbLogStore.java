@@ -1,0 +1,662 @@
+package org.rcskt.server.storage.rocksdb;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.rcskt.server.storage.AppendBatch;
+import org.rcskt.server.storage.LogStore;
+import org.rcskt.server.storage.StorageException;
+import org.rcskt.verifier.Hash;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.Statistics;
+import org.rocksdb.StatsLevel;
+import org.rocksdb.TickerType;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/** A {@link LogStore} in a RocksDB database directory. See the package documentation for layout. */
+public final class RocksDbLogStore implements LogStore {
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  /** Tuning knobs; {@link #defaults()} suits a server with a few GiB of memory. */
+  public record Settings(long blockCacheBytes, long writeBufferBytes, boolean statistics) {
+    public static Settings defaults() {
+      return new Settings(256L << 20, 64L << 20, true);
+    }
+  }
+
+  private static final byte[] KEY_TREE_SIZE = "tree_size".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] KEY_CHECKPOINT = "checkpoint".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] KEY_ANCHORS = "anchors".getBytes(StandardCharsets.US_ASCII);
+
+  private static final TickerType[] TICKERS = {
+    TickerType.BLOCK_CACHE_HIT,
+    TickerType.BLOCK_CACHE_MISS,
+    TickerType.BLOOM_FILTER_USEFUL,
+    TickerType.BYTES_WRITTEN,
+    TickerType.BYTES_READ,
+    TickerType.WAL_FILE_SYNCED,
+    TickerType.WAL_FILE_BYTES,
+    TickerType.COMPACT_READ_BYTES,
+    TickerType.COMPACT_WRITE_BYTES,
+    TickerType.FLUSH_WRITE_BYTES,
+    TickerType.STALL_MICROS,
+  };
+  private static final String[] PROPERTIES = {
+    "rocksdb.estimate-live-data-size",
+    "rocksdb.total-sst-files-size",
+    "rocksdb.cur-size-all-mem-tables",
+    "rocksdb.block-cache-usage",
+    "rocksdb.num-running-compactions",
+    "rocksdb.estimate-pending-compaction-bytes",
+  };
+
+  private final Path directory;
+  private final RocksDB db;
+  private final DBOptions dbOptions;
+  private final List<ColumnFamilyOptions> cfOptions;
+  private final List<ColumnFamilyHandle> handles;
+  private final ColumnFamilyHandle meta;
+  private final ColumnFamilyHandle entries;
+  private final ColumnFamilyHandle leafIndex;
+  private final ColumnFamilyHandle nodes;
+  private final ColumnFamilyHandle subjects;
+  private final ColumnFamilyHandle subjectEvents;
+  private final LRUCache blockCache;
+  private final BloomFilter bloom;
+  private final Statistics statistics;
+  private final WriteOptions syncWrite;
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private volatile boolean closed;
+  private volatile long treeSize;
+  private volatile byte[] checkpoint;
+  private volatile byte[] anchorRegistry;
+
+  private RocksDbLogStore(
+      Path directory,
+      RocksDB db,
+      DBOptions dbOptions,
+      List<ColumnFamilyOptions> cfOptions,
+      List<ColumnFamilyHandle> handles,
+      LRUCache blockCache,
+      BloomFilter bloom,
+      Statistics statistics) {
+    this.directory = directory;
+    this.db = db;
+    this.dbOptions = dbOptions;
+    this.cfOptions = cfOptions;
+    this.handles = handles;
+    this.meta = handles.get(0);
+    this.entries = handles.get(1);
+    this.leafIndex = handles.get(2);
+    this.nodes = handles.get(3);
+    this.subjects = handles.get(4);
+    this.subjectEvents = handles.get(5);
+    this.blockCache = blockCache;
+    this.bloom = bloom;
+    this.statistics = statistics;
+    this.syncWrite = new WriteOptions().setSync(true);
+  }
+
+  /** Opens (creating if needed) the store in {@code directory} with default settings. */
+  public static RocksDbLogStore open(Path directory) {
+    return open(directory, Settings.defaults());
+  }
+
+  /**
+   * Opens (creating if needed) the store in {@code directory}.
+   *
+   * @throws StorageException if the directory cannot be created or the database cannot be opened
+   *     (for example because another process holds its lock)
+   */
+  public static RocksDbLogStore open(Path directory, Settings settings) {
+    try {
+      Files.createDirectories(directory);
+    } catch (java.io.IOException e) {
+      throw new StorageException("cannot create store directory " + directory, e);
+    }
+    LRUCache cache = new LRUCache(settings.blockCacheBytes());
+    BloomFilter bloom = new BloomFilter(10, false);
+    Statistics stats = null;
+    DBOptions dbOptions =
+        new DBOptions()
+            .setCreateIfMissing(true)
+            .setCreateMissingColumnFamilies(true)
+            .setMaxBackgroundJobs(2)
+            .setBytesPerSync(1L << 20)
+            .setWalBytesPerSync(0)
+            // Bounds how much write-ahead log a restart has to replay.
+            .setMaxTotalWalSize(256L << 20)
+            .setKeepLogFileNum(5);
+    if (settings.statistics()) {
+      stats = new Statistics();
+      stats.setStatsLevel(StatsLevel.EXCEPT_DETAILED_TIMERS);
+      dbOptions.setStatistics(stats);
+    }
+    String[] names = {
+      "default", "entries", "leaf_index", "nodes", "subjects", "subject_events",
+    };
+    // Hashes do not compress; entries and states carry some structure.
+    boolean[] compress = {false, true, false, false, true, false};
+    List<ColumnFamilyOptions> cfOptions = new ArrayList<>();
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    for (int i = 0; i < names.length; i++) {
+      BlockBasedTableConfig table =
+          new BlockBasedTableConfig()
+              .setBlockCache(cache)
+              .setFilterPolicy(bloom)
+              .setCacheIndexAndFilterBlocks(true)
+              .setPinL0FilterAndIndexBlocksInCache(true)
+              .setBlockSize(8 << 10);
+      ColumnFamilyOptions cfo =
+          new ColumnFamilyOptions()
+              .setTableFormatConfig(table)
+              .setWriteBufferSize(settings.writeBufferBytes())
+              .setMaxWriteBufferNumber(3)
+              .setLevelCompactionDynamicLevelBytes(true)
+              .setCompressionType(
+                  compress[i] ? CompressionType.LZ4_COMPRESSION : CompressionType.NO_COMPRESSION);
+      cfOptions.add(cfo);
+      descriptors.add(
+          new ColumnFamilyDescriptor(names[i].getBytes(StandardCharsets.US_ASCII), cfo));
+    }
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    RocksDB db;
+    try {
+      db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
+    } catch (RocksDBException e) {
+      for (ColumnFamilyOptions o : cfOptions) {
+        o.close();
+      }
+      dbOptions.close();
+      if (stats != null) {
+        stats.close();
+      }
+      bloom.close();
+      cache.close();
+      throw new StorageException("cannot open RocksDB store in " + directory, e);
+    }
+    RocksDbLogStore store =
+        new RocksDbLogStore(directory, db, dbOptions, cfOptions, handles, cache, bloom, stats);
+    try {
+      store.loadMeta();
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    return store;
+  }
+
+  private void loadMeta() {
+    try {
+      byte[] size = db.get(meta, KEY_TREE_SIZE);
+      treeSize = size == null ? 0 : getLong(size, 0);
+      checkpoint = db.get(meta, KEY_CHECKPOINT);
+      anchorRegistry = db.get(meta, KEY_ANCHORS);
+    } catch (RocksDBException e) {
+      throw new StorageException("cannot read store metadata in " + directory, e);
+    }
+    if (treeSize > 0 && checkpoint == null) {
+      throw new StorageException(
+          "store in " + directory + " has " + treeSize + " entries but no checkpoint");
+    }
+  }
+
+  @Override
+  public long treeSize() {
+    return treeSize;
+  }
+
+  @Override
+  public byte[] checkpoint() {
+    byte[] c = checkpoint;
+    return c == null ? null : c.clone();
+  }
+
+  @Override
+  public byte[] entry(long index) {
+    if (index < 0 || index >= treeSize) {
+      return null;
+    }
+    return read(entries, longKey(index), "entry " + index);
+  }
+
+  @Override
+  public List<byte[]> entries(long start, long end) {
+    if (start < 0 || end < start) {
+      throw new IllegalArgumentException("bad entry range [" + start + ", " + end + ")");
+    }
+    long stop = Math.min(end, treeSize);
+    List<byte[]> out = new ArrayList<>((int) Math.max(0, Math.min(stop - start, 4096)));
+    if (stop <= start) {
+      return out;
+    }
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      try (Slice upper = new Slice(longKey(stop));
+          ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
+          RocksIterator it = db.newIterator(entries, ro)) {
+        long expect = start;
+        for (it.seek(longKey(start)); it.isValid(); it.next()) {
+          if (getLong(it.key(), 0) != expect) {
+            break;
+          }
+          out.add(it.value());
+          expect++;
+        }
+        it.status();
+      }
+    } catch (RocksDBException e) {
+      throw new StorageException("cannot read entries [" + start + ", " + stop + ")", e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+    return out;
+  }
+
+  @Override
+  public long leafIndex(Hash leafHash) {
+    byte[] key = new byte[Hash.SIZE];
+    leafHash.copyTo(key, 0);
+    byte[] v = read(leafIndex, key, "leaf index of " + leafHash);
+    return v == null ? -1 : getLong(v, 0);
+  }
+
+  @Override
+  public Hash node(int level, long index) {
+    byte[] out = new byte[Hash.SIZE];
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      int n = db.get(nodes, nodeKey(level, index), out);
+      if (n == RocksDB.NOT_FOUND) {
+        return null;
+      }
+      if (n != Hash.SIZE) {
+        throw new StorageException(
+            "node (" + level + ", " + index + ") has " + n + " bytes, expected " + Hash.SIZE);
+      }
+      return Hash.of(out);
+    } catch (RocksDBException e) {
+      throw new StorageException("cannot read node (" + level + ", " + index + ")", e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  @Override
+  public int nodes(int level, long start, int count, byte[] dst) {
+    if (count < 0 || dst.length < (long) count * Hash.SIZE) {
+      throw new IllegalArgumentException(
+          "need " + count + " * 32 bytes of room, have " + dst.length);
+    }
+    if (count == 0) {
+      return 0;
+    }
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      try (Slice upper = new Slice(nodeKey(level, start + count));
+          ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
+          RocksIterator it = db.newIterator(nodes, ro)) {
+        int copied = 0;
+        for (it.seek(nodeKey(level, start)); it.isValid() && copied < count; it.next()) {
+          byte[] k = it.key();
+          if (k[0] != level || getLong(k, 1) != start + copied) {
+            break;
+          }
+          byte[] v = it.value();
+          if (v.length != Hash.SIZE) {
+            throw new StorageException(
+                "node (" + level + ", " + (start + copied) + ") has " + v.length + " bytes");
+          }
+          System.arraycopy(v, 0, dst, copied * Hash.SIZE, Hash.SIZE);
+          copied++;
+        }
+        it.status();
+        return copied;
+      }
+    } catch (RocksDBException e) {
+      throw new StorageException("cannot read nodes at level " + level + " from " + start, e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  @Override
+  public byte[] subjectState(Hash subject) {
+    byte[] key = new byte[Hash.SIZE];
+    subject.copyTo(key, 0);
+    return read(subjects, key, "state of subject " + subject);
+  }
+
+  @Override
+  public List<AppendBatch.SubjectEvent> subjectEvents(Hash subject, long fromSequence, int limit) {
+    List<AppendBatch.SubjectEvent> out = new ArrayList<>();
+    if (limit <= 0) {
+      return out;
+    }
+    byte[] prefix = new byte[Hash.SIZE];
+    subject.copyTo(prefix, 0);
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      byte[] from = subjectEventKey(prefix, Math.max(0, fromSequence));
+      byte[] upperKey = successor(prefix);
+      try (Slice upper = upperKey == null ? null : new Slice(upperKey);
+          ReadOptions ro = new ReadOptions();
+          RocksIterator it = newBoundedIterator(subjectEvents, ro, upper)) {
+        for (it.seek(from); it.isValid() && out.size() < limit; it.next()) {
+          byte[] k = it.key();
+          if (!Arrays.equals(k, 0, Hash.SIZE, prefix, 0, Hash.SIZE)) {
+            break;
+          }
+          out.add(
+              new AppendBatch.SubjectEvent(subject, getLong(k, Hash.SIZE), getLong(it.value(), 0)));
+        }
+        it.status();
+      }
+    } catch (RocksDBException e) {
+      throw new StorageException("cannot read events of subject " + subject, e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+    return out;
+  }
+
+  private RocksIterator newBoundedIterator(ColumnFamilyHandle cf, ReadOptions ro, Slice upper) {
+    if (upper != null) {
+      ro.setIterateUpperBound(upper);
+    }
+    return db.newIterator(cf, ro);
+  }
+
+  @Override
+  public byte[] anchorRegistry() {
+    byte[] a = anchorRegistry;
+    return a == null ? null : a.clone();
+  }
+
+  @Override
+  public void append(AppendBatch batch) {
+    if (batch.checkpoint() == null) {
+      throw new IllegalArgumentException("batch has no checkpoint");
+    }
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      if (batch.startIndex() != treeSize) {
+        throw new IllegalArgumentException(
+            "batch starts at leaf index "
+                + batch.startIndex()
+                + " but the store's tree size is "
+                + treeSize);
+      }
+      try (WriteBatch wb = new WriteBatch()) {
+        List<byte[]> es = batch.entries();
+        List<Hash> hs = batch.leafHashes();
+        byte[] value8 = new byte[8];
+        for (int i = 0; i < es.size(); i++) {
+          long index = batch.startIndex() + i;
+          byte[] key8 = longKey(index);
+          wb.put(entries, key8, es.get(i));
+          byte[] hk = new byte[Hash.SIZE];
+          hs.get(i).copyTo(hk, 0);
+          wb.put(leafIndex, hk, key8);
+        }
+        byte[] nk = new byte[9];
+        byte[] nv = new byte[Hash.SIZE];
+        for (AppendBatch.Node n : batch.nodes()) {
+          fillNodeKey(nk, n.level(), n.index());
+          n.hash().copyTo(nv, 0);
+          wb.put(nodes, nk, nv);
+        }
+        byte[] sk = new byte[Hash.SIZE];
+        for (Map.Entry<Hash, byte[]> s : batch.subjectStates().entrySet()) {
+          s.getKey().copyTo(sk, 0);
+          wb.put(subjects, sk, s.getValue());
+        }
+        byte[] prefix = new byte[Hash.SIZE];
+        for (AppendBatch.SubjectEvent e : batch.subjectEvents()) {
+          e.subject().copyTo(prefix, 0);
+          putLong(value8, 0, e.leafIndex());
+          wb.put(subjectEvents, subjectEventKey(prefix, e.sequence()), value8);
+        }
+        if (batch.anchorRegistry() != null) {
+          wb.put(meta, KEY_ANCHORS, batch.anchorRegistry());
+        }
+        wb.put(meta, KEY_CHECKPOINT, batch.checkpoint());
+        wb.put(meta, KEY_TREE_SIZE, longKey(batch.endIndex()));
+        db.write(syncWrite, wb);
+      }
+      if (batch.anchorRegistry() != null) {
+        anchorRegistry = batch.anchorRegistry().clone();
+      }
+      checkpoint = batch.checkpoint().clone();
+      treeSize = batch.endIndex();
+    } catch (RocksDBException e) {
+      throw new StorageException(
+          "cannot write batch of "
+              + batch.size()
+              + " entries at leaf index "
+              + batch.startIndex()
+              + ": "
+              + e.getMessage(),
+          e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  @Override
+  public void forEachNode(NodeVisitor visitor) {
+    scan(nodes, (k, v) -> visitor.visit(k[0], getLong(k, 1), Hash.of(v)), "nodes");
+  }
+
+  @Override
+  public void forEachLeafIndex(LeafIndexVisitor visitor) {
+    scan(leafIndex, (k, v) -> visitor.visit(Hash.of(k), getLong(v, 0)), "leaf index");
+  }
+
+  @Override
+  public void forEachSubjectEvent(SubjectEventVisitor visitor) {
+    scan(
+        subjectEvents,
+        (k, v) ->
+            visitor.visit(
+                new AppendBatch.SubjectEvent(
+                    Hash.of(Arrays.copyOf(k, Hash.SIZE)), getLong(k, Hash.SIZE), getLong(v, 0))),
+        "subject events");
+  }
+
+  @Override
+  public void forEachSubjectState(SubjectStateVisitor visitor) {
+    scan(subjects, (k, v) -> visitor.visit(Hash.of(k), v), "subject states");
+  }
+
+  @Override
+  public long countEntries() {
+    long[] count = {0};
+    scan(entries, (k, v) -> count[0]++, "entries");
+    return count[0];
+  }
+
+  private interface RowVisitor {
+    void visit(byte[] key, byte[] value);
+  }
+
+  private void scan(ColumnFamilyHandle cf, RowVisitor visitor, String what) {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      try (ReadOptions ro = new ReadOptions().setFillCache(false);
+          RocksIterator it = db.newIterator(cf, ro)) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          visitor.visit(it.key(), it.value());
+        }
+        it.status();
+      }
+    } catch (RocksDBException e) {
+      throw new StorageException("cannot scan " + what, e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  @Override
+  public Map<String, Double> statistics() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        return out;
+      }
+      if (statistics != null) {
+        for (TickerType t : TICKERS) {
+          out.put(
+              t.name().toLowerCase(java.util.Locale.ROOT), (double) statistics.getTickerCount(t));
+        }
+      }
+      for (String p : PROPERTIES) {
+        try {
+          out.put(
+              p.substring("rocksdb.".length()).replace('-', '_'),
+              (double) db.getAggregatedLongProperty(p));
+        } catch (RocksDBException e) {
+          // A property this RocksDB build does not know: leave it out.
+        }
+      }
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    lifecycle.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {
+        db.flush(fo, handles);
+      } catch (RocksDBException e) {
+        // Everything appended is already in the synced write-ahead log; a failed flush only means
+        // the next open replays it.
+      }
+      for (ColumnFamilyHandle h : handles) {
+        h.close();
+      }
+      db.close();
+      syncWrite.close();
+      for (ColumnFamilyOptions o : cfOptions) {
+        o.close();
+      }
+      dbOptions.close();
+      if (statistics != null) {
+        statistics.close();
+      }
+      bloom.close();
+      blockCache.close();
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RocksDbLogStore[" + directory + ", treeSize=" + treeSize + "]";
+  }
+
+  private byte[] read(ColumnFamilyHandle cf, byte[] key, String what) {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      return db.get(cf, key);
+    } catch (RocksDBException e) {
+      throw new StorageException("cannot read " + what, e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new StorageException("store in " + directory + " is closed");
+    }
+  }
+
+  private static byte[] longKey(long v) {
+    byte[] b = new byte[8];
+    putLong(b, 0, v);
+    return b;
+  }
+
+  private static byte[] nodeKey(int level, long index) {
+    byte[] b = new byte[9];
+    fillNodeKey(b, level, index);
+    return b;
+  }
+
+  private static void fillNodeKey(byte[] b, int level, long index) {
+    b[0] = (byte) level;
+    putLong(b, 1, index);
+  }
+
+  private static byte[] subjectEventKey(byte[] subject, long sequence) {
+    byte[] b = Arrays.copyOf(subject, Hash.SIZE + 8);
+    putLong(b, Hash.SIZE, sequence);
+    return b;
+  }
+
+  /** The smallest key greater than every key starting with {@code prefix}, or null if none. */
+  private static byte[] successor(byte[] prefix) {
+    byte[] b = prefix.clone();
+    for (int i = b.length - 1; i >= 0; i--) {
+      if (b[i] != (byte) 0xff) {
+        b[i]++;
+        return Arrays.copyOf(b, i + 1);
+      }
+    }
+    return null;
+  }
+
+  static void putLong(byte[] b, int off, long v) {
+    for (int i = 7; i >= 0; i--) {
+      b[off + i] = (byte) v;
+      v >>>= 8;
+    }
+  }
+
+  static long getLong(byte[] b, int off) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (b[off + i] & 0xff);
+    }
+    return v;
+  }
+}

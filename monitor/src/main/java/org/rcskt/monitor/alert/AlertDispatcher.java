@@ -1,0 +1,205 @@
+package org.rcskt.monitor.alert;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.rcskt.monitor.metrics.MonitorMetrics;
+
+/**
+ * Drains the {@link AlertOutbox}: one thread per sink delivers that sink's queue in order, retrying
+ * a failed delivery with exponential backoff for as long as it takes. A sink that is down holds up
+ * only its own queue.
+ *
+ * <p>An alert is removed from a queue only after its sink took it, so an alert survives a crash or
+ * a receiver outage; the worst a crash can do is deliver one alert twice (between the delivery and
+ * the removal), and sinks that keep their own record ({@link AlertSink#lastDeliveredSeq()}) avoid
+ * even that.
+ */
+public final class AlertDispatcher implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(AlertDispatcher.class.getName());
+  private static final int BATCH = 64;
+
+  /** A sink with its retry schedule. */
+  public record Route(AlertSink sink, Duration minBackoff, Duration maxBackoff) {}
+
+  private final AlertOutbox outbox;
+  private final MonitorMetrics metrics;
+  private final List<Worker> workers = new ArrayList<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition wake = lock.newCondition();
+  private long wakeups;
+  private volatile boolean closed;
+
+  public AlertDispatcher(AlertOutbox outbox, List<Route> routes, MonitorMetrics metrics) {
+    this.outbox = outbox;
+    this.metrics = metrics;
+    for (Route r : routes) {
+      workers.add(new Worker(r));
+    }
+  }
+
+  /** Starts one delivery thread per sink. */
+  public void start() {
+    for (Worker w : workers) {
+      w.thread.start();
+    }
+  }
+
+  /** Tells the workers that new alerts were committed. */
+  public void wake() {
+    lock.lock();
+    try {
+      wakeups++;
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops the workers (an attempt in flight finishes or fails first) and closes the sinks. */
+  @Override
+  public void close() {
+    closed = true;
+    wake();
+    for (Worker w : workers) {
+      w.thread.interrupt();
+    }
+    for (Worker w : workers) {
+      try {
+        w.thread.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      try {
+        w.route.sink().close();
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "closing alert sink " + w.route.sink().name() + " failed", e);
+      }
+    }
+  }
+
+  private final class Worker implements Runnable {
+    final Route route;
+    final Thread thread;
+    final Backoff backoff;
+
+    Worker(Route route) {
+      this.route = route;
+      this.backoff = new Backoff(route.minBackoff(), route.maxBackoff());
+      this.thread = new Thread(this, "alert-sink-" + route.sink().name());
+      this.thread.setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      String name = route.sink().name();
+      long skipUpTo = route.sink().lastDeliveredSeq();
+      while (!closed) {
+        long seen;
+        lock.lock();
+        try {
+          seen = wakeups;
+        } finally {
+          lock.unlock();
+        }
+        List<Alert> batch;
+        try {
+          batch = outbox.pending(name, BATCH);
+          metrics.pending(name, outbox.pendingCount(name));
+        } catch (IOException e) {
+          LOG.log(Level.ERROR, "reading the alert queue of " + name + " failed", e);
+          if (!sleep(backoff.nextDelayMillis())) {
+            return;
+          }
+          continue;
+        }
+        if (batch.isEmpty()) {
+          waitForWork(seen);
+          continue;
+        }
+        for (Alert a : batch) {
+          if (closed) {
+            return;
+          }
+          if (!deliverOne(a, a.seq() <= skipUpTo)) {
+            return;
+          }
+        }
+      }
+    }
+
+    // Delivers (or skips) one alert and dequeues it, retrying until done; false when closing.
+    private boolean deliverOne(Alert a, boolean alreadyDelivered) {
+      String name = route.sink().name();
+      while (!closed) {
+        try {
+          if (alreadyDelivered) {
+            metrics.delivery(name, "skipped");
+          } else {
+            route.sink().deliver(a);
+            metrics.delivery(name, "delivered");
+          }
+          outbox.remove(name, a.seq());
+          backoff.reset();
+          return true;
+        } catch (IOException e) {
+          metrics.delivery(name, "failed");
+          long delay = backoff.nextDelayMillis();
+          LOG.log(
+              Level.WARNING,
+              "delivering alert "
+                  + a.seq()
+                  + " to "
+                  + name
+                  + " failed ("
+                  + e.getMessage()
+                  + "); retrying in "
+                  + delay
+                  + " ms");
+          if (!sleep(delay)) {
+            return false;
+          }
+        }
+      }
+      return false;
+    }
+
+    private void waitForWork(long seen) {
+      lock.lock();
+      try {
+        if (wakeups == seen && !closed) {
+          // A timed wait also catches alerts committed by another process's earlier run.
+          wake.await(1, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    private boolean sleep(long ms) {
+      lock.lock();
+      try {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        while (!closed) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return true;
+          }
+          wake.awaitNanos(left);
+        }
+        return false;
+      } catch (InterruptedException e) {
+        return false;
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package org.rcskt.monitor.alert;
+
+/** What an alert is about. The wire name is the lowercase, hyphenated form. */
+public enum AlertKind {
+  /** A watched subject gained a key its owner did not list (registration or rotation). */
+  UNEXPECTED_KEY(Severity.CRITICAL),
+  /** A watched subject's key was replaced by its carrier without the old key's signature. */
+  RECOVERY_ROTATION(Severity.WARNING),
+  /** A watched subject's key was revoked; the alert carries the reason. */
+  REVOCATION(Severity.WARNING),
+  /** A watched subject's key was registered without a carrier attestation. */
+  UNATTESTED_REGISTRATION(Severity.WARNING),
+  /** An active key of a watched subject is past its not-after date. */
+  KEY_EXPIRED(Severity.WARNING),
+  /** The log served a checkpoint whose signature does not verify with its key. */
+  BAD_SIGNATURE(Severity.CRITICAL),
+  /** The log served a checkpoint smaller than one it served before. */
+  ROLLBACK(Severity.CRITICAL),
+  /** Two checkpoints of the log cannot both be true: a consistency proof does not verify. */
+  INCONSISTENT_CHECKPOINT(Severity.CRITICAL),
+  /** The entries the log served do not hash to the root its checkpoint signs. */
+  ROOT_MISMATCH(Severity.CRITICAL),
+  /** The log served an entry that differs from the one it served before at the same index. */
+  ENTRY_REWRITTEN(Severity.CRITICAL),
+  /** The log accepted an event that breaks the key-event rules, or one that does not decode. */
+  RULE_VIOLATION(Severity.CRITICAL),
+  /** The log signed two different trees of the same size, or two trees neither extends. */
+  SPLIT_VIEW(Severity.CRITICAL),
+  /** The monitor is alive; sent on the heartbeat interval when heartbeats are on. */
+  HEARTBEAT(Severity.INFO);
+
+  /** How urgent a kind of alert is. */
+  public enum Severity {
+    INFO,
+    WARNING,
+    CRITICAL
+  }
+
+  private final Severity severity;
+
+  AlertKind(Severity severity) {
+    this.severity = severity;
+  }
+
+  public Severity severity() {
+    return severity;
+  }
+
+  /** True for the kinds that report log misbehaviour and carry an evidence bundle. */
+  public boolean isMisbehaviour() {
+    switch (this) {
+      case BAD_SIGNATURE:
+      case ROLLBACK:
+      case INCONSISTENT_CHECKPOINT:
+      case ROOT_MISMATCH:
+      case ENTRY_REWRITTEN:
+      case RULE_VIOLATION:
+      case SPLIT_VIEW:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** The wire name, for example {@code unexpected-key}. */
+  public String wireName() {
+    return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
+
+  /**
+   * The kind with wire name {@code name}.
+   *
+   * @throws IllegalArgumentException if no kind has that name
+   */
+  public static AlertKind fromWireName(String name) {
+    for (AlertKind k : values()) {
+      if (k.wireName().equals(name)) {
+        return k;
+      }
+    }
+    throw new IllegalArgumentException("unknown alert kind \"" + name + "\"");
+  }
+}

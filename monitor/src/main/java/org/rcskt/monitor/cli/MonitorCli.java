@@ -1,0 +1,35 @@
+package org.rcskt.monitor.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code monitor} command: dispatches to the subcommands. */
+@Command(
+    name = "monitor",
+    mixinStandardHelpOptions = true,
+    version = "rcskt monitor 0.1.0",
+    description = "Follows key-transparency logs, verifies them, watches numbers, alerts, gossips.",
+    subcommands = {
+      RunCommand.class,
+      IndexCommand.class,
+      VerifyCheckpointCommand.class,
+      VerifyProofCommand.class,
+      VerifyEvidenceCommand.class
+    })
+public final class MonitorCli implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** The command line with its subcommands, for {@link #main} and tests. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new MonitorCli());
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}

@@ -1,0 +1,40 @@
+package org.rcskt.monitor.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One log to follow.
+ *
+ * @param url the log's base URL; the tlog-tiles and JSON paths are resolved against it (it always
+ *     ends with a slash)
+ * @param origin the log's origin line, which is also its checkpoint key name
+ * @param verifierKey the log's checkpoint verifier key in C2SP signed-note vkey form
+ * @param policyKey the vkey of the log's policy key, which signs ANCHOR events; when empty the
+ *     monitor pins the key {@code GET /v1/info} names on first contact
+ * @param pollInterval how often to fetch the checkpoint
+ * @param replay whose events are replayed through the rules
+ * @param recheckBundles how many already verified entry bundles to fetch again on each poll, to
+ *     catch a log that rewrites what it served (0 turns the sweep off)
+ */
+public record LogConfig(
+    URI url,
+    String origin,
+    String verifierKey,
+    Optional<String> policyKey,
+    Duration pollInterval,
+    Replay replay,
+    int recheckBundles) {
+
+  /** Whose events the monitor replays through the key-event rules. */
+  public enum Replay {
+    /** Every subject: catches any accepted event that breaks the rules. The default. */
+    ALL,
+    /** Only watched subjects (and carrier anchors, which every REGISTER depends on). */
+    WATCHED
+  }
+
+  /** The default number of bundles re-fetched per poll. */
+  public static final int DEFAULT_RECHECK_BUNDLES = 4;
+}

@@ -1,0 +1,346 @@
+package org.rcskt.monitor.evidence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.rcskt.monitor.alert.AlertKind;
+import org.rcskt.monitor.evidence.EvidenceVerifier.Strength;
+import org.rcskt.monitor.evidence.EvidenceVerifier.Verdict;
+import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.checkpoint.CheckpointSigner;
+import org.rcskt.verifier.crypto.Ed25519;
+import org.rcskt.verifier.event.EventBuilder;
+import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.event.PhoneNumbers;
+import org.rcskt.verifier.event.PublicKeyInfo;
+import org.rcskt.verifier.merkle.CompactRange;
+import org.rcskt.verifier.merkle.MemoryNodeStore;
+import org.rcskt.verifier.merkle.Merkle;
+import org.rcskt.verifier.merkle.Proofs;
+import org.rcskt.verifier.note.Ed25519NoteSigner;
+import org.rcskt.verifier.tile.EntryBundle;
+
+class EvidenceVerifierTest {
+  private static final String ORIGIN = "example.test/log";
+  private static final Random RANDOM = new Random(42);
+  private static final Ed25519NoteSigner LOG =
+      Ed25519NoteSigner.of(ORIGIN, Ed25519.KeyPair.generate(RANDOM));
+  private static final CheckpointSigner SIGNER = CheckpointSigner.of(LOG);
+  private static final String VKEY = LOG.verifierKey();
+
+  private static List<byte[]> entries(int n, String tag) {
+    List<byte[]> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add((tag + i).getBytes(StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
+  private static MemoryNodeStore tree(List<byte[]> entries) {
+    MemoryNodeStore s = new MemoryNodeStore();
+    for (byte[] e : entries) {
+      s.append(Merkle.leafHash(e));
+    }
+    return s;
+  }
+
+  private static byte[] sign(MemoryNodeStore t, long size) {
+    return SIGNER.sign(size, Proofs.rootHash(size, t));
+  }
+
+  private static Verdict verify(Evidence e) throws Exception {
+    return EvidenceVerifier.verify(e.toJson(1_700_000_000_000L));
+  }
+
+  private static Evidence.Builder builder(AlertKind kind) {
+    return Evidence.builder(kind, ORIGIN, VKEY, "test");
+  }
+
+  @Test
+  void twoSignedTreesOfOneSizeAreProvenAndOneTreeTwiceIsNot() throws Exception {
+    MemoryNodeStore a = tree(entries(5, "a"));
+    MemoryNodeStore b = tree(entries(5, "b"));
+    Verdict v = verify(builder(AlertKind.SPLIT_VIEW).checkpoints(sign(a, 5), sign(b, 5)).build());
+    assertThat(v.confirmed()).isTrue();
+    assertThat(v.strength()).isEqualTo(Strength.PROVEN);
+    assertThat(v.message())
+        .isEqualTo(
+            "the log signed two different trees of size 5: root "
+                + a.rootHash()
+                + " and root "
+                + b.rootHash());
+    Verdict same =
+        verify(builder(AlertKind.SPLIT_VIEW).checkpoints(sign(a, 5), sign(a, 5)).build());
+    assertThat(same.confirmed()).isFalse();
+    assertThat(same.message())
+        .isEqualTo("both checkpoints sign the same tree of size 5; they agree");
+  }
+
+  @Test
+  void aForkAcrossSizesIsProvenByTheLargerTreesOwnProof() throws Exception {
+    List<byte[]> honest = entries(12, "x");
+    List<byte[]> forked = new ArrayList<>(honest);
+    forked.set(2, "forged".getBytes(StandardCharsets.UTF_8));
+    MemoryNodeStore a = tree(honest);
+    MemoryNodeStore b = tree(forked);
+    // For a first size that is not a power of two the proof carries the old root's pieces, so
+    // the larger tree's proof authenticates its own root at size 7.
+    Verdict v =
+        verify(
+            builder(AlertKind.INCONSISTENT_CHECKPOINT)
+                .checkpoints(sign(a, 7), sign(b, 12))
+                .proof("consistency", 7, 12, Proofs.consistency(7, 12, b))
+                .build());
+    assertThat(v.strength()).isEqualTo(Strength.PROVEN);
+    assertThat(v.message())
+        .isEqualTo(
+            "the log's proof authenticates root "
+                + Proofs.rootHash(7, b)
+                + " for size 7 inside its signed tree of size 12, but it also signed root "
+                + Proofs.rootHash(7, a)
+                + " for size 7");
+    // A power-of-two first tree is left out of the proof, which then only fails to verify.
+    Verdict pow2 =
+        verify(
+            builder(AlertKind.INCONSISTENT_CHECKPOINT)
+                .checkpoints(sign(a, 8), sign(b, 12))
+                .proof("consistency", 8, 12, Proofs.consistency(8, 12, b))
+                .build());
+    assertThat(pow2.strength()).isEqualTo(Strength.SERVED);
+    assertThat(pow2.message())
+        .startsWith("the log's consistency proof from 8 to 12 does not verify (");
+    Verdict consistent =
+        verify(
+            builder(AlertKind.SPLIT_VIEW)
+                .checkpoints(sign(a, 8), sign(a, 12))
+                .proof("consistency", 8, 12, Proofs.consistency(8, 12, a))
+                .build());
+    assertThat(consistent.confirmed()).isFalse();
+    assertThat(consistent.message())
+        .isEqualTo(
+            "the consistency proof verifies: the checkpoints of sizes 8 and 12 are consistent");
+  }
+
+  @Test
+  void aRollbackIsServedEvidence() throws Exception {
+    MemoryNodeStore a = tree(entries(9, "r"));
+    Verdict v =
+        verify(
+            builder(AlertKind.ROLLBACK)
+                .checkpoints(sign(a, 9), sign(a, 4))
+                .proof("consistency", 4, 9, Proofs.consistency(4, 9, a))
+                .build());
+    assertThat(v.strength()).isEqualTo(Strength.SERVED);
+    assertThat(v.message())
+        .isEqualTo(
+            "the log served tree size 4 after serving the larger 9; the smaller tree is a prefix"
+                + " of the larger (a stale view)");
+  }
+
+  @Test
+  void entriesThatDoNotHashToTheSignedRootAreShown() throws Exception {
+    List<byte[]> real = entries(20, "e");
+    MemoryNodeStore t = tree(real);
+    CompactRange range = CompactRange.empty();
+    for (int i = 0; i < 8; i++) {
+      range.append(Merkle.leafHash(real.get(i)));
+    }
+    List<byte[]> served = new ArrayList<>(real.subList(8, 20));
+    served.set(3, "changed".getBytes(StandardCharsets.UTF_8));
+    Evidence.Builder b =
+        builder(AlertKind.ROOT_MISMATCH)
+            .checkpoints(sign(t, 20))
+            .range(range)
+            .proof("binding", 8, 20, Proofs.consistency(8, 20, t));
+    Verdict v = verify(b.entries(8, served).build());
+    assertThat(v.strength()).isEqualTo(Strength.SERVED);
+    assertThat(v.message()).startsWith("entries 8 to 19 as served give root ");
+    Verdict ok =
+        verify(
+            builder(AlertKind.ROOT_MISMATCH)
+                .checkpoints(sign(t, 20))
+                .range(range)
+                .proof("binding", 8, 20, Proofs.consistency(8, 20, t))
+                .entries(8, real.subList(8, 20))
+                .build());
+    assertThat(ok.confirmed()).isFalse();
+    assertThat(ok.message()).isEqualTo("entries 8 to 19 give the signed root " + t.rootHash());
+  }
+
+  @Test
+  void aRewrittenBundleIsShownAgainstTheSignedTree() throws Exception {
+    List<byte[]> real = entries(600, "b");
+    MemoryNodeStore t = tree(real);
+    Hash[] roots = new Hash[3];
+    for (int blk = 0; blk < 3; blk++) {
+      roots[blk] = Proofs.rootHash(Math.min(256, 600 - blk * 256L), leafSource(real, blk * 256));
+    }
+    List<Hash> path = BlockPaths.path(1, 3, i -> roots[(int) i]);
+    List<byte[]> altered = new ArrayList<>(real.subList(256, 512));
+    altered.set(10, "rewritten".getBytes(StandardCharsets.UTF_8));
+    Verdict v =
+        verify(
+            builder(AlertKind.ENTRY_REWRITTEN)
+                .checkpoints(sign(t, 600))
+                .bundle(1, 256, EntryBundle.encode(altered), roots[1], 3, path)
+                .build());
+    assertThat(v.strength()).isEqualTo(Strength.SERVED);
+    assertThat(v.message())
+        .startsWith("the signed tree of size 600 commits to bundle 1 with root " + roots[1]);
+    Verdict same =
+        verify(
+            builder(AlertKind.ENTRY_REWRITTEN)
+                .checkpoints(sign(t, 600))
+                .bundle(1, 256, EntryBundle.encode(real.subList(256, 512)), roots[1], 3, path)
+                .build());
+    assertThat(same.confirmed()).isFalse();
+    assertThat(same.message()).isEqualTo("the served bundle 1 has the recorded root");
+    // The partial last bundle, too.
+    List<Hash> edgePath = BlockPaths.path(2, 3, i -> roots[(int) i]);
+    List<byte[]> edge = new ArrayList<>(real.subList(512, 600));
+    edge.set(0, "x".getBytes(StandardCharsets.UTF_8));
+    assertThat(
+            verify(
+                    builder(AlertKind.ENTRY_REWRITTEN)
+                        .checkpoints(sign(t, 600))
+                        .bundle(2, 88, EntryBundle.encode(edge), roots[2], 3, edgePath)
+                        .build())
+                .confirmed())
+        .isTrue();
+  }
+
+  private static MemoryNodeStore leafSource(List<byte[]> all, int from) {
+    return tree(all.subList(from, Math.min(all.size(), from + 256)));
+  }
+
+  @Test
+  void blockPathsVerifyForManySizes() throws Exception {
+    Random r = new Random(7);
+    for (int trial = 0; trial < 40; trial++) {
+      int n = 1 + r.nextInt(3000);
+      List<byte[]> es = entries(n, "p" + trial + "-");
+      MemoryNodeStore t = tree(es);
+      long blocks = (n + 255) / 256;
+      Hash[] roots = new Hash[(int) blocks];
+      for (int b = 0; b < blocks; b++) {
+        roots[b] = tree(es.subList(b * 256, Math.min(n, b * 256 + 256))).rootHash();
+      }
+      long b = r.nextInt((int) blocks);
+      List<Hash> path = BlockPaths.path(b, blocks, i -> roots[(int) i]);
+      org.rcskt.verifier.merkle.InclusionProof.verify(
+          b, blocks, roots[(int) b], path, t.rootHash());
+      assertThat(BlockPaths.root(0, blocks, i -> roots[(int) i])).isEqualTo(t.rootHash());
+    }
+  }
+
+  @Test
+  void anAcceptedEventThatBreaksTheRulesIsShownWithItsHistory() throws Exception {
+    Ed25519.KeyPair policy = Ed25519.KeyPair.generate(RANDOM);
+    Ed25519.KeyPair carrier = Ed25519.KeyPair.generate(RANDOM);
+    Ed25519.KeyPair device = Ed25519.KeyPair.generate(RANDOM);
+    Ed25519.KeyPair intruder = Ed25519.KeyPair.generate(RANDOM);
+    Hash subject = PhoneNumbers.subjectIndex("+447700900123");
+    KeyEvent anchor =
+        EventBuilder.forCarrier("carrier-a")
+            .timestampMs(1000)
+            .anchorAdd(PublicKeyInfo.ed25519(carrier.publicKey()))
+            .sign(policy);
+    KeyEvent register =
+        EventBuilder.forSubject(subject, "carrier-a")
+            .timestampMs(2000)
+            .register("phone", PublicKeyInfo.ed25519(device.publicKey()))
+            .sign(device, carrier);
+    // Rotation signed only by the new key: neither the old key nor the carrier.
+    KeyEvent bad =
+        EventBuilder.forSubject(subject, "carrier-a")
+            .after(register)
+            .timestampMs(3000)
+            .rotate("phone", PublicKeyInfo.ed25519(intruder.publicKey()))
+            .sign(intruder);
+    List<byte[]> es = List.of(anchor.encoded(), register.encoded(), bad.encoded());
+    MemoryNodeStore t = tree(es);
+    Evidence.Builder b =
+        builder(AlertKind.RULE_VIOLATION)
+            .checkpoints(sign(t, 3))
+            .put(
+                "policyKey",
+                "ed25519:"
+                    + java.util.Base64.getEncoder().encodeToString(policy.publicKey().encoded()))
+            .put("allowUnattested", false)
+            .put("offending", 2L);
+    for (int i = 0; i < 3; i++) {
+      b.event(i, es.get(i), Proofs.inclusion(i, 3, t));
+    }
+    Verdict v = verify(b.build());
+    assertThat(v.strength()).isEqualTo(Strength.SERVED);
+    assertThat(v.message())
+        .startsWith(
+            "the signed tree of size 3 includes at leaf 2 an event that breaks the rules (MISSING_SIGNATURE): ");
+
+    // The same history with a proper rotation does not confirm.
+    KeyEvent good =
+        EventBuilder.forSubject(subject, "carrier-a")
+            .after(register)
+            .timestampMs(3000)
+            .rotate("phone", PublicKeyInfo.ed25519(intruder.publicKey()))
+            .sign(intruder, device);
+    List<byte[]> es2 = List.of(anchor.encoded(), register.encoded(), good.encoded());
+    MemoryNodeStore t2 = tree(es2);
+    Evidence.Builder b2 =
+        builder(AlertKind.RULE_VIOLATION)
+            .checkpoints(sign(t2, 3))
+            .put(
+                "policyKey",
+                "ed25519:"
+                    + java.util.Base64.getEncoder().encodeToString(policy.publicKey().encoded()))
+            .put("allowUnattested", false)
+            .put("offending", 2L);
+    for (int i = 0; i < 3; i++) {
+      b2.event(i, es2.get(i), Proofs.inclusion(i, 3, t2));
+    }
+    Verdict ok = verify(b2.build());
+    assertThat(ok.confirmed()).isFalse();
+    assertThat(ok.message())
+        .isEqualTo("the event at leaf 2 follows the rules given the listed history");
+  }
+
+  @Test
+  void aCheckpointWithoutTheLogsSignatureIsServedEvidence() throws Exception {
+    Ed25519NoteSigner other = Ed25519NoteSigner.of(ORIGIN, Ed25519.KeyPair.generate(RANDOM));
+    MemoryNodeStore t = tree(entries(3, "s"));
+    byte[] forged = CheckpointSigner.of(other).sign(3, t.rootHash());
+    Verdict v = verify(builder(AlertKind.BAD_SIGNATURE).checkpoints(forged).build());
+    assertThat(v.strength()).isEqualTo(Strength.SERVED);
+    assertThat(v.message()).startsWith("the checkpoint served as the log's does not verify: ");
+    Verdict ok = verify(builder(AlertKind.BAD_SIGNATURE).checkpoints(sign(t, 3)).build());
+    assertThat(ok.confirmed()).isFalse();
+    assertThat(ok.message()).isEqualTo("the checkpoint carries a valid signature of the log key");
+  }
+
+  @Test
+  void malformedBundlesAreRejectedWithTheReason() {
+    assertThatThrownBy(() -> EvidenceVerifier.verify("{}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(EvidenceVerifier.MalformedEvidenceException.class)
+        .hasMessage("not an evidence bundle: \"format\" is not \"rcskt-monitor-evidence/v1\"");
+    MemoryNodeStore a = tree(entries(5, "a"));
+    Evidence oneCheckpoint = builder(AlertKind.SPLIT_VIEW).checkpoints(sign(a, 5)).build();
+    assertThatThrownBy(() -> verify(oneCheckpoint))
+        .isInstanceOf(EvidenceVerifier.MalformedEvidenceException.class)
+        .hasMessage("checkpoints: split-view needs exactly 2, got 1");
+  }
+
+  @Test
+  void theIdIgnoresTheDetectionTime() {
+    MemoryNodeStore a = tree(entries(5, "a"));
+    Evidence e1 = builder(AlertKind.SPLIT_VIEW).checkpoints(sign(a, 5), sign(a, 5)).build();
+    Evidence e2 = builder(AlertKind.SPLIT_VIEW).checkpoints(sign(a, 5), sign(a, 5)).build();
+    assertThat(e1.id()).isEqualTo(e2.id()).hasSize(64);
+    assertThat(new String(e1.toJson(1), StandardCharsets.UTF_8))
+        .contains("\"id\" : \"" + e1.id() + "\"", "\"detectedAt\" : \"1970-01-01T00:00:00.001Z\"");
+  }
+}
