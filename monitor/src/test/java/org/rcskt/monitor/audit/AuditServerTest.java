@@ -1,6 +1,7 @@
 package org.rcskt.monitor.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -82,10 +83,43 @@ class AuditServerTest {
           SubjectExport.verify(
               Files.readAllBytes(export),
               Servers.ORIGIN,
-              NoteVerifiers.parse(server.verifierKey()));
+              NoteVerifiers.parse(server.verifierKey()),
+              planted.rules());
       assertThat(v.subject()).isEqualTo(planted.s2);
       assertThat(v.events()).hasSize(3);
-      assertThat(v.acceptedChainLength()).isEqualTo(2);
+      assertThat(v.accepted()).isEqualTo(2);
+      assertThat(v.finalState().nextSequence()).isEqualTo(2);
+
+      // Tampering with the export is caught.
+      com.fasterxml.jackson.databind.ObjectMapper m =
+          new com.fasterxml.jackson.databind.ObjectMapper();
+      com.fasterxml.jackson.databind.node.ObjectNode doc =
+          (com.fasterxml.jackson.databind.node.ObjectNode) m.readTree(Files.readAllBytes(export));
+      ((com.fasterxml.jackson.databind.node.ObjectNode) doc.get("events").get(2))
+          .put("accepted", true);
+      assertThatThrownBy(
+              () ->
+                  SubjectExport.verify(
+                      m.writeValueAsBytes(doc),
+                      Servers.ORIGIN,
+                      NoteVerifiers.parse(server.verifierKey()),
+                      planted.rules()))
+          .hasMessageStartingWith(
+              "event at leaf 8 is marked accepted but breaks the rules on replay: expected"
+                  + " sequence 2");
+      ((com.fasterxml.jackson.databind.node.ObjectNode) doc.get("events").get(2))
+          .put("accepted", false);
+      ((com.fasterxml.jackson.databind.node.ArrayNode) doc.get("anchors")).removeAll();
+      assertThatThrownBy(
+              () ->
+                  SubjectExport.verify(
+                      m.writeValueAsBytes(doc),
+                      Servers.ORIGIN,
+                      NoteVerifiers.parse(server.verifierKey()),
+                      planted.rules()))
+          .hasMessageStartingWith(
+              "event at leaf 5 is marked accepted but breaks the rules on replay: signature by"
+                  + " unknown key");
       assertThat(v.checkpoint().checkpoint().treeSize()).isEqualTo(15);
     }
   }
