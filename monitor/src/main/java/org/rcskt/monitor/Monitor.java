@@ -113,6 +113,18 @@ public final class Monitor implements AutoCloseable {
 
   /** As {@link #start(MonitorConfig)} with another clock (tests move time for key expiry). */
   public static Monitor start(MonitorConfig config, Clock clock) throws IOException {
+    return start(config, clock, STEP_BUNDLES);
+  }
+
+  /**
+   * As {@link #start(MonitorConfig, Clock)} with another step size: how many entry bundles one
+   * atomic commit covers at most (tests use small steps to stop the monitor between commits).
+   */
+  public static Monitor start(MonitorConfig config, Clock clock, int stepBundles)
+      throws IOException {
+    if (stepBundles < 1) {
+      throw new IllegalArgumentException("stepBundles must be at least 1, got " + stepBundles);
+    }
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       RocksDbStateStore store = RocksDbStateStore.open(config.dataDir().resolve("state"));
@@ -152,7 +164,7 @@ public final class Monitor implements AutoCloseable {
                 verifyPool,
                 fetchPool,
                 cores,
-                STEP_BUNDLES));
+                stepBundles));
       }
       GossipService gossip =
           new GossipService(followers, config.gossip().peers(), HTTP_TIMEOUT, metrics);

@@ -136,14 +136,24 @@ public final class LogVerticle extends VerticleBase {
       return;
     }
     Future.fromCompletionStage(log.submitJson(body.getBytes()), context)
-        .compose(seq -> blocking(() -> receipt(seq)))
+        .compose(
+            seq -> {
+              // The nodes of a fresh leaf are almost always still in memory: no worker hop then.
+              LogReader.Inclusion hot =
+                  log.reader().inclusionIfCached(seq.leafIndex(), seq.head().treeSize());
+              return hot != null
+                  ? Future.succeededFuture(receipt(seq, hot))
+                  : blocking(
+                      () ->
+                          receipt(
+                              seq, log.reader().inclusion(seq.leafIndex(), seq.head().treeSize())));
+            })
         .onSuccess(json -> writeJson(ctx, 200, json))
         .onFailure(ctx::fail);
   }
 
-  private ObjectNode receipt(Sequenced seq) {
+  private static ObjectNode receipt(Sequenced seq, LogReader.Inclusion inc) {
     TreeHead head = seq.head();
-    LogReader.Inclusion inc = log.reader().inclusion(seq.leafIndex(), head.treeSize());
     ObjectNode o = JSON.objectNode();
     o.put("leafIndex", seq.leafIndex());
     o.put("leafHash", seq.leafHash().toBase64());

@@ -292,6 +292,7 @@ final class Integrator {
       if (state == null) {
         state = loadState(subject);
       }
+      Applied a;
       try {
         VerifiedEvent verified = p.verified;
         if (verified == null) {
@@ -301,27 +302,33 @@ final class Integrator {
           checkChain(event, state, registry);
           verified = reverify(p, anchor ? null : state, registry);
         }
-        Applied a = EventRules.apply(state, verified, registry, ctx);
-        long index = append.addEntry(event.encoded(), p.leafHash);
-        work.append(p.leafHash, append::addNode);
-        int slot = (int) (index % LogReader.TILE_WIDTH);
-        p.leafHash.copyTo(edge, slot * Hash.SIZE);
-        if (slot == LogReader.TILE_WIDTH - 1) {
-          append.addFullTile(index / LogReader.TILE_WIDTH, edge.clone());
-        }
-        if (anchor) {
-          registry = a.anchors();
-          registryChanged = true;
-        } else {
-          states.put(subject, a.state());
-        }
-        append.addSubjectEvent(subject, event.sequence(), index);
-        batchLeaves.put(p.leafHash, index);
-        o.leafIndex = index;
-        o.applied = a;
+        a = EventRules.apply(state, verified, registry, ctx);
       } catch (RuleViolationException e) {
         o.failure = new RejectedEventException(e, nextSequence(event, state, registry));
+        continue;
+      } catch (RuntimeException e) {
+        // A bug in the rules for this one event: refuse it alone, not its whole batch.
+        LOG.log(System.Logger.Level.ERROR, "applying the rules to an event failed", e);
+        o.failure = e;
+        continue;
       }
+      long index = append.addEntry(event.encoded(), p.leafHash);
+      work.append(p.leafHash, append::addNode);
+      int slot = (int) (index % LogReader.TILE_WIDTH);
+      p.leafHash.copyTo(edge, slot * Hash.SIZE);
+      if (slot == LogReader.TILE_WIDTH - 1) {
+        append.addFullTile(index / LogReader.TILE_WIDTH, edge.clone());
+      }
+      if (anchor) {
+        registry = a.anchors();
+        registryChanged = true;
+      } else {
+        states.put(subject, a.state());
+      }
+      append.addSubjectEvent(subject, event.sequence(), index);
+      batchLeaves.put(p.leafHash, index);
+      o.leafIndex = index;
+      o.applied = a;
     }
 
     TreeHead after = before;

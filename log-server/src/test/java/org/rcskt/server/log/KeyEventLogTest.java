@@ -181,6 +181,40 @@ class KeyEventLogTest {
   }
 
   @Test
+  void concurrentSubmissionsShareBatchesAndCheckpoints() throws Exception {
+    log.close();
+    store.close();
+    List<Integer> batches = java.util.Collections.synchronizedList(new ArrayList<>());
+    LogMetrics recording =
+        new LogMetrics() {
+          @Override
+          public void batch(int size, int appended, long integrateNanos, long writeNanos) {
+            batches.add(appended);
+          }
+        };
+    store = new FaultInjectingLogStore(RocksDbLogStore.open(dir.resolve("db")));
+    log =
+        KeyEventLog.open(
+            store, signer, rules, recording, new KeyEventLog.Settings(64, 20_000, 1000, 2, 4, 64));
+    List<CompletableFuture<Sequenced>> fs = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      fs.add(log.submit(events.register(events.newSubject(), "phone-1", events.newKey())));
+    }
+    java.util.Set<Long> sizes = new java.util.HashSet<>();
+    for (CompletableFuture<Sequenced> f : fs) {
+      Sequenced s = f.join();
+      assertIncluded(s);
+      sizes.add(s.head().treeSize());
+    }
+    // One checkpoint per batch, every batch at most maxBatch, far fewer batches than events.
+    assertThat(batches.stream().mapToInt(Integer::intValue).sum()).isEqualTo(200);
+    assertThat(batches).allMatch(n -> n <= 64);
+    assertThat(batches.size()).isLessThan(50);
+    assertThat(sizes).hasSize(batches.size());
+    checkInvariants();
+  }
+
+  @Test
   void failedWriteChangesNothing() throws Exception {
     TreeHead before = log.head();
     KeyEvent e = events.register(events.newSubject(), "phone-1", events.newKey());

@@ -847,11 +847,16 @@ public final class LogFollower {
     Path file = evidence.write(ev, clock.millis());
     lastProblem = ev.summary();
     metrics.verificationFailure(origin, ev.kind().wireName());
-    LOG.log(Level.ERROR, origin + ": " + ev.summary() + " (evidence " + file + ")");
+    List<Alert> raised;
     try (RocksDbStateStore.Commit c = store.begin()) {
       c.raise(misbehaviourAlert(ev, subject, leafIndex));
-      listener.committed(c.commit());
+      raised = c.commit();
     }
+    listener.committed(raised);
+    // Seeing the same misbehaviour again (every poll or gossip round) is only worth a debug line.
+    LOG.log(
+        raised.isEmpty() ? Level.DEBUG : Level.ERROR,
+        origin + ": " + ev.summary() + " (evidence " + file + ")");
   }
 
   /** The evidence for a rule-breaking entry: the subject's history and the anchors, all proved. */

@@ -152,7 +152,7 @@ public final class RocksDbLogStore implements LogStore {
             .setBytesPerSync(1L << 20)
             .setWalBytesPerSync(0)
             // Bounds how much write-ahead log a restart has to replay.
-            .setMaxTotalWalSize(256L << 20)
+            .setMaxTotalWalSize(64L << 20)
             .setKeepLogFileNum(5);
     if (settings.statistics()) {
       stats = new Statistics();

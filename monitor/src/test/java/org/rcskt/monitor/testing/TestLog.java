@@ -1,0 +1,187 @@
+package org.rcskt.monitor.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.rcskt.server.LogServer;
+import org.rcskt.server.config.ServerConfig;
+import org.rcskt.server.storage.LogStore;
+import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.crypto.Ed25519;
+import org.rcskt.verifier.event.EventBuilder;
+import org.rcskt.verifier.event.EventJson;
+import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.event.PhoneNumbers;
+import org.rcskt.verifier.event.PublicKeyInfo;
+import org.rcskt.verifier.event.RevocationReason;
+
+/**
+ * A real log server (RocksDB in a temporary directory, HTTP on loopback) in development mode, with
+ * helpers that submit real signed key events over {@code POST /v1/events} and remember each
+ * subject's chain so the next event follows it.
+ */
+public final class TestLog implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final Path dir;
+  private final ServerConfig config;
+  private LogServer server;
+  private final Map<Hash, KeyEvent> last = new HashMap<>();
+  private long clockMs = System.currentTimeMillis();
+
+  private TestLog(Path dir, ServerConfig config, UnaryOperator<LogStore> wrap) {
+    this.dir = dir;
+    this.config = config;
+    this.server = LogServer.start(config, wrap);
+  }
+
+  /** A new log in {@code dir} on a free port. */
+  public static TestLog start(Path dir) {
+    return new TestLog(dir, ServerConfig.builder(dir).port(0).devMode(true).build(), s -> s);
+  }
+
+  /** A log in {@code dir} signing with the log and policy keys of {@code other}: a second view. */
+  public static TestLog startWithKeysOf(Path dir, TestLog other) {
+    ServerConfig c =
+        ServerConfig.builder(dir)
+            .port(0)
+            .devMode(true)
+            .logKeyFile(other.config.logKeyFile())
+            .policyKeyFile(other.config.policyKeyFile())
+            .build();
+    return new TestLog(dir, c, s -> s);
+  }
+
+  /** Stops the server, keeping its data. */
+  public void stop() {
+    server.close();
+  }
+
+  /** Starts the server again on the same data and port, its store seen through {@code wrap}. */
+  public void restart(UnaryOperator<LogStore> wrap) {
+    int port = server.port();
+    ServerConfig c =
+        ServerConfig.builder(dir)
+            .port(port)
+            .devMode(true)
+            .logKeyFile(config.logKeyFile())
+            .policyKeyFile(config.policyKeyFile())
+            .build();
+    server = LogServer.start(c, wrap);
+  }
+
+  public URI url() {
+    return URI.create(server.baseUrl() + "/");
+  }
+
+  public String origin() {
+    return server.origin();
+  }
+
+  public String verifierKey() {
+    return server.verifierKey();
+  }
+
+  public Ed25519.KeyPair carrier() {
+    return server.devCarrierKey();
+  }
+
+  /** The log's current tree size, from its own checkpoint endpoint. */
+  public long treeSize() throws IOException, InterruptedException {
+    String note =
+        HTTP.send(
+                HttpRequest.newBuilder(url().resolve("checkpoint")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    return Long.parseLong(note.split("\n")[1]);
+  }
+
+  /** Registers {@code key} as device {@code deviceId} of {@code phone}, attested by the carrier. */
+  public long register(String phone, String deviceId, Ed25519.KeyPair key)
+      throws IOException, InterruptedException {
+    Hash subject = PhoneNumbers.subjectIndex(phone);
+    EventBuilder b = EventBuilder.forSubject(subject, LogServer.DEV_CARRIER_ID);
+    KeyEvent prev = last.get(subject);
+    if (prev != null) {
+      b.after(prev);
+    }
+    return submit(
+        b.timestampMs(tick())
+            .register(deviceId, PublicKeyInfo.ed25519(key.publicKey()))
+            .sign(key, carrier()));
+  }
+
+  /** Rotates device {@code deviceId} of {@code phone} from {@code old} to {@code next}. */
+  public long rotate(String phone, String deviceId, Ed25519.KeyPair old, Ed25519.KeyPair next)
+      throws IOException, InterruptedException {
+    Hash subject = PhoneNumbers.subjectIndex(phone);
+    return submit(
+        EventBuilder.forSubject(subject, LogServer.DEV_CARRIER_ID)
+            .after(last.get(subject))
+            .timestampMs(tick())
+            .rotate(deviceId, PublicKeyInfo.ed25519(next.publicKey()))
+            .sign(next, old));
+  }
+
+  /** A recovery: the carrier rotates the device to {@code next} without the old key. */
+  public long recover(String phone, String deviceId, Ed25519.KeyPair next)
+      throws IOException, InterruptedException {
+    Hash subject = PhoneNumbers.subjectIndex(phone);
+    return submit(
+        EventBuilder.forSubject(subject, LogServer.DEV_CARRIER_ID)
+            .after(last.get(subject))
+            .timestampMs(tick())
+            .rotate(deviceId, PublicKeyInfo.ed25519(next.publicKey()))
+            .sign(next, carrier()));
+  }
+
+  /** Revokes device {@code deviceId} of {@code phone}, signed by its key. */
+  public long revoke(String phone, String deviceId, Ed25519.KeyPair key, RevocationReason reason)
+      throws IOException, InterruptedException {
+    Hash subject = PhoneNumbers.subjectIndex(phone);
+    return submit(
+        EventBuilder.forSubject(subject, LogServer.DEV_CARRIER_ID)
+            .after(last.get(subject))
+            .timestampMs(tick())
+            .revoke(deviceId, reason)
+            .sign(key));
+  }
+
+  private long tick() {
+    clockMs = Math.max(clockMs + 1, System.currentTimeMillis());
+    return clockMs;
+  }
+
+  /** Submits {@code event} over HTTP and returns its leaf index. */
+  public long submit(KeyEvent event) throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(url().resolve("v1/events"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(EventJson.toJsonString(event)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("submit answered " + r.statusCode() + ": " + r.body());
+    }
+    JsonNode n = JSON.readTree(r.body());
+    last.put(event.subject(), event);
+    return n.get("leafIndex").asLong();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
