@@ -116,8 +116,8 @@ public final class LogServer implements AutoCloseable {
             config.batchWindowMicros(),
             config.queueSize(),
             config.verifyThreads() == 0 ? cores : config.verifyThreads(),
-            6,
-            8192);
+            config.treeMemoryLevel(),
+            config.tileCacheSize());
     ServerMetrics metrics = new ServerMetrics();
     List<AutoCloseable> opened = new ArrayList<>();
     try {

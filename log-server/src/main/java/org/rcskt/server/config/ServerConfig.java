@@ -30,6 +30,8 @@ public final class ServerConfig {
   private final int queueSize;
   private final int verifyThreads;
   private final long blockCacheBytes;
+  private final int treeMemoryLevel;
+  private final int tileCacheSize;
   private final boolean devMode;
 
   private ServerConfig(Builder b) {
@@ -45,6 +47,8 @@ public final class ServerConfig {
     this.queueSize = b.queueSize;
     this.verifyThreads = b.verifyThreads;
     this.blockCacheBytes = b.blockCacheBytes;
+    this.treeMemoryLevel = b.treeMemoryLevel;
+    this.tileCacheSize = b.tileCacheSize;
     this.devMode = b.devMode;
   }
 
@@ -91,7 +95,9 @@ public final class ServerConfig {
         case "batchWindowMicros" -> b.batchWindowMicros(integer(file, key, v));
         case "queueSize" -> b.queueSize(integer(file, key, v));
         case "verifyThreads" -> b.verifyThreads(integer(file, key, v));
-        case "blockCacheBytes" -> b.blockCacheBytes(v.isNumber() ? v.asLong() : -1);
+        case "blockCacheBytes" -> b.blockCacheBytes(v.isIntegralNumber() ? v.asLong() : -1);
+        case "treeMemoryLevel" -> b.treeMemoryLevel(integer(file, key, v));
+        case "tileCacheSize" -> b.tileCacheSize(integer(file, key, v));
         case "devMode" -> b.devMode(bool(file, key, v));
         default ->
             throw new ConfigException("config file " + file + " has unknown key \"" + key + "\"");
@@ -182,6 +188,16 @@ public final class ServerConfig {
     return blockCacheBytes;
   }
 
+  /** Tree levels from this one up are kept in memory (1 to 8). */
+  public int treeMemoryLevel() {
+    return treeMemoryLevel;
+  }
+
+  /** Full tiles kept in the in-memory cache. */
+  public int tileCacheSize() {
+    return tileCacheSize;
+  }
+
   /** Development mode: a local carrier is trusted at first start so events can be submitted. */
   public boolean devMode() {
     return devMode;
@@ -220,6 +236,8 @@ public final class ServerConfig {
     private int queueSize = 20_000;
     private int verifyThreads = 0;
     private long blockCacheBytes = 256L << 20;
+    private int treeMemoryLevel = 4;
+    private int tileCacheSize = 8192;
     private boolean devMode;
 
     private Builder(Path dataDir) {
@@ -309,6 +327,23 @@ public final class ServerConfig {
         throw new ConfigException("blockCacheBytes must be at least 1048576, got " + v);
       }
       this.blockCacheBytes = v;
+      return this;
+    }
+
+    /** Levels from {@code v} up are held in memory: 2/2^v hashes of 32 bytes per entry. */
+    public Builder treeMemoryLevel(int v) {
+      if (v < 1 || v > 8) {
+        throw new ConfigException("treeMemoryLevel must be in 1..8, got " + v);
+      }
+      this.treeMemoryLevel = v;
+      return this;
+    }
+
+    public Builder tileCacheSize(int v) {
+      if (v < 16) {
+        throw new ConfigException("tileCacheSize must be at least 16, got " + v);
+      }
+      this.tileCacheSize = v;
       return this;
     }
 

@@ -208,6 +208,30 @@ public final class Fsck {
       problem(
           "the store has " + counts[1] + " nodes; a tree of size " + n + " has " + expectedNodes);
     }
+    long fullTiles = n / 256;
+    long[] tileRows = {0};
+    byte[] expect = new byte[256 * Hash.SIZE];
+    store.forEachFullTile(
+        (index, hashes) -> {
+          tileRows[0]++;
+          if (index >= fullTiles) {
+            problem("full tile " + index + " is beyond the tree of size " + n);
+            return;
+          }
+          int got = store.nodes(0, index * 256, 256, expect);
+          if (got != 256 || !java.util.Arrays.equals(expect, hashes)) {
+            problem("full tile " + index + " differs from the stored leaf hashes");
+          }
+        });
+    if (tileRows[0] != fullTiles) {
+      problem(
+          "the store has "
+              + tileRows[0]
+              + " full tiles; a tree of size "
+              + n
+              + " has "
+              + fullTiles);
+    }
     Hash[] previous = {null};
     long[] subjects = {0};
     store.forEachSubjectEvent(

@@ -21,6 +21,21 @@ final class ImmutableCache<V> {
     }
   }
 
+  /** The cached value for {@code key}, or null. */
+  V getIfPresent(long key) {
+    Stripe<V> s = stripes[(int) (mix(key) & (STRIPES - 1))];
+    synchronized (s) {
+      return s.get(key);
+    }
+  }
+
+  void put(long key, V value) {
+    Stripe<V> s = stripes[(int) (mix(key) & (STRIPES - 1))];
+    synchronized (s) {
+      s.put(key, value);
+    }
+  }
+
   /** The cached value for {@code key}, computing and caching it (outside the lock) if absent. */
   V get(long key, LongFunction<V> compute) {
     Stripe<V> s = stripes[(int) (mix(key) & (STRIPES - 1))];

@@ -88,6 +88,8 @@ final class Integrator {
 
   // Integrator-thread state.
   private CompactRange range;
+  // The leaf hashes of the rightmost, incomplete level-0 tile, packed.
+  private byte[] edgeTile;
   // Published state, read by any thread.
   private volatile TreeHead head;
   private volatile AnchorRegistry anchors;
@@ -114,10 +116,20 @@ final class Integrator {
     this.windowNanos = TimeUnit.MICROSECONDS.toNanos(windowMicros);
     this.queue = new ArrayBlockingQueue<>(queueSize);
     this.range = range;
+    this.edgeTile = loadEdgeTile(nodes, head.treeSize());
     this.head = head;
     this.anchors = anchors;
     this.thread = new Thread(this::run, "integrator");
     this.thread.setDaemon(true);
+  }
+
+  private static byte[] loadEdgeTile(TreeNodes nodes, long treeSize) {
+    byte[] edge = new byte[LogReader.TILE_WIDTH * Hash.SIZE];
+    int n = (int) (treeSize % LogReader.TILE_WIDTH);
+    if (n > 0) {
+      nodes.copy(0, treeSize - n, n, edge);
+    }
+    return edge;
   }
 
   void start() {
@@ -248,6 +260,7 @@ final class Integrator {
     long start = before.treeSize();
     AppendBatch append = new AppendBatch(start);
     CompactRange work = range.copy();
+    byte[] edge = edgeTile.clone();
     Map<Hash, SubjectState> states = new HashMap<>();
     Map<Hash, Long> batchLeaves = new HashMap<>();
     AnchorRegistry registry = anchors;
@@ -291,6 +304,11 @@ final class Integrator {
         Applied a = EventRules.apply(state, verified, registry, ctx);
         long index = append.addEntry(event.encoded(), p.leafHash);
         work.append(p.leafHash, append::addNode);
+        int slot = (int) (index % LogReader.TILE_WIDTH);
+        p.leafHash.copyTo(edge, slot * Hash.SIZE);
+        if (slot == LogReader.TILE_WIDTH - 1) {
+          append.addFullTile(index / LogReader.TILE_WIDTH, edge.clone());
+        }
         if (anchor) {
           registry = a.anchors();
           registryChanged = true;
@@ -346,6 +364,7 @@ final class Integrator {
       }
       writeNanos = System.nanoTime() - w0;
       range = work;
+      edgeTile = edge;
       nodes.commit(append.nodes());
       for (Map.Entry<Hash, SubjectState> s : states.entrySet()) {
         stateCache.put(s.getKey(), s.getValue());
@@ -472,6 +491,7 @@ final class Integrator {
       }
       nodes.load(size);
       range = CompactRange.fromSource(size, nodes);
+      edgeTile = loadEdgeTile(nodes, size);
       anchors = StateCodec.anchors(store);
       head = stored;
     } catch (Exception e) {

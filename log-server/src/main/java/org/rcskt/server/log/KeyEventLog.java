@@ -36,7 +36,13 @@ import org.rcskt.verifier.merkle.CompactRange;
 public final class KeyEventLog implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(KeyEventLog.class.getName());
 
-  /** Tuning. */
+  /**
+   * Tuning.
+   *
+   * @param memoryLevel tree levels from this one up are held in memory (2/2^memoryLevel hashes per
+   *     leaf); 1 to 8, so that hash tiles of tile level 1 and up never need storage
+   * @param tileCacheSize full tiles (and, a sixteenth as many, full entry bundles) kept cached
+   */
   public record Settings(
       int maxBatch,
       long batchWindowMicros,
@@ -45,6 +51,13 @@ public final class KeyEventLog implements AutoCloseable {
       int memoryLevel,
       int tileCacheSize) {
     public Settings {
+      if (memoryLevel < 1 || memoryLevel > 8) {
+        throw new IllegalArgumentException("memoryLevel must be in 1..8, got " + memoryLevel);
+      }
+      if (tileCacheSize < 16) {
+        throw new IllegalArgumentException(
+            "tileCacheSize must be at least 16, got " + tileCacheSize);
+      }
       if (maxBatch < 1) {
         throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
       }
@@ -58,7 +71,7 @@ public final class KeyEventLog implements AutoCloseable {
     }
 
     public static Settings defaults() {
-      return new Settings(4096, 0, 20_000, Runtime.getRuntime().availableProcessors(), 6, 8192);
+      return new Settings(4096, 0, 20_000, Runtime.getRuntime().availableProcessors(), 4, 8192);
     }
   }
 

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import org.rcskt.server.storage.LogStore;
 import org.rcskt.server.storage.StorageException;
 import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.merkle.NodeSource;
 import org.rcskt.verifier.merkle.Proofs;
 import org.rcskt.verifier.tile.EntryBundle;
 
@@ -50,14 +51,7 @@ public final class LogReader {
     int nodeLevel = level * 8;
     long available = nodeLevel >= 63 ? 0 : h.treeSize() >>> nodeLevel;
     if (index > (available - width) / TILE_WIDTH || available < width) {
-      throw new NotFoundException(
-          "tile "
-              + level
-              + "/"
-              + index
-              + (width == TILE_WIDTH ? "" : ".p/" + width)
-              + " is beyond the tree of size "
-              + h.treeSize());
+      throw beyond("tile " + level + "/" + index, width, h);
     }
     if (width == TILE_WIDTH) {
       return fullTiles.get(((long) level << 56) | index, k -> readTile(nodeLevel, index, width));
@@ -66,9 +60,61 @@ public final class LogReader {
   }
 
   private byte[] readTile(int nodeLevel, long index, int width) {
+    if (nodeLevel == 0 && width == TILE_WIDTH) {
+      byte[] packed = store.fullTile(index);
+      if (packed != null) {
+        return packed;
+      }
+    }
     byte[] out = new byte[width * Hash.SIZE];
     nodes.copy(nodeLevel, index * TILE_WIDTH, width, out);
     return out;
+  }
+
+  /**
+   * The tile, when it can be served from memory alone (a cached full tile, or a tile of the
+   * in-memory upper levels); null when it needs a storage read. Never blocks, so callers on an
+   * event loop may use it.
+   *
+   * @throws BadRequestException if the coordinates are out of range
+   * @throws NotFoundException if the tile lies (even partly) beyond the current tree
+   */
+  public byte[] tileFromMemory(int level, long index, int width) {
+    checkTileCoordinates(level, index, width);
+    TreeHead h = head.get();
+    int nodeLevel = level * 8;
+    long available = nodeLevel >= 63 ? 0 : h.treeSize() >>> nodeLevel;
+    if (index > (available - width) / TILE_WIDTH || available < width) {
+      throw beyond("tile " + level + "/" + index, width, h);
+    }
+    if (width == TILE_WIDTH) {
+      long key = ((long) level << 56) | index;
+      byte[] cached = fullTiles.getIfPresent(key);
+      if (cached != null) {
+        return cached;
+      }
+      if (level == 0) {
+        byte[] packed = store.fullTileIfCached(index);
+        if (packed != null) {
+          fullTiles.put(key, packed);
+          return packed;
+        }
+      }
+    }
+    if (!nodes.inMemory(nodeLevel, index * TILE_WIDTH + width)) {
+      return null;
+    }
+    byte[] out = new byte[width * Hash.SIZE];
+    nodes.copy(nodeLevel, index * TILE_WIDTH, width, out);
+    return out;
+  }
+
+  private static NotFoundException beyond(String what, int width, TreeHead h) {
+    return new NotFoundException(
+        what
+            + (width == TILE_WIDTH ? "" : ".p/" + width)
+            + " is beyond the tree of size "
+            + h.treeSize());
   }
 
   /**
@@ -126,6 +172,40 @@ public final class LogReader {
    *     leafIndex} is not below it
    */
   public Inclusion inclusion(long leafIndex, long treeSize) {
+    checkInclusion(leafIndex, treeSize);
+    int[] levels = new int[128];
+    long[] indexes = new long[128];
+    int n = proofNodes(leafIndex, treeSize, levels, indexes);
+    NodeSource src = nodes.prefetched(levels, indexes, n);
+    return new Inclusion(
+        leafIndex, treeSize, src.node(0, leafIndex), Proofs.inclusion(leafIndex, treeSize, src));
+  }
+
+  /**
+   * The inclusion proof, when it can be computed from memory alone (in-memory levels, storage
+   * caches); null when it needs a storage read. Never blocks, so callers on an event loop may use
+   * it.
+   *
+   * @throws BadRequestException as {@link #inclusion}
+   */
+  public Inclusion inclusionIfCached(long leafIndex, long treeSize) {
+    checkInclusion(leafIndex, treeSize);
+    int[] levels = new int[128];
+    long[] indexes = new long[128];
+    int n = proofNodes(leafIndex, treeSize, levels, indexes);
+    NodeSource src = nodes.prefetchedIfCached(levels, indexes, n);
+    if (src == null) {
+      return null;
+    }
+    try {
+      return new Inclusion(
+          leafIndex, treeSize, src.node(0, leafIndex), Proofs.inclusion(leafIndex, treeSize, src));
+    } catch (TreeNodes.NotInMemory e) {
+      return null;
+    }
+  }
+
+  private void checkInclusion(long leafIndex, long treeSize) {
     long current = head.get().treeSize();
     if (treeSize > current) {
       throw new BadRequestException(
@@ -141,11 +221,29 @@ public final class LogReader {
       throw new BadRequestException(
           "index", "index " + leafIndex + " is not below size " + treeSize);
     }
-    return new Inclusion(
-        leafIndex,
-        treeSize,
-        nodes.node(0, leafIndex),
-        Proofs.inclusion(leafIndex, treeSize, nodes));
+  }
+
+  /**
+   * The nodes an inclusion proof reads, fetched together: the leaf, its complete siblings, and the
+   * tree's peaks (the complete subtrees along its right edge, from which an incomplete sibling's
+   * hash is computed).
+   */
+  private static int proofNodes(long leafIndex, long treeSize, int[] levels, long[] indexes) {
+    int n = 0;
+    levels[n] = 0;
+    indexes[n++] = leafIndex;
+    for (int level = 0; level < 63 && (treeSize - 1) >>> level > 0; level++) {
+      long sibling = (leafIndex >>> level) ^ 1;
+      if ((sibling + 1) << level <= treeSize) {
+        levels[n] = level;
+        indexes[n++] = sibling;
+      }
+      if (((treeSize >>> level) & 1) != 0) {
+        levels[n] = level;
+        indexes[n++] = (treeSize >>> level) - 1;
+      }
+    }
+    return n;
   }
 
   /**
@@ -208,7 +306,7 @@ public final class LogReader {
     if (from > to) {
       throw new BadRequestException("from", "from " + from + " is larger than to " + to);
     }
-    return Proofs.consistency(from, to, nodes);
+    return nodes.withPrefetch(src -> Proofs.consistency(from, to, src));
   }
 
   /**

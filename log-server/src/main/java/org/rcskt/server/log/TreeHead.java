@@ -14,6 +14,24 @@ public record TreeHead(long treeSize, Hash rootHash, byte[] signedCheckpoint) {
     Objects.requireNonNull(signedCheckpoint, "signedCheckpoint");
   }
 
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TreeHead t
+        && t.treeSize == treeSize
+        && t.rootHash.equals(rootHash)
+        && java.util.Arrays.equals(t.signedCheckpoint, signedCheckpoint);
+  }
+
+  @Override
+  public int hashCode() {
+    return rootHash.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "TreeHead[treeSize=" + treeSize + ", rootHash=" + rootHash + "]";
+  }
+
   /** The signed checkpoint note as text. */
   public String checkpointText() {
     return new String(signedCheckpoint, StandardCharsets.UTF_8);

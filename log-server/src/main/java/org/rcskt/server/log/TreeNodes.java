@@ -99,6 +99,109 @@ final class TreeNodes implements NodeSource {
     }
   }
 
+  /**
+   * A node source for one computation that needs stored nodes {@code (levels[i], indexes[i])}:
+   * those not held in memory are fetched from the store in one lookup up front (a proof needs a
+   * handful; fetching them together saves most of the per-lookup cost). Nodes asked for beyond
+   * those are read one by one.
+   */
+  NodeSource prefetched(int[] levels, long[] indexes, int count) {
+    int[] ls = new int[count];
+    long[] is = new long[count];
+    int n = 0;
+    for (int i = 0; i < count; i++) {
+      if (!(upper.holds(levels[i]) && indexes[i] < upper.count(levels[i]))) {
+        ls[n] = levels[i];
+        is[n] = indexes[i];
+        n++;
+      }
+    }
+    int fetchedCount = n;
+    Hash[] fetched = store.nodes(java.util.Arrays.copyOf(ls, n), java.util.Arrays.copyOf(is, n));
+    return (level, index) -> {
+      for (int i = 0; i < fetchedCount; i++) {
+        if (ls[i] == level && is[i] == index && fetched[i] != null) {
+          return fetched[i];
+        }
+      }
+      return node(level, index);
+    };
+  }
+
+  /** Thrown by a memory-only node source for a node that would need a storage read. */
+  static final class NotInMemory extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final NotInMemory INSTANCE = new NotInMemory();
+
+    private NotInMemory() {
+      super("node not in memory", null, false, false);
+    }
+  }
+
+  /**
+   * Like {@link #prefetched} but without any disk I/O: null when the prefetched nodes are not all
+   * in memory; the source throws {@link NotInMemory} for any other node that is not.
+   */
+  NodeSource prefetchedIfCached(int[] levels, long[] indexes, int count) {
+    int[] ls = new int[count];
+    long[] is = new long[count];
+    int n = 0;
+    for (int i = 0; i < count; i++) {
+      if (!(upper.holds(levels[i]) && indexes[i] < upper.count(levels[i]))) {
+        ls[n] = levels[i];
+        is[n] = indexes[i];
+        n++;
+      }
+    }
+    int fetchedCount = n;
+    Hash[] fetched =
+        n == 0
+            ? new Hash[0]
+            : store.nodesIfCached(java.util.Arrays.copyOf(ls, n), java.util.Arrays.copyOf(is, n));
+    if (fetched == null) {
+      return null;
+    }
+    return (level, index) -> {
+      if (upper.holds(level)) {
+        Hash h = upper.get(level, index);
+        if (h != null) {
+          return h;
+        }
+      }
+      for (int i = 0; i < fetchedCount; i++) {
+        if (ls[i] == level && is[i] == index) {
+          return fetched[i];
+        }
+      }
+      throw NotInMemory.INSTANCE;
+    };
+  }
+
+  /**
+   * A node source for {@code compute}, run twice: the first pass records which nodes it needs,
+   * those are fetched together (see {@link #prefetched}), the second pass computes the answer.
+   */
+  <T> T withPrefetch(java.util.function.Function<NodeSource, T> compute) {
+    int[] levels = new int[128];
+    long[] indexes = new long[128];
+    int[] n = {0};
+    compute.apply(
+        (level, index) -> {
+          if (n[0] < levels.length) {
+            levels[n[0]] = level;
+            indexes[n[0]] = index;
+            n[0]++;
+          }
+          return Hash.ZERO;
+        });
+    return compute.apply(prefetched(levels, indexes, n[0]));
+  }
+
+  /** Whether nodes {@code [0, end)} of {@code level} are all held in memory. */
+  boolean inMemory(int level, long end) {
+    return upper.holds(level) && end <= upper.count(level);
+  }
+
   long memoryBytes() {
     return upper.bytes();
   }

@@ -31,6 +31,7 @@ public final class ServerMetrics implements LogMetrics {
   private final Histogram fsyncSeconds;
   private final Counter writeFailures;
   private final Histogram httpSeconds;
+  private final Counter readPaths;
 
   public ServerMetrics() {
     submissions =
@@ -78,6 +79,14 @@ public final class ServerMetrics implements LogMetrics {
             .labelNames("route", "method", "code")
             .classicOnly()
             .classicUpperBounds(LATENCY_BUCKETS)
+            .register(registry);
+    readPaths =
+        Counter.builder()
+            .name("rcskt_reads_total")
+            .help(
+                "Proof and tile reads by kind and by where they were answered: from memory on the"
+                    + " event loop, or from storage on a worker")
+            .labelNames("kind", "source")
             .register(registry);
     JvmMetrics.builder().register(registry);
   }
@@ -133,6 +142,11 @@ public final class ServerMetrics implements LogMetrics {
   @Override
   public void writeFailed() {
     writeFailures.inc();
+  }
+
+  /** Records where one proof or tile read was answered. */
+  public void read(String kind, boolean fromMemory) {
+    readPaths.labelValues(kind, fromMemory ? "memory" : "storage").inc();
   }
 
   /** Records one HTTP request. */

@@ -39,8 +39,22 @@ public final class AppendBatch {
   private final List<Node> nodes = new ArrayList<>();
   private final Map<Hash, byte[]> subjectStates = new LinkedHashMap<>();
   private final List<SubjectEvent> subjectEvents = new ArrayList<>();
+  private final List<FullTile> fullTiles = new ArrayList<>();
   private byte[] anchorRegistry;
   private byte[] checkpoint;
+
+  /** A full level-0 hash tile: the 256 leaf hashes of leaves {@code index*256 ..}, packed. */
+  public record FullTile(long index, byte[] hashes) {
+    public FullTile {
+      if (index < 0) {
+        throw new IllegalArgumentException("tile index must be >= 0, got " + index);
+      }
+      if (hashes.length != 256 * Hash.SIZE) {
+        throw new IllegalArgumentException(
+            "a full tile is " + (256 * Hash.SIZE) + " bytes, got " + hashes.length);
+      }
+    }
+  }
 
   /**
    * @param startIndex the leaf index of the first entry of this batch, which must be the store's
@@ -62,6 +76,14 @@ public final class AppendBatch {
 
   public void addNode(int level, long index, Hash hash) {
     nodes.add(new Node(level, index, hash));
+  }
+
+  /**
+   * Adds the packed copy of a level-0 hash tile that this batch completes (its hashes are also
+   * added as level-0 nodes); the store keeps it so a tile read is one lookup.
+   */
+  public void addFullTile(long index, byte[] hashes) {
+    fullTiles.add(new FullTile(index, hashes));
   }
 
   /** Records a subject's new state; a later call for the same subject replaces the earlier one. */
@@ -107,6 +129,10 @@ public final class AppendBatch {
 
   public List<Node> nodes() {
     return Collections.unmodifiableList(nodes);
+  }
+
+  public List<FullTile> fullTiles() {
+    return Collections.unmodifiableList(fullTiles);
   }
 
   public Map<Hash, byte[]> subjectStates() {

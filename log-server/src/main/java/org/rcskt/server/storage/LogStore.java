@@ -54,6 +54,31 @@ public interface LogStore extends AutoCloseable {
   Hash node(int level, long index);
 
   /**
+   * The hashes of the nodes ({@code levels[i]}, {@code indexes[i]}), looked up together (one round
+   * trip to the storage engine); null entries for nodes not stored.
+   *
+   * @throws IllegalArgumentException if the arrays differ in length
+   */
+  Hash[] nodes(int[] levels, long[] indexes);
+
+  /**
+   * Like {@link #nodes(int[], long[])} but without any disk I/O: the hashes if every one of them
+   * can be served from memory (memtables, caches), else null. Never blocks on I/O, so an event loop
+   * may call it. Implementations without such a mode return null.
+   */
+  default Hash[] nodesIfCached(int[] levels, long[] indexes) {
+    return null;
+  }
+
+  /**
+   * Like {@link #fullTile} but without any disk I/O: null when the tile is not stored or not in
+   * memory.
+   */
+  default byte[] fullTileIfCached(long index) {
+    return null;
+  }
+
+  /**
    * Copies the hashes of up to {@code count} consecutive nodes at {@code level}, starting at {@code
    * start}, into {@code dst} (32 bytes each, from offset 0). Stops at the first node not stored.
    *
@@ -61,6 +86,12 @@ public interface LogStore extends AutoCloseable {
    * @throws IllegalArgumentException if {@code dst} is shorter than {@code count * 32}
    */
   int nodes(int level, long start, int count, byte[] dst);
+
+  /**
+   * The packed full level-0 hash tile {@code index} (256 leaf hashes, 8192 bytes), or null when it
+   * is not stored as one piece (then {@link #nodes} has the same hashes).
+   */
+  byte[] fullTile(long index);
 
   /** The encoded state of {@code subject}, or null when the subject has no events. */
   byte[] subjectState(Hash subject);
@@ -95,6 +126,9 @@ public interface LogStore extends AutoCloseable {
   /** Visits every stored subject state; for consistency checks. */
   void forEachSubjectState(SubjectStateVisitor visitor);
 
+  /** Visits every stored full tile in index order; for consistency checks. */
+  void forEachFullTile(FullTileVisitor visitor);
+
   /** The number of stored entry rows, counted; for consistency checks. */
   long countEntries();
 
@@ -121,6 +155,12 @@ public interface LogStore extends AutoCloseable {
   @FunctionalInterface
   interface SubjectEventVisitor {
     void visit(AppendBatch.SubjectEvent row);
+  }
+
+  /** See {@link #forEachFullTile}. */
+  @FunctionalInterface
+  interface FullTileVisitor {
+    void visit(long index, byte[] hashes);
   }
 
   /** See {@link #forEachSubjectState}. */

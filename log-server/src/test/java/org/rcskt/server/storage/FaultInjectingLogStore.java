@@ -14,6 +14,7 @@ public final class FaultInjectingLogStore implements LogStore {
   private final AtomicInteger failNextAppends = new AtomicInteger();
   private final AtomicInteger appendsFailed = new AtomicInteger();
   private volatile long appendDelayMillis;
+  private final AtomicInteger failAfterNextAppends = new AtomicInteger();
 
   public FaultInjectingLogStore(LogStore delegate) {
     this.delegate = delegate;
@@ -22,6 +23,14 @@ public final class FaultInjectingLogStore implements LogStore {
   /** Makes the next {@code n} calls to {@link #append} throw without writing anything. */
   public void failNextAppends(int n) {
     failNextAppends.set(n);
+  }
+
+  /**
+   * Makes the next {@code n} calls to {@link #append} write the batch and then throw: a sync error
+   * reported after the data reached the disk.
+   */
+  public void failAfterNextAppends(int n) {
+    failAfterNextAppends.set(n);
   }
 
   /** Makes every {@link #append} wait {@code millis} first: a slow disk. */
@@ -48,6 +57,10 @@ public final class FaultInjectingLogStore implements LogStore {
       throw new StorageException("injected write failure at leaf index " + batch.startIndex());
     }
     delegate.append(batch);
+    if (failAfterNextAppends.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      appendsFailed.incrementAndGet();
+      throw new StorageException("injected failure after writing leaf index " + batch.startIndex());
+    }
   }
 
   @Override
@@ -81,8 +94,33 @@ public final class FaultInjectingLogStore implements LogStore {
   }
 
   @Override
+  public Hash[] nodes(int[] levels, long[] indexes) {
+    return delegate.nodes(levels, indexes);
+  }
+
+  @Override
   public int nodes(int level, long start, int count, byte[] dst) {
     return delegate.nodes(level, start, count, dst);
+  }
+
+  @Override
+  public Hash[] nodesIfCached(int[] levels, long[] indexes) {
+    return delegate.nodesIfCached(levels, indexes);
+  }
+
+  @Override
+  public byte[] fullTileIfCached(long index) {
+    return delegate.fullTileIfCached(index);
+  }
+
+  @Override
+  public byte[] fullTile(long index) {
+    return delegate.fullTile(index);
+  }
+
+  @Override
+  public void forEachFullTile(FullTileVisitor visitor) {
+    delegate.forEachFullTile(visitor);
   }
 
   @Override

@@ -72,6 +72,26 @@ public abstract class LogStoreContract {
     assertThat(store.subjectEvents(h("s"), 0, 10)).isEmpty();
     assertThat(store.anchorRegistry()).isNull();
     assertThat(store.countEntries()).isZero();
+    assertThat(store.fullTile(0)).isNull();
+  }
+
+  @Test
+  void fullTilesAreStoredWhole() {
+    AppendBatch b = batch(0, 256);
+    byte[] packed = new byte[256 * 32];
+    for (int i = 0; i < 256; i++) {
+      h("leaf " + i).copyTo(packed, i * 32);
+    }
+    b.addFullTile(0, packed);
+    store.append(b);
+    assertThat(store.fullTile(0)).isEqualTo(packed);
+    assertThat(store.fullTile(1)).isNull();
+    List<Long> seen = new ArrayList<>();
+    store.forEachFullTile((index, hashes) -> seen.add(index));
+    assertThat(seen).containsExactly(0L);
+    assertThatThrownBy(() -> b.addFullTile(1, new byte[10]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a full tile is 8192 bytes, got 10");
   }
 
   @Test
@@ -129,6 +149,23 @@ public abstract class LogStoreContract {
     assertThatThrownBy(() -> store.nodes(0, 0, 3, new byte[64]))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("need 3 * 32 bytes of room, have 64");
+  }
+
+  @Test
+  void memoryOnlyReadsAreRightOrAbsent() throws Exception {
+    store.append(batch(0, 20));
+    store.nodes(0, 0, 20, new byte[20 * 32]);
+    Hash[] hs = store.nodesIfCached(new int[] {0, 0, 0}, new long[] {3, 7, 19});
+    if (hs != null) {
+      assertThat(hs).containsExactly(h("leaf 3"), h("leaf 7"), h("leaf 19"));
+    }
+    assertThat(store.nodesIfCached(new int[] {0}, new long[] {20})).isNull();
+    assertThat(store.fullTileIfCached(0)).isNull();
+    store = reopen(store);
+    hs = store.nodesIfCached(new int[] {0}, new long[] {3});
+    if (hs != null) {
+      assertThat(hs).containsExactly(h("leaf 3"));
+    }
   }
 
   @Test

@@ -20,8 +20,17 @@ public final class Events {
     this.carrier = carrier;
   }
 
+  private final java.util.Map<Hash, Ed25519.KeyPair> byKeyId = new java.util.HashMap<>();
+
   public Ed25519.KeyPair newKey() {
-    return Ed25519.KeyPair.generate(random);
+    Ed25519.KeyPair k = Ed25519.KeyPair.generate(random);
+    byKeyId.put(PublicKeyInfo.ed25519(k.publicKey()).keyId(), k);
+    return k;
+  }
+
+  /** The key pair of a public key this generator made. */
+  public Ed25519.KeyPair keyFor(PublicKeyInfo key) {
+    return byKeyId.get(key.keyId());
   }
 
   /** A random phone number's subject index. */

@@ -136,7 +136,8 @@ public final class AuditCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       return run(err);
-    } catch (IOException | VerificationException | IllegalArgumentException e) {
+    } catch (IOException | VerificationException | RuntimeException e) {
+      // Exit status 1 means "the log failed the audit"; anything that stopped the audit is 2.
       err.println("audit failed: " + e.getMessage());
       err.flush();
       return 2;

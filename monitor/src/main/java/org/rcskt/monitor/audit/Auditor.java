@@ -102,13 +102,16 @@ public final class Auditor {
    * @param exportViolations for each of those the rules rejected, by leaf index: the violation
    * @param exportState the export subject's state after the replay ({@link SubjectState#EMPTY} if
    *     none)
+   * @param anchorEvents every ANCHOR event of the log, accepted or not, in log order (ANCHOR events
+   *     are rare: one per carrier key change)
    */
   public record Outcome(
       AuditReport report,
       Hash computedRoot,
       List<SubjectEvent> exportEvents,
       Map<Long, String> exportViolations,
-      SubjectState exportState) {}
+      SubjectState exportState,
+      List<SubjectEvent> anchorEvents) {}
 
   private static final int BATCH = 256;
   private static final HexFormat HEX = HexFormat.of();
@@ -124,6 +127,7 @@ public final class Auditor {
   private final Batch[] pending;
   private final List<SubjectEvent> export = new ArrayList<>();
   private final Map<Long, String> exportViolations = new java.util.concurrent.ConcurrentHashMap<>();
+  private final List<SubjectEvent> anchorEvents = new ArrayList<>();
   private final AtomicLong accepted = new AtomicLong();
   private final Instant started = Instant.now();
   private AnchorRegistry anchors = AnchorRegistry.EMPTY;
@@ -212,6 +216,7 @@ public final class Auditor {
   }
 
   private void anchor(long leafIndex, KeyEvent e) {
+    anchorEvents.add(new SubjectEvent(leafIndex, e));
     main.countEvent(e.type().name(), e.body().carrierId(), e.body().timestampMs());
     EventPayload.Anchor p = (EventPayload.Anchor) e.body().payload();
     try {
@@ -344,7 +349,8 @@ public final class Auditor {
         computed,
         List.copyOf(export),
         new java.util.TreeMap<>(exportViolations),
-        exportState);
+        exportState,
+        List.copyOf(anchorEvents));
   }
 
   private static Finding violation(long leafIndex, KeyEvent e, RuleViolationException ex) {

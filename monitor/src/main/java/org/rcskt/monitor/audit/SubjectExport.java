@@ -21,6 +21,7 @@ import org.rcskt.verifier.event.EventCodec;
 import org.rcskt.verifier.event.EventFormatException;
 import org.rcskt.verifier.event.EventJson;
 import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.event.RulesContext;
 import org.rcskt.verifier.event.SubjectState;
 import org.rcskt.verifier.merkle.InclusionProof;
 import org.rcskt.verifier.merkle.InclusionProofException;
@@ -39,6 +40,7 @@ import org.rcskt.verifier.note.NoteVerifier;
  *                     "eventsFound", "auditedAt" },
  *   "events": [ { "leafIndex", "sequence", "leafHash", "encoded" (base64 leaf bytes),
  *                 "event" (JSON form), "accepted", "violation", "inclusionProof" [base64] } ],
+ *   "anchors": [ { "leafIndex", "encoded", "event", "inclusionProof" } ],
  *   "finalState": { "carrierId", "nextSequence", "lastEventHash", "devices": [...] } }
  * </pre>
  */
@@ -107,6 +109,27 @@ public final class SubjectExport {
         p.add(h.toBase64());
       }
     }
+    java.util.Set<String> carriers = new java.util.TreeSet<>();
+    for (Auditor.SubjectEvent se : outcome.exportEvents()) {
+      carriers.add(se.event().body().carrierId());
+    }
+    ArrayNode anchors = o.putArray("anchors");
+    for (Auditor.SubjectEvent se : outcome.anchorEvents()) {
+      KeyEvent e = se.event();
+      if (!carriers.contains(e.body().carrierId())) {
+        continue;
+      }
+      List<Hash> proof = fetcher.inclusionProof(se.leafIndex(), c.treeSize());
+      InclusionProof.verify(se.leafIndex(), c.treeSize(), e.leafHash(), proof, c.rootHash());
+      ObjectNode x = anchors.addObject();
+      x.put("leafIndex", se.leafIndex());
+      x.put("encoded", Base64.getEncoder().encodeToString(e.encodedUnsafe()));
+      x.set("event", EventJson.toJson(e));
+      ArrayNode p = x.putArray("inclusionProof");
+      for (Hash h : proof) {
+        p.add(h.toBase64());
+      }
+    }
     o.set("finalState", stateJson(outcome.exportState()));
     return o;
   }
@@ -137,22 +160,36 @@ public final class SubjectExport {
    *
    * @param checkpoint the verified checkpoint
    * @param subject the subject
-   * @param events the events, each proven included, in log order
-   * @param acceptedChainLength how many accepted events form the unbroken chain 0, 1, 2, ...
+   * @param events the subject's events, each proven included, in log order
+   * @param accepted how many of them the rules accepted on replay
+   * @param finalState the subject's state after replaying them
    */
   public record Verified(
-      SignedCheckpoint checkpoint, Hash subject, List<KeyEvent> events, long acceptedChainLength) {}
+      SignedCheckpoint checkpoint,
+      Hash subject,
+      List<KeyEvent> events,
+      long accepted,
+      SubjectState finalState) {}
 
   /**
-   * Checks an export without trusting whoever made it: the checkpoint's signature, that every event
-   * is the leaf its inclusion proof proves at its index, that each event belongs to the subject,
-   * and that the events marked accepted form one unbroken chain (sequence numbers 0, 1, 2, ... each
-   * naming the previous event's hash). What it cannot check alone is that the log holds no further
-   * event for the subject: that rests on the full replay the export reports (see docs/audit.md).
+   * Checks an export without trusting whoever made it: the checkpoint's signature; that every event
+   * (the subject's and the carriers' ANCHOR events) is the leaf its inclusion proof proves at its
+   * index; that the subject's events all name the subject; and, replaying them with the ANCHOR
+   * events in leaf order from an empty state under {@code rules}, that exactly the events marked
+   * accepted are accepted (so their signatures, their unbroken chain of sequence numbers and
+   * previous hashes, and their authorization all verify) and that the stated final state is the
+   * replayed one.
    *
+   * <p>What it cannot check alone is that the log holds no further event for the subject: that
+   * rests on the full replay the export reports (docs/audit.md). The ANCHOR events are only those
+   * of the carriers the subject's events name, so the one anchor rule spanning carriers (no key
+   * anchors two carriers) is not re-checked here.
+   *
+   * @param rules the log's rules: its policy key and unattested-registration setting
    * @throws VerificationException naming the first check that failed
    */
-  public static Verified verify(byte[] export, String origin, NoteVerifier logKey)
+  public static Verified verify(
+      byte[] export, String origin, NoteVerifier logKey, RulesContext rules)
       throws VerificationException {
     if (export.length > MAX_EXPORT_BYTES) {
       throw new VerificationException(
@@ -177,60 +214,125 @@ public final class SubjectExport {
     } catch (IllegalArgumentException e) {
       throw new VerificationException("export subject: " + e.getMessage(), e);
     }
+    java.util.TreeMap<Long, Proven> all = new java.util.TreeMap<>();
     List<KeyEvent> events = new ArrayList<>();
-    long chain = 0;
-    Hash previous = Hash.ZERO;
-    long lastLeaf = -1;
     for (JsonNode x : o.path("events")) {
-      long leaf = x.path("leafIndex").asLong(-1);
-      if (leaf <= lastLeaf) {
+      Proven p = proven(x, c);
+      if (!p.event.subject().equals(subject)) {
         throw new VerificationException(
-            "event leaf index " + leaf + " does not follow leaf index " + lastLeaf);
+            "event at leaf "
+                + p.leaf
+                + " is for subject "
+                + p.event.subject()
+                + ", not "
+                + subject);
       }
-      lastLeaf = leaf;
-      KeyEvent e;
-      try {
-        e = EventCodec.decode(Base64.getDecoder().decode(x.path("encoded").asText()));
-      } catch (EventFormatException | IllegalArgumentException ex) {
-        throw new VerificationException("event at leaf " + leaf + ": " + ex.getMessage(), ex);
-      }
-      if (!e.subject().equals(subject)) {
-        throw new VerificationException(
-            "event at leaf " + leaf + " is for subject " + e.subject() + ", not " + subject);
-      }
-      List<Hash> proof = new ArrayList<>();
-      for (JsonNode h : x.path("inclusionProof")) {
-        try {
-          proof.add(Hash.fromBase64(h.asText()));
-        } catch (IllegalArgumentException ex) {
-          throw new VerificationException("proof of leaf " + leaf + ": " + ex.getMessage(), ex);
-        }
-      }
-      try {
-        InclusionProof.verify(leaf, c.treeSize(), e.leafHash(), proof, c.rootHash());
-      } catch (InclusionProofException ex) {
-        throw new VerificationException(
-            "event at leaf " + leaf + " is not proven in the checkpoint: " + ex.getMessage(), ex);
-      }
-      if (x.path("accepted").asBoolean(false)) {
-        if (e.sequence() != chain || !e.body().previousHash().equals(previous)) {
-          throw new VerificationException(
-              "accepted event at leaf "
-                  + leaf
-                  + " has sequence "
-                  + e.sequence()
-                  + " and previous hash "
-                  + e.body().previousHash()
-                  + "; the chain expects sequence "
-                  + chain
-                  + " and previous hash "
-                  + previous);
-        }
-        chain++;
-        previous = e.leafHash();
-      }
-      events.add(e);
+      p.subjectEvent = true;
+      p.claimedAccepted = x.path("accepted").asBoolean(false);
+      put(all, p);
+      events.add(p.event);
     }
-    return new Verified(cp, subject, events, chain);
+    for (JsonNode x : o.path("anchors")) {
+      Proven p = proven(x, c);
+      if (p.event.type() != org.rcskt.verifier.event.EventType.ANCHOR) {
+        throw new VerificationException(
+            "anchor entry at leaf " + p.leaf + " is not an ANCHOR event");
+      }
+      put(all, p);
+    }
+    RulesContext ctx = rules.withoutNow();
+    SubjectState state = SubjectState.EMPTY;
+    org.rcskt.verifier.event.AnchorRegistry anchors = org.rcskt.verifier.event.AnchorRegistry.EMPTY;
+    long accepted = 0;
+    for (Proven p : all.values()) {
+      boolean ok;
+      try {
+        org.rcskt.verifier.event.Applied a =
+            org.rcskt.verifier.event.EventRules.verifyAndApply(
+                p.subjectEvent ? state : SubjectState.EMPTY, p.event, anchors, ctx);
+        anchors = a.anchors();
+        if (p.subjectEvent) {
+          state = a.state();
+        }
+        ok = true;
+      } catch (org.rcskt.verifier.event.RuleViolationException e) {
+        ok = false;
+        if (p.subjectEvent && p.claimedAccepted) {
+          throw new VerificationException(
+              "event at leaf "
+                  + p.leaf
+                  + " is marked accepted but breaks the rules on replay: "
+                  + e.getMessage(),
+              e);
+        }
+      }
+      if (p.subjectEvent) {
+        if (ok && !p.claimedAccepted) {
+          throw new VerificationException(
+              "event at leaf " + p.leaf + " is marked rejected but the rules accept it on replay");
+        }
+        if (ok) {
+          accepted++;
+        }
+      }
+    }
+    JsonNode fs = o.path("finalState");
+    if (fs.path("nextSequence").asLong(-1) != state.nextSequence()
+        || !fs.path("lastEventHash").asText().equals(state.lastEventHash().toHex())
+        || fs.path("devices").size() != state.deviceCount()) {
+      throw new VerificationException(
+          "the stated final state does not match the replay: the replay ends at sequence "
+              + state.nextSequence()
+              + " with "
+              + state.deviceCount()
+              + " devices and last event "
+              + state.lastEventHash());
+    }
+    return new Verified(cp, subject, events, accepted, state);
+  }
+
+  /** An export entry whose inclusion proof verified. */
+  private static final class Proven {
+    final long leaf;
+    final KeyEvent event;
+    boolean subjectEvent;
+    boolean claimedAccepted;
+
+    Proven(long leaf, KeyEvent event) {
+      this.leaf = leaf;
+      this.event = event;
+    }
+  }
+
+  private static void put(java.util.TreeMap<Long, Proven> all, Proven p)
+      throws VerificationException {
+    if (all.put(p.leaf, p) != null) {
+      throw new VerificationException("leaf index " + p.leaf + " appears twice in the export");
+    }
+  }
+
+  private static Proven proven(JsonNode x, Checkpoint c) throws VerificationException {
+    long leaf = x.path("leafIndex").asLong(-1);
+    KeyEvent e;
+    try {
+      e = EventCodec.decode(Base64.getDecoder().decode(x.path("encoded").asText()));
+    } catch (EventFormatException | IllegalArgumentException ex) {
+      throw new VerificationException("entry at leaf " + leaf + ": " + ex.getMessage(), ex);
+    }
+    List<Hash> proof = new ArrayList<>();
+    for (JsonNode h : x.path("inclusionProof")) {
+      try {
+        proof.add(Hash.fromBase64(h.asText()));
+      } catch (IllegalArgumentException ex) {
+        throw new VerificationException("proof of leaf " + leaf + ": " + ex.getMessage(), ex);
+      }
+    }
+    try {
+      InclusionProof.verify(leaf, c.treeSize(), e.leafHash(), proof, c.rootHash());
+    } catch (InclusionProofException ex) {
+      throw new VerificationException(
+          "entry at leaf " + leaf + " is not proven in the checkpoint: " + ex.getMessage(), ex);
+    }
+    return new Proven(leaf, e);
   }
 }

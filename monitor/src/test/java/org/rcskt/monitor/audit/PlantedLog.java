@@ -45,8 +45,14 @@ final class PlantedLog {
   final Ed25519.KeyPair k7;
 
   PlantedLog(long seed) {
+    this(seed, null);
+  }
+
+  /** A log whose ANCHOR events {@code policyKey} signs (a generated key when null). */
+  PlantedLog(long seed, Ed25519.KeyPair policyKey) {
     Random r = new Random(seed);
-    policy = Ed25519.KeyPair.generate(r);
+    Ed25519.KeyPair generated = Ed25519.KeyPair.generate(r);
+    policy = policyKey != null ? policyKey : generated;
     anchorA = Ed25519.KeyPair.generate(r);
     anchorB = Ed25519.KeyPair.generate(r);
     rogue = Ed25519.KeyPair.generate(r);

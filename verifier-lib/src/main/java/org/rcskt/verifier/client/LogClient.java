@@ -516,6 +516,7 @@ public final class LogClient {
       return this;
     }
 
+    /** The client; it loads the stored checkpoint on first use, not here. */
     public LogClient build() {
       return new LogClient(this);
     }

@@ -64,6 +64,7 @@ public final class LogMisbehaviourException extends VerificationException {
     this.consistencyProof = List.copyOf(consistencyProof);
   }
 
+  /** What the two views show. */
   public Kind kind() {
     return kind;
   }

@@ -230,6 +230,7 @@ public final class Verdict {
         detail);
   }
 
+  /** The answer. */
   public Kind kind() {
     return kind;
   }

@@ -23,6 +23,7 @@ import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
+import org.rocksdb.ReadTier;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -83,10 +84,12 @@ public final class RocksDbLogStore implements LogStore {
   private final ColumnFamilyHandle nodes;
   private final ColumnFamilyHandle subjects;
   private final ColumnFamilyHandle subjectEvents;
+  private final ColumnFamilyHandle tiles;
   private final LRUCache blockCache;
   private final BloomFilter bloom;
   private final Statistics statistics;
   private final WriteOptions syncWrite;
+  private final ReadOptions cacheOnly;
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private volatile boolean closed;
   private volatile long treeSize;
@@ -113,10 +116,12 @@ public final class RocksDbLogStore implements LogStore {
     this.nodes = handles.get(3);
     this.subjects = handles.get(4);
     this.subjectEvents = handles.get(5);
+    this.tiles = handles.get(6);
     this.blockCache = blockCache;
     this.bloom = bloom;
     this.statistics = statistics;
     this.syncWrite = new WriteOptions().setSync(true);
+    this.cacheOnly = new ReadOptions().setReadTier(ReadTier.BLOCK_CACHE_TIER);
   }
 
   /** Opens (creating if needed) the store in {@code directory} with default settings. */
@@ -155,10 +160,10 @@ public final class RocksDbLogStore implements LogStore {
       dbOptions.setStatistics(stats);
     }
     String[] names = {
-      "default", "entries", "leaf_index", "nodes", "subjects", "subject_events",
+      "default", "entries", "leaf_index", "nodes", "subjects", "subject_events", "tiles",
     };
     // Hashes do not compress; entries and states carry some structure.
-    boolean[] compress = {false, true, false, false, true, false};
+    boolean[] compress = {false, true, false, false, true, false, false};
     List<ColumnFamilyOptions> cfOptions = new ArrayList<>();
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     for (int i = 0; i < names.length; i++) {
@@ -307,6 +312,90 @@ public final class RocksDbLogStore implements LogStore {
   }
 
   @Override
+  public Hash[] nodes(int[] levels, long[] indexes) {
+    return multiGetNodes(levels, indexes, null);
+  }
+
+  @Override
+  public Hash[] nodesIfCached(int[] levels, long[] indexes) {
+    if (levels.length != indexes.length) {
+      throw new IllegalArgumentException(
+          levels.length + " levels but " + indexes.length + " indexes");
+    }
+    Hash[] out = new Hash[levels.length];
+    byte[] value = new byte[Hash.SIZE];
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      // One get each: multiGet does not honour the cache-only read tier (it reads the files).
+      for (int i = 0; i < levels.length; i++) {
+        if (db.get(nodes, cacheOnly, nodeKey(levels[i], indexes[i]), value) != Hash.SIZE) {
+          return null;
+        }
+        out[i] = Hash.of(value);
+      }
+      return out;
+    } catch (RocksDBException e) {
+      // Incomplete: a block is not in memory.
+      return null;
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  @Override
+  public byte[] fullTileIfCached(long index) {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      return db.get(tiles, cacheOnly, longKey(index));
+    } catch (RocksDBException e) {
+      // Incomplete: the block is not in memory.
+      return null;
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  private Hash[] multiGetNodes(int[] levels, long[] indexes, ReadOptions options) {
+    if (levels.length != indexes.length) {
+      throw new IllegalArgumentException(
+          levels.length + " levels but " + indexes.length + " indexes");
+    }
+    Hash[] out = new Hash[levels.length];
+    if (levels.length == 0) {
+      return out;
+    }
+    List<ColumnFamilyHandle> cfs = new ArrayList<>(levels.length);
+    List<byte[]> keys = new ArrayList<>(levels.length);
+    for (int i = 0; i < levels.length; i++) {
+      cfs.add(nodes);
+      keys.add(nodeKey(levels[i], indexes[i]));
+    }
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      List<byte[]> vs =
+          options == null ? db.multiGetAsList(cfs, keys) : db.multiGetAsList(options, cfs, keys);
+      for (int i = 0; i < out.length; i++) {
+        byte[] v = vs.get(i);
+        if (v != null) {
+          if (v.length != Hash.SIZE) {
+            throw new StorageException(
+                "node (" + levels[i] + ", " + indexes[i] + ") has " + v.length + " bytes");
+          }
+          out[i] = Hash.of(v);
+        }
+      }
+      return out;
+    } catch (RocksDBException e) {
+      throw new StorageException("cannot read " + levels.length + " nodes", e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  @Override
   public int nodes(int level, long start, int count, byte[] dst) {
     if (count < 0 || dst.length < (long) count * Hash.SIZE) {
       throw new IllegalArgumentException(
@@ -343,6 +432,19 @@ public final class RocksDbLogStore implements LogStore {
     } finally {
       lifecycle.readLock().unlock();
     }
+  }
+
+  @Override
+  public byte[] fullTile(long index) {
+    if (index < 0) {
+      return null;
+    }
+    return read(tiles, longKey(index), "full tile " + index);
+  }
+
+  @Override
+  public void forEachFullTile(FullTileVisitor visitor) {
+    scan(tiles, (k, v) -> visitor.visit(getLong(k, 0), v), "full tiles");
   }
 
   @Override
@@ -432,6 +534,9 @@ public final class RocksDbLogStore implements LogStore {
           fillNodeKey(nk, n.level(), n.index());
           n.hash().copyTo(nv, 0);
           wb.put(nodes, nk, nv);
+        }
+        for (AppendBatch.FullTile t : batch.fullTiles()) {
+          wb.put(tiles, longKey(t.index()), t.hashes());
         }
         byte[] sk = new byte[Hash.SIZE];
         for (Map.Entry<Hash, byte[]> s : batch.subjectStates().entrySet()) {
@@ -573,6 +678,7 @@ public final class RocksDbLogStore implements LogStore {
       }
       db.close();
       syncWrite.close();
+      cacheOnly.close();
       for (ColumnFamilyOptions o : cfOptions) {
         o.close();
       }

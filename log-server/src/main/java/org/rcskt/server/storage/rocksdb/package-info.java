@@ -12,6 +12,8 @@
  *       the leaf hashes, level 8L the C2SP tlog-tiles hash tiles of tile level L
  *   <li>{@code subjects}: subject index (32) -> encoded subject state
  *   <li>{@code subject_events}: subject index (32) || sequence (8) -> leaf index (8)
+ *   <li>{@code tiles}: tile index (8) -> the 256 leaf hashes of a full level-0 hash tile, packed (a
+ *       copy of level-0 nodes, so that serving a tile is one lookup)
  *   <li>{@code default}: {@code tree_size}, {@code checkpoint}, {@code anchors}
  * </ul>
  */

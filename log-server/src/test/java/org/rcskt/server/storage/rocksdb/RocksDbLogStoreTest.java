@@ -32,6 +32,19 @@ class RocksDbLogStoreTest extends LogStoreContract {
   }
 
   @Test
+  void cacheOnlyReadsNeverTouchTheDisk() {
+    store.append(batch(0, 50));
+    // Fresh writes sit in the memtable: readable without I/O.
+    assertThat(store.nodesIfCached(new int[] {0}, new long[] {10})).isNotNull();
+    store = reopen(store);
+    // After a reopen the data is in files only (close flushed): a cache-only read must give up.
+    assertThat(store.nodesIfCached(new int[] {0}, new long[] {10})).isNull();
+    assertThat(store.node(0, 10)).isNotNull();
+    // The ordinary read filled the block cache.
+    assertThat(store.nodesIfCached(new int[] {0}, new long[] {10})).isNotNull();
+  }
+
+  @Test
   void reportsRocksDbFigures() {
     store.append(batch(0, 3));
     store.entry(1);

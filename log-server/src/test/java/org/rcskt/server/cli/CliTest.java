@@ -1,0 +1,197 @@
+package org.rcskt.server.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rcskt.server.LogServer;
+import org.rcskt.server.config.KeyFiles;
+import org.rcskt.server.config.ServerConfig;
+import org.rcskt.server.config.ServerKeys;
+import org.rcskt.server.log.Fsck;
+import org.rcskt.server.log.NoteLogSigner;
+import org.rcskt.server.storage.AppendBatch;
+import org.rcskt.server.storage.rocksdb.RocksDbLogStore;
+import org.rcskt.server.testing.Events;
+import org.rcskt.server.testing.Http;
+import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.event.EventJson;
+import org.rcskt.verifier.note.Ed25519NoteSigner;
+import org.rcskt.verifier.note.NoteVerifiers;
+
+class CliTest {
+  @TempDir Path dir;
+
+  /** Runs the command line, capturing standard output. */
+  static String[] run(String... args) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true, UTF_8));
+    int code;
+    try {
+      code = LogServerCli.run(args);
+    } finally {
+      System.setOut(old);
+    }
+    return new String[] {Integer.toString(code), buf.toString(UTF_8)};
+  }
+
+  void populate(int n) {
+    try (LogServer s = LogServer.start(ServerConfig.builder(dir).port(0).devMode(true).build())) {
+      Http http = new Http(s.baseUrl());
+      Events events = new Events(3, LogServer.DEV_CARRIER_ID, s.devCarrierKey());
+      for (int i = 0; i < n; i++) {
+        assertThat(
+                http.post(
+                        "/v1/events",
+                        EventJson.toJsonString(
+                            events.register(events.newSubject(), "phone-1", events.newKey())))
+                    .status())
+            .isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  void keygenWritesAnOwnerOnlySignerKeyAndPrintsTheVerifierKey() throws Exception {
+    Path out = dir.resolve("k/log.key");
+    String[] r = run("keygen", "--name", "example.com/log", "--out", out.toString());
+    assertThat(r[0]).isEqualTo("0");
+    String vkey = r[1].trim();
+    assertThat(vkey).startsWith("example.com/log+");
+    assertThat(Files.getPosixFilePermissions(out))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    Ed25519NoteSigner signer = Ed25519NoteSigner.fromSignerKey(KeyFiles.read(out));
+    assertThat(signer.verifierKey()).isEqualTo(vkey);
+    NoteVerifiers.parse(vkey);
+    // Never overwrites a key.
+    assertThat(run("keygen", "--name", "example.com/log", "--out", out.toString())[0])
+        .isEqualTo("2");
+    assertThat(KeyFiles.read(out)).isEqualTo(signer.signerKey());
+    assertThat(run("keygen", "--name", "bad name", "--out", dir.resolve("x").toString())[0])
+        .isEqualTo("2");
+  }
+
+  @Test
+  void generatedServerKeysAreOwnerOnly() throws Exception {
+    LogServer.start(ServerConfig.builder(dir).port(0).devMode(true).build()).close();
+    for (String f : List.of("log.key", "policy.key", "dev-carrier.key")) {
+      assertThat(Files.getPosixFilePermissions(dir.resolve(f)))
+          .as(f)
+          .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    }
+  }
+
+  @Test
+  void fsckPassesOnAGoodLogAndReplaysIt() {
+    populate(40);
+    String[] r = run("fsck", "--data-dir", dir.toString());
+    assertThat(r[0]).as(r[1]).isEqualTo("0");
+    assertThat(r[1]).contains("OK: tree size 41, root hash ");
+    String[] replay = run("fsck", "--data-dir", dir.toString(), "--replay");
+    assertThat(replay[0]).as(replay[1]).isEqualTo("0");
+  }
+
+  @Test
+  void fsckFindsATamperedStore() throws Exception {
+    populate(5);
+    Ed25519NoteSigner key = Ed25519NoteSigner.fromSignerKey(KeyFiles.read(dir.resolve("log.key")));
+    NoteLogSigner signer = new NoteLogSigner(key);
+    Hash bogus = Hash.sha256("not the entry".getBytes(UTF_8));
+    try (RocksDbLogStore store = RocksDbLogStore.open(dir.resolve("db"))) {
+      // An entry whose stored leaf hash is wrong, under a checkpoint signed with the real key.
+      byte[] copy = store.entry(1);
+      AppendBatch b = new AppendBatch(6);
+      b.addEntry(copy, bogus);
+      b.addNode(0, 6, bogus);
+      b.setCheckpoint(signer.sign(7, bogus));
+      store.append(b);
+    }
+    try (RocksDbLogStore store = RocksDbLogStore.open(dir.resolve("db"))) {
+      Fsck.Report r = new Fsck(store, signer, null, s -> {}).run();
+      assertThat(r.ok()).isFalse();
+      assertThat(r.problems())
+          .contains(
+              "stored leaf hash of entry 6 is not the hash of the entry",
+              "leaf index row of entry 6 says 1",
+              "recomputed root hash " + r.rootHash() + " differs from the checkpoint's " + bogus,
+              "the subject event index has 6 rows for a tree of size 7");
+      assertThat(r.problemCount()).isEqualTo(5);
+    }
+    String[] cli = run("fsck", "--data-dir", dir.toString());
+    assertThat(cli[0]).isEqualTo("1");
+    assertThat(cli[1])
+        .contains("PROBLEM: stored leaf hash of entry 6 is not the hash of the entry");
+  }
+
+  @Test
+  void fsckRejectsACheckpointFromAnotherKey() throws Exception {
+    populate(2);
+    Path other = dir.resolve("other.key");
+    assertThat(run("keygen", "--name", ServerConfig.DEFAULT_ORIGIN, "--out", other.toString())[0])
+        .isEqualTo("0");
+    String[] r = run("fsck", "--data-dir", dir.toString(), "--log-key", other.toString());
+    assertThat(r[0]).isEqualTo("1");
+    assertThat(r[1]).contains("PROBLEM: the stored checkpoint does not verify: ");
+  }
+
+  @Test
+  void benchAndReadBenchRunAgainstARealServer() {
+    try (LogServer s = LogServer.start(ServerConfig.builder(dir).port(0).devMode(true).build())) {
+      String[] b =
+          run(
+              "bench",
+              "--url",
+              s.baseUrl(),
+              "--carrier-key",
+              dir.resolve("dev-carrier.key").toString(),
+              "--events",
+              "300",
+              "--concurrency",
+              "16",
+              "--connections",
+              "4");
+      assertThat(b[0]).as(b[1]).isEqualTo("0");
+      assertThat(b[1]).contains("TOTAL 300 submissions").contains("status {200=300}");
+      assertThat(s.log().head().treeSize()).isEqualTo(301);
+      for (String mode : List.of("inclusion", "tile", "bundle", "checkpoint")) {
+        String[] r =
+            run(
+                "read-bench",
+                "--url",
+                s.baseUrl(),
+                "--mode",
+                mode,
+                "--duration",
+                "1",
+                "--concurrency",
+                "8");
+        assertThat(r[0]).as(mode + ": " + r[1]).isEqualTo("0");
+        assertThat(r[1]).contains(mode + " requests in ");
+      }
+    }
+  }
+
+  @Test
+  void baselineRuns() {
+    String[] r =
+        run("baseline", "--events", "200", "--batch", "50", "--dir", dir.resolve("b").toString());
+    assertThat(r[0]).as(r[1]).isEqualTo("0");
+    assertThat(r[1])
+        .contains("signature checks: 200 events (400 signatures)")
+        .contains("pipeline: 200 events");
+  }
+
+  @Test
+  void devCarrierKeyFileIsUsable() throws Exception {
+    populate(0);
+    assertThat(ServerKeys.devCarrierKey(dir.resolve("dev-carrier.key")).publicKey()).isNotNull();
+  }
+}

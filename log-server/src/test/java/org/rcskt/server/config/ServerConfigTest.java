@@ -1,0 +1,110 @@
+package org.rcskt.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigTest {
+  @TempDir Path dir;
+
+  Path write(String json) throws Exception {
+    Path f = dir.resolve("config.json");
+    Files.writeString(f, json);
+    return f;
+  }
+
+  @Test
+  void defaults() {
+    ServerConfig c = ServerConfig.builder(dir).build();
+    assertThat(c.host()).isEqualTo("127.0.0.1");
+    assertThat(c.port()).isEqualTo(8080);
+    assertThat(c.origin()).isEqualTo(ServerConfig.DEFAULT_ORIGIN);
+    assertThat(c.logKeyFile()).isEqualTo(dir.resolve("log.key"));
+    assertThat(c.policyKeyFile()).isEqualTo(dir.resolve("policy.key"));
+    assertThat(c.allowUnattested()).isFalse();
+    assertThat(c.devMode()).isFalse();
+  }
+
+  @Test
+  void readsJsonAndResolvesPathsAgainstTheFile() throws Exception {
+    Path f =
+        write(
+            "{\"dataDir\": \"d\", \"port\": 0, \"origin\": \"kt.example.net/log\","
+                + " \"policyKeyFile\": \"keys/policy.vkey\", \"allowUnattested\": true,"
+                + " \"maxBatch\": 100, \"queueSize\": 5, \"devMode\": true}");
+    ServerConfig c = ServerConfig.fromJson(f).host("0.0.0.0").build();
+    assertThat(c.dataDir()).isEqualTo(dir.resolve("d"));
+    assertThat(c.port()).isZero();
+    assertThat(c.host()).isEqualTo("0.0.0.0");
+    assertThat(c.origin()).isEqualTo("kt.example.net/log");
+    assertThat(c.policyKeyFile()).isEqualTo(dir.resolve("keys/policy.vkey"));
+    assertThat(c.logKeyFile()).isEqualTo(dir.resolve("d/log.key"));
+    assertThat(c.allowUnattested()).isTrue();
+    assertThat(c.maxBatch()).isEqualTo(100);
+    assertThat(c.queueSize()).isEqualTo(5);
+    assertThat(c.devMode()).isTrue();
+  }
+
+  @Test
+  void rejectsBadFilesWithPreciseMessages() throws Exception {
+    Path f = write("{\"prot\": 1}");
+    assertThatThrownBy(() -> ServerConfig.fromJson(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("config file " + f + " has unknown key \"prot\"");
+    Files.writeString(f, "{\"port\": \"80\"}");
+    assertThatThrownBy(() -> ServerConfig.fromJson(f))
+        .hasMessage("config file " + f + ": \"port\" must be an integer");
+    Files.writeString(f, "[]");
+    assertThatThrownBy(() -> ServerConfig.fromJson(f))
+        .hasMessage("config file " + f + " must hold a JSON object");
+    Files.writeString(f, "{\"port\": 70000}");
+    assertThatThrownBy(() -> ServerConfig.fromJson(f))
+        .hasMessage("port must be in 0..65535, got 70000");
+    Files.writeString(f, "{\"origin\": \"a b\"}");
+    assertThatThrownBy(() -> ServerConfig.fromJson(f))
+        .hasMessage("origin \"a b\" must be non-empty with no spaces, '+' or control characters");
+    Files.writeString(f, "{\"port\": 1}");
+    assertThatThrownBy(() -> ServerConfig.fromJson(f).build())
+        .hasMessage("a data directory is required");
+    assertThatThrownBy(() -> ServerConfig.fromJson(dir.resolve("missing.json")))
+        .hasMessageStartingWith("cannot read config file ");
+  }
+
+  @Test
+  void keyFilesAreWrittenOnceOwnerOnly() throws Exception {
+    Path k = dir.resolve("sub/a.key");
+    KeyFiles.KeyFile first = KeyFiles.readOrCreate(k, () -> "KEY-1");
+    assertThat(first.created()).isTrue();
+    assertThat(KeyFiles.isShared(k)).isFalse();
+    KeyFiles.KeyFile second = KeyFiles.readOrCreate(k, () -> "KEY-2");
+    assertThat(second.created()).isFalse();
+    assertThat(second.key()).isEqualTo("KEY-1");
+    assertThatThrownBy(() -> KeyFiles.write(k, "KEY-3"))
+        .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+    Files.writeString(dir.resolve("empty.key"), "\n");
+    assertThatThrownBy(() -> KeyFiles.read(dir.resolve("empty.key")))
+        .hasMessage("key file " + dir.resolve("empty.key") + " must hold exactly one key line");
+  }
+
+  @Test
+  void policyKeyMayBeAVerifierKeyOnly() throws Exception {
+    var keys = org.rcskt.verifier.note.Ed25519NoteKeys.generate("rcskt-policy");
+    Path v = dir.resolve("policy.vkey");
+    Files.writeString(v, keys.verifierKey() + "\n");
+    ServerKeys.PolicyKey p = ServerKeys.policyKey(v);
+    assertThat(p.canSign()).isFalse();
+    Path s = dir.resolve("policy.skey");
+    KeyFiles.write(s, keys.signerKey());
+    ServerKeys.PolicyKey ps = ServerKeys.policyKey(s);
+    assertThat(ps.canSign()).isTrue();
+    assertThat(ps.publicKey()).isEqualTo(p.publicKey());
+    Files.writeString(dir.resolve("junk.key"), "junk\n");
+    assertThatThrownBy(() -> ServerKeys.policyKey(dir.resolve("junk.key")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("policy key file " + dir.resolve("junk.key") + " holds neither");
+  }
+}

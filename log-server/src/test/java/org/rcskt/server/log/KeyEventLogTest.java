@@ -1,0 +1,298 @@
+package org.rcskt.server.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rcskt.server.storage.FaultInjectingLogStore;
+import org.rcskt.server.storage.rocksdb.RocksDbLogStore;
+import org.rcskt.server.testing.Events;
+import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.checkpoint.SignedCheckpoint;
+import org.rcskt.verifier.crypto.Ed25519;
+import org.rcskt.verifier.event.EventBuilder;
+import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.event.PublicKeyInfo;
+import org.rcskt.verifier.event.RulesContext;
+import org.rcskt.verifier.event.SubjectState;
+import org.rcskt.verifier.event.Violation;
+import org.rcskt.verifier.merkle.ConsistencyProof;
+import org.rcskt.verifier.merkle.InclusionProof;
+import org.rcskt.verifier.merkle.Proofs;
+import org.rcskt.verifier.note.Ed25519NoteSigner;
+import org.rcskt.verifier.tile.TileNodeSource;
+import org.rcskt.verifier.tile.TilePath;
+
+/**
+ * The log without HTTP, on a real RocksDB, with a full consistency check ({@link Fsck}) after every
+ * mutation.
+ */
+class KeyEventLogTest {
+  static final String ORIGIN = "test.example/log";
+  static final String CARRIER = "carrier.example";
+
+  @TempDir Path dir;
+  Random random = new Random(1234);
+  Ed25519.KeyPair policy = Ed25519.KeyPair.generate(random);
+  Ed25519.KeyPair carrier = Ed25519.KeyPair.generate(random);
+  NoteLogSigner signer =
+      new NoteLogSigner(Ed25519NoteSigner.of(ORIGIN, Ed25519.KeyPair.generate(random)));
+  RulesContext rules = RulesContext.ingest(PublicKeyInfo.ed25519(policy.publicKey()), 0);
+  FaultInjectingLogStore store;
+  KeyEventLog log;
+  Events events = new Events(99, CARRIER, carrier);
+
+  @BeforeEach
+  void open() {
+    openLog(KeyEventLog.Settings.defaults());
+    KeyEvent anchor =
+        EventBuilder.forCarrier(CARRIER)
+            .timestampMs(System.currentTimeMillis())
+            .anchorAdd(PublicKeyInfo.ed25519(carrier.publicKey()))
+            .sign(policy);
+    assertThat(log.submit(anchor).join().leafIndex()).isZero();
+  }
+
+  void openLog(KeyEventLog.Settings settings) {
+    store = new FaultInjectingLogStore(RocksDbLogStore.open(dir.resolve("db")));
+    log = KeyEventLog.open(store, signer, rules, LogMetrics.NONE, settings);
+  }
+
+  @AfterEach
+  void close() {
+    log.close();
+    store.close();
+  }
+
+  void checkInvariants() throws Exception {
+    Fsck.Report r = new Fsck(store, signer, rules.withoutNow(), s -> {}).run();
+    assertThat(r.problems()).isEmpty();
+    TreeHead head = log.head();
+    assertThat(r.treeSize()).isEqualTo(head.treeSize());
+    assertThat(r.rootHash()).isEqualTo(head.rootHash());
+    SignedCheckpoint.verify(head.signedCheckpoint(), ORIGIN, signer.verifier());
+  }
+
+  void assertIncluded(Sequenced s) throws Exception {
+    TreeHead h = s.head();
+    LogReader.Inclusion inc = log.reader().inclusion(s.leafIndex(), h.treeSize());
+    InclusionProof.verify(s.leafIndex(), h.treeSize(), s.leafHash(), inc.proof(), h.rootHash());
+  }
+
+  @Test
+  void randomHistoryKeepsEveryInvariant() throws Exception {
+    Map<Hash, KeyEvent> last = new HashMap<>();
+    Map<Hash, Ed25519.KeyPair> keys = new HashMap<>();
+    List<TreeHead> heads = new ArrayList<>();
+    for (int step = 0; step < 25; step++) {
+      List<KeyEvent> wave = new ArrayList<>();
+      // New subjects.
+      for (int i = random.nextInt(4); i > 0; i--) {
+        Hash subject = events.newSubject();
+        Ed25519.KeyPair k = events.newKey();
+        wave.add(events.register(subject, "phone-1", k));
+        keys.put(subject, k);
+      }
+      // Rotations of existing subjects, sometimes two racing for the same sequence number.
+      List<Hash> known = new ArrayList<>(last.keySet());
+      for (int i = Math.min(known.size(), random.nextInt(4)); i > 0; i--) {
+        Hash subject = known.get(random.nextInt(known.size()));
+        wave.add(events.rotate(last.get(subject), "phone-1", keys.get(subject), events.newKey()));
+        if (random.nextBoolean()) {
+          wave.add(events.rotate(last.get(subject), "phone-1", keys.get(subject), events.newKey()));
+        }
+      }
+      // Duplicates of this wave and of older events.
+      if (!wave.isEmpty() && random.nextBoolean()) {
+        wave.add(wave.get(random.nextInt(wave.size())));
+      }
+      if (!known.isEmpty() && random.nextBoolean()) {
+        wave.add(last.get(known.get(random.nextInt(known.size()))));
+      }
+      List<CompletableFuture<Sequenced>> fs = new ArrayList<>();
+      for (KeyEvent e : wave) {
+        fs.add(log.submit(e));
+      }
+      Map<Hash, Long> indexOf = new HashMap<>();
+      Map<Hash, Integer> winners = new HashMap<>();
+      for (int i = 0; i < wave.size(); i++) {
+        KeyEvent e = wave.get(i);
+        try {
+          Sequenced s = fs.get(i).join();
+          assertIncluded(s);
+          Long before = indexOf.putIfAbsent(s.leafHash(), s.leafIndex());
+          assertThat(before == null || before == s.leafIndex()).isTrue();
+          if (!s.duplicate()) {
+            winners.merge(e.subject(), 1, Integer::sum);
+            last.put(e.subject(), e);
+            if (e.body().payload() instanceof org.rcskt.verifier.event.EventPayload.Rotate) {
+              // The winner's new key is the one that signs next.
+              keys.put(e.subject(), keyOf(e));
+            }
+          }
+        } catch (CompletionException x) {
+          assertThat(x.getCause()).isInstanceOf(RejectedEventException.class);
+          RejectedEventException r = (RejectedEventException) x.getCause();
+          assertThat(r.violation())
+              .isIn(
+                  Violation.WRONG_SEQUENCE,
+                  Violation.REVOKED_KEY,
+                  Violation.UNKNOWN_SIGNER,
+                  Violation.WRONG_PREVIOUS_HASH);
+        }
+      }
+      winners.values().forEach(n -> assertThat(n).isEqualTo(1));
+      for (Map.Entry<Hash, KeyEvent> e : last.entrySet()) {
+        SubjectState st = log.subjectState(e.getKey());
+        assertThat(st.lastEventHash()).isEqualTo(e.getValue().leafHash());
+      }
+      checkInvariants();
+      heads.add(log.head());
+    }
+    // Every head seen is consistent with the final one.
+    TreeHead end = log.head();
+    for (TreeHead h : heads) {
+      if (h.treeSize() > 0) {
+        ConsistencyProof.verify(
+            h.treeSize(),
+            end.treeSize(),
+            h.rootHash(),
+            end.rootHash(),
+            log.reader().consistency(h.treeSize(), end.treeSize()));
+      }
+    }
+  }
+
+  /** The key pair whose public key a ROTATE installs (remembered by {@link Events}). */
+  Ed25519.KeyPair keyOf(KeyEvent rotate) {
+    return events.keyFor(
+        ((org.rcskt.verifier.event.EventPayload.Rotate) rotate.body().payload()).publicKey());
+  }
+
+  @Test
+  void failedWriteChangesNothing() throws Exception {
+    TreeHead before = log.head();
+    KeyEvent e = events.register(events.newSubject(), "phone-1", events.newKey());
+    store.failNextAppends(1);
+    assertThatThrownBy(() -> log.submit(e).join())
+        .hasCauseInstanceOf(UnavailableException.class)
+        .cause()
+        .hasMessage("the log could not store this batch; nothing of it was logged");
+    assertThat(log.head()).isEqualTo(before);
+    checkInvariants();
+    Sequenced s = log.submit(e).join();
+    assertThat(s.leafIndex()).isEqualTo(before.treeSize());
+    assertThat(s.duplicate()).isFalse();
+    checkInvariants();
+  }
+
+  @Test
+  void writeThatLandedDespiteAnErrorIsPickedUpOnReload() throws Exception {
+    TreeHead before = log.head();
+    KeyEvent e = events.register(events.newSubject(), "phone-1", events.newKey());
+    store.failAfterNextAppends(1);
+    assertThatThrownBy(() -> log.submit(e).join()).hasCauseInstanceOf(UnavailableException.class);
+    // The integrator reloaded from the store, where the batch did land.
+    assertThat(log.head().treeSize()).isEqualTo(before.treeSize() + 1);
+    checkInvariants();
+    Sequenced again = log.submit(e).join();
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.leafIndex()).isEqualTo(before.treeSize());
+    assertIncluded(again);
+    KeyEvent next = events.register(events.newSubject(), "phone-1", events.newKey());
+    assertThat(log.submit(next).join().leafIndex()).isEqualTo(before.treeSize() + 1);
+    checkInvariants();
+  }
+
+  @Test
+  void tilesReproduceTheTreeWithVerifierLibTiles() throws Exception {
+    List<CompletableFuture<Sequenced>> fs = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      fs.add(log.submit(events.register(events.newSubject(), "phone-1", events.newKey())));
+    }
+    fs.forEach(CompletableFuture::join);
+    TreeHead head = log.head();
+    assertThat(head.treeSize()).isEqualTo(601);
+    TileNodeSource tiles = new TileNodeSource(head.treeSize());
+    for (TilePath t :
+        TileNodeSource.tilesNeeded(head.treeSize(), src -> Proofs.rootHash(head.treeSize(), src))) {
+      tiles.add(t, log.reader().tile(t.level(), t.index(), t.width()));
+    }
+    assertThat(Proofs.rootHash(head.treeSize(), tiles)).isEqualTo(head.rootHash());
+    // Level 1 holds two complete level-8 nodes: a partial tile of width 2.
+    assertThat(log.reader().tile(1, 0, 2)).hasSize(64);
+    assertThatThrownBy(() -> log.reader().tile(1, 0, 3)).isInstanceOf(NotFoundException.class);
+    // The memory-only paths give the same answers as the storage paths, or none.
+    int fromMemory = 0;
+    for (long i = 0; i < head.treeSize(); i += 7) {
+      LogReader.Inclusion hot = log.reader().inclusionIfCached(i, head.treeSize());
+      LogReader.Inclusion cold = log.reader().inclusion(i, head.treeSize());
+      if (hot != null) {
+        fromMemory++;
+        assertThat(hot).isEqualTo(cold);
+      }
+    }
+    assertThat(fromMemory).isPositive();
+    for (long t = 0; t < 2; t++) {
+      byte[] hot = log.reader().tileFromMemory(0, t, 256);
+      byte[] cold = log.reader().tile(0, t, 256);
+      assertThat(hot == null || java.util.Arrays.equals(hot, cold)).isTrue();
+    }
+    assertThat(log.reader().tileFromMemory(1, 0, 2)).isEqualTo(log.reader().tile(1, 0, 2));
+    assertThatThrownBy(() -> log.reader().tileFromMemory(0, 3, 1))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessage("tile 0/3.p/1 is beyond the tree of size 601");
+    byte[] bundle = log.reader().entryBundle(2, 89);
+    assertThat(bundle.length).isGreaterThan(89 * 2);
+    assertThatThrownBy(() -> log.reader().entryBundle(2, 90))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessage("entry bundle 2.p/90 is beyond the tree of size 601");
+    checkInvariants();
+  }
+
+  @Test
+  void reopenVerifiesTheStoredTreeAndContinues() throws Exception {
+    for (int i = 0; i < 30; i++) {
+      log.submit(events.register(events.newSubject(), "phone-1", events.newKey())).join();
+    }
+    TreeHead before = log.head();
+    log.close();
+    store.close();
+    openLog(KeyEventLog.Settings.defaults());
+    assertThat(log.head().treeSize()).isEqualTo(before.treeSize());
+    assertThat(log.head().rootHash()).isEqualTo(before.rootHash());
+    assertThat(log.head().signedCheckpoint()).isEqualTo(before.signedCheckpoint());
+    assertThat(log.anchors().carrier(CARRIER)).isNotNull();
+    log.submit(events.register(events.newSubject(), "phone-1", events.newKey())).join();
+    checkInvariants();
+  }
+
+  @Test
+  void refusesAStoreSignedByAnotherKey() {
+    log.close();
+    store.close();
+    NoteLogSigner other =
+        new NoteLogSigner(Ed25519NoteSigner.of(ORIGIN, Ed25519.KeyPair.generate(random)));
+    store = new FaultInjectingLogStore(RocksDbLogStore.open(dir.resolve("db")));
+    assertThatThrownBy(
+            () ->
+                KeyEventLog.open(
+                    store, other, rules, LogMetrics.NONE, KeyEventLog.Settings.defaults()))
+        .isInstanceOf(LogStateException.class)
+        .hasMessageStartingWith(
+            "the stored checkpoint does not verify with the configured log key and origin "
+                + ORIGIN);
+    log = KeyEventLog.open(store, signer, rules, LogMetrics.NONE, KeyEventLog.Settings.defaults());
+  }
+}
