@@ -58,6 +58,31 @@ public final class RewritingLogStore implements LogStore {
   }
 
   @Override
+  public Hash[] nodes(int[] levels, long[] indexes) {
+    return delegate.nodes(levels, indexes);
+  }
+
+  @Override
+  public Hash[] nodesIfCached(int[] levels, long[] indexes) {
+    return delegate.nodesIfCached(levels, indexes);
+  }
+
+  @Override
+  public byte[] fullTile(long index) {
+    return delegate.fullTile(index);
+  }
+
+  @Override
+  public byte[] fullTileIfCached(long index) {
+    return delegate.fullTileIfCached(index);
+  }
+
+  @Override
+  public void forEachFullTile(FullTileVisitor visitor) {
+    delegate.forEachFullTile(visitor);
+  }
+
+  @Override
   public int nodes(int level, long start, int count, byte[] dst) {
     return delegate.nodes(level, start, count, dst);
   }
