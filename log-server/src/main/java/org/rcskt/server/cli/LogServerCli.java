@@ -28,7 +28,25 @@ public final class LogServerCli implements Runnable {
 
   /** Runs the command line and returns its exit code (for tests and embedding). */
   public static int run(String... args) {
-    return new CommandLine(new LogServerCli()).execute(args);
+    return new CommandLine(new LogServerCli())
+        .setExecutionExceptionHandler(LogServerCli::reportFailure)
+        .execute(args);
+  }
+
+  /**
+   * An operator sees one line naming what failed ("cannot start the HTTP server: Address already in
+   * use"), not a stack trace; exit status 2 means the command could not do its work.
+   */
+  private static int reportFailure(
+      Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
+    StringBuilder msg = new StringBuilder(String.valueOf(e.getMessage()));
+    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+      if (c.getMessage() != null && !msg.toString().contains(c.getMessage())) {
+        msg.append(": ").append(c.getMessage());
+      }
+    }
+    cmd.getErr().println("log-server " + cmd.getCommandName() + ": " + msg);
+    return 2;
   }
 
   public static void main(String[] args) {

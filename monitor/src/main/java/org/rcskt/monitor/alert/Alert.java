@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -118,8 +117,7 @@ public record Alert(
       Map<String, String> details = new TreeMap<>();
       JsonNode d = n.get("details");
       if (d != null) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = d.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : d.properties()) {
           details.put(e.getKey(), e.getValue().asText());
         }
       }

@@ -1,5 +1,6 @@
 package org.rcskt.monitor.cli;
 
+import org.rcskt.monitor.audit.AuditCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +15,8 @@ import picocli.CommandLine.Command;
       IndexCommand.class,
       VerifyCheckpointCommand.class,
       VerifyProofCommand.class,
-      VerifyEvidenceCommand.class
+      VerifyEvidenceCommand.class,
+      AuditCommand.class
     })
 public final class MonitorCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -384,8 +384,7 @@ public final class ConfigParser {
           JsonNode h = n.get("headers");
           if (h != null) {
             requireObject(h, path + ".headers");
-            for (Iterator<Map.Entry<String, JsonNode>> it = h.fields(); it.hasNext(); ) {
-              Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : h.properties()) {
               if (!e.getValue().isTextual()) {
                 throw new ConfigException(path + ".headers." + e.getKey(), "must be a string");
               }

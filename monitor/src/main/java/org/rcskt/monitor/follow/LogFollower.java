@@ -808,8 +808,13 @@ public final class LogFollower {
     long now = clock.millis();
     List<Alert> alerts = new ArrayList<>();
     for (Map.Entry<Hash, SubjectState> e : watchedStates.entrySet()) {
-      alerts.addAll(
-          WatchRules.expiries(origin, e.getKey(), e.getValue(), watch.get(e.getKey()), now));
+      for (Alert a :
+          WatchRules.expiries(origin, e.getKey(), e.getValue(), watch.get(e.getKey()), now)) {
+        // Raised once: skip the synced write on every later poll.
+        if (!store.alertRaised(a.id())) {
+          alerts.add(a);
+        }
+      }
     }
     if (alerts.isEmpty()) {
       return;

@@ -55,6 +55,13 @@ class MonitorCliTest {
   }
 
   @Test
+  void everySubcommandIsListed() {
+    assertThat(MonitorCli.commandLine().getSubcommands().keySet())
+        .containsExactly(
+            "run", "index", "verify-checkpoint", "verify-proof", "verify-evidence", "audit");
+  }
+
+  @Test
   void indexPrintsTheSubjectIndexAndRejectsBadNumbers() {
     Run r = run("index", "+447700900123");
     assertThat(r.code()).isZero();

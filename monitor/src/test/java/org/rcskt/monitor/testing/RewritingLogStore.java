@@ -2,23 +2,20 @@ package org.rcskt.monitor.testing;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.rcskt.server.storage.AppendBatch;
+import org.rcskt.server.storage.ForwardingLogStore;
 import org.rcskt.server.storage.LogStore;
-import org.rcskt.verifier.Hash;
 
 /**
  * Fault injection for the "log rewrites an entry it already served" test: the log's RocksDB store
  * seen through a wrapper that returns other bytes for one stored entry, exactly as if the stored
  * row had been altered while the log was down. Everything else passes through.
  */
-public final class RewritingLogStore implements LogStore {
-  private final LogStore delegate;
+public final class RewritingLogStore extends ForwardingLogStore {
   private final long leafIndex;
   private final byte[] replacement;
 
   public RewritingLogStore(LogStore delegate, long leafIndex, byte[] replacement) {
-    this.delegate = delegate;
+    super(delegate);
     this.leafIndex = leafIndex;
     this.replacement = replacement.clone();
   }
@@ -35,85 +32,5 @@ public final class RewritingLogStore implements LogStore {
       out.set((int) (leafIndex - start), replacement.clone());
     }
     return out;
-  }
-
-  @Override
-  public long treeSize() {
-    return delegate.treeSize();
-  }
-
-  @Override
-  public byte[] checkpoint() {
-    return delegate.checkpoint();
-  }
-
-  @Override
-  public long leafIndex(Hash leafHash) {
-    return delegate.leafIndex(leafHash);
-  }
-
-  @Override
-  public Hash node(int level, long index) {
-    return delegate.node(level, index);
-  }
-
-  @Override
-  public int nodes(int level, long start, int count, byte[] dst) {
-    return delegate.nodes(level, start, count, dst);
-  }
-
-  @Override
-  public byte[] subjectState(Hash subject) {
-    return delegate.subjectState(subject);
-  }
-
-  @Override
-  public List<AppendBatch.SubjectEvent> subjectEvents(Hash subject, long fromSequence, int limit) {
-    return delegate.subjectEvents(subject, fromSequence, limit);
-  }
-
-  @Override
-  public byte[] anchorRegistry() {
-    return delegate.anchorRegistry();
-  }
-
-  @Override
-  public void append(AppendBatch batch) {
-    delegate.append(batch);
-  }
-
-  @Override
-  public void forEachNode(NodeVisitor visitor) {
-    delegate.forEachNode(visitor);
-  }
-
-  @Override
-  public void forEachLeafIndex(LeafIndexVisitor visitor) {
-    delegate.forEachLeafIndex(visitor);
-  }
-
-  @Override
-  public void forEachSubjectEvent(SubjectEventVisitor visitor) {
-    delegate.forEachSubjectEvent(visitor);
-  }
-
-  @Override
-  public void forEachSubjectState(SubjectStateVisitor visitor) {
-    delegate.forEachSubjectState(visitor);
-  }
-
-  @Override
-  public long countEntries() {
-    return delegate.countEntries();
-  }
-
-  @Override
-  public Map<String, Double> statistics() {
-    return delegate.statistics();
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }

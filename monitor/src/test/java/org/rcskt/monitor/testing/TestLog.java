@@ -70,11 +70,20 @@ public final class TestLog implements AutoCloseable {
 
   /** Starts the server again on the same data and port, its store seen through {@code wrap}. */
   public void restart(UnaryOperator<LogStore> wrap) {
+    restart(wrap, false);
+  }
+
+  /**
+   * Starts the server again on the same data and port, its store seen through {@code wrap},
+   * accepting unattested registrations when {@code allowUnattested}.
+   */
+  public void restart(UnaryOperator<LogStore> wrap, boolean allowUnattested) {
     int port = server.port();
     ServerConfig c =
         ServerConfig.builder(dir)
             .port(port)
             .devMode(true)
+            .allowUnattested(allowUnattested)
             .logKeyFile(config.logKeyFile())
             .policyKeyFile(config.policyKeyFile())
             .build();
@@ -105,6 +114,17 @@ public final class TestLog implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString())
             .body();
     return Long.parseLong(note.split("\n")[1]);
+  }
+
+  /** Registers {@code key} for {@code phone} without a carrier attestation (trust on first use). */
+  public long registerUnattested(String phone, String deviceId, Ed25519.KeyPair key)
+      throws IOException, InterruptedException {
+    Hash subject = PhoneNumbers.subjectIndex(phone);
+    return submit(
+        EventBuilder.forSubject(subject, LogServer.DEV_CARRIER_ID)
+            .timestampMs(tick())
+            .register(deviceId, PublicKeyInfo.ed25519(key.publicKey()))
+            .sign(key));
   }
 
   /** Registers {@code key} as device {@code deviceId} of {@code phone}, attested by the carrier. */
