@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -40,7 +41,9 @@ import org.rcskt.verifier.event.VerifiedEvent;
 import org.rcskt.verifier.note.Ed25519NoteSigner;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code baseline}: the machine's limit for what ingest must do, with no HTTP: the same events the
@@ -79,7 +82,9 @@ public final class BaselineCommand implements Callable<Integer> {
 
   @Option(
       names = "--dir",
-      description = "Directory for the scratch stores (default: a new temporary directory).")
+      description =
+          "Where to make the directory of scratch stores (default: the system's temporary"
+              + " directory).")
   Path dir;
 
   @Option(names = "--keep", description = "Keep the scratch stores.")
@@ -88,26 +93,19 @@ public final class BaselineCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  private static final List<String> PHASES =
+      List.of("json", "verify", "write", "pipeline", "pipeline-json");
+
   @Option(
       names = "--phases",
       split = ",",
       defaultValue = "json,verify,write,pipeline,pipeline-json",
       description = "Phases to run, of json, verify, write, pipeline, pipeline-json.")
-  java.util.List<String> phases;
+  List<String> phases;
 
-  private final PrintStream out;
+  @Spec CommandSpec spec;
 
-  public BaselineCommand() {
-    this(System.out);
-  }
-
-  BaselineCommand(PrintStream out) {
-    this.out = out;
-  }
-
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new BaselineCommand()).execute(args));
-  }
+  private final PrintStream out = System.out;
 
   /** Everything prepared before any phase is timed. */
   private static final class Prepared {
@@ -122,22 +120,31 @@ public final class BaselineCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (events < 1 || batch < 1) {
       throw new CommandLine.ParameterException(
-          new CommandLine(this), "--events and --batch must be positive");
+          spec.commandLine(), "--events and --batch must be positive");
+    }
+    for (String phase : phases) {
+      if (!PHASES.contains(phase)) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "unknown phase " + phase + "; the phases are " + PHASES);
+      }
     }
     int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-    Path base = dir != null ? dir : Files.createTempDirectory("rcskt-baseline");
-    Files.createDirectories(base);
+    // A new directory even inside --dir, so that deleting the scratch stores deletes nothing else.
+    Path base =
+        dir != null
+            ? Files.createTempDirectory(Files.createDirectories(dir), "rcskt-baseline")
+            : Files.createTempDirectory("rcskt-baseline");
     out.printf(
-        "baseline: %,d events per phase, %d verification threads, batches of %d; load average"
-            + " %s%n",
-        events, t, batch, Reports.loadAverage());
-    Prepared p = prepare(t);
-    // Untimed warm-up, so the JIT has compiled the hot paths before the first timed phase.
-    int warm = Math.min(events, 5000);
-    for (int round = 0; round < 2; round++) {
-      BenchEvents.parallel(warm, t, i -> verify(p, parseJson(p.json[i])));
-    }
+        "baseline: %,d events per phase, %d verification threads, batches of %d, stores in %s;"
+            + " load average %s%n",
+        events, t, batch, base, Reports.loadAverage());
     try {
+      Prepared p = prepare(t);
+      // Untimed warm-up, so the JIT has compiled the hot paths before the first timed phase.
+      int warm = Math.min(events, 5000);
+      for (int round = 0; round < 2; round++) {
+        BenchEvents.parallel(warm, t, i -> verify(p, parseJson(p.json[i])));
+      }
       for (String phase : phases) {
         String load = Reports.loadAverage();
         Timed r =
@@ -147,9 +154,7 @@ public final class BaselineCommand implements Callable<Integer> {
               case "write" -> writePhase(p, t, base.resolve("write"));
               case "pipeline" -> pipelinePhase(p, t, base.resolve("pipeline"), false);
               case "pipeline-json" -> pipelinePhase(p, t, base.resolve("pipeline-json"), true);
-              default ->
-                  throw new CommandLine.ParameterException(
-                      new CommandLine(this), "unknown phase " + phase);
+              default -> throw new IllegalArgumentException(phase);
             };
         out.printf(
             "%-14s %,9.0f events/s  (%.2f s, %s; load average %s)  %s%n",

@@ -21,8 +21,8 @@ import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.PublicKeyInfo;
 
 /**
- * Builds the events the benchmarks submit: one carrier-attested REGISTER per fresh subject, each
- * with its own device key, signed by that key and by the carrier's anchor key. Everything is built
+ * Builds the events the benchmarks submit: one REGISTER per fresh subject, each with its own device
+ * key, signed by that key and (unless unattested) by the carrier's anchor key. Everything is built
  * before any timing starts, on all cores, and deterministically from a seed: event {@code i} of a
  * run depends only on the seed, the namespace and {@code i}, not on the thread that built it.
  *
@@ -46,6 +46,8 @@ public final class BenchEvents {
   private final Ed25519.KeyPair[] devicePool;
 
   /**
+   * @param carrier the carrier's anchor key, which signs every event beside its device key; null
+   *     for unattested REGISTERs, signed by the device alone
    * @param namespace 0 to {@link #NAMESPACES} - 1; selects a disjoint range of subjects
    * @param deviceKeys 0 for a new device key per event, otherwise the size of a pool of device keys
    *     that events reuse (event {@code i} takes key {@code i mod deviceKeys}); the rules allow
@@ -123,25 +125,19 @@ public final class BenchEvents {
 
   /** Event {@code i} with a given device key. */
   public KeyEvent register(long i, Ed25519.KeyPair device, long timestampMs) {
-    return EventBuilder.forSubject(subject(i), carrierId)
-        .sequence(0)
-        .previousHash(Hash.ZERO)
-        .timestampMs(timestampMs)
-        .register(DEVICE_ID, PublicKeyInfo.ed25519(device.publicKey()))
-        .sign(device, carrier);
+    EventBuilder b =
+        EventBuilder.forSubject(subject(i), carrierId)
+            .sequence(0)
+            .previousHash(Hash.ZERO)
+            .timestampMs(timestampMs)
+            .register(DEVICE_ID, PublicKeyInfo.ed25519(device.publicKey()));
+    return carrier == null ? b.sign(device) : b.sign(device, carrier);
   }
 
   /**
-   * Builds events {@code 0..count-1} on {@code threads} threads; event {@code i} gets timestamp
-   * {@code timestamps.applyAsLong(i)}.
+   * The JSON request bodies (UTF-8) of events {@code 0..count-1}, built on {@code threads} threads;
+   * event {@code i} gets timestamp {@code timestamps.applyAsLong(i)}.
    */
-  public KeyEvent[] registers(int count, int threads, LongUnaryOperator timestamps) {
-    KeyEvent[] out = new KeyEvent[count];
-    parallel(count, threads, i -> out[i] = register(i, timestamps.applyAsLong(i)));
-    return out;
-  }
-
-  /** As {@link #registers} but keeps only the JSON request bodies (UTF-8). */
   public byte[][] jsonBodies(int count, int threads, LongUnaryOperator timestamps) {
     byte[][] out = new byte[count][];
     parallel(

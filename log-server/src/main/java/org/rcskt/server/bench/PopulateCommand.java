@@ -34,7 +34,9 @@ import org.rcskt.verifier.event.SubjectState;
 import org.rcskt.verifier.event.VerifiedEvent;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code populate}: builds a large log quickly, for read and growth benchmarks, straight into a new
@@ -109,19 +111,9 @@ public final class PopulateCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  private final PrintStream out;
+  @Spec CommandSpec spec;
 
-  public PopulateCommand() {
-    this(System.out);
-  }
-
-  PopulateCommand(PrintStream out) {
-    this.out = out;
-  }
-
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new PopulateCommand()).execute(args));
-  }
+  private final PrintStream out = System.out;
 
   /** One batch of events, prepared by a signing thread. */
   private record Chunk(byte[][] encoded, Hash[] leaves, Hash[] subjects, byte[][] states) {}
@@ -130,13 +122,13 @@ public final class PopulateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (entries < 1 || batch < 1 || checkEvery < 1 || deviceKeys < 1) {
       throw new CommandLine.ParameterException(
-          new CommandLine(this),
+          spec.commandLine(),
           "--entries, --batch, --check-every and --device-keys must be positive");
     }
     Path db = dataDir.resolve("db");
     if (Files.exists(db)) {
       throw new CommandLine.ParameterException(
-          new CommandLine(this), db + " exists: populate only builds new logs");
+          spec.commandLine(), db + " exists: populate only builds new logs");
     }
     int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     Files.createDirectories(dataDir);
@@ -144,8 +136,8 @@ public final class PopulateCommand implements Callable<Integer> {
         new NoteLogSigner(ServerKeys.logSigner(dataDir.resolve("log.key"), origin));
     ServerKeys.PolicyKey policy = ServerKeys.policyKey(dataDir.resolve("policy.key"));
     if (!policy.canSign()) {
-      throw new CommandLine.ParameterException(
-          new CommandLine(this), "the policy key file holds no signer key");
+      throw new IllegalStateException(
+          "the policy key file " + dataDir.resolve("policy.key") + " holds no signer key");
     }
     Ed25519.KeyPair carrier = ServerKeys.devCarrierKey(dataDir.resolve("dev-carrier.key"));
     PublicKeyInfo policyKey = PublicKeyInfo.ed25519(policy.publicKey());

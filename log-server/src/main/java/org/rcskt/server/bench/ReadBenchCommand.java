@@ -4,154 +4,70 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import java.io.PrintStream;
-import java.net.URI;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.LongAdder;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.checkpoint.SignedCheckpoint;
 import org.rcskt.verifier.merkle.InclusionProof;
-import org.rcskt.verifier.note.NoteVerifiers;
 import org.rcskt.verifier.tile.EntryBundle;
 import org.rcskt.verifier.tile.TilePath;
 import org.rcskt.verifier.tile.Tiles;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code read-bench}: read load on a running log: inclusion proofs for random leaves, random full
- * hash tiles, or random full entry bundles, all against the checkpoint current when the run starts.
- * Reports throughput and latency percentiles; a sample of the answers is verified (proofs against
- * the signed checkpoint, tiles and bundles by size and form).
+ * hash tiles, random full entry bundles, all against the checkpoint current when the run starts, or
+ * the checkpoint itself. Reports throughput and latency percentiles; a sample of the answers is
+ * verified (proofs against the signed checkpoint, checkpoints by signature, tiles and bundles by
+ * size and form). Exit status 1 when any answer was not a good 200.
  */
 @Command(
     name = "read-bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Read load on a log: inclusion proofs, hash tiles or entry bundles at random positions."
+      "Read load on a log: inclusion proofs, hash tiles or entry bundles at random positions, or"
+          + " the checkpoint."
     })
-public final class ReadBenchCommand implements Callable<Integer> {
+public final class ReadBenchCommand extends HttpLoadCommand {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** What to request. */
   public enum Mode {
     proofs,
     tiles,
-    bundles
+    bundles,
+    checkpoints
   }
-
-  @Option(
-      names = "--url",
-      defaultValue = "http://127.0.0.1:8080",
-      description = "Base URL of the log (default: ${DEFAULT-VALUE}).")
-  URI url;
 
   @Option(
       names = "--mode",
       defaultValue = "proofs",
-      description = "proofs, tiles or bundles (default: ${DEFAULT-VALUE}).")
+      description = "proofs, tiles, bundles or checkpoints (default: ${DEFAULT-VALUE}).")
   Mode mode;
-
-  @Option(
-      names = "--rate",
-      defaultValue = "0",
-      description = "Target requests/s, open loop; 0 for closed loop at --concurrency.")
-  double rate;
-
-  @Option(
-      names = "--concurrency",
-      defaultValue = "64",
-      description = "Requests in flight in closed-loop mode (default: ${DEFAULT-VALUE}).")
-  int concurrency;
-
-  @Option(
-      names = "--connections",
-      defaultValue = "64",
-      description = "HTTP/1.1 keep-alive connections (default: ${DEFAULT-VALUE}).")
-  int connections;
-
-  @Option(
-      names = "--client-threads",
-      defaultValue = "1",
-      description = "Event loops of the HTTP client (default: ${DEFAULT-VALUE}).")
-  int clientThreads;
-
-  @Option(
-      names = "--duration",
-      defaultValue = "30",
-      description = "Measured seconds (default: ${DEFAULT-VALUE}).")
-  double durationSeconds;
-
-  @Option(
-      names = "--warmup",
-      defaultValue = "5",
-      description = "Seconds of load before measuring (default: ${DEFAULT-VALUE}).")
-  double warmupSeconds;
 
   @Option(names = "--seed", description = "Seed of the positions (default: random).")
   Long seed;
 
-  @Option(
-      names = "--verify-every",
-      defaultValue = "1000",
-      description = "Check every N-th answer; 0 never (default: ${DEFAULT-VALUE}).")
-  int verifyEvery;
-
-  @Option(
-      names = "--server-pid",
-      description = "Process id of the server, to report the CPU it used during the run.")
-  Long serverPid;
-
-  @Option(
-      names = "--timeout-ms",
-      defaultValue = "30000",
-      description = "Per-request timeout (default: ${DEFAULT-VALUE}).")
-  long timeoutMillis;
-
-  @Option(
-      names = "--report-interval",
-      defaultValue = "10",
-      description = "Seconds between progress lines (default: ${DEFAULT-VALUE}).")
-  double reportIntervalSeconds;
-
-  private final PrintStream out;
-
   public ReadBenchCommand() {
-    this(System.out);
-  }
-
-  ReadBenchCommand(PrintStream out) {
-    this.out = out;
-  }
-
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new ReadBenchCommand()).execute(args));
+    super(64, 64, 30, 5);
   }
 
   @Override
   public Integer call() throws Exception {
-    if (rate < 0 || durationSeconds <= 0 || warmupSeconds < 0 || concurrency < 1) {
-      throw new CommandLine.ParameterException(
-          new CommandLine(this),
-          "--rate must be >= 0, --duration > 0, --warmup >= 0 and --concurrency >= 1");
-    }
-    BenchCommand.LogInfo info = BenchCommand.LogInfo.fetch(url);
-    SignedCheckpoint cp = fetchCheckpoint(info);
+    checkLoadOptions();
+    LogInfo info = LogInfo.fetch(url);
+    SignedCheckpoint cp = info.checkpoint(url);
     long size = cp.checkpoint().treeSize();
+    if (size == 0) {
+      throw new IllegalStateException("the log is empty");
+    }
     long s = seed != null ? seed : new SecureRandom().nextLong();
     Positions positions = new Positions(size, s);
-    if (mode != Mode.proofs && positions.fullTiles(mode) == 0) {
+    if ((mode == Mode.tiles || mode == Mode.bundles) && positions.fullTiles(mode) == 0) {
       throw new IllegalStateException("the tree of size " + size + " has no full tile yet");
     }
-    String prefix = url.getPath() == null ? "" : url.getPath().replaceAll("/+$", "");
-    Checker checker = new Checker(cp, positions, verifyEvery);
+    Checker checker = new Checker(info, cp, positions, verifyEvery);
 
     out.printf(
         "log %s at %s, tree size %,d; %s at %s for %.0f s after %.0f s of warm-up, %d connections,"
@@ -167,69 +83,29 @@ public final class ReadBenchCommand implements Callable<Integer> {
         s,
         Instant.now(),
         Reports.loadAverage());
-    LoadRun.Settings settings =
-        new LoadRun.Settings(
-            url.getHost(),
-            url.getPort() < 0 ? 80 : url.getPort(),
-            connections,
-            clientThreads,
-            rate,
-            concurrency,
-            (long) (warmupSeconds * 1e9),
-            (long) (durationSeconds * 1e9),
-            Long.MAX_VALUE,
-            (long) (reportIntervalSeconds * 1e9),
-            timeoutMillis);
-    LoadRun run =
-        new LoadRun(
-            settings,
+    String prefix = requestUri("");
+    Measured m =
+        measure(
             i -> new LoadRun.Request(HttpMethod.GET, prefix + positions.uri(mode, i), null),
-            checker,
-            out);
-    String loadBefore = Reports.loadAverage();
-    Optional<Duration> cpu0 = serverPid == null ? Optional.empty() : Reports.cpuOf(serverPid);
-    LoadRun.Result r = run.run();
-    Optional<Duration> cpu1 = serverPid == null ? Optional.empty() : Reports.cpuOf(serverPid);
+            Long.MAX_VALUE,
+            checker);
+    LoadRun.Result r = m.result();
 
     out.println("---");
     out.printf(
         "%s: %.0f requests/s answered 200 (%d of %d sent in the measured %.0f s)%n",
         mode, r.okPerSecond(), r.ok(), r.sent(), durationSeconds);
-    out.printf("outcomes: %s%n", Reports.outcomes(r.outcomes()));
-    out.printf("latency: %s%n", Reports.latencies(r.latencyMicros()));
-    out.printf("answers checked: %d, bad: %d%n", checker.checked.sum(), checker.bad.sum());
-    out.println(
-        Reports.cpu(
-            "load generator",
-            r.clientCpuNanos(),
-            r.elapsedSeconds() + warmupSeconds,
-            r.allCompleted()));
-    if (cpu0.isPresent() && cpu1.isPresent()) {
-      out.println(
-          Reports.cpu(
-              "server",
-              cpu1.get().minus(cpu0.get()).toNanos(),
-              r.elapsedSeconds() + warmupSeconds,
-              r.allCompleted()));
+    printAnswers(r);
+    out.printf("answers checked: %d, bad: %d%n", checker.verified(), checker.bad());
+    printCpu(m);
+    out.printf("load average %s before, %s after%n", m.loadBefore(), Reports.loadAverage());
+    // Every read names a position inside the tree the run started from, so anything but a good
+    // 200 (an error status, a timeout, a broken connection, a wrong answer) is a failure.
+    long failed = r.completed() - r.ok();
+    if (failed > 0) {
+      out.printf("FAILED: %d of %d answers were not a good 200%n", failed, r.completed());
     }
-    out.printf("load average %s before, %s after%n", loadBefore, Reports.loadAverage());
-    return checker.bad.sum() == 0 ? 0 : 1;
-  }
-
-  private SignedCheckpoint fetchCheckpoint(BenchCommand.LogInfo info) throws Exception {
-    java.net.http.HttpClient c =
-        java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    java.net.http.HttpResponse<byte[]> r =
-        c.send(
-            java.net.http.HttpRequest.newBuilder(url.resolve("/checkpoint"))
-                .timeout(Duration.ofSeconds(30))
-                .build(),
-            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
-    if (r.statusCode() != 200) {
-      throw new IllegalStateException("GET /checkpoint answered " + r.statusCode());
-    }
-    return SignedCheckpoint.verify(
-        r.body(), info.origin(), NoteVerifiers.parse(info.verifierKey()));
+    return failed == 0 ? 0 : 1;
   }
 
   /** Request {@code i}'s position, a pure function of the seed and {@code i}. */
@@ -283,61 +159,56 @@ public final class ReadBenchCommand implements Callable<Integer> {
     }
 
     String uri(Mode mode, long i) {
-      if (mode == Mode.proofs) {
-        return "/v1/proof/inclusion?index=" + leafIndex(i) + "&size=" + size;
-      }
-      return "/" + tile(mode, i);
+      return switch (mode) {
+        case proofs -> "/v1/proof/inclusion?index=" + leafIndex(i) + "&size=" + size;
+        case tiles, bundles -> "/" + tile(mode, i);
+        case checkpoints -> "/checkpoint";
+      };
     }
   }
 
-  /** Checks a sample of answers. */
-  private final class Checker implements LoadRun.ResponseCheck {
+  /** Checks sampled answers: proofs and checkpoints verified, tiles and bundles by form. */
+  private final class Checker extends SampledCheck {
+    private final LogInfo info;
     private final SignedCheckpoint cp;
     private final Positions positions;
-    private final int every;
-    final LongAdder checked = new LongAdder();
-    final LongAdder bad = new LongAdder();
 
-    Checker(SignedCheckpoint cp, Positions positions, int every) {
+    Checker(LogInfo info, SignedCheckpoint cp, Positions positions, int every) {
+      super(every, "bad_answer");
+      this.info = info;
       this.cp = cp;
       this.positions = positions;
-      this.every = every;
     }
 
     @Override
-    public String check(long i, int status, Buffer body) {
-      if (status != 200 || every <= 0 || i % every != 0) {
-        return null;
-      }
-      try {
-        switch (mode) {
-          case proofs -> {
-            JsonNode j = MAPPER.readTree(body.getBytes());
-            List<Hash> proof = new ArrayList<>();
-            j.get("inclusionProof").forEach(n -> proof.add(Hash.fromBase64(n.asText())));
-            long index = j.get("leafIndex").asLong();
-            if (index != positions.leafIndex(i)) {
-              throw new IllegalStateException("proof for leaf " + index);
-            }
-            InclusionProof.verify(
-                index,
-                cp.checkpoint().treeSize(),
-                Hash.fromBase64(j.get("leafHash").asText()),
-                proof,
-                cp.checkpoint().rootHash());
+    void verify(long i, Buffer body) throws Exception {
+      switch (mode) {
+        case proofs -> {
+          JsonNode j = MAPPER.readTree(body.getBytes());
+          long index = j.get("leafIndex").asLong();
+          if (index != positions.leafIndex(i)) {
+            throw new IllegalStateException("proof for leaf " + index);
           }
-          case tiles -> {
-            if (body.length() != TilePath.FULL_WIDTH * Hash.SIZE) {
-              throw new IllegalStateException("tile of " + body.length() + " bytes");
-            }
-          }
-          case bundles -> EntryBundle.parse(positions.tile(mode, i), body.getBytes());
+          InclusionProof.verify(
+              index,
+              cp.checkpoint().treeSize(),
+              Hash.fromBase64(j.get("leafHash").asText()),
+              hashes(j.get("inclusionProof")),
+              cp.checkpoint().rootHash());
         }
-        checked.increment();
-        return null;
-      } catch (Exception e) {
-        bad.increment();
-        return "bad_answer";
+        case tiles -> {
+          if (body.length() != TilePath.FULL_WIDTH * Hash.SIZE) {
+            throw new IllegalStateException("tile of " + body.length() + " bytes");
+          }
+        }
+        case bundles -> EntryBundle.parse(positions.tile(mode, i), body.getBytes());
+        case checkpoints -> {
+          SignedCheckpoint now =
+              SignedCheckpoint.verify(body.getBytes(), info.origin(), info.logKey());
+          if (now.checkpoint().treeSize() < cp.checkpoint().treeSize()) {
+            throw new IllegalStateException("the tree shrank to " + now.checkpoint().treeSize());
+          }
+        }
       }
     }
   }

@@ -1,5 +1,9 @@
 package org.rcskt.server.cli;
 
+import org.rcskt.server.bench.BaselineCommand;
+import org.rcskt.server.bench.BenchCommand;
+import org.rcskt.server.bench.PopulateCommand;
+import org.rcskt.server.bench.ReadBenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,6 +20,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       ReadBenchCommand.class,
       BaselineCommand.class,
+      PopulateCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class LogServerCli implements Runnable {
@@ -29,8 +34,20 @@ public final class LogServerCli implements Runnable {
   /** Runs the command line and returns its exit code (for tests and embedding). */
   public static int run(String... args) {
     return new CommandLine(new LogServerCli())
+        .setParameterExceptionHandler(LogServerCli::reportUsageError)
         .setExecutionExceptionHandler(LogServerCli::reportFailure)
         .execute(args);
+  }
+
+  /**
+   * A mistyped command line gets one line naming the mistake and where the options are listed, and
+   * exit status 2, rather than the whole usage text.
+   */
+  private static int reportUsageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    String name = cmd.getCommandSpec().qualifiedName();
+    cmd.getErr().println(name + ": " + e.getMessage() + " (see: " + name + " --help)");
+    return cmd.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   /**
@@ -45,7 +62,7 @@ public final class LogServerCli implements Runnable {
         msg.append(": ").append(c.getMessage());
       }
     }
-    cmd.getErr().println("log-server " + cmd.getCommandName() + ": " + msg);
+    cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + msg);
     return 2;
   }
 

@@ -143,53 +143,6 @@ class CliTest {
   }
 
   @Test
-  void benchAndReadBenchRunAgainstARealServer() {
-    try (LogServer s = LogServer.start(ServerConfig.builder(dir).port(0).devMode(true).build())) {
-      String[] b =
-          run(
-              "bench",
-              "--url",
-              s.baseUrl(),
-              "--carrier-key",
-              dir.resolve("dev-carrier.key").toString(),
-              "--events",
-              "300",
-              "--concurrency",
-              "16",
-              "--connections",
-              "4");
-      assertThat(b[0]).as(b[1]).isEqualTo("0");
-      assertThat(b[1]).contains("TOTAL 300 submissions").contains("status {200=300}");
-      assertThat(s.log().head().treeSize()).isEqualTo(301);
-      for (String mode : List.of("inclusion", "tile", "bundle", "checkpoint")) {
-        String[] r =
-            run(
-                "read-bench",
-                "--url",
-                s.baseUrl(),
-                "--mode",
-                mode,
-                "--duration",
-                "1",
-                "--concurrency",
-                "8");
-        assertThat(r[0]).as(mode + ": " + r[1]).isEqualTo("0");
-        assertThat(r[1]).contains(mode + " requests in ");
-      }
-    }
-  }
-
-  @Test
-  void baselineRuns() {
-    String[] r =
-        run("baseline", "--events", "200", "--batch", "50", "--dir", dir.resolve("b").toString());
-    assertThat(r[0]).as(r[1]).isEqualTo("0");
-    assertThat(r[1])
-        .contains("signature checks: 200 events (400 signatures)")
-        .contains("pipeline: 200 events");
-  }
-
-  @Test
   void devCarrierKeyFileIsUsable() throws Exception {
     populate(0);
     assertThat(ServerKeys.devCarrierKey(dir.resolve("dev-carrier.key")).publicKey()).isNotNull();

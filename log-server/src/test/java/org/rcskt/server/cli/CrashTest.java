@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rcskt.server.LogServer;
+import org.rcskt.server.bench.BenchEvents;
 import org.rcskt.server.config.ServerKeys;
 import org.rcskt.server.testing.Http;
 import org.rcskt.verifier.Hash;
@@ -114,8 +116,9 @@ class CrashTest {
     // Fresh subjects only, so every event is valid whatever order it lands in.
     ConcurrentLinkedQueue<KeyEvent> todo = new ConcurrentLinkedQueue<>();
     long now = System.currentTimeMillis();
+    BenchEvents gen = new BenchEvents(LogServer.DEV_CARRIER_ID, carrier, 1, SEED, 0);
     for (int i = 0; i < EVENTS; i++) {
-      todo.add(BenchCommand.event(SEED, i, now, "dev-carrier", carrier, false));
+      todo.add(gen.register(i, now));
     }
     Map<Hash, Ack> acked = new ConcurrentHashMap<>();
     List<SignedCheckpoint> seenCheckpoints = new ArrayList<>();

@@ -1,0 +1,349 @@
+package org.rcskt.server.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rcskt.server.LogServer;
+import org.rcskt.server.cli.LogServerCli;
+import org.rcskt.server.config.ServerConfig;
+import org.rcskt.server.testing.Http;
+import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.checkpoint.SignedCheckpoint;
+import org.rcskt.verifier.event.EventCodec;
+import org.rcskt.verifier.event.EventPayload;
+import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.merkle.InclusionProof;
+import org.rcskt.verifier.note.NoteVerifiers;
+import org.rcskt.verifier.tile.EntryBundle;
+import org.rcskt.verifier.tile.TilePath;
+
+/**
+ * The benchmark tools as an operator runs them, {@code log-server <tool> ...}, in small fast runs
+ * against real servers and stores, checking what they did to the log and what they reported.
+ */
+class BenchToolsTest {
+  @TempDir Path dir;
+
+  /** A finished command line: exit status and what it printed. */
+  record Run(int code, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + code + "\n" + out + err;
+    }
+  }
+
+  static Run run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, UTF_8));
+    System.setErr(new PrintStream(err, true, UTF_8));
+    int code;
+    try {
+      code = LogServerCli.run(args);
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+    return new Run(code, out.toString(UTF_8), err.toString(UTF_8));
+  }
+
+  static LogServer devServer(Path data, boolean allowUnattested) {
+    return LogServer.start(
+        ServerConfig.builder(data).port(0).devMode(true).allowUnattested(allowUnattested).build());
+  }
+
+  /** The one number a line of {@code text} holds where {@code pattern} has its group. */
+  static long number(String text, String pattern) {
+    Matcher m = Pattern.compile(pattern, Pattern.MULTILINE).matcher(text);
+    assertThat(m.find()).as("/%s/ in:%n%s", pattern, text).isTrue();
+    return Long.parseLong(m.group(1).replace(",", ""));
+  }
+
+  @Test
+  void benchLogsExactlyTheEventsItSentAndTheLogStaysConsistent() {
+    try (LogServer s = devServer(dir, false)) {
+      long before = s.log().head().treeSize();
+      Run r =
+          run(
+              "bench",
+              "--url",
+              s.baseUrl(),
+              "--data-dir",
+              dir.toString(),
+              "--events",
+              "300",
+              "--warmup",
+              "0",
+              "--concurrency",
+              "16",
+              "--connections",
+              "4",
+              "--seed",
+              "5",
+              "--verify-every",
+              "10");
+      assertThat(r.code()).as(r.toString()).isZero();
+      assertThat(s.log().head().treeSize()).isEqualTo(before + 300);
+      assertThat(r.out())
+          .contains("outcomes: 200=300\n")
+          .contains("receipts verified: 30 (checkpoint signature and inclusion proof), bad: 0")
+          .contains("tree size " + before + " -> " + (before + 300))
+          .contains("all 300 events were sent before the measured time was over");
+      assertThat(r.err()).isEmpty();
+
+      // The same seed again means the same subjects, which are registered now: the log refuses
+      // every event, and bench says so in its exit status.
+      Run again =
+          run(
+              "bench",
+              "--url",
+              s.baseUrl(),
+              "--data-dir",
+              dir.toString(),
+              "--events",
+              "40",
+              "--warmup",
+              "0",
+              "--seed",
+              "5");
+      assertThat(again.code()).as(again.toString()).isEqualTo(1);
+      assertThat(again.out()).contains("FAILED: the log refused 40 events");
+      // So is a REGISTER without carrier attestation, on a log that does not allow them.
+      Run unattested =
+          run("bench", "--url", s.baseUrl(), "--unattested", "--events", "20", "--warmup", "0");
+      assertThat(unattested.code()).as(unattested.toString()).isEqualTo(1);
+      assertThat(unattested.out()).contains("FAILED: the log refused 20 events");
+      assertThat(s.log().head().treeSize()).isEqualTo(before + 300);
+    }
+    // Every signature checked again and every event replayed through the rules.
+    Run fsck = run("fsck", "--data-dir", dir.toString(), "--replay");
+    assertThat(fsck.code()).as(fsck.toString()).isZero();
+    assertThat(fsck.out()).contains("OK: tree size 301, root hash ");
+  }
+
+  @Test
+  void benchUnattestedNeedsNoCarrierKey() {
+    try (LogServer s = devServer(dir, true)) {
+      Run r =
+          run(
+              "bench",
+              "--url",
+              s.baseUrl() + "/",
+              "--unattested",
+              "--events",
+              "50",
+              "--warmup",
+              "0",
+              "--rate",
+              "500",
+              "--verify-every",
+              "7");
+      assertThat(r.code()).as(r.toString()).isZero();
+      assertThat(r.out())
+          .contains("preparing 50 unattested REGISTER events")
+          .contains("open loop at 500 events/s")
+          .contains("outcomes: 200=50\n")
+          .contains("receipts verified: 8 (checkpoint signature and inclusion proof), bad: 0");
+      assertThat(s.log().head().treeSize()).isEqualTo(51);
+    }
+  }
+
+  @Test
+  void populateBuildsALogThatServesVerifiableProofsUnderReadBench() throws Exception {
+    Path data = dir.resolve("populated");
+    Run p =
+        run(
+            "populate",
+            "--data-dir",
+            data.toString(),
+            "--entries",
+            "3000",
+            "--batch",
+            "500",
+            "--check-every",
+            "50",
+            "--device-keys",
+            "64",
+            "--seed",
+            "3");
+    assertThat(p.code()).as(p.toString()).isZero();
+    assertThat(p.out()).contains("done: tree size 3,000, root ");
+    assertThat(number(p.out(), "; ([\\d,]+) events fully verified against the rules"))
+        .isEqualTo(61);
+    Run fsck = run("fsck", "--data-dir", data.toString(), "--replay");
+    assertThat(fsck.code()).as(fsck.toString()).isZero();
+    assertThat(fsck.out()).contains("OK: tree size 3000, root hash ");
+
+    try (LogServer s = devServer(data, false)) {
+      // The populated ANCHOR already trusts the carrier: serve logs nothing more.
+      assertThat(s.log().head().treeSize()).isEqualTo(3000);
+      Http http = new Http(s.baseUrl());
+      SignedCheckpoint cp =
+          SignedCheckpoint.verify(
+              http.get("/checkpoint").body(), s.origin(), NoteVerifiers.parse(s.verifierKey()));
+      assertThat(cp.checkpoint().treeSize()).isEqualTo(3000);
+
+      // Entry 1234 read from its bundle and hashed here: populate's REGISTER number 1233.
+      long index = 1234;
+      TilePath bundle = TilePath.entryBundle(index / TilePath.FULL_WIDTH, TilePath.FULL_WIDTH);
+      byte[] entry =
+          EntryBundle.parse(bundle, http.get("/" + bundle).body())
+              .get((int) (index % TilePath.FULL_WIDTH));
+      KeyEvent e = EventCodec.decode(entry);
+      BenchEvents gen =
+          new BenchEvents(LogServer.DEV_CARRIER_ID, null, PopulateCommand.NAMESPACE, 3, 64);
+      assertThat(e.subject()).isEqualTo(gen.subject(index - 1));
+      assertThat(e.body().payload()).isInstanceOf(EventPayload.Register.class);
+      JsonNode inc = http.get("/v1/proof/inclusion?index=" + index + "&size=3000").json();
+      List<Hash> proof = new ArrayList<>();
+      inc.get("inclusionProof").forEach(n -> proof.add(Hash.fromBase64(n.asText())));
+      InclusionProof.verify(
+          index, 3000, EventCodec.leafHash(entry), proof, cp.checkpoint().rootHash());
+
+      for (String mode : List.of("proofs", "tiles", "bundles", "checkpoints")) {
+        Run r =
+            run(
+                "read-bench",
+                "--url",
+                s.baseUrl(),
+                "--mode",
+                mode,
+                "--duration",
+                "1",
+                "--warmup",
+                "0.2",
+                "--concurrency",
+                "8",
+                "--connections",
+                "4",
+                "--verify-every",
+                "5",
+                "--seed",
+                "11");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("tree size 3,000; " + mode + " at 8 in flight");
+        // Only answers 200, and every sampled one verified.
+        assertThat(number(r.out(), "^outcomes: 200=(\\d+)$")).as(r.out()).isPositive();
+        assertThat(number(r.out(), "^answers checked: (\\d+), bad: 0$")).isPositive();
+      }
+    }
+  }
+
+  @Test
+  void baselineRunsEveryPhaseAndCleansUp() throws Exception {
+    Path scratch = dir.resolve("scratch");
+    Run r =
+        run(
+            "baseline",
+            "--events",
+            "400",
+            "--batch",
+            "100",
+            "--threads",
+            "2",
+            "--dir",
+            scratch.toString(),
+            "--seed",
+            "4");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("prepared 400 events in ");
+    for (String phase : List.of("json", "verify", "write", "pipeline", "pipeline-json")) {
+      assertThat(number(r.out(), "^" + phase + " +([\\d,]+) events/s")).as(phase).isPositive();
+    }
+    assertThat(r.out())
+        .contains("one writer: lookups, rules, hashing, 4 synced writes of ")
+        .contains("binary decode + verify on 2 threads -> one writer; 4 synced writes of ")
+        .contains("JSON parse + verify on 2 threads -> one writer; 4 synced writes of ");
+    try (Stream<Path> left = Files.list(scratch)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  /** A usage error or a failure to start: exit status 2 and one line on standard error. */
+  static void assertOneLineFailure(Run r, String line) {
+    assertThat(r.code()).as(r.toString()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo(line + System.lineSeparator());
+  }
+
+  @Test
+  void badCommandLinesGetOneLineAndStatusTwo() throws Exception {
+    assertOneLineFailure(
+        run("populate"),
+        "log-server populate: Missing required option: '--data-dir=<dataDir>'"
+            + " (see: log-server populate --help)");
+    assertOneLineFailure(
+        run("bench", "--events", "many"),
+        "log-server bench: Invalid value for option '--events': 'many' is not a long"
+            + " (see: log-server bench --help)");
+    assertOneLineFailure(
+        run("read-bench", "--mode", "sideways"),
+        "log-server read-bench: Invalid value for option '--mode': expected one of [proofs, tiles,"
+            + " bundles, checkpoints] (case-sensitive) but was 'sideways'"
+            + " (see: log-server read-bench --help)");
+    assertOneLineFailure(
+        run("bench", "--events", "10"),
+        "log-server bench: give --carrier-key or the server's --data-dir (or --unattested)"
+            + " (see: log-server bench --help)");
+    assertOneLineFailure(
+        run("bench", "--unattested", "--duration", "0"),
+        "log-server bench: --rate, --warmup and --verify-every must be >= 0; --duration,"
+            + " --concurrency, --connections, --client-threads, --timeout-ms and --report-interval"
+            + " > 0 (see: log-server bench --help)");
+    assertOneLineFailure(
+        run("read-bench", "--url", "https://127.0.0.1/"),
+        "log-server read-bench: --url must be an http:// URL with a host, got https://127.0.0.1/"
+            + " (see: log-server read-bench --help)");
+    Path missing = dir.resolve("no.key");
+    assertOneLineFailure(
+        run("bench", "--carrier-key", missing.toString()),
+        "log-server bench: key file " + missing + " does not exist");
+    assertOneLineFailure(
+        run("baseline", "--phases", "json,fast"),
+        "log-server baseline: unknown phase fast; the phases are [json, verify, write, pipeline,"
+            + " pipeline-json] (see: log-server baseline --help)");
+    assertOneLineFailure(
+        run("populate", "--data-dir", dir.toString(), "--entries", "0"),
+        "log-server populate: --entries, --batch, --check-every and --device-keys must be positive"
+            + " (see: log-server populate --help)");
+    Files.createDirectories(dir.resolve("db"));
+    assertOneLineFailure(
+        run("populate", "--data-dir", dir.toString(), "--entries", "10"),
+        "log-server populate: "
+            + dir.resolve("db")
+            + " exists: populate only builds new logs (see: log-server populate --help)");
+
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    Run unreachable = run("read-bench", "--url", "http://127.0.0.1:" + closed, "--duration", "1");
+    assertThat(unreachable.code()).as(unreachable.toString()).isEqualTo(2);
+    assertThat(unreachable.err())
+        .startsWith("log-server read-bench: cannot reach http://127.0.0.1:" + closed + "/v1/info: ")
+        .hasLineCount(1);
+  }
+
+  @Test
+  void readBenchOfTilesNeedsAFullTile() {
+    try (LogServer s = devServer(dir, false)) {
+      assertOneLineFailure(
+          run("read-bench", "--url", s.baseUrl(), "--mode", "tiles"),
+          "log-server read-bench: the tree of size 1 has no full tile yet");
+    }
+  }
+}
