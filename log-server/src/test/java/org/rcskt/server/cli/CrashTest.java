@@ -44,6 +44,9 @@ class CrashTest {
 
   @TempDir Path dir;
 
+  /** Vert.x's scratch directory of each killed child (which cannot remove it itself). */
+  @TempDir Path scratch;
+
   /** A server child process and the base URL it printed. */
   record Child(Process process, String baseUrl) {}
 
@@ -55,6 +58,7 @@ class CrashTest {
                 "-cp",
                 System.getProperty("java.class.path"),
                 "-Xmx512m",
+                "-Dvertx.cacheDirBase=" + scratch.resolve("vertx-cache"),
                 LogServerCli.class.getName(),
                 "serve",
                 "--data-dir",
