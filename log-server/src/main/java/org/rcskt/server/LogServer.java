@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import org.rcskt.server.config.ConfigException;
 import org.rcskt.server.config.ServerConfig;
@@ -288,7 +291,15 @@ public final class LogServer implements AutoCloseable {
     }
     closed = true;
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().join();
+      // Bounded: a connection that will not close must not keep the store open (and the process
+      // alive) after a SIGTERM. Everything acknowledged is already synced, so going on is safe.
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      LOG.log(System.Logger.Level.WARNING, "HTTP did not stop within 10 s; closing the log anyway");
+    } catch (ExecutionException e) {
+      LOG.log(System.Logger.Level.WARNING, "stopping HTTP failed; closing the log anyway", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       try {
         log.close();

@@ -235,7 +235,7 @@ public final class ServerConfig {
     private long batchWindowMicros = 0;
     private int queueSize = 20_000;
     private int verifyThreads = 0;
-    private long blockCacheBytes = 256L << 20;
+    private long blockCacheBytes = 1L << 30;
     private int treeMemoryLevel = 4;
     private int tileCacheSize = 8192;
     private boolean devMode;

@@ -42,6 +42,12 @@ final class Integrator {
   private static final System.Logger LOG = System.getLogger(Integrator.class.getName());
   private static final int STATE_CACHE_SIZE = 100_000;
 
+  /**
+   * Leaves remembered by {@link RecentWrites}: more than the queue holds, so that almost every
+   * pending event was checked by its worker within the window and needs no second store lookup.
+   */
+  private static final int RECENT_WINDOW = 1 << 16;
+
   /** A verified (or verification-failed) event waiting for integration. */
   static final class Pending {
     final KeyEvent event;
@@ -50,19 +56,33 @@ final class Integrator {
     final RuleViolationException verifyFailure;
     final Hash verifiedAgainstState;
     final AnchorRegistry verifiedAgainstAnchors;
+
+    /**
+     * The published tree size read before the worker looked the event up in the store: the event
+     * was not logged below it, and {@link #checkedState} is the subject's state as of at least this
+     * size. Negative when the worker did not look (the integrator then reads the store).
+     */
+    final long checkedAtSize;
+
+    /** The subject's committed state as the worker read it (null for ANCHOR events). */
+    final SubjectState checkedState;
+
     final CompletableFuture<Sequenced> result = new CompletableFuture<>();
 
     Pending(
         KeyEvent event,
         VerifiedEvent verified,
         RuleViolationException verifyFailure,
-        Hash verifiedAgainstState,
+        long checkedAtSize,
+        SubjectState checkedState,
         AnchorRegistry verifiedAgainstAnchors) {
       this.event = event;
       this.leafHash = event.leafHash();
       this.verified = verified;
       this.verifyFailure = verifyFailure;
-      this.verifiedAgainstState = verifiedAgainstState;
+      this.checkedAtSize = checkedAtSize;
+      this.checkedState = checkedState;
+      this.verifiedAgainstState = checkedState == null ? null : checkedState.lastEventHash();
       this.verifiedAgainstAnchors = verifiedAgainstAnchors;
     }
   }
@@ -87,6 +107,7 @@ final class Integrator {
       };
 
   // Integrator-thread state.
+  private final RecentWrites recent;
   private CompactRange range;
   // The leaf hashes of the rightmost, incomplete level-0 tile, packed.
   private byte[] edgeTile;
@@ -117,6 +138,7 @@ final class Integrator {
     this.queue = new ArrayBlockingQueue<>(queueSize);
     this.range = range;
     this.edgeTile = loadEdgeTile(nodes, head.treeSize());
+    this.recent = new RecentWrites(RECENT_WINDOW, head.treeSize());
     this.head = head;
     this.anchors = anchors;
     this.thread = new Thread(this::run, "integrator");
@@ -279,7 +301,10 @@ final class Integrator {
         o.inBatch = true;
         continue;
       }
-      long existing = store.leafIndex(p.leafHash);
+      // The worker found the event unlogged at checkedAtSize; only what was appended since can
+      // make it a duplicate, and the window remembers all of that when it reaches back so far.
+      boolean windowCovers = recent.covers(p.checkedAtSize);
+      long existing = windowCovers ? recent.leafIndex(p.leafHash) : store.leafIndex(p.leafHash);
       if (existing >= 0) {
         o.leafIndex = existing;
         o.duplicate = true;
@@ -290,7 +315,10 @@ final class Integrator {
       Hash subject = event.subject();
       SubjectState state = anchor ? SubjectState.EMPTY : states.get(subject);
       if (state == null) {
-        state = loadState(subject);
+        state =
+            windowCovers && p.checkedState != null && !recent.touchedSince(subject, p.checkedAtSize)
+                ? p.checkedState
+                : loadState(subject);
       }
       Applied a;
       try {
@@ -370,6 +398,16 @@ final class Integrator {
         return;
       }
       writeNanos = System.nanoTime() - w0;
+      for (int i = 0; i < outcomes.length; i++) {
+        Outcome o = outcomes[i];
+        if (o.applied != null) {
+          KeyEvent e = batch.get(i).event;
+          recent.add(
+              batch.get(i).leafHash,
+              e.type() == EventType.ANCHOR ? null : e.subject(),
+              o.leafIndex);
+        }
+      }
       range = work;
       edgeTile = edge;
       nodes.commit(append.nodes());
@@ -489,6 +527,8 @@ final class Integrator {
   /** Rebuilds every piece of in-memory state from the store after a failed or doubtful write. */
   private void reload() {
     stateCache.clear();
+    // Nothing below a tree size read now is remembered; events checked earlier go to the store.
+    recent.clear(Long.MAX_VALUE);
     try {
       long size = store.treeSize();
       TreeHead stored = signer.open(store.checkpoint());
@@ -500,6 +540,7 @@ final class Integrator {
       range = CompactRange.fromSource(size, nodes);
       edgeTile = loadEdgeTile(nodes, size);
       anchors = StateCodec.anchors(store);
+      recent.clear(size);
       head = stored;
     } catch (Exception e) {
       // The store cannot even be read: refuse everything until an operator looks at it.

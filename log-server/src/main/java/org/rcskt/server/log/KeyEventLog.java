@@ -248,6 +248,7 @@ public final class KeyEventLog implements AutoCloseable {
   private void prepare(KeyEvent event, CompletableFuture<Sequenced> out) {
     try {
       Hash leafHash = event.leafHash();
+      // Read before the store: everything the lookups below miss was appended at or after it.
       TreeHead h = integrator.head();
       long existing = store.leafIndex(leafHash);
       if (existing >= 0 && existing < h.treeSize()) {
@@ -267,8 +268,7 @@ public final class KeyEventLog implements AutoCloseable {
         failure = e;
       }
       Integrator.Pending p =
-          new Integrator.Pending(
-              event, verified, failure, state == null ? null : state.lastEventHash(), registry);
+          new Integrator.Pending(event, verified, failure, h.treeSize(), state, registry);
       p.result.whenComplete(
           (s, t) -> {
             if (t != null) {

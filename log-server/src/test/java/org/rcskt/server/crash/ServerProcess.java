@@ -45,6 +45,8 @@ final class ServerProcess implements AutoCloseable {
     cmd.add("-Xmx384m");
     // C1 only: the child lives a few seconds, so warming up fast matters more than peak speed.
     cmd.add("-XX:TieredStopAtLevel=1");
+    // A killed child cannot remove Vert.x's scratch directory: keep it beside the data directory.
+    cmd.add("-Dvertx.cacheDirBase=" + dataDir.toAbsolutePath().resolveSibling("vertx-cache"));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(CrashServerMain.class.getName());

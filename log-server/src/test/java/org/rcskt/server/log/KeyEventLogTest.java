@@ -214,6 +214,38 @@ class KeyEventLogTest {
     checkInvariants();
   }
 
+  /**
+   * Events checked by a worker while an earlier batch was still being written: the integrator must
+   * see that batch (a duplicate gets the existing index, a second registration of the same subject
+   * loses its sequence number) although the worker's store lookups could not.
+   */
+  @Test
+  void eventsCheckedDuringAWriteSeeThatWrite() throws Exception {
+    for (int round = 0; round < 5; round++) {
+      Hash subject = events.newSubject();
+      KeyEvent first = events.register(subject, "phone-1", events.newKey());
+      KeyEvent rival = events.register(subject, "phone-2", events.newKey());
+      store.delayAppends(100);
+      CompletableFuture<Sequenced> a = log.submit(first);
+      Thread.sleep(30);
+      // The first batch is now inside its slow write; these are verified against the old store.
+      CompletableFuture<Sequenced> again = log.submit(first);
+      CompletableFuture<Sequenced> b = log.submit(rival);
+      Sequenced s = a.join();
+      store.delayAppends(0);
+      Sequenced d = again.join();
+      assertThat(d.duplicate()).isTrue();
+      assertThat(d.leafIndex()).isEqualTo(s.leafIndex());
+      assertThatThrownBy(b::join)
+          .cause()
+          .isInstanceOfSatisfying(
+              RejectedEventException.class,
+              r -> assertThat(r.violation()).isEqualTo(Violation.WRONG_SEQUENCE));
+      assertThat(log.head().treeSize()).isEqualTo(s.leafIndex() + 1);
+    }
+    checkInvariants();
+  }
+
   @Test
   void failedWriteChangesNothing() throws Exception {
     TreeHead before = log.head();

@@ -56,16 +56,7 @@ public final class CosignatureV1Verifier implements NoteVerifier {
   }
 
   static CosignatureV1Verifier fromParsed(NoteKeys.ParsedKey k) throws KeyFormatException {
-    k.requireLength(Ed25519.PUBLIC_KEY_SIZE, "verifier key");
-    k.requireKeyId(
-        NoteKeys.keyId(k.name, NoteKeys.TYPE_COSIGNATURE_V1, k.material), "verifier key");
-    Ed25519.PublicKey pk;
-    try {
-      pk = Ed25519.PublicKey.of(k.material);
-    } catch (IllegalArgumentException e) {
-      throw new KeyFormatException("verifier key " + k.label() + ": " + e.getMessage());
-    }
-    return new CosignatureV1Verifier(k.name, k.keyId, pk);
+    return new CosignatureV1Verifier(k.name, k.keyId, k.ed25519PublicKey());
   }
 
   @Override
@@ -84,8 +75,7 @@ public final class CosignatureV1Verifier implements NoteVerifier {
 
   /** The verifier key string {@code name+keyid+base64(0x04 || public key)}. */
   public String verifierKey() {
-    return Ed25519NoteVerifier.verifierKey(
-        name, keyId, NoteKeys.TYPE_COSIGNATURE_V1, publicKey.encoded());
+    return NoteKeys.verifierKey(name, keyId, NoteKeys.TYPE_COSIGNATURE_V1, publicKey.encoded());
   }
 
   @Override

@@ -1,6 +1,5 @@
 package org.rcskt.verifier.note;
 
-import java.util.Base64;
 import org.rcskt.verifier.crypto.Ed25519;
 
 /**
@@ -44,15 +43,7 @@ public final class Ed25519NoteVerifier implements NoteVerifier {
   }
 
   static Ed25519NoteVerifier fromParsed(NoteKeys.ParsedKey k) throws KeyFormatException {
-    k.requireLength(Ed25519.PUBLIC_KEY_SIZE, "verifier key");
-    k.requireKeyId(NoteKeys.keyId(k.name, NoteKeys.TYPE_ED25519, k.material), "verifier key");
-    Ed25519.PublicKey pk;
-    try {
-      pk = Ed25519.PublicKey.of(k.material);
-    } catch (IllegalArgumentException e) {
-      throw new KeyFormatException("verifier key " + k.label() + ": " + e.getMessage());
-    }
-    return new Ed25519NoteVerifier(k.name, k.keyId, pk);
+    return new Ed25519NoteVerifier(k.name, k.keyId, k.ed25519PublicKey());
   }
 
   @Override
@@ -72,14 +63,7 @@ public final class Ed25519NoteVerifier implements NoteVerifier {
 
   /** The verifier key string {@code name+keyid+base64(0x01 || public key)}. */
   public String verifierKey() {
-    return verifierKey(name, keyId, NoteKeys.TYPE_ED25519, publicKey.encoded());
-  }
-
-  static String verifierKey(String name, int keyId, int type, byte[] key) {
-    byte[] typed = new byte[1 + key.length];
-    typed[0] = (byte) type;
-    System.arraycopy(key, 0, typed, 1, key.length);
-    return name + "+" + NoteKeys.keyIdHex(keyId) + "+" + Base64.getEncoder().encodeToString(typed);
+    return NoteKeys.verifierKey(name, keyId, NoteKeys.TYPE_ED25519, publicKey.encoded());
   }
 
   @Override

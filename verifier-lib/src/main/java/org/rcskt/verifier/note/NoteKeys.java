@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.crypto.Ed25519;
 
 /**
  * Key names, key IDs, signature type bytes and the parsing of key strings shared by every note
@@ -232,6 +233,29 @@ public final class NoteKeys {
                 + keyIdHex(computed));
       }
     }
+
+    /**
+     * The Ed25519 public key of a verifier key whose type byte was already checked: 32 bytes, a key
+     * ID that matches name, type and key, and a valid curve point.
+     */
+    Ed25519.PublicKey ed25519PublicKey() throws KeyFormatException {
+      String what = "verifier key";
+      requireLength(Ed25519.PUBLIC_KEY_SIZE, what);
+      requireKeyId(keyId(name, type, material), what);
+      try {
+        return Ed25519.PublicKey.of(material);
+      } catch (IllegalArgumentException e) {
+        throw new KeyFormatException(what + " " + label() + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /** The verifier key string {@code name+keyid+base64(type || key)}. */
+  static String verifierKey(String name, int keyId, int type, byte[] key) {
+    byte[] typed = new byte[1 + key.length];
+    typed[0] = (byte) type;
+    System.arraycopy(key, 0, typed, 1, key.length);
+    return name + "+" + keyIdHex(keyId) + "+" + java.util.Base64.getEncoder().encodeToString(typed);
   }
 
   /**

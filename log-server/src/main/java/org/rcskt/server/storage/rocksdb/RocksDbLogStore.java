@@ -43,7 +43,7 @@ public final class RocksDbLogStore implements LogStore {
   /** Tuning knobs; {@link #defaults()} suits a server with a few GiB of memory. */
   public record Settings(long blockCacheBytes, long writeBufferBytes, boolean statistics) {
     public static Settings defaults() {
-      return new Settings(256L << 20, 64L << 20, true);
+      return new Settings(1L << 30, 64L << 20, true);
     }
   }
 
@@ -141,7 +141,10 @@ public final class RocksDbLogStore implements LogStore {
     } catch (java.io.IOException e) {
       throw new StorageException("cannot create store directory " + directory, e);
     }
-    LRUCache cache = new LRUCache(settings.blockCacheBytes());
+    // Half the cache is a high-priority pool that index and filter blocks are inserted into, so a
+    // stream of random data-block reads (proofs, point lookups) cannot evict them: losing them
+    // turns every lookup into several block reads.
+    LRUCache cache = new LRUCache(settings.blockCacheBytes(), -1, false, 0.5);
     BloomFilter bloom = new BloomFilter(10, false);
     Statistics stats = null;
     DBOptions dbOptions =
@@ -172,7 +175,9 @@ public final class RocksDbLogStore implements LogStore {
               .setBlockCache(cache)
               .setFilterPolicy(bloom)
               .setCacheIndexAndFilterBlocks(true)
+              .setCacheIndexAndFilterBlocksWithHighPriority(true)
               .setPinL0FilterAndIndexBlocksInCache(true)
+              .setPinTopLevelIndexAndFilter(true)
               .setBlockSize(8 << 10);
       ColumnFamilyOptions cfo =
           new ColumnFamilyOptions()
