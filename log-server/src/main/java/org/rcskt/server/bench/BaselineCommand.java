@@ -304,8 +304,8 @@ public final class BaselineCommand implements Callable<Integer> {
 
     Writer(Prepared p, Path storeDir) {
       this.p = p;
-      this.store =
-          RocksDbLogStore.open(storeDir, new RocksDbLogStore.Settings(256L << 20, 64L << 20, true));
+      // The server's own store settings, so the baseline differs from it only by HTTP.
+      this.store = RocksDbLogStore.open(storeDir, RocksDbLogStore.Settings.defaults());
       this.writer =
           new BatchWriter(
               store,
