@@ -10,6 +10,11 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint;
  *
  * <p>A {@link PublicKey} decodes and validates its point once, so repeated verifications with the
  * same key (a log's checkpoints, a carrier's attestations) skip the decompression.
+ *
+ * <p>What is accepted is fixed by docs/protocol.md section 7.1 and is Bouncy Castle's behaviour:
+ * keys of small order and non-canonical encodings are rejected, S must be below the group order,
+ * and the equation is the cofactored one, so a signature with a small-order component in R or in
+ * the key verifies. Ports must match this exactly (see {@code Ed25519EdgeCasesTest}).
  */
 public final class Ed25519 {
   /** Public key length in bytes. */
