@@ -43,13 +43,18 @@ import org.rcskt.verifier.event.PublicKeyInfo;
  *       and the file keeps the file sink's contract (docs/monitor.md, "Delivery"): exactly once,
  *       {@code seq} 1, 2, 3, ... without gaps or duplicates, every line complete;
  *   <li>nothing else is raised: no misbehaviour alert (the log is honest), no alert for an expected
- *       change.
+ *       change;
+ *   <li>a webhook (whose receiver holds each answer a little, so kills catch deliveries in flight)
+ *       gets every alert at least once, in {@code seq} order, a repeat being the same alert with
+ *       the same {@code Idempotency-Key}, as the docs promise for webhooks.
  * </ul>
  *
- * <p>At the end the traffic stops, the monitor catches up, the alert file must hold exactly the
- * expected alerts, SIGTERM must stop it within a bounded time, and its state, reopened here, must
- * hold the final progress with empty alert queues. Set {@code -Drcskt.crash.seed=N} to replay
- * another schedule.
+ * <p>Between a kill and the restart the state is opened here, as the restart will open it: the
+ * stored progress covers what was reported, the journal holds the alerts of the verified entries,
+ * and each sink's queue holds exactly what that sink has not taken (plus at most the one it took
+ * last). At the end the traffic stops, the monitor catches up, both sinks must hold exactly the
+ * expected alerts, SIGTERM must stop it within a bounded time, and its state must hold the final
+ * progress with empty queues. Set {@code -Drcskt.crash.seed=N} to replay another schedule.
  */
 class MonitorCrashTest {
   private static final long SEED = Long.getLong("rcskt.crash.seed", 0x6d6f6e63L);
