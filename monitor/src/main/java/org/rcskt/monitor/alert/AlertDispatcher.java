@@ -61,11 +61,33 @@ public final class AlertDispatcher implements AutoCloseable {
     }
   }
 
-  /** Stops the workers (an attempt in flight finishes or fails first) and closes the sinks. */
+  /**
+   * How long {@link #close} lets deliveries in flight finish before interrupting them. Interrupting
+   * at once would fail an attempt the receiver may already have taken (a webhook that read the
+   * alert but had not answered yet), so an orderly stop would deliver it again at the next start.
+   */
+  static final long CLOSE_GRACE_MILLIS = 5_000;
+
+  /**
+   * Stops the workers and closes the sinks. A delivery in flight gets up to {@link
+   * #CLOSE_GRACE_MILLIS} to finish (and its alert is then dequeued); after that it is interrupted
+   * and its alert stays queued for the next start.
+   */
   @Override
   public void close() {
     closed = true;
     wake();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_GRACE_MILLIS);
+    try {
+      for (Worker w : workers) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left > 0) {
+          w.thread.join(left);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     for (Worker w : workers) {
       w.thread.interrupt();
     }
