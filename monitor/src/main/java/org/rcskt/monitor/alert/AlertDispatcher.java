@@ -17,8 +17,8 @@ import org.rcskt.monitor.metrics.MonitorMetrics;
  *
  * <p>An alert is removed from a queue only after its sink took it, so an alert survives a crash or
  * a receiver outage; the worst a crash can do is deliver one alert twice (between the delivery and
- * the removal), and sinks that keep their own record ({@link AlertSink#lastDeliveredSeq()}) avoid
- * even that.
+ * the removal), and sinks that keep their own record ({@link AlertSink#lastDelivered()}) avoid even
+ * that.
  */
 public final class AlertDispatcher implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(AlertDispatcher.class.getName());
@@ -120,7 +120,8 @@ public final class AlertDispatcher implements AutoCloseable {
     @Override
     public void run() {
       String name = route.sink().name();
-      long skipUpTo = route.sink().lastDeliveredSeq();
+      Alert recorded = route.sink().lastDelivered();
+      long skipUpTo = -1;
       while (!closed) {
         long seen;
         lock.lock();
@@ -144,6 +145,9 @@ public final class AlertDispatcher implements AutoCloseable {
           waitForWork(seen);
           continue;
         }
+        if (skipUpTo < 0) {
+          skipUpTo = alreadyDelivered(name, recorded, batch);
+        }
         for (Alert a : batch) {
           if (closed) {
             return;
@@ -153,6 +157,38 @@ public final class AlertDispatcher implements AutoCloseable {
           }
         }
       }
+    }
+
+    /**
+     * Up to which sequence number the queued alerts are already in the sink's own record: the
+     * record's last alert, if the queue's first batch holds that very alert; otherwise 0 (and a
+     * warning when the record claims queued sequence numbers it does not match).
+     */
+    private long alreadyDelivered(String name, Alert recorded, List<Alert> batch) {
+      if (recorded == null) {
+        return 0;
+      }
+      for (Alert a : batch) {
+        if (a.seq() == recorded.seq()) {
+          if (a.id().equals(recorded.id())) {
+            return recorded.seq();
+          }
+          break;
+        }
+      }
+      if (batch.get(0).seq() <= recorded.seq()) {
+        LOG.log(
+            Level.WARNING,
+            "sink "
+                + name
+                + " already holds an alert with sequence number "
+                + recorded.seq()
+                + " (id "
+                + recorded.id()
+                + ") that is not the queued one: its record is from another monitor or from before"
+                + " this monitor's state was reset; delivering every queued alert");
+      }
+      return 0;
     }
 
     // Delivers (or skips) one alert and dequeues it, retrying until done; false when closing.

@@ -23,12 +23,14 @@ public interface AlertSink extends AutoCloseable {
   void deliver(Alert alert) throws IOException;
 
   /**
-   * The highest alert sequence number this sink knows it has already delivered, from its own
-   * record, or 0 when it keeps none. After a crash between a delivery and the removal of the alert
-   * from the queue, the dispatcher skips alerts up to this number instead of delivering them twice.
+   * The last alert this sink's own record holds (for a file, its last complete line), or null when
+   * it keeps none. After a crash between a delivery and the removal of the alert from the queue,
+   * the dispatcher skips the queued alerts up to this one instead of delivering them twice, but
+   * only when the queue holds this very alert (same sequence number and id): a record left by
+   * another monitor, or by this one before its state was reset, must not swallow new alerts.
    */
-  default long lastDeliveredSeq() {
-    return 0;
+  default Alert lastDelivered() {
+    return null;
   }
 
   @Override

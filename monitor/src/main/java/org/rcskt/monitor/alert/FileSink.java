@@ -12,8 +12,8 @@ import java.nio.file.StandardOpenOption;
  * Alerts appended to a file as JSON lines, each forced to disk before it counts as delivered.
  *
  * <p>The file is its own record of delivery: on open, a line cut short by a crash is cut off, and
- * the sequence number of the last complete line tells the dispatcher which queued alerts the file
- * already holds, so a crash between writing a line and dequeuing its alert writes no duplicate.
+ * the last complete line tells the dispatcher which queued alerts the file already holds, so a
+ * crash between writing a line and dequeuing its alert writes no duplicate.
  */
 public final class FileSink implements AlertSink {
   private static final int TAIL = 64 * 1024;
@@ -21,7 +21,7 @@ public final class FileSink implements AlertSink {
   private final String name;
   private final Path path;
   private final FileChannel channel;
-  private final long lastSeq;
+  private final Alert last;
 
   /**
    * Opens (creating if needed) {@code path} for appending.
@@ -39,18 +39,18 @@ public final class FileSink implements AlertSink {
         FileChannel.open(
             path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
     try {
-      this.lastSeq = repairAndReadLastSeq();
+      this.last = repairAndReadLast();
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
     }
   }
 
-  // Cuts a trailing partial line and returns the seq of the last complete line (0 if none).
-  private long repairAndReadLastSeq() throws IOException {
+  // Cuts a trailing partial line and returns the last complete line's alert (null if none).
+  private Alert repairAndReadLast() throws IOException {
     long size = channel.size();
     if (size == 0) {
-      return 0;
+      return null;
     }
     int n = (int) Math.min(size, TAIL);
     ByteBuffer buf = ByteBuffer.allocate(n);
@@ -67,17 +67,17 @@ public final class FileSink implements AlertSink {
       channel.truncate(keep);
       channel.force(true);
       if (lastNewline < 0) {
-        return 0;
+        return null;
       }
       end = lastNewline + 1;
     }
     int start = lastIndexOf(tail, end - 2) + 1;
     String line = new String(tail, start, end - 1 - start, StandardCharsets.UTF_8);
     if (line.isEmpty()) {
-      return 0;
+      return null;
     }
     try {
-      return Alert.fromJson(line.getBytes(StandardCharsets.UTF_8)).seq();
+      return Alert.fromJson(line.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new IOException(path + ": last line is not an alert: " + e.getMessage(), e);
     }
@@ -98,8 +98,8 @@ public final class FileSink implements AlertSink {
   }
 
   @Override
-  public long lastDeliveredSeq() {
-    return lastSeq;
+  public Alert lastDelivered() {
+    return last;
   }
 
   @Override

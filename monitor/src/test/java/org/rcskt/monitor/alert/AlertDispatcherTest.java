@@ -121,6 +121,50 @@ class AlertDispatcherTest {
     }
   }
 
+  /**
+   * An alert file left by an earlier monitor state (deleted, or another monitor's) whose last
+   * sequence number is ahead of the new state's alerts must not make the dispatcher skip them.
+   */
+  @Test
+  void aFileFromAnEarlierStateDoesNotSwallowNewAlerts() throws Exception {
+    Path file = dir.resolve("alerts.jsonl");
+    try (FileSink f = new FileSink("file", file)) {
+      for (int i = 1; i <= 3; i++) {
+        f.deliver(
+            new Alert(
+                i, "old" + i, AlertKind.REVOCATION, i, "o", null, null, i, "m", Map.of(), null));
+      }
+    }
+    try (RocksDbStateStore s = RocksDbStateStore.open(dir.resolve("state"))) {
+      s.useSinks(List.of("file"));
+      List<Alert> raised = raise(s, 0, 3);
+      assertThat(raised).extracting(Alert::seq).containsExactly(1L, 2L, 3L);
+      MonitorMetrics metrics = new MonitorMetrics();
+      AlertDispatcher d =
+          new AlertDispatcher(
+              s,
+              List.of(
+                  new AlertDispatcher.Route(
+                      new FileSink("file", file), Duration.ofMillis(20), Duration.ofMillis(200))),
+              metrics);
+      d.start();
+      await(
+          () -> {
+            try {
+              return s.pendingCount("file") == 0;
+            } catch (IOException e) {
+              throw new IllegalStateException(e);
+            }
+          },
+          Duration.ofSeconds(10));
+      d.close();
+      assertThat(lines(file)).isEqualTo(6);
+      assertThat(
+              metrics.value("rcskt_monitor_alert_deliveries", "sink", "file", "outcome", "skipped"))
+          .isEqualTo(0.0);
+    }
+  }
+
   /** A sink whose receiver takes a while to acknowledge; an interrupt fails the attempt. */
   private static final class SlowSink implements AlertSink {
     final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);

@@ -30,19 +30,20 @@ class SinksTest {
     assertThat(lines).hasSize(3);
     assertThat(lines[2]).isEmpty();
     assertThat(Alert.fromJson(lines[1].getBytes(StandardCharsets.UTF_8)).id()).isEqualTo("b");
-    assertThat(sink.lastDeliveredSeq()).isZero();
+    assertThat(sink.lastDelivered()).isNull();
   }
 
   @Test
   void fileSinkAppendsAndRemembersTheLastSequenceNumber() throws IOException {
     Path f = dir.resolve("sub/alerts.jsonl");
     try (FileSink sink = new FileSink("file", f)) {
-      assertThat(sink.lastDeliveredSeq()).isZero();
+      assertThat(sink.lastDelivered()).isNull();
       sink.deliver(AlertTest.sample("a", AlertKind.REVOCATION).withSeq(1));
       sink.deliver(AlertTest.sample("b", AlertKind.REVOCATION).withSeq(2));
     }
     try (FileSink sink = new FileSink("file", f)) {
-      assertThat(sink.lastDeliveredSeq()).isEqualTo(2);
+      assertThat(sink.lastDelivered().seq()).isEqualTo(2);
+      assertThat(sink.lastDelivered().id()).isEqualTo("b");
       sink.deliver(AlertTest.sample("c", AlertKind.REVOCATION).withSeq(3));
     }
     assertThat(Files.readAllLines(f)).hasSize(3);
@@ -59,7 +60,7 @@ class SinksTest {
         "{\"seq\":6,\"id\":\"b\",\"ki".getBytes(StandardCharsets.UTF_8),
         StandardOpenOption.APPEND);
     try (FileSink sink = new FileSink("file", f)) {
-      assertThat(sink.lastDeliveredSeq()).isEqualTo(5);
+      assertThat(sink.lastDelivered().seq()).isEqualTo(5);
       sink.deliver(AlertTest.sample("b", AlertKind.REVOCATION).withSeq(6));
     }
     List<String> lines = Files.readAllLines(f);
