@@ -84,6 +84,30 @@ class AlertDispatcherTest {
     }
   }
 
+  /** Runs a dispatcher with one file sink until the file's queue is empty; its metrics. */
+  private static MonitorMetrics drainToFile(RocksDbStateStore s, Path file) throws Exception {
+    MonitorMetrics metrics = new MonitorMetrics();
+    AlertDispatcher d =
+        new AlertDispatcher(
+            s,
+            List.of(
+                new AlertDispatcher.Route(
+                    new FileSink("file", file), Duration.ofMillis(20), Duration.ofMillis(200))),
+            metrics);
+    d.start();
+    await(
+        () -> {
+          try {
+            return s.pendingCount("file") == 0;
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        },
+        Duration.ofSeconds(10));
+    d.close();
+    return metrics;
+  }
+
   @Test
   void alertsTheFileAlreadyHoldsAreNotWrittenAgain() throws Exception {
     Path file = dir.resolve("alerts.jsonl");
@@ -95,25 +119,7 @@ class AlertDispatcherTest {
         f.deliver(raised.get(0));
         f.deliver(raised.get(1));
       }
-      MonitorMetrics metrics = new MonitorMetrics();
-      AlertDispatcher d =
-          new AlertDispatcher(
-              s,
-              List.of(
-                  new AlertDispatcher.Route(
-                      new FileSink("file", file), Duration.ofMillis(20), Duration.ofMillis(200))),
-              metrics);
-      d.start();
-      await(
-          () -> {
-            try {
-              return s.pendingCount("file") == 0;
-            } catch (IOException e) {
-              throw new IllegalStateException(e);
-            }
-          },
-          Duration.ofSeconds(10));
-      d.close();
+      MonitorMetrics metrics = drainToFile(s, file);
       assertThat(lines(file)).isEqualTo(3);
       assertThat(
               metrics.value("rcskt_monitor_alert_deliveries", "sink", "file", "outcome", "skipped"))
@@ -139,25 +145,7 @@ class AlertDispatcherTest {
       s.useSinks(List.of("file"));
       List<Alert> raised = raise(s, 0, 3);
       assertThat(raised).extracting(Alert::seq).containsExactly(1L, 2L, 3L);
-      MonitorMetrics metrics = new MonitorMetrics();
-      AlertDispatcher d =
-          new AlertDispatcher(
-              s,
-              List.of(
-                  new AlertDispatcher.Route(
-                      new FileSink("file", file), Duration.ofMillis(20), Duration.ofMillis(200))),
-              metrics);
-      d.start();
-      await(
-          () -> {
-            try {
-              return s.pendingCount("file") == 0;
-            } catch (IOException e) {
-              throw new IllegalStateException(e);
-            }
-          },
-          Duration.ofSeconds(10));
-      d.close();
+      MonitorMetrics metrics = drainToFile(s, file);
       assertThat(lines(file)).isEqualTo(6);
       assertThat(
               metrics.value("rcskt_monitor_alert_deliveries", "sink", "file", "outcome", "skipped"))
