@@ -160,6 +160,22 @@ public final class Evidence {
       return this;
     }
 
+    /**
+     * The leaf hash of leaf {@code leafIndex} and its inclusion proof in the tree of {@code
+     * treeSize}, as the log served them. With {@code leafIndex + 1} a power of two, the leaf and
+     * the lowest hashes of the proof rebuild the larger tree's root over its first {@code leafIndex
+     * + 1} leaves, which RFC 9162's consistency proof from that size leaves out.
+     */
+    public Builder prefixPath(long leafIndex, long treeSize, Hash leafHash, List<Hash> proof) {
+      ObjectNode p = n.putObject("prefixPath");
+      p.put("leafIndex", leafIndex);
+      p.put("treeSize", treeSize);
+      p.put("leafHash", leafHash.toBase64());
+      ArrayNode a = p.putArray("inclusionProof");
+      proof.forEach(h -> a.add(h.toBase64()));
+      return this;
+    }
+
     /** A named value. */
     public Builder put(String field, String value) {
       n.put(field, value);

@@ -27,6 +27,7 @@ import org.rcskt.verifier.merkle.CompactRange;
 import org.rcskt.verifier.merkle.ConsistencyProof;
 import org.rcskt.verifier.merkle.ConsistencyProofException;
 import org.rcskt.verifier.merkle.InclusionProof;
+import org.rcskt.verifier.merkle.InclusionProofException;
 import org.rcskt.verifier.merkle.Merkle;
 import org.rcskt.verifier.note.Ed25519NoteVerifier;
 import org.rcskt.verifier.tile.EntryBundle;
@@ -223,6 +224,7 @@ public final class EvidenceVerifier {
               + large.treeSize());
     }
     List<Hash> proof = hashes(p.get("proof"), "consistency.proof");
+    PrefixPath prefixPath = prefixPath(n.get("prefixPath"), small.treeSize(), large.treeSize());
     try {
       ConsistencyProof.verify(
           small.treeSize(), large.treeSize(), small.rootHash(), large.rootHash(), proof);
@@ -243,6 +245,39 @@ public final class EvidenceVerifier {
                 + " for size "
                 + small.treeSize());
       }
+      String note = "";
+      if (prefixPath != null) {
+        long m = small.treeSize();
+        try {
+          Hash prefixRoot = prefixPath.prefixRoot(m, large);
+          if (!prefixRoot.equals(small.rootHash())) {
+            return Verdict.proven(
+                rollback
+                    + "the log's signed tree of size "
+                    + large.treeSize()
+                    + " commits to root "
+                    + prefixRoot
+                    + " for its first "
+                    + m
+                    + " leaves (leaf "
+                    + (m - 1)
+                    + " and its inclusion path, which the signed root authenticates), but the log"
+                    + " also signed root "
+                    + small.rootHash()
+                    + " for size "
+                    + m);
+          }
+          note =
+              "; the inclusion path of leaf "
+                  + (m - 1)
+                  + " places the signed root of size "
+                  + m
+                  + " inside the signed tree of size "
+                  + large.treeSize();
+        } catch (InclusionProofException ex) {
+          note = "; the recorded prefix path does not verify either: " + ex.getMessage();
+        }
+      }
       return Verdict.served(
           rollback
               + "the log's consistency proof from "
@@ -251,7 +286,8 @@ public final class EvidenceVerifier {
               + large.treeSize()
               + " does not verify ("
               + e.getMessage()
-              + "); a consistent log can always produce one");
+              + "); a consistent log can always produce one"
+              + note);
     }
     if (kind == AlertKind.ROLLBACK) {
       return Verdict.served(rollback + "the smaller tree is a prefix of the larger (a stale view)");
@@ -262,6 +298,56 @@ public final class EvidenceVerifier {
             + " and "
             + large.treeSize()
             + " are consistent");
+  }
+
+  /** The {@code prefixPath} field: leaf {@code m - 1} of the larger tree and its inclusion path. */
+  private record PrefixPath(Hash leafHash, List<Hash> path) {
+    /**
+     * The larger tree's root over its first {@code m} leaves, once the whole path is shown to lead
+     * to the larger tree's signed root. With m a power of two, leaf m - 1 is the rightmost leaf of
+     * that subtree, so the lowest log2(m) hashes of its path are the subtree's own inclusion path.
+     */
+    Hash prefixRoot(long m, Checkpoint large) throws InclusionProofException {
+      InclusionProof.verify(m - 1, large.treeSize(), leafHash, path, large.rootHash());
+      int levels = Long.numberOfTrailingZeros(m);
+      return InclusionProof.rootFromInclusionProof(m - 1, m, leafHash, path.subList(0, levels));
+    }
+  }
+
+  /**
+   * Reads {@code prefixPath} for checkpoints of sizes {@code m < n}; null when absent.
+   *
+   * @throws MalformedEvidenceException if present but not the path of leaf m - 1 in the tree of n
+   *     leaves with m a power of two
+   */
+  private static PrefixPath prefixPath(JsonNode p, long m, long n)
+      throws MalformedEvidenceException {
+    if (p == null) {
+      return null;
+    }
+    if (!p.isObject()) {
+      throw new MalformedEvidenceException("prefixPath: must be an object");
+    }
+    if (m < 1 || (m & (m - 1)) != 0) {
+      throw new MalformedEvidenceException(
+          "prefixPath: only a fork from a power-of-two size needs one, the smaller size is " + m);
+    }
+    long leaf = number(p, "leafIndex", "prefixPath.leafIndex");
+    long size = number(p, "treeSize", "prefixPath.treeSize");
+    if (leaf != m - 1 || size != n) {
+      throw new MalformedEvidenceException(
+          "prefixPath: the path is of leaf "
+              + leaf
+              + " in tree size "
+              + size
+              + ", the checkpoints need leaf "
+              + (m - 1)
+              + " in tree size "
+              + n);
+    }
+    return new PrefixPath(
+        hash(p.get("leafHash"), "prefixPath.leafHash"),
+        hashes(p.get("inclusionProof"), "prefixPath.inclusionProof"));
   }
 
   private static Verdict rootMismatch(JsonNode n, Checkpoint c)
@@ -554,6 +640,15 @@ public final class EvidenceVerifier {
       throw new MalformedEvidenceException(field + ": missing or not a string");
     }
     return v.asText();
+  }
+
+  private static long number(JsonNode n, String field, String name)
+      throws MalformedEvidenceException {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
+      throw new MalformedEvidenceException(name + ": missing or not an integer");
+    }
+    return v.asLong();
   }
 
   private static byte[] b64(JsonNode v, String field) throws MalformedEvidenceException {

@@ -72,6 +72,36 @@ public final class LogClient {
   }
 
   /**
+   * A leaf hash and its inclusion proof as the log served them, unverified.
+   *
+   * @param leafHash the RFC 9162 leaf hash the log reports for the leaf
+   * @param proof the inclusion proof hashes, lowest level first
+   */
+  public record Inclusion(Hash leafHash, List<Hash> proof) {}
+
+  /**
+   * {@code GET /v1/proof/inclusion?index=I&size=S}: the leaf hash the log reports for leaf I and
+   * the proof hashes.
+   *
+   * @throws LogHttpException if the request fails or the answer is malformed
+   */
+  public Inclusion inclusion(long index, long size) throws LogHttpException {
+    JsonNode n = json("v1/proof/inclusion?index=" + index + "&size=" + size);
+    JsonNode h = n.get("leafHash");
+    if (h == null || !h.isTextual()) {
+      throw new LogHttpException(base() + " answered without a \"leafHash\" string", 0);
+    }
+    Hash leaf;
+    try {
+      leaf = Hash.fromBase64(h.asText());
+    } catch (IllegalArgumentException e) {
+      throw new LogHttpException(
+          base() + " answered a bad hash in \"leafHash\": " + e.getMessage(), e);
+    }
+    return new Inclusion(leaf, hashes(n.get("inclusionProof"), "inclusionProof"));
+  }
+
+  /**
    * What {@code GET /v1/info} says about the log's policy.
    *
    * @param origin the origin it reports

@@ -293,6 +293,7 @@ public final class LogFollower {
                           + e.getMessage())
                   .checkpoints(latest.raw(), mine.raw())
                   .proof("consistency", l.treeSize(), m.treeSize(), proof);
+          b = prefixPath(b, l.treeSize(), m.treeSize());
         }
       }
       misbehaviour(b.build(), null, -1);
@@ -304,18 +305,21 @@ public final class LogFollower {
         ConsistencyProof.verify(m.treeSize(), l.treeSize(), m.rootHash(), l.rootHash(), proof);
       } catch (ConsistencyProofException e) {
         misbehaviour(
-            Evidence.builder(
-                    AlertKind.INCONSISTENT_CHECKPOINT,
-                    origin,
-                    config.verifierKey(),
-                    "the log cannot prove its checkpoint of size "
-                        + l.treeSize()
-                        + " consistent with its earlier one of size "
-                        + m.treeSize()
-                        + ": "
-                        + e.getMessage())
-                .checkpoints(mine.raw(), latest.raw())
-                .proof("consistency", m.treeSize(), l.treeSize(), proof)
+            prefixPath(
+                    Evidence.builder(
+                            AlertKind.INCONSISTENT_CHECKPOINT,
+                            origin,
+                            config.verifierKey(),
+                            "the log cannot prove its checkpoint of size "
+                                + l.treeSize()
+                                + " consistent with its earlier one of size "
+                                + m.treeSize()
+                                + ": "
+                                + e.getMessage())
+                        .checkpoints(mine.raw(), latest.raw())
+                        .proof("consistency", m.treeSize(), l.treeSize(), proof),
+                    m.treeSize(),
+                    l.treeSize())
                 .build(),
             null,
             -1);
@@ -619,10 +623,13 @@ public final class LogFollower {
       try {
         SignedCheckpoint at = SignedCheckpoint.verify(raw, origin, logKey);
         if (at.checkpoint().treeSize() == s) {
-          return Evidence.builder(
-                  AlertKind.INCONSISTENT_CHECKPOINT, origin, config.verifierKey(), summary)
-              .checkpoints(at.raw(), target.raw())
-              .proof("consistency", s, n, proof)
+          return prefixPath(
+                  Evidence.builder(
+                          AlertKind.INCONSISTENT_CHECKPOINT, origin, config.verifierKey(), summary)
+                      .checkpoints(at.raw(), target.raw())
+                      .proof("consistency", s, n, proof),
+                  s,
+                  n)
               .build();
         }
       } catch (VerificationException ignored) {
@@ -1011,22 +1018,54 @@ public final class LogFollower {
           m, n, small.checkpoint().rootHash(), large.checkpoint().rootHash(), proof);
     } catch (ConsistencyProofException e) {
       return splitView(
-          Evidence.builder(
-                  AlertKind.SPLIT_VIEW,
-                  origin,
-                  config.verifierKey(),
-                  "the log's checkpoints of sizes "
-                      + m
-                      + " and "
-                      + n
-                      + " are not consistent: "
-                      + e.getMessage())
-              .checkpoints(small.raw(), large.raw())
-              .proof("consistency", m, n, proof)
+          prefixPath(
+                  Evidence.builder(
+                          AlertKind.SPLIT_VIEW,
+                          origin,
+                          config.verifierKey(),
+                          "the log's checkpoints of sizes "
+                              + m
+                              + " and "
+                              + n
+                              + " are not consistent: "
+                              + e.getMessage())
+                      .checkpoints(small.raw(), large.raw())
+                      .proof("consistency", m, n, proof),
+                  m,
+                  n)
               .build());
     }
     return new GossipResult(
         origin, GossipOutcome.CONSISTENT, "consistent from " + m + " to " + n, null);
+  }
+
+  /**
+   * Adds the {@code prefixPath} of a fork between signed trees of sizes {@code m < n} when m is a
+   * power of two. RFC 9162's consistency proof from such an m leaves the old root out, so its
+   * failure alone cannot show which root the tree of size n gives its first m leaves; the inclusion
+   * proof of leaf m - 1 in the tree of size n does, because that leaf is the rightmost of the
+   * subtree over the first m leaves. The proof is recorded as served; the recheck decides what it
+   * shows. A log that will not serve it only leaves the bundle as strong as before.
+   */
+  private Evidence.Builder prefixPath(Evidence.Builder b, long m, long n) {
+    if (m < 1 || m >= n || (m & (m - 1)) != 0) {
+      return b;
+    }
+    try {
+      LogClient.Inclusion inc = client.inclusion(m - 1, n);
+      return b.prefixPath(m - 1, n, inc.leafHash(), inc.proof());
+    } catch (LogHttpException e) {
+      LOG.log(
+          Level.WARNING,
+          origin
+              + " gave no inclusion proof of leaf "
+              + (m - 1)
+              + " in tree size "
+              + n
+              + " for the fork evidence: "
+              + e.getMessage());
+      return b;
+    }
   }
 
   private GossipResult splitView(Evidence ev) throws IOException {

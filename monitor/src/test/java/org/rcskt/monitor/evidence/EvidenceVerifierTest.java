@@ -3,11 +3,17 @@ package org.rcskt.monitor.evidence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.rcskt.monitor.alert.AlertKind;
 import org.rcskt.monitor.evidence.EvidenceVerifier.Strength;
 import org.rcskt.monitor.evidence.EvidenceVerifier.Verdict;
@@ -19,6 +25,7 @@ import org.rcskt.verifier.event.KeyEvent;
 import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.merkle.CompactRange;
+import org.rcskt.verifier.merkle.InclusionProof;
 import org.rcskt.verifier.merkle.MemoryNodeStore;
 import org.rcskt.verifier.merkle.Merkle;
 import org.rcskt.verifier.merkle.Proofs;
@@ -342,5 +349,215 @@ class EvidenceVerifierTest {
     assertThat(e1.id()).isEqualTo(e2.id()).hasSize(64);
     assertThat(new String(e1.toJson(1), StandardCharsets.UTF_8))
         .contains("\"id\" : \"" + e1.id() + "\"", "\"detectedAt\" : \"1970-01-01T00:00:00.001Z\"");
+  }
+
+  // ---- forks from a power-of-two size: the prefix path
+
+  /** An honest tree of n entries and a fork of it that changes entry 0. */
+  private static MemoryNodeStore[] fork(int n) {
+    List<byte[]> honest = entries(n, "p");
+    List<byte[]> forked = new ArrayList<>(honest);
+    forked.set(0, "forged".getBytes(StandardCharsets.UTF_8));
+    return new MemoryNodeStore[] {tree(honest), tree(forked)};
+  }
+
+  /** The bundle a monitor writes for a fork from m to n, with the larger tree's prefix path. */
+  private static Evidence.Builder forkBundle(
+      AlertKind kind, MemoryNodeStore old, MemoryNodeStore now, long m, long n) {
+    byte[] small = sign(old, m);
+    byte[] large = sign(now, n);
+    return builder(kind)
+        .checkpoints(
+            kind == AlertKind.ROLLBACK ? large : small, kind == AlertKind.ROLLBACK ? small : large)
+        .proof("consistency", m, n, Proofs.consistency(m, n, now));
+  }
+
+  private static Hash leafHash(MemoryNodeStore t, long leafIndex) {
+    return t.node(0, leafIndex);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"1, 3", "4, 7", "8, 12", "8, 8000"})
+  void aForkFromAPowerOfTwoSizeIsProvenByThePrefixPath(long m, int n) throws Exception {
+    MemoryNodeStore[] t = fork(n);
+    Evidence.Builder b = forkBundle(AlertKind.INCONSISTENT_CHECKPOINT, t[0], t[1], m, n);
+    // Without the path the failed proof alone is all there is.
+    Verdict old = verify(b.build());
+    assertThat(old.strength()).isEqualTo(Strength.SERVED);
+    Verdict v =
+        verify(
+            b.prefixPath(m - 1, n, leafHash(t[1], m - 1), Proofs.inclusion(m - 1, n, t[1]))
+                .build());
+    assertThat(v.confirmed()).isTrue();
+    assertThat(v.strength()).isEqualTo(Strength.PROVEN);
+    assertThat(v.message())
+        .isEqualTo(
+            "the log's signed tree of size "
+                + n
+                + " commits to root "
+                + Proofs.rootHash(m, t[1])
+                + " for its first "
+                + m
+                + " leaves (leaf "
+                + (m - 1)
+                + " and its inclusion path, which the signed root authenticates), but the log also"
+                + " signed root "
+                + Proofs.rootHash(m, t[0])
+                + " for size "
+                + m);
+  }
+
+  @Test
+  void aRollbackToAPowerOfTwoSizeOfAnotherTreeIsProven() throws Exception {
+    MemoryNodeStore[] t = fork(12);
+    Verdict v =
+        verify(
+            forkBundle(AlertKind.ROLLBACK, t[0], t[1], 4, 12)
+                .prefixPath(3, 12, leafHash(t[1], 3), Proofs.inclusion(3, 12, t[1]))
+                .build());
+    assertThat(v.strength()).isEqualTo(Strength.PROVEN);
+    assertThat(v.message())
+        .startsWith(
+            "the log served tree size 4 after serving the larger 12; the log's signed tree of size"
+                + " 12 commits to root "
+                + Proofs.rootHash(4, t[1]));
+  }
+
+  @Test
+  void aTamperedPrefixPathProvesNothing() throws Exception {
+    MemoryNodeStore[] t = fork(12);
+    Hash leaf = leafHash(t[1], 7);
+    List<Hash> path = Proofs.inclusion(7, 12, t[1]);
+    Hash other = Hash.sha256("other".getBytes(StandardCharsets.UTF_8));
+    List<List<Hash>> tampered = new ArrayList<>();
+    for (int i = 0; i < path.size(); i++) {
+      // Every level: inside the prefix subtree (0 to 2) and above it (3).
+      List<Hash> bad = new ArrayList<>(path);
+      bad.set(i, other);
+      tampered.add(bad);
+    }
+    tampered.add(path.subList(0, path.size() - 1));
+    for (List<Hash> bad : tampered) {
+      Verdict v =
+          verify(
+              forkBundle(AlertKind.INCONSISTENT_CHECKPOINT, t[0], t[1], 8, 12)
+                  .prefixPath(7, 12, leaf, bad)
+                  .build());
+      assertThat(v.strength()).isEqualTo(Strength.SERVED);
+      assertThat(v.message())
+          .startsWith("the log's consistency proof from 8 to 12 does not verify (")
+          .contains("; the recorded prefix path does not verify either: inclusion proof for leaf");
+    }
+    // The path of the honest tree does not lead to the forked tree's signed root either.
+    Verdict honestLeaf =
+        verify(
+            forkBundle(AlertKind.INCONSISTENT_CHECKPOINT, t[0], t[1], 1, 12)
+                .prefixPath(0, 12, leafHash(t[0], 0), Proofs.inclusion(0, 12, t[1]))
+                .build());
+    assertThat(honestLeaf.strength()).isEqualTo(Strength.SERVED);
+    assertThat(honestLeaf.message())
+        .endsWith(
+            "; the recorded prefix path does not verify either: inclusion proof for leaf index 0"
+                + " in tree size 12 leads to root "
+                + InclusionProof.rootFromInclusionProof(
+                    0, 12, leafHash(t[0], 0), Proofs.inclusion(0, 12, t[1]))
+                + ", expected "
+                + t[1].rootHash());
+  }
+
+  @Test
+  void aPrefixPathOfAConsistentLogConfirmsNothing() throws Exception {
+    MemoryNodeStore a = tree(entries(12, "c"));
+    Evidence.Builder consistent =
+        forkBundle(AlertKind.SPLIT_VIEW, a, a, 8, 12)
+            .prefixPath(7, 12, leafHash(a, 7), Proofs.inclusion(7, 12, a));
+    Verdict v = verify(consistent.build());
+    assertThat(v.confirmed()).isFalse();
+    assertThat(v.message())
+        .isEqualTo(
+            "the consistency proof verifies: the checkpoints of sizes 8 and 12 are consistent");
+    // A bad consistency proof from a consistent log stays served data, and the path says why.
+    List<Hash> badProof = new ArrayList<>(Proofs.consistency(8, 12, a));
+    badProof.set(0, Hash.sha256("x".getBytes(StandardCharsets.UTF_8)));
+    Verdict served =
+        verify(
+            builder(AlertKind.SPLIT_VIEW)
+                .checkpoints(sign(a, 8), sign(a, 12))
+                .proof("consistency", 8, 12, badProof)
+                .prefixPath(7, 12, leafHash(a, 7), Proofs.inclusion(7, 12, a))
+                .build());
+    assertThat(served.strength()).isEqualTo(Strength.SERVED);
+    assertThat(served.message())
+        .endsWith(
+            "; a consistent log can always produce one; the inclusion path of leaf 7 places the"
+                + " signed root of size 8 inside the signed tree of size 12");
+  }
+
+  @Test
+  void aMalformedPrefixPathIsRejectedWithTheReason() throws Exception {
+    MemoryNodeStore[] t = fork(12);
+    byte[] good =
+        forkBundle(AlertKind.INCONSISTENT_CHECKPOINT, t[0], t[1], 8, 12)
+            .prefixPath(7, 12, leafHash(t[1], 7), Proofs.inclusion(7, 12, t[1]))
+            .build()
+            .toJson(0);
+    assertMalformed(good, p -> p.put("prefixPath", 5), "prefixPath: must be an object");
+    assertMalformed(
+        good,
+        p -> ((ObjectNode) p.get("prefixPath")).put("leafIndex", 6),
+        "prefixPath: the path is of leaf 6 in tree size 12, the checkpoints need leaf 7 in tree"
+            + " size 12");
+    assertMalformed(
+        good,
+        p -> ((ObjectNode) p.get("prefixPath")).put("treeSize", 13),
+        "prefixPath: the path is of leaf 7 in tree size 13, the checkpoints need leaf 7 in tree"
+            + " size 12");
+    assertMalformed(
+        good,
+        p -> ((ObjectNode) p.get("prefixPath")).put("leafIndex", "7"),
+        "prefixPath.leafIndex: missing or not an integer");
+    assertMalformed(
+        good,
+        p -> ((ObjectNode) p.get("prefixPath")).remove("treeSize"),
+        "prefixPath.treeSize: missing or not an integer");
+    assertMalformed(
+        good,
+        p -> ((ObjectNode) p.get("prefixPath")).put("leafHash", "%%%"),
+        "prefixPath.leafHash: not base64: Illegal base64 character 25");
+    assertMalformed(
+        good,
+        p -> ((ObjectNode) p.get("prefixPath")).put("leafHash", "AAAA"),
+        "prefixPath.leafHash: a hash must be 32 bytes, got 3");
+    assertMalformed(
+        good,
+        p -> ((ObjectNode) p.get("prefixPath")).remove("leafHash"),
+        "prefixPath.leafHash: missing or not a string");
+    assertMalformed(
+        good,
+        p -> ((ObjectNode) p.get("prefixPath")).put("inclusionProof", "x"),
+        "prefixPath.inclusionProof: must be a list of at most 128 hashes");
+    assertMalformed(
+        good,
+        p -> ((ArrayNode) p.get("prefixPath").get("inclusionProof")).set(1, "AA=="),
+        "prefixPath.inclusionProof[1]: a hash must be 32 bytes, got 1");
+    // A path for a size that is not a power of two has no meaning.
+    byte[] seven =
+        forkBundle(AlertKind.INCONSISTENT_CHECKPOINT, t[0], t[1], 7, 12)
+            .prefixPath(6, 12, leafHash(t[1], 6), Proofs.inclusion(6, 12, t[1]))
+            .build()
+            .toJson(0);
+    assertMalformed(
+        seven,
+        p -> {},
+        "prefixPath: only a fork from a power-of-two size needs one, the smaller size is 7");
+  }
+
+  private static void assertMalformed(byte[] json, Consumer<ObjectNode> change, String message)
+      throws Exception {
+    ObjectNode n = (ObjectNode) new ObjectMapper().readTree(json);
+    change.accept(n);
+    assertThatThrownBy(() -> EvidenceVerifier.verify(new ObjectMapper().writeValueAsBytes(n)))
+        .isInstanceOf(EvidenceVerifier.MalformedEvidenceException.class)
+        .hasMessage(message);
   }
 }

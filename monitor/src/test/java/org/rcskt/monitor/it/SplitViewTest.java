@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.rcskt.monitor.testing.Fixtures.alerts;
 import static org.rcskt.monitor.testing.Fixtures.await;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -163,5 +164,65 @@ class SplitViewTest {
         assertThat(alerts(alertsA).get(0).kind()).isEqualTo(AlertKind.SPLIT_VIEW);
       }
     }
+  }
+
+  @Test
+  void aForkFromAPowerOfTwoSizeGivesProvenEvidence() throws Exception {
+    Random random = new Random(4);
+    try (TestLog logA = TestLog.start(dir.resolve("logA"));
+        TestLog logB = TestLog.startWithKeysOf(dir.resolve("logB"), logA)) {
+      int i = 0;
+      while (logA.treeSize() < 2 || Long.bitCount(logA.treeSize()) != 1) {
+        logA.register("+4477009003" + String.format("%02d", i++), "phone", keyOf(random));
+      }
+      long sizeA = logA.treeSize();
+      for (int j = 0; logB.treeSize() <= sizeA; j++) {
+        logB.register("+4477009004" + String.format("%02d", j), "phone", keyOf(random));
+      }
+      long sizeB = logB.treeSize();
+      Path alertsA = dir.resolve("a.jsonl");
+      Path alertsB = dir.resolve("b.jsonl");
+      try (Monitor a =
+              Monitor.start(
+                  Fixtures.monitor(
+                      dir.resolve("monA"),
+                      List.of(Fixtures.follow(logA, POLL, 0)),
+                      List.of(),
+                      List.of(new SinkConfig.File("file", alertsA)),
+                      List.of()));
+          Monitor b =
+              Monitor.start(
+                  Fixtures.monitor(
+                      dir.resolve("monB"),
+                      List.of(Fixtures.follow(logB, POLL, 0)),
+                      List.of(),
+                      List.of(new SinkConfig.File("file", alertsB)),
+                      List.of("http://127.0.0.1:" + a.port() + "/")))) {
+        await(Duration.ofSeconds(20), () -> !alerts(alertsB).isEmpty());
+        Alert alert = alerts(alertsB).get(0);
+        assertThat(alert.kind()).isEqualTo(AlertKind.SPLIT_VIEW);
+        byte[] bundle = Files.readAllBytes(Path.of(alert.details().get("evidenceFile")));
+        // RFC 9162 leaves the root of a power-of-two size out of the consistency proof; the
+        // inclusion path of the last leaf below it shows which root the larger tree holds.
+        assertThat(new String(bundle, StandardCharsets.UTF_8)).contains("\"prefixPath\"");
+        EvidenceVerifier.Verdict v = EvidenceVerifier.verify(bundle);
+        assertThat(v.confirmed()).isTrue();
+        assertThat(v.strength()).isEqualTo(EvidenceVerifier.Strength.PROVEN);
+        assertThat(v.message())
+            .startsWith("the log's signed tree of size " + sizeB + " commits to root ")
+            .contains(
+                " for its first "
+                    + sizeA
+                    + " leaves (leaf "
+                    + (sizeA - 1)
+                    + " and its inclusion path, which the signed root authenticates), but the"
+                    + " log also signed root ")
+            .endsWith(" for size " + sizeA);
+      }
+    }
+  }
+
+  private static Ed25519.KeyPair keyOf(Random random) {
+    return Ed25519.KeyPair.generate(random);
   }
 }
