@@ -26,7 +26,8 @@ public final class AtomicFiles {
    * rename itself survives a crash (where the platform allows opening a directory).
    *
    * @throws IOException if the directory is not writable, the file system cannot rename atomically,
-   *     or any write fails; {@code target} then still holds its previous content
+   *     or any write or force fails; unless the directory force failed (after the rename), {@code
+   *     target} then still holds its previous content
    */
   public static void write(Path target, byte[] content) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
@@ -73,13 +74,21 @@ public final class AtomicFiles {
     }
   }
 
-  private static void forceDirectory(Path dir) {
-    // Linux needs the directory fsynced for the rename to be durable; other platforms refuse to
-    // open a directory, and there the rename's own durability guarantees are all we can get.
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+  /**
+   * Forces {@code dir} so that a rename in it is durable. Linux needs this; platforms that cannot
+   * open a directory at all (Windows) make the rename durable themselves, so there only the open is
+   * allowed to fail. A failed force is an I/O error like any other: the caller must not report the
+   * write as durable.
+   */
+  private static void forceDirectory(Path dir) throws IOException {
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(dir, StandardOpenOption.READ);
+    } catch (UnsupportedOperationException | java.nio.file.AccessDeniedException e) {
+      return;
+    }
+    try (ch) {
       ch.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // best effort, see above
     }
   }
 }
