@@ -10,9 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -339,29 +336,19 @@ class LogServerErrorsTest {
       bodies.add(
           EventJson.toJsonString(events.register(events.newSubject(), "phone-1", events.newKey())));
     }
-    ExecutorService pool = Executors.newFixedThreadPool(12);
     int ok = 0;
     int full = 0;
-    try {
-      List<Future<Http.Response>> rs = new ArrayList<>();
-      for (String b : bodies) {
-        rs.add(pool.submit(() -> http.post("/v1/events", b)));
+    for (Http.Response r : http.postConcurrently("/v1/events", bodies)) {
+      if (r.status() == 200) {
+        ok++;
+      } else {
+        assertThat(r.status()).as(r.text()).isEqualTo(503);
+        assertThat(r.header("Retry-After")).isEqualTo("1");
+        assertThat(r.json().get("error").asText()).isEqualTo("queue_full");
+        assertThat(r.json().get("detail").asText())
+            .isIn("the log's queue of 1 events is full", "the log's verification queue is full");
+        full++;
       }
-      for (Future<Http.Response> f : rs) {
-        Http.Response r = f.get();
-        if (r.status() == 200) {
-          ok++;
-        } else {
-          assertThat(r.status()).as(r.text()).isEqualTo(503);
-          assertThat(r.header("Retry-After")).isEqualTo("1");
-          assertThat(r.json().get("error").asText()).isEqualTo("queue_full");
-          assertThat(r.json().get("detail").asText())
-              .isIn("the log's queue of 1 events is full", "the log's verification queue is full");
-          full++;
-        }
-      }
-    } finally {
-      pool.shutdown();
     }
     assertThat(ok).isPositive();
     assertThat(full).isPositive();

@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -176,19 +173,10 @@ class LogServerHttpTest {
   void concurrentDuplicatesGetOneLeaf() throws Exception {
     KeyEvent reg = events.register(events.newSubject(), "phone-1", events.newKey());
     String json = EventJson.toJsonString(reg);
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    try {
-      List<Future<Http.Response>> rs = new ArrayList<>();
-      for (int i = 0; i < 16; i++) {
-        rs.add(pool.submit(() -> http.post("/v1/events", json)));
-      }
-      for (Future<Http.Response> f : rs) {
-        Http.Response r = f.get();
-        assertThat(r.status()).as(r.text()).isEqualTo(200);
-        assertThat(r.json().get("leafIndex").asLong()).isEqualTo(1);
-      }
-    } finally {
-      pool.shutdown();
+    for (Http.Response r :
+        http.postConcurrently("/v1/events", java.util.Collections.nCopies(16, json))) {
+      assertThat(r.status()).as(r.text()).isEqualTo(200);
+      assertThat(r.json().get("leafIndex").asLong()).isEqualTo(1);
     }
     assertThat(checkpoint(http.get("/checkpoint").text()).checkpoint().treeSize()).isEqualTo(2);
   }
@@ -204,30 +192,20 @@ class LogServerHttpTest {
     for (int i = 0; i < 12; i++) {
       bodies.add(EventJson.toJsonString(events.rotate(reg, "phone-1", device, events.newKey())));
     }
-    ExecutorService pool = Executors.newFixedThreadPool(12);
     int ok = 0;
     int conflict = 0;
-    try {
-      List<Future<Http.Response>> rs = new ArrayList<>();
-      for (String b : bodies) {
-        rs.add(pool.submit(() -> http.post("/v1/events", b)));
+    for (Http.Response r : http.postConcurrently("/v1/events", bodies)) {
+      if (r.status() == 200) {
+        ok++;
+      } else {
+        assertThat(r.status()).as(r.text()).isEqualTo(409);
+        JsonNode j = r.json();
+        assertThat(j.get("error").asText()).isEqualTo("conflict");
+        assertThat(j.get("field").asText()).isEqualTo("sequence");
+        assertThat(j.get("currentSequence").asLong()).isEqualTo(1);
+        assertThat(j.get("nextSequence").asLong()).isEqualTo(2);
+        conflict++;
       }
-      for (Future<Http.Response> f : rs) {
-        Http.Response r = f.get();
-        if (r.status() == 200) {
-          ok++;
-        } else {
-          assertThat(r.status()).as(r.text()).isEqualTo(409);
-          JsonNode j = r.json();
-          assertThat(j.get("error").asText()).isEqualTo("conflict");
-          assertThat(j.get("field").asText()).isEqualTo("sequence");
-          assertThat(j.get("currentSequence").asLong()).isEqualTo(1);
-          assertThat(j.get("nextSequence").asLong()).isEqualTo(2);
-          conflict++;
-        }
-      }
-    } finally {
-      pool.shutdown();
     }
     assertThat(ok).isEqualTo(1);
     assertThat(conflict).isEqualTo(11);

@@ -56,6 +56,29 @@ public final class Http {
             .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
+  /**
+   * Posts every body at once, each from its own thread, so that they reach the server together; the
+   * answers in the order of {@code bodies}.
+   */
+  public java.util.List<Response> postConcurrently(String path, java.util.List<String> bodies)
+      throws Exception {
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(bodies.size());
+    try {
+      java.util.List<java.util.concurrent.Future<Response>> fs = new java.util.ArrayList<>();
+      for (String b : bodies) {
+        fs.add(pool.submit(() -> post(path, b)));
+      }
+      java.util.List<Response> out = new java.util.ArrayList<>();
+      for (java.util.concurrent.Future<Response> f : fs) {
+        out.add(f.get());
+      }
+      return out;
+    } finally {
+      pool.shutdown();
+    }
+  }
+
   public Response send(HttpRequest.Builder b) {
     try {
       HttpResponse<byte[]> r =

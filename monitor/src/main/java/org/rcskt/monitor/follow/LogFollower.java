@@ -291,9 +291,8 @@ public final class LogFollower {
                           + m.treeSize()
                           + " and cannot prove them consistent: "
                           + e.getMessage())
-                  .checkpoints(latest.raw(), mine.raw())
-                  .proof("consistency", l.treeSize(), m.treeSize(), proof);
-          b = prefixPath(b, l.treeSize(), m.treeSize());
+                  .checkpoints(latest.raw(), mine.raw());
+          b = failedConsistency(b, l.treeSize(), m.treeSize(), proof);
         }
       }
       misbehaviour(b.build(), null, -1);
@@ -305,7 +304,7 @@ public final class LogFollower {
         ConsistencyProof.verify(m.treeSize(), l.treeSize(), m.rootHash(), l.rootHash(), proof);
       } catch (ConsistencyProofException e) {
         misbehaviour(
-            prefixPath(
+            failedConsistency(
                     Evidence.builder(
                             AlertKind.INCONSISTENT_CHECKPOINT,
                             origin,
@@ -316,10 +315,10 @@ public final class LogFollower {
                                 + m.treeSize()
                                 + ": "
                                 + e.getMessage())
-                        .checkpoints(mine.raw(), latest.raw())
-                        .proof("consistency", m.treeSize(), l.treeSize(), proof),
+                        .checkpoints(mine.raw(), latest.raw()),
                     m.treeSize(),
-                    l.treeSize())
+                    l.treeSize(),
+                    proof)
                 .build(),
             null,
             -1);
@@ -623,13 +622,13 @@ public final class LogFollower {
       try {
         SignedCheckpoint at = SignedCheckpoint.verify(raw, origin, logKey);
         if (at.checkpoint().treeSize() == s) {
-          return prefixPath(
+          return failedConsistency(
                   Evidence.builder(
                           AlertKind.INCONSISTENT_CHECKPOINT, origin, config.verifierKey(), summary)
-                      .checkpoints(at.raw(), target.raw())
-                      .proof("consistency", s, n, proof),
+                      .checkpoints(at.raw(), target.raw()),
                   s,
-                  n)
+                  n,
+                  proof)
               .build();
         }
       } catch (VerificationException ignored) {
@@ -1018,7 +1017,7 @@ public final class LogFollower {
           m, n, small.checkpoint().rootHash(), large.checkpoint().rootHash(), proof);
     } catch (ConsistencyProofException e) {
       return splitView(
-          prefixPath(
+          failedConsistency(
                   Evidence.builder(
                           AlertKind.SPLIT_VIEW,
                           origin,
@@ -1029,14 +1028,22 @@ public final class LogFollower {
                               + n
                               + " are not consistent: "
                               + e.getMessage())
-                      .checkpoints(small.raw(), large.raw())
-                      .proof("consistency", m, n, proof),
+                      .checkpoints(small.raw(), large.raw()),
                   m,
-                  n)
+                  n,
+                  proof)
               .build());
     }
     return new GossipResult(
         origin, GossipOutcome.CONSISTENT, "consistent from " + m + " to " + n, null);
+  }
+
+  /**
+   * Records a consistency proof from size {@code m} to {@code n} that failed to verify between two
+   * signed checkpoints: the proof as served and, when it helps, the prefix path (below).
+   */
+  private Evidence.Builder failedConsistency(Evidence.Builder b, long m, long n, List<Hash> proof) {
+    return prefixPath(b.proof("consistency", m, n, proof), m, n);
   }
 
   /**

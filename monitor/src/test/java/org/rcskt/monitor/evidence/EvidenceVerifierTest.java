@@ -245,6 +245,29 @@ class EvidenceVerifierTest {
     }
   }
 
+  /**
+   * A rule-violation bundle for the history {@code events} (all of the signed tree), blaming the
+   * event at {@code offending}, with every event's inclusion proof under the given policy key.
+   */
+  private static Evidence.Builder ruleViolation(
+      List<byte[]> events, long offending, Ed25519.KeyPair policy) throws Exception {
+    int n = events.size();
+    MemoryNodeStore t = tree(events);
+    Evidence.Builder b =
+        builder(AlertKind.RULE_VIOLATION)
+            .checkpoints(sign(t, n))
+            .put(
+                "policyKey",
+                "ed25519:"
+                    + java.util.Base64.getEncoder().encodeToString(policy.publicKey().encoded()))
+            .put("allowUnattested", false)
+            .put("offending", offending);
+    for (int i = 0; i < n; i++) {
+      b.event(i, events.get(i), Proofs.inclusion(i, n, t));
+    }
+    return b;
+  }
+
   @Test
   void anAcceptedEventThatBreaksTheRulesIsShownWithItsHistory() throws Exception {
     Ed25519.KeyPair policy = Ed25519.KeyPair.generate(RANDOM);
@@ -270,20 +293,7 @@ class EvidenceVerifierTest {
             .rotate("phone", PublicKeyInfo.ed25519(intruder.publicKey()))
             .sign(intruder);
     List<byte[]> es = List.of(anchor.encoded(), register.encoded(), bad.encoded());
-    MemoryNodeStore t = tree(es);
-    Evidence.Builder b =
-        builder(AlertKind.RULE_VIOLATION)
-            .checkpoints(sign(t, 3))
-            .put(
-                "policyKey",
-                "ed25519:"
-                    + java.util.Base64.getEncoder().encodeToString(policy.publicKey().encoded()))
-            .put("allowUnattested", false)
-            .put("offending", 2L);
-    for (int i = 0; i < 3; i++) {
-      b.event(i, es.get(i), Proofs.inclusion(i, 3, t));
-    }
-    Verdict v = verify(b.build());
+    Verdict v = verify(ruleViolation(es, 2, policy).build());
     assertThat(v.strength()).isEqualTo(Strength.SERVED);
     assertThat(v.message())
         .startsWith(
@@ -297,20 +307,7 @@ class EvidenceVerifierTest {
             .rotate("phone", PublicKeyInfo.ed25519(intruder.publicKey()))
             .sign(intruder, device);
     List<byte[]> es2 = List.of(anchor.encoded(), register.encoded(), good.encoded());
-    MemoryNodeStore t2 = tree(es2);
-    Evidence.Builder b2 =
-        builder(AlertKind.RULE_VIOLATION)
-            .checkpoints(sign(t2, 3))
-            .put(
-                "policyKey",
-                "ed25519:"
-                    + java.util.Base64.getEncoder().encodeToString(policy.publicKey().encoded()))
-            .put("allowUnattested", false)
-            .put("offending", 2L);
-    for (int i = 0; i < 3; i++) {
-      b2.event(i, es2.get(i), Proofs.inclusion(i, 3, t2));
-    }
-    Verdict ok = verify(b2.build());
+    Verdict ok = verify(ruleViolation(es2, 2, policy).build());
     assertThat(ok.confirmed()).isFalse();
     assertThat(ok.message())
         .isEqualTo("the event at leaf 2 follows the rules given the listed history");

@@ -41,26 +41,11 @@ class SplitViewTest {
       logB.register("+447700900002", "phone", Ed25519.KeyPair.generate(random));
       assertThat(logA.treeSize()).isEqualTo(logB.treeSize());
 
-      Path alertsA = dir.resolve("a.jsonl");
-      Path alertsB = dir.resolve("b.jsonl");
-      try (Monitor a =
-              Monitor.start(
-                  Fixtures.monitor(
-                      dir.resolve("monA"),
-                      List.of(Fixtures.follow(logA, POLL, 0)),
-                      List.of(),
-                      List.of(new SinkConfig.File("file", alertsA)),
-                      List.of()));
-          Monitor b =
-              Monitor.start(
-                  Fixtures.monitor(
-                      dir.resolve("monB"),
-                      List.of(Fixtures.follow(logB, POLL, 0)),
-                      List.of(),
-                      List.of(new SinkConfig.File("file", alertsB)),
-                      // B alone names a peer: one exchange checks both ways (B fetches A's view
-                      // and posts its own to A).
-                      List.of("http://127.0.0.1:" + a.port() + "/")))) {
+      try (Monitors m = Monitors.start(dir, logA, logB)) {
+        Monitor a = m.a();
+        Monitor b = m.b();
+        Path alertsA = m.alertsA();
+        Path alertsB = m.alertsB();
         long size = logA.treeSize();
         await(
             Duration.ofSeconds(20),
@@ -110,24 +95,11 @@ class SplitViewTest {
       for (int i = 0; i < 4; i++) {
         logB.register("+44770090010" + i, "phone", Ed25519.KeyPair.generate(random));
       }
-      Path alertsA = dir.resolve("a.jsonl");
-      Path alertsB = dir.resolve("b.jsonl");
-      try (Monitor a =
-              Monitor.start(
-                  Fixtures.monitor(
-                      dir.resolve("monA"),
-                      List.of(Fixtures.follow(logA, POLL, 0)),
-                      List.of(),
-                      List.of(new SinkConfig.File("file", alertsA)),
-                      List.of()));
-          Monitor b =
-              Monitor.start(
-                  Fixtures.monitor(
-                      dir.resolve("monB"),
-                      List.of(Fixtures.follow(logB, POLL, 0)),
-                      List.of(),
-                      List.of(new SinkConfig.File("file", alertsB)),
-                      List.of("http://127.0.0.1:" + a.port() + "/")))) {
+      try (Monitors m = Monitors.start(dir, logA, logB)) {
+        Monitor a = m.a();
+        Monitor b = m.b();
+        Path alertsA = m.alertsA();
+        Path alertsB = m.alertsB();
         long sizeA = logA.treeSize();
         long sizeB = logB.treeSize();
         await(
@@ -180,24 +152,11 @@ class SplitViewTest {
         logB.register("+4477009004" + String.format("%02d", j), "phone", keyOf(random));
       }
       long sizeB = logB.treeSize();
-      Path alertsA = dir.resolve("a.jsonl");
-      Path alertsB = dir.resolve("b.jsonl");
-      try (Monitor a =
-              Monitor.start(
-                  Fixtures.monitor(
-                      dir.resolve("monA"),
-                      List.of(Fixtures.follow(logA, POLL, 0)),
-                      List.of(),
-                      List.of(new SinkConfig.File("file", alertsA)),
-                      List.of()));
-          Monitor b =
-              Monitor.start(
-                  Fixtures.monitor(
-                      dir.resolve("monB"),
-                      List.of(Fixtures.follow(logB, POLL, 0)),
-                      List.of(),
-                      List.of(new SinkConfig.File("file", alertsB)),
-                      List.of("http://127.0.0.1:" + a.port() + "/")))) {
+      try (Monitors m = Monitors.start(dir, logA, logB)) {
+        Monitor a = m.a();
+        Monitor b = m.b();
+        Path alertsA = m.alertsA();
+        Path alertsB = m.alertsB();
         await(Duration.ofSeconds(20), () -> !alerts(alertsB).isEmpty());
         Alert alert = alerts(alertsB).get(0);
         assertThat(alert.kind()).isEqualTo(AlertKind.SPLIT_VIEW);
@@ -218,6 +177,49 @@ class SplitViewTest {
                     + " and its inclusion path, which the signed root authenticates), but the"
                     + " log also signed root ")
             .endsWith(" for size " + sizeA);
+      }
+    }
+  }
+
+  /**
+   * A monitor on each log, each with a file sink; B alone names A as its gossip peer, since one
+   * exchange checks both ways (B fetches A's view and posts its own to A).
+   */
+  private record Monitors(Monitor a, Monitor b, Path alertsA, Path alertsB)
+      implements AutoCloseable {
+    static Monitors start(Path dir, TestLog logA, TestLog logB) throws Exception {
+      Path alertsA = dir.resolve("a.jsonl");
+      Path alertsB = dir.resolve("b.jsonl");
+      Monitor a =
+          Monitor.start(
+              Fixtures.monitor(
+                  dir.resolve("monA"),
+                  List.of(Fixtures.follow(logA, POLL, 0)),
+                  List.of(),
+                  List.of(new SinkConfig.File("file", alertsA)),
+                  List.of()));
+      try {
+        Monitor b =
+            Monitor.start(
+                Fixtures.monitor(
+                    dir.resolve("monB"),
+                    List.of(Fixtures.follow(logB, POLL, 0)),
+                    List.of(),
+                    List.of(new SinkConfig.File("file", alertsB)),
+                    List.of("http://127.0.0.1:" + a.port() + "/")));
+        return new Monitors(a, b, alertsA, alertsB);
+      } catch (Exception | Error e) {
+        a.close();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        b.close();
+      } finally {
+        a.close();
       }
     }
   }
