@@ -1,8 +1,13 @@
 package org.rcskt.verifier.event;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,7 +32,10 @@ public final class EventJson {
   private EventJson() {}
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  // One reading of every text: a repeated key is an error, never a silent "last one wins"; so is
+  // anything after the event (checked in parse).
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
   private static final Base64.Encoder B64 = Base64.getEncoder();
 
   /** The JSON object for {@code event}. */
@@ -96,12 +104,56 @@ public final class EventJson {
    */
   public static KeyEvent parse(String json) throws EventFormatException {
     JsonNode node;
-    try {
-      node = MAPPER.readTree(json);
+    try (JsonParser parser = MAPPER.createParser(json)) {
+      node = MAPPER.readTree(parser);
+      long end = parser.currentLocation().getCharOffset();
+      if (node != null && hasMore(parser)) {
+        throw new EventFormatException(
+            "", "trailing content after the event, which ends at character " + end);
+      }
     } catch (JsonProcessingException e) {
-      throw new EventFormatException("", "not valid JSON: " + e.getOriginalMessage());
+      throw new EventFormatException(jsonPath(e), "not valid JSON: " + e.getOriginalMessage());
+    } catch (java.io.IOException e) {
+      throw new EventFormatException("", "not valid JSON: " + e.getMessage());
     }
     return fromJson(node);
+  }
+
+  /** Whether anything but whitespace follows the value just read, garbage included. */
+  private static boolean hasMore(JsonParser parser) throws java.io.IOException {
+    try {
+      return parser.nextToken() != null;
+    } catch (JsonProcessingException e) {
+      return true;
+    }
+  }
+
+  /**
+   * The JSON path where the parser stopped (for a repeated key, the key), or "" at the top level or
+   * when the parser does not say.
+   */
+  private static String jsonPath(JsonProcessingException e) {
+    if (!(e instanceof StreamReadException r) || r.getProcessor() == null) {
+      return "";
+    }
+    JsonParser p = r.getProcessor();
+    List<String> parts = new ArrayList<>();
+    for (JsonStreamContext c = p.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
+      if (c.inArray()) {
+        parts.add("[" + Math.max(0, c.getCurrentIndex()) + "]");
+      } else if (c.getCurrentName() != null) {
+        parts.add(c.getCurrentName());
+      }
+    }
+    StringBuilder path = new StringBuilder();
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      String part = parts.get(i);
+      if (path.length() > 0 && !part.startsWith("[")) {
+        path.append('.');
+      }
+      path.append(part);
+    }
+    return path.toString();
   }
 
   /**

@@ -81,7 +81,53 @@ class EventJsonTest {
     assertThatThrownBy(() -> EventJson.parse("[1]")).hasMessage("event must be a JSON object");
     assertThatThrownBy(() -> EventJson.parse("{\"version\":"))
         .isInstanceOf(EventFormatException.class)
-        .hasMessageStartingWith("not valid JSON: ");
+        .hasMessageStartingWith("version: not valid JSON: ");
+  }
+
+  @Test
+  void rejectsTrailingContent() {
+    String one = EventJson.toJsonString(EventCodecTest.samples().get(0));
+    for (String text :
+        new String[] {one + "xyz", one + one, one + "]", one + "1", one + "\u0000"}) {
+      assertThatThrownBy(() -> EventJson.parse(text))
+          .isInstanceOf(EventFormatException.class)
+          .hasMessage("trailing content after the event, which ends at character " + one.length())
+          .extracting(t -> ((EventFormatException) t).field())
+          .isEqualTo("");
+    }
+    // Whitespace around the event is not content.
+    assertThat(EventJson.toJsonString(parse(" \n" + one + " \r\n\t"))).isEqualTo(one);
+  }
+
+  @Test
+  void rejectsDuplicateKeysAnywhere() {
+    String one = EventJson.toJsonString(EventCodecTest.samples().get(0));
+    // Jackson would otherwise keep the last value: the event below would read as the real one.
+    assertDuplicate("{\"sequence\":99," + one.substring(1), "sequence");
+    assertDuplicate(
+        one.replace("\"payload\":{", "\"payload\":{\"deviceId\":\"x\","), "payload.deviceId");
+    assertDuplicate(
+        one.replace("\"publicKey\":{", "\"publicKey\":{\"algorithm\":\"ED25519\","),
+        "payload.publicKey.algorithm");
+    assertDuplicate(
+        one.replace("\"signatures\":[{", "\"signatures\":[{\"keyId\":\"00\","),
+        "signatures[0].keyId");
+  }
+
+  private static void assertDuplicate(String text, String field) {
+    assertThatThrownBy(() -> EventJson.parse(text))
+        .isInstanceOf(EventFormatException.class)
+        .hasMessageContaining("Duplicate field")
+        .extracting(t -> ((EventFormatException) t).field())
+        .isEqualTo(field);
+  }
+
+  private static KeyEvent parse(String text) {
+    try {
+      return EventJson.parse(text);
+    } catch (EventFormatException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test
