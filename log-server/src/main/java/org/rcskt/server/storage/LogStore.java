@@ -108,8 +108,8 @@ public interface LogStore extends AutoCloseable {
   /**
    * Writes {@code batch} atomically and durably (see the class contract).
    *
-   * @throws IllegalArgumentException if {@code batch.startIndex() != treeSize()}, or the batch has
-   *     no checkpoint
+   * @throws IllegalArgumentException if {@code batch.startIndex() != treeSize()}, the batch has no
+   *     checkpoint, or it would overwrite a row (see "Immutable history"); nothing is written then
    * @throws StorageException if the write failed
    */
   void append(AppendBatch batch);

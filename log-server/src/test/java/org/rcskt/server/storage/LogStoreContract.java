@@ -203,6 +203,85 @@ public abstract class LogStoreContract {
   }
 
   @Test
+  void noBatchCanOverwriteARow() {
+    AppendBatch first = batch(0, 2);
+    first.addNode(1, 0, h("n10"));
+    first.addSubjectEvent(h("s"), 0, 0);
+    first.addSubjectEvent(h("s"), 1, 1);
+    store.append(first);
+
+    // An index row of an earlier batch: the subject event index, the leaf index.
+    AppendBatch rowAgain = batch(2, 1);
+    rowAgain.addSubjectEvent(h("s"), 0, 2);
+    assertRefused(rowAgain, "leaf 2 would overwrite the subject event row (" + h("s") + ", 0)");
+    AppendBatch leafAgain = new AppendBatch(2);
+    leafAgain.addEntry(entry(2), h("leaf 0"));
+    leafAgain.setCheckpoint("checkpoint 3".getBytes(UTF_8));
+    assertRefused(
+        leafAgain,
+        "batch would overwrite the leaf index row of leaf hash " + h("leaf 0") + " with leaf 2");
+    // The same row twice within one batch.
+    AppendBatch twice = batch(2, 2);
+    twice.addSubjectEvent(h("t"), 0, 2);
+    twice.addSubjectEvent(h("t"), 0, 3);
+    assertRefused(twice, "leaf 3 would overwrite the subject event row (" + h("t") + ", 0)");
+    AppendBatch twinLeaves = new AppendBatch(2);
+    twinLeaves.addEntry(entry(2), h("twin"));
+    twinLeaves.addEntry(entry(3), h("twin"));
+    twinLeaves.setCheckpoint("checkpoint 4".getBytes(UTF_8));
+    assertRefused(
+        twinLeaves,
+        "batch would overwrite the leaf index row of leaf hash " + h("twin") + " with leaf 3");
+    // Positional rows must end among the batch's own leaves.
+    AppendBatch oldNode = batch(2, 2);
+    oldNode.addNode(1, 0, h("evil"));
+    assertRefused(
+        oldNode,
+        "batch of leaves [2, 4) would overwrite node (1, 0), which does not end among its leaves");
+    AppendBatch futureNode = batch(2, 2);
+    futureNode.addNode(2, 1, h("evil"));
+    assertRefused(
+        futureNode,
+        "batch of leaves [2, 4) would overwrite node (2, 1), which does not end among its leaves");
+    AppendBatch hugeNode = batch(2, 1);
+    hugeNode.addNode(63, 1, h("evil"));
+    assertRefused(
+        hugeNode,
+        "batch of leaves [2, 3) would overwrite node (63, 1), which does not end among its leaves");
+    AppendBatch tile = batch(2, 2);
+    tile.addFullTile(0, new byte[256 * 32]);
+    assertRefused(tile, "batch of leaves [2, 4) cannot complete full tile 0");
+
+    // Nothing of any refused batch is visible; a correct one still goes in.
+    assertThat(store.subjectEvents(h("s"), 0, 10))
+        .extracting(e -> e.leafIndex())
+        .containsExactly(0L, 1L);
+    assertThat(store.subjectEvents(h("t"), 0, 10)).isEmpty();
+    assertThat(store.leafIndex(h("leaf 0"))).isZero();
+    assertThat(store.node(1, 0)).isEqualTo(h("n10"));
+    AppendBatch ok = batch(2, 2);
+    ok.addNode(1, 1, h("n11"));
+    ok.addNode(2, 0, h("n20"));
+    ok.addSubjectEvent(h("s"), 2, 2);
+    store.append(ok);
+    assertThat(store.treeSize()).isEqualTo(4);
+    assertThat(store.subjectEvents(h("s"), 0, 10))
+        .extracting(e -> e.leafIndex())
+        .containsExactly(0L, 1L, 2L);
+  }
+
+  private void assertRefused(AppendBatch b, String message) {
+    long size = store.treeSize();
+    byte[] checkpoint = store.checkpoint();
+    assertThatThrownBy(() -> store.append(b))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
+    assertThat(store.treeSize()).isEqualTo(size);
+    assertThat(store.checkpoint()).isEqualTo(checkpoint);
+    assertThat(store.entry(size)).isNull();
+  }
+
+  @Test
   void appendWithoutCheckpointIsRejected() {
     AppendBatch b = new AppendBatch(0);
     b.addEntry(entry(0), h("leaf 0"));

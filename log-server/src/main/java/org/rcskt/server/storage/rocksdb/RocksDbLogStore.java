@@ -521,6 +521,7 @@ public final class RocksDbLogStore implements LogStore {
                 + " but the store's tree size is "
                 + treeSize);
       }
+      checkNoOverwrite(batch);
       try (WriteBatch wb = new WriteBatch()) {
         List<byte[]> es = batch.entries();
         List<Hash> hs = batch.leafHashes();
@@ -578,6 +579,80 @@ public final class RocksDbLogStore implements LogStore {
     } finally {
       lifecycle.readLock().unlock();
     }
+  }
+
+  /**
+   * The immutable-history half of the contract, enforced whatever the caller checked: every row of
+   * the batch is new. Positional rows (nodes, full tiles) must cover the batch's new leaves, which
+   * is arithmetic; rows keyed by content (leaf hashes, subject and sequence) must not be stored
+   * yet, which a bloom-filtered existence probe answers almost always without a read.
+   */
+  private void checkNoOverwrite(AppendBatch batch) throws RocksDBException {
+    long start = batch.startIndex();
+    long end = batch.endIndex();
+    for (AppendBatch.Node n : batch.nodes()) {
+      if (!coversNewLeaves(n.level(), n.index(), start, end)) {
+        throw new IllegalArgumentException(
+            "batch of leaves ["
+                + start
+                + ", "
+                + end
+                + ") would overwrite node ("
+                + n.level()
+                + ", "
+                + n.index()
+                + "), which does not end among its leaves");
+      }
+    }
+    for (AppendBatch.FullTile t : batch.fullTiles()) {
+      if (!coversNewLeaves(8, t.index(), start, end)) {
+        throw new IllegalArgumentException(
+            "batch of leaves [" + start + ", " + end + ") cannot complete full tile " + t.index());
+      }
+    }
+    List<Hash> hs = batch.leafHashes();
+    java.util.Set<Hash> seen = new java.util.HashSet<>(hs.size() * 2);
+    byte[] hk = new byte[Hash.SIZE];
+    for (int i = 0; i < hs.size(); i++) {
+      Hash h = hs.get(i);
+      h.copyTo(hk, 0);
+      if (!seen.add(h) || exists(leafIndex, hk)) {
+        throw new IllegalArgumentException(
+            "batch would overwrite the leaf index row of leaf hash "
+                + h
+                + " with leaf "
+                + (start + i));
+      }
+    }
+    java.util.Set<AppendBatch.SubjectEvent> rows = new java.util.HashSet<>();
+    byte[] prefix = new byte[Hash.SIZE];
+    for (AppendBatch.SubjectEvent e : batch.subjectEvents()) {
+      e.subject().copyTo(prefix, 0);
+      AppendBatch.SubjectEvent key = new AppendBatch.SubjectEvent(e.subject(), e.sequence(), 0);
+      if (!rows.add(key) || exists(subjectEvents, subjectEventKey(prefix, e.sequence()))) {
+        throw new IllegalArgumentException(
+            "leaf "
+                + e.leafIndex()
+                + " would overwrite the subject event row ("
+                + e.subject()
+                + ", "
+                + e.sequence()
+                + ")");
+      }
+    }
+  }
+
+  /** Whether the complete subtree ({@code level}, {@code index}) ends within [start, end). */
+  private static boolean coversNewLeaves(int level, long index, long start, long end) {
+    if (index > (Long.MAX_VALUE >>> level) - 1) {
+      return false;
+    }
+    long last = ((index + 1) << level) - 1;
+    return last >= start && last < end;
+  }
+
+  private boolean exists(ColumnFamilyHandle cf, byte[] key) throws RocksDBException {
+    return db.keyMayExist(cf, key, null) && db.get(cf, key) != null;
   }
 
   @Override
