@@ -123,7 +123,7 @@ record ApiError(int status, ObjectNode body, int retryAfterSeconds, boolean inte
       case WRONG_PREVIOUS_HASH -> "previousHash";
       case TIMESTAMP_OUT_OF_BOUNDS, TIMESTAMP_BEFORE_PREVIOUS -> "timestampMs";
       case CARRIER_MISMATCH -> "carrierId";
-      case WRONG_SUBJECT -> "subject";
+      case WRONG_SUBJECT, CARRIER_SUBJECT, PHONE_SUBJECT -> "subject";
       case MISSING_SIGNATURE, BAD_SIGNATURE, UNKNOWN_SIGNER, UNEXPECTED_SIGNER -> "signatures";
       case UNKNOWN_DEVICE, DUPLICATE_DEVICE -> "payload.deviceId";
       case DUPLICATE_KEY,

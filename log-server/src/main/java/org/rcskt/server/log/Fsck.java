@@ -95,6 +95,7 @@ public final class Fsck {
     long[] nodeChecks = {0};
     Map<Hash, SubjectState> replayStates = replayRules == null ? null : new HashMap<>();
     AnchorRegistry replayAnchors = AnchorRegistry.EMPTY;
+    Map<Hash, Long> firstAnchorLeaf = new HashMap<>();
     byte[] leafHashes = new byte[PAGE * Hash.SIZE];
     for (long start = 0; start < n; start += PAGE) {
       long end = Math.min(n, start + PAGE);
@@ -142,25 +143,28 @@ public final class Fsck {
           problem("entry " + index + " does not decode: " + e.getMessage());
           continue;
         }
-        List<AppendBatch.SubjectEvent> row =
-            store.subjectEvents(event.subject(), event.sequence(), 1);
-        if (row.isEmpty()
-            || row.get(0).sequence() != event.sequence()
-            || row.get(0).leafIndex() != index) {
-          problem(
-              "subject event index has no row ("
-                  + event.subject()
-                  + ", "
-                  + event.sequence()
-                  + ") -> "
-                  + index);
+        checkSubjectRow(index, event, n);
+        if (event.type() == EventType.ANCHOR) {
+          firstAnchorLeaf.putIfAbsent(event.subject(), index);
+        } else {
+          Long anchorLeaf = firstAnchorLeaf.get(event.subject());
+          if (anchorLeaf != null) {
+            problem(
+                "leaf "
+                    + index
+                    + " ("
+                    + describe(event)
+                    + ") names subject "
+                    + event.subject()
+                    + ", the carrier subject of the ANCHOR event at leaf "
+                    + anchorLeaf
+                    + ": phone and carrier events share one subject's event index");
+          }
         }
         if (replayRules != null) {
           boolean anchor = event.type() == EventType.ANCHOR;
-          SubjectState st =
-              anchor
-                  ? SubjectState.EMPTY
-                  : replayStates.getOrDefault(event.subject(), SubjectState.EMPTY);
+          // For an ANCHOR event: the phone state of its carrier subject, which must be empty.
+          SubjectState st = replayStates.getOrDefault(event.subject(), SubjectState.EMPTY);
           try {
             Applied a = EventRules.verifyAndApply(st, event, replayAnchors, replayRules);
             if (anchor) {
@@ -256,11 +260,19 @@ public final class Fsck {
     }
     long carrierSubjects = 0;
     for (AnchorRegistry.Carrier c : storedAnchors.carriers()) {
-      if (!store.subjectEvents(PhoneNumbers.carrierSubject(c.carrierId()), 0, 1).isEmpty()) {
+      Hash subject = PhoneNumbers.carrierSubject(c.carrierId());
+      if (!store.subjectEvents(subject, 0, 1).isEmpty()) {
         carrierSubjects++;
       }
+      if (store.subjectState(subject) != null) {
+        problem(
+            "subject "
+                + subject
+                + " is the carrier subject of "
+                + c.carrierId()
+                + " but has a phone subject state");
+      }
     }
-
     Map<Hash, SubjectState> replayed = replayStates;
     long[] states = {0};
     store.forEachSubjectState(
@@ -310,5 +322,78 @@ public final class Fsck {
             + states[0]
             + " subject states");
     return new Report(n, root, problemCount, List.copyOf(problems));
+  }
+
+  /**
+   * The event at {@code index} must own its row of the subject event index. When the row points to
+   * another leaf, says which leaf took it, so an operator can tell the event that broke the index.
+   */
+  private void checkSubjectRow(long index, KeyEvent event, long treeSize) {
+    Hash subject = event.subject();
+    long sequence = event.sequence();
+    List<AppendBatch.SubjectEvent> row = store.subjectEvents(subject, sequence, 1);
+    String at = "(" + subject + ", " + sequence + ")";
+    if (row.isEmpty() || row.get(0).sequence() != sequence) {
+      problem(
+          "subject event index has no row "
+              + at
+              + " -> "
+              + index
+              + " for leaf "
+              + index
+              + " ("
+              + describe(event)
+              + ")");
+      return;
+    }
+    long other = row.get(0).leafIndex();
+    if (other == index) {
+      return;
+    }
+    KeyEvent taker = null;
+    if (other >= 0 && other < treeSize) {
+      try {
+        byte[] e = store.entry(other);
+        taker = e == null ? null : EventCodec.decode(e);
+      } catch (EventFormatException e) {
+        taker = null;
+      }
+    }
+    if (taker != null
+        && taker.subject().equals(subject)
+        && taker.sequence() == sequence
+        && other > index) {
+      problem(
+          "subject event index row "
+              + at
+              + " points to leaf "
+              + other
+              + " ("
+              + describe(taker)
+              + ") instead of leaf "
+              + index
+              + " ("
+              + describe(event)
+              + "): leaf "
+              + other
+              + " overwrote the row of leaf "
+              + index);
+    } else {
+      problem(
+          "subject event index row "
+              + at
+              + " points to leaf "
+              + other
+              + (taker == null ? "" : " (" + describe(taker) + ")")
+              + " instead of leaf "
+              + index
+              + " ("
+              + describe(event)
+              + ")");
+    }
+  }
+
+  private static String describe(KeyEvent e) {
+    return e.type() + " of carrier " + e.body().carrierId();
   }
 }

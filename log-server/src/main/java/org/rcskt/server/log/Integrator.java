@@ -19,6 +19,7 @@ import org.rcskt.verifier.event.EventSignatures;
 import org.rcskt.verifier.event.EventType;
 import org.rcskt.verifier.event.KeyEvent;
 import org.rcskt.verifier.event.KeyResolver;
+import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.RuleViolationException;
 import org.rcskt.verifier.event.RulesContext;
 import org.rcskt.verifier.event.SubjectState;
@@ -91,6 +92,7 @@ final class Integrator {
   private final TreeNodes nodes;
   private final LogSigner signer;
   private final RulesContext rules;
+  private final RuleEngine engine;
   private final LogMetrics metrics;
   private final int maxBatch;
   private final long windowNanos;
@@ -121,6 +123,7 @@ final class Integrator {
       TreeNodes nodes,
       LogSigner signer,
       RulesContext rules,
+      RuleEngine engine,
       LogMetrics metrics,
       int maxBatch,
       long windowMicros,
@@ -132,6 +135,7 @@ final class Integrator {
     this.nodes = nodes;
     this.signer = signer;
     this.rules = rules;
+    this.engine = engine;
     this.metrics = metrics;
     this.maxBatch = maxBatch;
     this.windowNanos = TimeUnit.MICROSECONDS.toNanos(windowMicros);
@@ -313,10 +317,14 @@ final class Integrator {
       KeyEvent event = p.event;
       boolean anchor = event.type() == EventType.ANCHOR;
       Hash subject = event.subject();
-      SubjectState state = anchor ? SubjectState.EMPTY : states.get(subject);
+      // For an ANCHOR event this is the phone state of its carrier subject, which must be empty.
+      SubjectState state = states.get(subject);
       if (state == null) {
         state =
-            windowCovers && p.checkedState != null && !recent.touchedSince(subject, p.checkedAtSize)
+            !anchor
+                    && windowCovers
+                    && p.checkedState != null
+                    && !recent.touchedSince(subject, p.checkedAtSize)
                 ? p.checkedState
                 : loadState(subject);
       }
@@ -324,13 +332,12 @@ final class Integrator {
       try {
         VerifiedEvent verified = p.verified;
         if (verified == null) {
-          // The rules check the chain before the signatures; so must a failed verification,
-          // or an event that lost a race for its sequence number would be reported as signed by
-          // a retired key instead of as a conflict.
-          checkChain(event, state, registry);
+          // The chain comes before the signatures (docs/protocol.md, section 9.4): an event that
+          // lost a race for its sequence number is a conflict, whatever its signatures say.
+          EventRules.checkChain(state, event, registry);
           verified = reverify(p, anchor ? null : state, registry);
         }
-        a = EventRules.apply(state, verified, registry, ctx);
+        a = engine.apply(state, verified, registry, ctx);
       } catch (RuleViolationException e) {
         o.failure = new RejectedEventException(e, nextSequence(event, state, registry));
         continue;
@@ -338,6 +345,17 @@ final class Integrator {
         // A bug in the rules for this one event: refuse it alone, not its whole batch.
         LOG.log(System.Logger.Level.ERROR, "applying the rules to an event failed", e);
         o.failure = e;
+        continue;
+      }
+      String broken = brokenInvariant(event, state, registry, a);
+      if (broken != null) {
+        // The rules accepted an event that would corrupt the indexes: a bug in the rules. Refuse
+        // the event alone, loudly, and write nothing of it.
+        LOG.log(
+            System.Logger.Level.ERROR,
+            "the rules accepted an event that breaks a store invariant; refused: " + broken);
+        metrics.invariantViolation();
+        o.failure = new IllegalStateException("store invariant: " + broken);
         continue;
       }
       long index = append.addEntry(event.encoded(), p.leafHash);
@@ -475,36 +493,72 @@ final class Integrator {
     return EventSignatures.verify(p.event, KeyResolver.of(state, registry, rules.policyKey()));
   }
 
-  private static void checkChain(KeyEvent event, SubjectState state, AnchorRegistry registry)
-      throws RuleViolationException {
-    long next;
-    Hash last;
-    String chain;
+  /**
+   * What the store's indexes need of an accepted event, checked whatever the rules said: a phone
+   * event's subject is no carrier's subject and an ANCHOR event's carrier subject has no phone
+   * state (so one subject's event rows are all of one kind), and the event takes the next sequence
+   * number of its chain (so its index row is a new one, never an overwrite). Null when all hold.
+   */
+  static String brokenInvariant(
+      KeyEvent event, SubjectState state, AnchorRegistry registry, Applied applied) {
+    Hash subject = event.subject();
     if (event.type() == EventType.ANCHOR) {
-      AnchorRegistry.Carrier c = registry.carrier(event.body().carrierId());
-      next = c == null ? 0 : c.nextSequence();
-      last = c == null ? Hash.ZERO : c.lastEventHash();
-      chain = "carrier " + event.body().carrierId();
-    } else {
-      next = state.nextSequence();
-      last = state.lastEventHash();
-      chain = "subject " + event.subject();
+      String carrierId = event.body().carrierId();
+      if (!subject.equals(PhoneNumbers.carrierSubject(carrierId))) {
+        return "ANCHOR event "
+            + event.leafHash()
+            + " of "
+            + carrierId
+            + " names subject "
+            + subject;
+      }
+      if (!state.isEmpty()) {
+        return "ANCHOR event "
+            + event.leafHash()
+            + " would add a carrier row to subject "
+            + subject
+            + ", which has "
+            + state.nextSequence()
+            + " phone events";
+      }
+      AnchorRegistry.Carrier c = registry.carrier(carrierId);
+      long next = c == null ? 0 : c.nextSequence();
+      AnchorRegistry.Carrier after = applied.anchors().carrier(carrierId);
+      if (event.sequence() != next || after == null || after.nextSequence() != next + 1) {
+        return "ANCHOR event "
+            + event.leafHash()
+            + " has sequence "
+            + event.sequence()
+            + " but carrier "
+            + carrierId
+            + " is at "
+            + next;
+      }
+      return null;
     }
-    if (event.sequence() != next) {
-      throw new RuleViolationException(
-          Violation.WRONG_SEQUENCE,
-          "expected sequence " + next + " for " + chain + ", found " + event.sequence());
+    String carrier = registry.carrierOfSubject(subject);
+    if (carrier != null) {
+      return event.type()
+          + " event "
+          + event.leafHash()
+          + " would add a phone row and state to subject "
+          + subject
+          + ", the carrier subject of "
+          + carrier;
     }
-    if (!event.body().previousHash().equals(last)) {
-      throw new RuleViolationException(
-          Violation.WRONG_PREVIOUS_HASH,
-          "expected previous hash "
-              + last
-              + " for "
-              + chain
-              + ", found "
-              + event.body().previousHash());
+    if (event.sequence() != state.nextSequence()
+        || applied.state().nextSequence() != state.nextSequence() + 1) {
+      return event.type()
+          + " event "
+          + event.leafHash()
+          + " has sequence "
+          + event.sequence()
+          + " but subject "
+          + subject
+          + " is at "
+          + state.nextSequence();
     }
+    return null;
   }
 
   private static long nextSequence(KeyEvent event, SubjectState state, AnchorRegistry registry) {

@@ -88,6 +88,7 @@ public final class KeyEventLog implements AutoCloseable {
       LogStore store,
       LogSigner signer,
       RulesContext rules,
+      RuleEngine engine,
       LogMetrics metrics,
       Settings settings,
       TreeNodes nodes,
@@ -105,6 +106,7 @@ public final class KeyEventLog implements AutoCloseable {
             nodes,
             signer,
             rules,
+            engine,
             metrics,
             settings.maxBatch(),
             settings.batchWindowMicros(),
@@ -139,6 +141,19 @@ public final class KeyEventLog implements AutoCloseable {
    */
   public static KeyEventLog open(
       LogStore store, LogSigner signer, RulesContext rules, LogMetrics metrics, Settings settings) {
+    return open(store, signer, rules, RuleEngine.STANDARD, metrics, settings);
+  }
+
+  /**
+   * As {@link #open(LogStore, LogSigner, RulesContext, LogMetrics, Settings)}, with other rules.
+   */
+  static KeyEventLog open(
+      LogStore store,
+      LogSigner signer,
+      RulesContext rules,
+      RuleEngine engine,
+      LogMetrics metrics,
+      Settings settings) {
     long size = store.treeSize();
     byte[] stored = store.checkpoint();
     TreeNodes nodes = new TreeNodes(store, settings.memoryLevel());
@@ -186,7 +201,8 @@ public final class KeyEventLog implements AutoCloseable {
     }
     AnchorRegistry anchors = StateCodec.anchors(store);
     KeyEventLog log =
-        new KeyEventLog(store, signer, rules, metrics, settings, nodes, range, head, anchors);
+        new KeyEventLog(
+            store, signer, rules, engine, metrics, settings, nodes, range, head, anchors);
     log.integrator.start();
     LOG.log(
         System.Logger.Level.INFO,

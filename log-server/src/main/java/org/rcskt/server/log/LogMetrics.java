@@ -23,4 +23,10 @@ public interface LogMetrics {
 
   /** A batch write failed. */
   default void writeFailed() {}
+
+  /**
+   * The rules accepted an event that would have broken a store invariant, and the integrator
+   * refused it: always a bug, worth an alert.
+   */
+  default void invariantViolation() {}
 }

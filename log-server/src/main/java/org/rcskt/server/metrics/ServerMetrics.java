@@ -30,6 +30,7 @@ public final class ServerMetrics implements LogMetrics {
   private final Histogram integrationSeconds;
   private final Histogram fsyncSeconds;
   private final Counter writeFailures;
+  private final Counter invariantViolations;
   private final Histogram httpSeconds;
   private final Counter readPaths;
 
@@ -66,6 +67,12 @@ public final class ServerMetrics implements LogMetrics {
             .help("Time of one synced batch write (the fsync dominates)")
             .classicOnly()
             .classicUpperBounds(LATENCY_BUCKETS)
+            .register(registry);
+    invariantViolations =
+        Counter.builder()
+            .name("rcskt_invariant_violations_total")
+            .help(
+                "Events the rules accepted but the integrator refused because they would corrupt an index")
             .register(registry);
     writeFailures =
         Counter.builder()
@@ -142,6 +149,11 @@ public final class ServerMetrics implements LogMetrics {
   @Override
   public void writeFailed() {
     writeFailures.inc();
+  }
+
+  @Override
+  public void invariantViolation() {
+    invariantViolations.inc();
   }
 
   /** Records where one proof or tile read was answered. */

@@ -220,7 +220,7 @@ public final class Auditor {
     main.countEvent(e.type().name(), e.body().carrierId(), e.body().timestampMs());
     EventPayload.Anchor p = (EventPayload.Anchor) e.body().payload();
     try {
-      Applied a = EventRules.verifyAndApply(SubjectState.EMPTY, e, anchors, ctx);
+      Applied a = EventRules.verifyAndApply(phoneState(e.subject()), e, anchors, ctx);
       anchors = a.anchors();
       main.anchorChange(
           new Finding(
@@ -243,6 +243,35 @@ public final class Auditor {
       if (e.subject().equals(options.exportSubject())) {
         exportViolations.put(leafIndex, ex.violation().name() + ": " + ex.getMessage());
       }
+    }
+  }
+
+  /**
+   * The phone state of {@code subject} after every entry accepted so far: asked of the worker that
+   * owns the subject, behind everything already handed to it. ANCHOR events are rare, so waiting
+   * for one worker to catch up costs little.
+   */
+  private SubjectState phoneState(Hash subject) {
+    if (inline != null) {
+      Track t = inline.subjects.get(subject);
+      return t == null ? SubjectState.EMPTY : t.state;
+    }
+    int w = Math.floorMod(subject.hashCode(), workers.length);
+    Batch b = pending[w];
+    b.query = subject;
+    send(w, b);
+    pending[w] = new Batch();
+    try {
+      while (true) {
+        SubjectState s = b.answer.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+        if (s != null) {
+          return s;
+        }
+        workers[w].rethrow();
+      }
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while asking a worker for a state", ex);
     }
   }
 
@@ -370,6 +399,9 @@ public final class Auditor {
     final KeyEvent[] events = new KeyEvent[BATCH];
     final AnchorRegistry[] anchors = new AnchorRegistry[BATCH];
     int n;
+    // A subject whose state the feeding thread waits for, answered after this batch's events.
+    Hash query;
+    final BlockingQueue<SubjectState> answer = new ArrayBlockingQueue<>(1);
 
     void add(long leafIndex, KeyEvent e, AnchorRegistry a) {
       leaves[n] = leafIndex;
@@ -439,6 +471,10 @@ public final class Auditor {
         try {
           for (int i = 0; i < b.n; i++) {
             process(b.leaves[i], b.events[i], b.anchors[i]);
+          }
+          if (b.query != null) {
+            Track t = subjects.get(b.query);
+            b.answer.add(t == null ? SubjectState.EMPTY : t.state);
           }
         } catch (RuntimeException | Error e) {
           failure = e;

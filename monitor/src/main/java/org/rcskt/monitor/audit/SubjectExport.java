@@ -249,7 +249,10 @@ public final class SubjectExport {
       try {
         org.rcskt.verifier.event.Applied a =
             org.rcskt.verifier.event.EventRules.verifyAndApply(
-                p.subjectEvent ? state : SubjectState.EMPTY, p.event, anchors, ctx);
+                p.event.subject().equals(subject) ? state : SubjectState.EMPTY,
+                p.event,
+                anchors,
+                ctx);
         anchors = a.anchors();
         if (p.subjectEvent) {
           state = a.state();

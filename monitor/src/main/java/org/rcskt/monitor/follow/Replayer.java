@@ -161,7 +161,7 @@ final class Replayer {
         continue;
       }
       SubjectRecord rec = anchor ? null : touched.get(e.subject());
-      SubjectState state = anchor ? SubjectState.EMPTY : rec.state();
+      SubjectState state = anchor ? phoneState(e.subject(), source) : rec.state();
       Applied a;
       try {
         if (checked[i] instanceof VerifiedEvent) {
@@ -188,6 +188,18 @@ final class Replayer {
         }
       }
     }
+  }
+
+  /**
+   * The phone state of an ANCHOR event's carrier subject, which the rules require to be empty; only
+   * known where this monitor replays that subject.
+   */
+  private SubjectState phoneState(Hash subject, SubjectSource source) throws IOException {
+    SubjectRecord r = touched.get(subject);
+    if (r == null && replays(subject)) {
+      r = source.load(subject);
+    }
+    return r == null ? SubjectState.EMPTY : r.state();
   }
 
   private Object[] verifySignatures(KeyEvent[] events, Map<Hash, PublicKeyInfo> keys)

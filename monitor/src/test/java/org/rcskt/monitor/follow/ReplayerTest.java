@@ -147,10 +147,8 @@ class ReplayerTest {
           refViolations.put((long) i, "MALFORMED");
           continue;
         }
-        SubjectState st =
-            e.type() == EventType.ANCHOR
-                ? SubjectState.EMPTY
-                : refStates.getOrDefault(e.subject(), SubjectState.EMPTY);
+        // An ANCHOR event too sees its subject's phone state (which the rules require empty).
+        SubjectState st = refStates.getOrDefault(e.subject(), SubjectState.EMPTY);
         try {
           Applied a = EventRules.verifyAndApply(st, e, refAnchors, ctx);
           if (e.type() == EventType.ANCHOR) {
@@ -191,6 +189,81 @@ class ReplayerTest {
       assertThat(refViolations).as("the history exercises rejections").hasSizeGreaterThan(10);
       assertThat(refStates).as("and acceptances").hasSizeGreaterThan(5);
     }
+  }
+
+  @Test
+  void phoneAndCarrierEventsOnOneSubjectAreViolationsWithTheirEvents() throws Exception {
+    Random r = new Random(31);
+    Ed25519.KeyPair policy = Ed25519.KeyPair.generate(r);
+    Ed25519.KeyPair anchorA = Ed25519.KeyPair.generate(r);
+    Ed25519.KeyPair k1 = Ed25519.KeyPair.generate(r);
+    Ed25519.KeyPair k2 = Ed25519.KeyPair.generate(r);
+    Ed25519.KeyPair k3 = Ed25519.KeyPair.generate(r);
+    Hash subjectA = org.rcskt.verifier.event.PhoneNumbers.carrierSubject("a.example");
+    Hash subjectC = org.rcskt.verifier.event.PhoneNumbers.carrierSubject("c.example");
+    KeyEvent squat =
+        EventBuilder.forSubject(subjectA, "a.example")
+            .timestampMs(2)
+            .register("x", PublicKeyInfo.ed25519(k2.publicKey()))
+            .sign(k2, anchorA);
+    List<byte[]> entries =
+        List.of(
+            EventBuilder.forCarrier("a.example")
+                .timestampMs(1)
+                .anchorAdd(PublicKeyInfo.ed25519(anchorA.publicKey()))
+                .sign(policy)
+                .encoded(),
+            EventBuilder.forSubject(subject(5), "a.example")
+                .timestampMs(2)
+                .register("d", PublicKeyInfo.ed25519(k1.publicKey()))
+                .sign(k1, anchorA)
+                .encoded(),
+            squat.encoded(),
+            EventBuilder.forSubject(subjectC, "a.example")
+                .timestampMs(3)
+                .register("d", PublicKeyInfo.ed25519(k3.publicKey()))
+                .sign(k3, anchorA)
+                .encoded(),
+            EventBuilder.forCarrier("c.example")
+                .timestampMs(4)
+                .anchorAdd(PublicKeyInfo.ed25519(Ed25519.KeyPair.generate(r).publicKey()))
+                .sign(policy)
+                .encoded());
+    RulesContext ctx = RulesContext.replay(PublicKeyInfo.ed25519(policy.publicKey()));
+    for (int split = 1; split < entries.size(); split++) {
+      Map<Hash, SubjectRecord> stored = new HashMap<>();
+      List<Replayer.Violation> found = new ArrayList<>();
+      AnchorRegistry anchors = AnchorRegistry.EMPTY;
+      for (int[] range : new int[][] {{0, split}, {split, entries.size()}}) {
+        Replayer rp =
+            new Replayer(
+                "o", LogConfig.Replay.ALL, new WatchList(List.of()), ctx, anchors, pool, 2);
+        rp.replay(range[0], entries.subList(range[0], range[1]), stored::get, 0);
+        stored.putAll(rp.touched());
+        anchors = rp.anchors();
+        found.addAll(rp.violations());
+      }
+      assertThat(found)
+          .as("split at " + split)
+          .extracting(Replayer.Violation::leafIndex, Replayer.Violation::violation)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(2L, "CARRIER_SUBJECT"),
+              org.assertj.core.groups.Tuple.tuple(4L, "PHONE_SUBJECT"));
+      // The evidence: the event itself and the rule's words.
+      assertThat(found.get(0).event()).isEqualTo(squat);
+      assertThat(found.get(0).message())
+          .isEqualTo(
+              "REGISTER subject "
+                  + subjectA
+                  + " is the carrier subject of a.example; phone events cannot share it");
+      assertThat(anchors.carrier("c.example")).isNull();
+      assertThat(stored.get(subjectA) == null || stored.get(subjectA).state().isEmpty()).isTrue();
+      assertThat(stored.get(subjectC).state().nextSequence()).isEqualTo(1);
+    }
+  }
+
+  private static Hash subject(int i) {
+    return Hash.sha256(("subject-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   private static int indexOf(Generator g, Hash subject) {

@@ -127,7 +127,12 @@ final class KeyHistory {
       try {
         applied =
             EventRules.verifyAndApply(
-                s.anchor ? SubjectState.EMPTY : state, le.event(), anchors, ctx);
+                // An ANCHOR event sees the phone state of its own subject: empty, unless the
+                // subject replayed here is that carrier subject.
+                le.event().subject().equals(subject.subject()) ? state : SubjectState.EMPTY,
+                le.event(),
+                anchors,
+                ctx);
       } catch (RuleViolationException e) {
         throw new HistoryException(
             "event at leaf "

@@ -80,16 +80,20 @@ public final class AnchorRegistry {
 
   private final TreeMap<String, Carrier> carriers;
   private final Map<Hash, AnchorKey> byKeyId;
+  private final Map<Hash, String> bySubject;
 
   private AnchorRegistry(TreeMap<String, Carrier> carriers) {
     this.carriers = carriers;
     Map<Hash, AnchorKey> index = new HashMap<>();
+    Map<Hash, String> subjects = new HashMap<>();
     for (Carrier c : carriers.values()) {
       for (PublicKeyInfo k : c.keys()) {
         index.put(k.keyId(), new AnchorKey(c.carrierId(), k));
       }
+      subjects.put(PhoneNumbers.carrierSubject(c.carrierId()), c.carrierId());
     }
     this.byKeyId = index;
+    this.bySubject = subjects;
   }
 
   /** The carrier {@code carrierId}, or null when it never had an ANCHOR event. */
@@ -105,6 +109,15 @@ public final class AnchorRegistry {
   /** The active anchor key with key id {@code keyId} (of any carrier), or null. */
   public AnchorKey find(Hash keyId) {
     return byKeyId.get(keyId);
+  }
+
+  /**
+   * The id of the carrier whose carrier subject (docs/protocol.md, section 3.2) is {@code subject},
+   * or null when no carrier of this registry has that subject. Every carrier that ever had an
+   * ANCHOR event counts, including one whose keys are all retired.
+   */
+  public String carrierOfSubject(Hash subject) {
+    return bySubject.get(subject);
   }
 
   /** Whether some carrier retired {@code keyId}. */

@@ -7,35 +7,100 @@ import java.util.Set;
 import org.rcskt.verifier.Hash;
 
 /**
- * Phase two of event verification: the rules (docs/protocol.md, "Rules"). Given a subject's state,
- * the carriers' anchors and an event whose signatures verified, decide whether the event may follow
- * and compute the new state. Deterministic and cheap: it only compares key ids, sequence numbers,
- * hashes and timestamps; every signature was checked in {@link EventSignatures#verify}.
+ * The rules (docs/protocol.md, "Rules"). Given a subject's state, the carriers' anchors and an
+ * event, decide whether the event may follow and compute the new state. Deterministic and cheap
+ * apart from the signatures, which {@link EventSignatures#verify} checks.
  *
- * <p>Checks run in a fixed order (chain, then timestamps, then the type's rules, then signatures
- * with no role), so every implementation reports the same violation for the same event.
+ * <p>Checks run in a fixed order (docs/protocol.md, section 9.4), so every implementation reports
+ * the same violation for the same event: first the chain ({@link #checkChain}: the subject's kind,
+ * the sequence number and the previous hash), then the signatures, then timestamps, the type's
+ * rules and signatures with no role. The chain comes first so that an event that lost a race for
+ * its sequence number is always reported as a conflict, whatever its signatures, and so that a
+ * stale event costs no signature verification.
  */
 public final class EventRules {
   private EventRules() {}
 
   /**
-   * Verifies the signatures of {@code event} and applies it: both phases, for replay and clients.
+   * All three phases: the chain, the signatures, the rest of the rules. For replay and clients.
    *
-   * @throws RuleViolationException if a signature or a rule fails
+   * @param current the state of the event's subject as a phone subject ({@link SubjectState#EMPTY}
+   *     for a new one); for an ANCHOR event, the phone state of the carrier subject it names, which
+   *     must be empty ({@code EMPTY} from a caller that cannot know)
+   * @throws RuleViolationException if the chain, a signature or a rule fails
    */
   public static Applied verifyAndApply(
       SubjectState current, KeyEvent event, AnchorRegistry anchors, RulesContext ctx)
       throws RuleViolationException {
+    checkChain(current, event, anchors);
     VerifiedEvent v =
         EventSignatures.verify(event, KeyResolver.of(current, anchors, ctx.policyKey()));
     return apply(current, v, anchors, ctx);
   }
 
   /**
+   * Phase one: the event's subject is of the event's kind, and the event is the next one of its
+   * chain (sequence number and previous hash). An ANCHOR event's chain is its carrier's, kept in
+   * {@code anchors}; any other event's chain is its subject's.
+   *
+   * @param current as for {@link #verifyAndApply}
+   * @throws RuleViolationException {@code WRONG_SUBJECT}, {@code PHONE_SUBJECT} or {@code
+   *     CARRIER_SUBJECT} for a subject of the wrong kind, {@code WRONG_SEQUENCE} or {@code
+   *     WRONG_PREVIOUS_HASH} for an event that does not continue its chain
+   */
+  public static void checkChain(SubjectState current, KeyEvent event, AnchorRegistry anchors)
+      throws RuleViolationException {
+    EventBody body = event.body();
+    if (body.type() == EventType.ANCHOR) {
+      Hash expectedSubject = PhoneNumbers.carrierSubject(body.carrierId());
+      if (!body.subject().equals(expectedSubject)) {
+        throw new RuleViolationException(
+            Violation.WRONG_SUBJECT,
+            "ANCHOR subject must be "
+                + expectedSubject
+                + ", the carrier subject of "
+                + body.carrierId()
+                + ", found "
+                + body.subject());
+      }
+      if (!current.isEmpty()) {
+        throw new RuleViolationException(
+            Violation.PHONE_SUBJECT,
+            "the carrier subject "
+                + body.subject()
+                + " of "
+                + body.carrierId()
+                + " already has "
+                + current.nextSequence()
+                + " phone events; an ANCHOR event cannot share their subject");
+      }
+      AnchorRegistry.Carrier c = anchors.carrier(body.carrierId());
+      checkSequence(
+          "carrier " + body.carrierId(),
+          c == null ? 0 : c.nextSequence(),
+          c == null ? Hash.ZERO : c.lastEventHash(),
+          body);
+      return;
+    }
+    String carrier = anchors.carrierOfSubject(body.subject());
+    if (carrier != null) {
+      throw new RuleViolationException(
+          Violation.CARRIER_SUBJECT,
+          body.type()
+              + " subject "
+              + body.subject()
+              + " is the carrier subject of "
+              + carrier
+              + "; phone events cannot share it");
+    }
+    checkSequence(
+        "subject " + body.subject(), current.nextSequence(), current.lastEventHash(), body);
+  }
+
+  /**
    * Applies a verified event.
    *
-   * @param current the state of the event's subject ({@link SubjectState#EMPTY} for a new subject);
-   *     not consulted for ANCHOR events, whose chain lives in {@code anchors}
+   * @param current as for {@link #verifyAndApply}
    * @param verified the event, its signatures verified
    * @param anchors the current carrier anchors
    * @param ctx the log's policy
@@ -47,16 +112,12 @@ public final class EventRules {
       throws RuleViolationException {
     KeyEvent event = verified.event();
     EventBody body = event.body();
+    checkChain(current, event, anchors);
     if (body.type() == EventType.ANCHOR) {
       return applyAnchor(current, verified, anchors, ctx);
     }
-    checkChain(
-        "subject " + body.subject(),
-        current.nextSequence(),
-        current.lastEventHash(),
-        current.lastTimestampMs(),
-        body,
-        ctx);
+    checkTimestamps(
+        "subject " + body.subject(), current.nextSequence(), current.lastTimestampMs(), body, ctx);
     Signers signers = new Signers(verified.signerKeyIds());
     switch (body.type()) {
       case REGISTER:
@@ -68,13 +129,7 @@ public final class EventRules {
     }
   }
 
-  private static void checkChain(
-      String chain,
-      long nextSequence,
-      Hash lastHash,
-      long lastTimestampMs,
-      EventBody body,
-      RulesContext ctx)
+  private static void checkSequence(String chain, long nextSequence, Hash lastHash, EventBody body)
       throws RuleViolationException {
     if (body.sequence() != nextSequence) {
       throw RuleViolationException.numbers(
@@ -93,6 +148,11 @@ public final class EventRules {
               + ", found "
               + body.previousHash());
     }
+  }
+
+  private static void checkTimestamps(
+      String chain, long nextSequence, long lastTimestampMs, EventBody body, RulesContext ctx)
+      throws RuleViolationException {
     long ts = body.timestampMs();
     if (nextSequence > 0 && ts < lastTimestampMs) {
       throw RuleViolationException.numbers(
@@ -369,25 +429,13 @@ public final class EventRules {
       throws RuleViolationException {
     KeyEvent event = verified.event();
     EventBody body = event.body();
-    Hash expectedSubject = PhoneNumbers.carrierSubject(body.carrierId());
-    if (!body.subject().equals(expectedSubject)) {
-      throw new RuleViolationException(
-          Violation.WRONG_SUBJECT,
-          "ANCHOR subject must be "
-              + expectedSubject
-              + ", the carrier subject of "
-              + body.carrierId()
-              + ", found "
-              + body.subject());
-    }
     AnchorRegistry.Carrier carrier = anchors.carrier(body.carrierId());
     if (carrier == null) {
       carrier = AnchorRegistry.Carrier.empty(body.carrierId());
     }
-    checkChain(
+    checkTimestamps(
         "carrier " + body.carrierId(),
         carrier.nextSequence(),
-        carrier.lastEventHash(),
         carrier.lastTimestampMs(),
         body,
         ctx);

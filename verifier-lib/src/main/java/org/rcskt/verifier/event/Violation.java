@@ -14,6 +14,10 @@ public enum Violation {
   CARRIER_MISMATCH,
   /** An ANCHOR event's subject is not the carrier subject of its carrier id. */
   WRONG_SUBJECT,
+  /** A REGISTER, ROTATE or REVOKE names the subject of a carrier the log knows. */
+  CARRIER_SUBJECT,
+  /** An ANCHOR event's carrier subject already has phone events (REGISTER, ROTATE, REVOKE). */
+  PHONE_SUBJECT,
   /** A signature the rules require is absent. */
   MISSING_SIGNATURE,
   /** A signature does not verify under the key its key id names. */

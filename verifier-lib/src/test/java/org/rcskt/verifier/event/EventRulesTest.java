@@ -689,7 +689,7 @@ class EventRulesTest {
                 SubjectState.EMPTY, add, reg, ctx().withMaxAnchorsPerCarrier(1)),
         Violation.TOO_MANY_ANCHORS,
         "carrier carrier.example already has 1 anchor keys, the maximum is 1");
-    SubjectState untouched = registered();
+    SubjectState untouched = SubjectState.EMPTY;
     Applied added = EventRules.verifyAndApply(untouched, add, reg, ctx());
     assertThat(added.state()).isSameAs(untouched);
     AnchorRegistry r2 = added.anchors();
@@ -751,22 +751,69 @@ class EventRulesTest {
   }
 
   @Test
-  void anchorChainIsPerCarrierAndSeparateFromSubjects() throws Exception {
-    // A REGISTER naming a carrier's subject does not disturb that carrier's ANCHOR chain.
+  void phoneEventsCannotNameACarrierSubject() throws Exception {
+    // The carrier subject of a carrier the registry knows is not a phone subject, whoever signs.
     Hash carrierSubject = PhoneNumbers.carrierSubject(CARRIER_ID);
     KeyEvent squat =
         EventBuilder.forSubject(carrierSubject, CARRIER_ID)
             .timestampMs(T0)
             .register("x", pk(PHONE))
             .sign(PHONE, CARRIER);
+    RuleViolationException e =
+        violation(
+            () -> apply(SubjectState.EMPTY, squat),
+            Violation.CARRIER_SUBJECT,
+            "REGISTER subject "
+                + carrierSubject
+                + " is the carrier subject of carrier.example; phone events cannot share it");
+    // Checked before the signatures: an unsigned squat gets the same answer.
+    KeyEvent unsigned =
+        KeyEvent.of(squat.body(), List.of(EventSignature.of(pk(PHONE).keyId(), new byte[64])));
+    violation(() -> apply(SubjectState.EMPTY, unsigned), Violation.CARRIER_SUBJECT, e.getMessage());
+    // Any carrier's subject, not only the event's own carrier's.
+    KeyEvent other =
+        EventBuilder.forSubject(PhoneNumbers.carrierSubject(OTHER_CARRIER_ID), CARRIER_ID)
+            .timestampMs(T0)
+            .register("x", pk(PHONE))
+            .sign(PHONE, CARRIER);
+    violation(
+        () -> apply(SubjectState.EMPTY, other),
+        Violation.CARRIER_SUBJECT,
+        "REGISTER subject "
+            + PhoneNumbers.carrierSubject(OTHER_CARRIER_ID)
+            + " is the carrier subject of "
+            + OTHER_CARRIER_ID
+            + "; phone events cannot share it");
+    // A retired carrier still owns its subject: the registry remembers every carrier.
+    assertThat(reg.carrierOfSubject(carrierSubject)).isEqualTo(CARRIER_ID);
+    assertThat(reg.carrierOfSubject(ALICE)).isNull();
+  }
+
+  @Test
+  void anchorCannotNameASubjectWithPhoneEvents() throws Exception {
+    // A number squatted a carrier subject before that carrier was ever anchored (possible only
+    // for a subject no known carrier owns): the carrier's first ANCHOR cannot join it.
+    String newCarrier = "new.example";
+    Hash newSubject = PhoneNumbers.carrierSubject(newCarrier);
+    KeyEvent squat =
+        EventBuilder.forSubject(newSubject, CARRIER_ID)
+            .timestampMs(T0)
+            .register("x", pk(PHONE))
+            .sign(PHONE, CARRIER);
     SubjectState squatted = apply(SubjectState.EMPTY, squat).state();
     KeyEvent add =
-        EventBuilder.forCarrier(CARRIER_ID)
-            .after(reg.carrier(CARRIER_ID))
-            .timestampMs(T0)
-            .anchorAdd(pk(key(80)))
-            .sign(POLICY);
-    assertThat(EventRules.verifyAndApply(squatted, add, reg, ctx()).state()).isSameAs(squatted);
+        EventBuilder.forCarrier(newCarrier).timestampMs(T0).anchorAdd(pk(key(80))).sign(POLICY);
+    violation(
+        () -> EventRules.verifyAndApply(squatted, add, reg, ctx()),
+        Violation.PHONE_SUBJECT,
+        "the carrier subject "
+            + newSubject
+            + " of new.example already has 1 phone events; an ANCHOR event cannot share their"
+            + " subject");
+    // With no phone events on it, the same ANCHOR starts the carrier's chain.
+    AnchorRegistry r2 = EventRules.verifyAndApply(SubjectState.EMPTY, add, reg, ctx()).anchors();
+    assertThat(r2.carrier(newCarrier).nextSequence()).isEqualTo(1);
+    assertThat(r2.carrierOfSubject(newSubject)).isEqualTo(newCarrier);
     // ANCHOR sequence numbers are checked against the carrier's chain.
     KeyEvent stale =
         EventBuilder.forCarrier(CARRIER_ID).timestampMs(T0).anchorAdd(pk(key(80))).sign(POLICY);
@@ -774,6 +821,43 @@ class EventRulesTest {
         () -> EventRules.verifyAndApply(SubjectState.EMPTY, stale, reg, ctx()),
         Violation.WRONG_SEQUENCE,
         "expected sequence 1 for carrier carrier.example, found 0");
+  }
+
+  @Test
+  void theChainIsCheckedBeforeTheSignatures() throws Exception {
+    SubjectState s = registered();
+    KeyEvent stale = alice(SubjectState.EMPTY, T0).register("laptop", pk(LAPTOP)).sign(LAPTOP);
+    byte[] bytes = stale.encoded();
+    bytes[bytes.length - 1] ^= 1; // a bad signature too
+    KeyEvent both = EventCodec.decode(bytes);
+    // Stale and badly signed: a conflict (docs/protocol.md 9.4), so a client that lost a race
+    // always learns it, and a stale event costs no signature check.
+    violation(
+        () -> apply(s, both),
+        Violation.WRONG_SEQUENCE,
+        "expected sequence 1 for subject " + ALICE + ", found 0");
+    // On the right chain position the bad signature is what is reported.
+    violation(
+        () -> apply(SubjectState.EMPTY, both),
+        Violation.BAD_SIGNATURE,
+        "signature by key " + pk(LAPTOP).keyId() + " does not verify");
+    // A wrong previous hash is part of the chain too.
+    KeyEvent forked =
+        alice(s, T0)
+            .previousHash(Hash.of(new byte[32]))
+            .register("laptop", pk(LAPTOP))
+            .sign(LAPTOP);
+    byte[] fb = forked.encoded();
+    fb[fb.length - 1] ^= 1;
+    violation(
+        () -> apply(s, EventCodec.decode(fb)),
+        Violation.WRONG_PREVIOUS_HASH,
+        "expected previous hash "
+            + s.lastEventHash()
+            + " for subject "
+            + ALICE
+            + ", found "
+            + Hash.of(new byte[32]));
   }
 
   @Test
