@@ -1,8 +1,10 @@
 package org.rcskt.server.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +69,13 @@ public final class ServerConfig {
   public static Builder fromJson(Path file) {
     JsonNode root;
     try {
-      root = new ObjectMapper().readTree(Files.readAllBytes(file));
+      // A key given twice, or a second value after the object, is an error, not "last one wins".
+      root =
+          JsonMapper.builder()
+              .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+              .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .build()
+              .readTree(Files.readAllBytes(file));
     } catch (JsonProcessingException e) {
       throw new ConfigException(
           "config file " + file + " is not valid JSON: " + e.getOriginalMessage(), e);

@@ -61,6 +61,12 @@ class ServerConfigTest {
     Files.writeString(f, "[]");
     assertThatThrownBy(() -> ServerConfig.fromJson(f))
         .hasMessage("config file " + f + " must hold a JSON object");
+    Files.writeString(f, "{\"port\": 1, \"port\": 2}");
+    assertThatThrownBy(() -> ServerConfig.fromJson(f))
+        .hasMessage("config file " + f + " is not valid JSON: Duplicate field 'port'");
+    Files.writeString(f, "{\"port\": 1} {\"port\": 2}");
+    assertThatThrownBy(() -> ServerConfig.fromJson(f))
+        .hasMessageStartingWith("config file " + f + " is not valid JSON: Trailing token");
     Files.writeString(f, "{\"port\": 70000}");
     assertThatThrownBy(() -> ServerConfig.fromJson(f))
         .hasMessage("port must be in 0..65535, got 70000");
