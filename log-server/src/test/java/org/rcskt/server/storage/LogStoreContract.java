@@ -210,16 +210,10 @@ public abstract class LogStoreContract {
     first.addSubjectEvent(h("s"), 1, 1);
     store.append(first);
 
-    // An index row of an earlier batch: the subject event index, the leaf index.
+    // A subject event row of an earlier batch.
     AppendBatch rowAgain = batch(2, 1);
     rowAgain.addSubjectEvent(h("s"), 0, 2);
     assertRefused(rowAgain, "leaf 2 would overwrite the subject event row (" + h("s") + ", 0)");
-    AppendBatch leafAgain = new AppendBatch(2);
-    leafAgain.addEntry(entry(2), h("leaf 0"));
-    leafAgain.setCheckpoint("checkpoint 3".getBytes(UTF_8));
-    assertRefused(
-        leafAgain,
-        "batch would overwrite the leaf index row of leaf hash " + h("leaf 0") + " with leaf 2");
     // The same row twice within one batch.
     AppendBatch twice = batch(2, 2);
     twice.addSubjectEvent(h("t"), 0, 2);

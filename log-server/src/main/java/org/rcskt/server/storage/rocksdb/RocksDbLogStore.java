@@ -584,8 +584,8 @@ public final class RocksDbLogStore implements LogStore {
   /**
    * The immutable-history half of the contract, enforced whatever the caller checked: every row of
    * the batch is new. Positional rows (nodes, full tiles) must cover the batch's new leaves, which
-   * is arithmetic; rows keyed by content (leaf hashes, subject and sequence) must not be stored
-   * yet, which a bloom-filtered existence probe answers almost always without a read.
+   * is arithmetic; rows keyed by content must not repeat within the batch, and subject event rows
+   * must not be stored yet.
    */
   private void checkNoOverwrite(AppendBatch batch) throws RocksDBException {
     long start = batch.startIndex();
@@ -610,36 +610,49 @@ public final class RocksDbLogStore implements LogStore {
             "batch of leaves [" + start + ", " + end + ") cannot complete full tile " + t.index());
       }
     }
+    // Leaf hashes: none twice in the batch. Whether one is stored already is the integrator's
+    // duplicate check (a store lookup or its recent-writes window, per event); probing again here
+    // would add a RocksDB lookup per event to the single writer thread for no new guarantee.
     List<Hash> hs = batch.leafHashes();
     java.util.Set<Hash> seen = new java.util.HashSet<>(hs.size() * 2);
-    byte[] hk = new byte[Hash.SIZE];
     for (int i = 0; i < hs.size(); i++) {
-      Hash h = hs.get(i);
-      h.copyTo(hk, 0);
-      if (!seen.add(h) || exists(leafIndex, hk)) {
-        throw new IllegalArgumentException(
-            "batch would overwrite the leaf index row of leaf hash "
-                + h
-                + " with leaf "
-                + (start + i));
+      if (!seen.add(hs.get(i))) {
+        throw leafRowOverwrite(hs.get(i), start + i);
       }
     }
-    java.util.Set<AppendBatch.SubjectEvent> rows = new java.util.HashSet<>();
+    // Subject event rows: none twice in the batch, none stored already. This is the index that
+    // derived state (a subject's next sequence number) points into, so a stale or wrong state
+    // would overwrite here: worth one existence probe per event (memtables and bloom filters,
+    // a few microseconds; docs/benchmarks.md).
+    java.util.Set<AppendBatch.SubjectEvent> seenRows = new java.util.HashSet<>(hs.size() * 2);
     byte[] prefix = new byte[Hash.SIZE];
     for (AppendBatch.SubjectEvent e : batch.subjectEvents()) {
       e.subject().copyTo(prefix, 0);
-      AppendBatch.SubjectEvent key = new AppendBatch.SubjectEvent(e.subject(), e.sequence(), 0);
-      if (!rows.add(key) || exists(subjectEvents, subjectEventKey(prefix, e.sequence()))) {
-        throw new IllegalArgumentException(
-            "leaf "
-                + e.leafIndex()
-                + " would overwrite the subject event row ("
-                + e.subject()
-                + ", "
-                + e.sequence()
-                + ")");
+      byte[] key = subjectEventKey(prefix, e.sequence());
+      if (!seenRows.add(new AppendBatch.SubjectEvent(e.subject(), e.sequence(), 0))
+          || (db.keyMayExist(subjectEvents, key, null) && db.get(subjectEvents, key) != null)) {
+        throw subjectRowOverwrite(e);
       }
     }
+  }
+
+  private static IllegalArgumentException leafRowOverwrite(Hash leafHash, long leafIndex) {
+    return new IllegalArgumentException(
+        "batch would overwrite the leaf index row of leaf hash "
+            + leafHash
+            + " with leaf "
+            + leafIndex);
+  }
+
+  private static IllegalArgumentException subjectRowOverwrite(AppendBatch.SubjectEvent e) {
+    return new IllegalArgumentException(
+        "leaf "
+            + e.leafIndex()
+            + " would overwrite the subject event row ("
+            + e.subject()
+            + ", "
+            + e.sequence()
+            + ")");
   }
 
   /** Whether the complete subtree ({@code level}, {@code index}) ends within [start, end). */
@@ -649,10 +662,6 @@ public final class RocksDbLogStore implements LogStore {
     }
     long last = ((index + 1) << level) - 1;
     return last >= start && last < end;
-  }
-
-  private boolean exists(ColumnFamilyHandle cf, byte[] key) throws RocksDBException {
-    return db.keyMayExist(cf, key, null) && db.get(cf, key) != null;
   }
 
   @Override
