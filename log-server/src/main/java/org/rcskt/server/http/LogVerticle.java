@@ -12,10 +12,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.rcskt.server.log.BadRequestException;
 import org.rcskt.server.log.KeyEventLog;
@@ -53,6 +56,7 @@ public final class LogVerticle extends VerticleBase {
   private final String host;
   private final int port;
   private final int readThreads;
+  private final Set<String> routeNames = new HashSet<>();
   private WorkerExecutor reads;
   private HttpServer server;
 
@@ -120,6 +124,12 @@ public final class LogVerticle extends VerticleBase {
     r.get("/metrics").setName("/metrics").handler(this::metrics);
     r.get("/healthz").setName("/healthz").handler(this::healthz);
     r.get("/readyz").setName("/readyz").handler(this::readyz);
+
+    for (Route route : r.getRoutes()) {
+      if (route.getName() != null) {
+        routeNames.add(route.getName());
+      }
+    }
 
     r.route().failureHandler(this::failure);
     r.errorHandler(404, ctx -> writeError(ctx, ApiError.ofStatus(404, method(ctx), path(ctx))));
@@ -334,15 +344,19 @@ public final class LogVerticle extends VerticleBase {
   private void timed(RoutingContext ctx) {
     long t0 = System.nanoTime();
     ctx.addEndHandler(
-        ar -> {
-          String route = ctx.currentRoute() == null ? null : ctx.currentRoute().getName();
-          metrics.http(
-              route == null ? "unmatched" : route,
-              ctx.request().method().name(),
-              ctx.response().getStatusCode(),
-              System.nanoTime() - t0);
-        });
+        ar ->
+            metrics.http(
+                routeName(ctx),
+                ctx.request().method().name(),
+                ctx.response().getStatusCode(),
+                System.nanoTime() - t0));
     ctx.next();
+  }
+
+  /** The matched route's name, from the closed set declared in {@link #routes}, or "unmatched". */
+  private String routeName(RoutingContext ctx) {
+    String name = ctx.currentRoute() == null ? null : ctx.currentRoute().getName();
+    return name != null && routeNames.contains(name) ? name : "unmatched";
   }
 
   private <T> Future<T> blocking(Callable<T> work) {
