@@ -81,6 +81,7 @@ public final class LogVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     reads = vertx.createSharedWorkerExecutor("rcskt-reads", readThreads);
+    // HTTP/1.1 only (docs/api.md): no h2c upgrade, and no HTTP/2 prior knowledge on this port.
     HttpServerOptions options =
         new HttpServerOptions()
             .setHost(host)
@@ -88,6 +89,7 @@ public final class LogVerticle extends VerticleBase {
             .setMaxInitialLineLength(8192)
             .setMaxHeaderSize(16 * 1024)
             .setIdleTimeout(120)
+            .setHttp2ClearTextEnabled(false)
             .setTcpNoDelay(true);
     return vertx
         .createHttpServer(options)
