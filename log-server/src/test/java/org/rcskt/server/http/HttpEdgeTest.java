@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rcskt.server.LogServer;
 import org.rcskt.server.config.ServerConfig;
+import org.rcskt.server.testing.Events;
 import org.rcskt.server.testing.Http;
 import org.rcskt.server.testing.RawHttp;
 
@@ -19,14 +20,18 @@ import org.rcskt.server.testing.RawHttp;
  * server: every answer the HTTP layer can still give is the JSON error body, never a 500.
  */
 class HttpEdgeTest {
+  static final String HEX64 = "ab".repeat(32);
+
   @TempDir Path dir;
   LogServer server;
   Http http;
+  Events events;
 
   @BeforeEach
   void start() {
     server = LogServer.start(ServerConfig.builder(dir).port(0).devMode(true).build());
     http = new Http(server.baseUrl());
+    events = new Events(9, LogServer.DEV_CARRIER_ID, server.devCarrierKey());
   }
 
   @AfterEach
@@ -34,6 +39,65 @@ class HttpEdgeTest {
     if (server != null) {
       server.close();
     }
+  }
+
+  /** One request on a fresh connection; its response (null if none came). */
+  RawHttp.Response raw(String request) {
+    try (RawHttp c = new RawHttp(server.port())) {
+      c.send(request);
+      return c.readResponse();
+    }
+  }
+
+  RawHttp.Response get(String target) {
+    return raw("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  }
+
+  static void assertJsonError(RawHttp.Response r, int status, String error, String field) {
+    assertThat(r).as("a response").isNotNull();
+    assertThat(r.status()).as(r.statusLine() + " " + r.text()).isEqualTo(status);
+    assertThat(r.header("Content-Type")).isEqualTo("application/json");
+    assertThat(r.json().get("error").asText()).isEqualTo(error);
+    if (field == null) {
+      assertThat(r.json().get("field").isNull()).as(r.text()).isTrue();
+    } else {
+      assertThat(r.json().get("field").asText()).as(r.text()).isEqualTo(field);
+    }
+    assertThat(r.json().get("detail").asText()).isNotEmpty();
+  }
+
+  @Test
+  void malformedPercentEscapesAre400NamingTheParameterOrPath() {
+    assertJsonError(get("/v1/proof/inclusion?index=1&size=%zz"), 400, "bad_request", "size");
+    assertJsonError(get("/v1/proof/consistency?from=%zz&to=2"), 400, "bad_request", "from");
+    assertJsonError(get("/v1/entries?start=0&end=%zz"), 400, "bad_request", "end");
+    assertJsonError(get("/v1/subjects/%zz"), 400, "bad_request", "path");
+    assertJsonError(get("/v1/subjects/" + HEX64 + "?from=%zz"), 400, "bad_request", "from");
+    assertJsonError(get("/tile/%zz/000"), 400, "bad_request", "path");
+    // Truncated escapes, at the end of a value and of the whole target, and in a name.
+    assertJsonError(get("/v1/entries?start=%4&end=2"), 400, "bad_request", "start");
+    assertJsonError(get("/v1/entries?start=0&end=%"), 400, "bad_request", "end");
+    assertJsonError(get("/v1/entries?st%zzart=0&end=1"), 400, "bad_request", "query");
+    RawHttp.Response r = get("/v1/proof/inclusion?index=1&size=%zz");
+    assertThat(r.json().get("detail").asText())
+        .isEqualTo(
+            "parameter size has a malformed percent-escape \"%zz\" (a % must be followed by two"
+                + " hex digits)");
+    // Well-formed escapes still decode as before.
+    RawHttp.Response ok = get("/v1/entries?start=%30&end=%31");
+    assertThat(ok.status()).as(ok.text()).isEqualTo(200);
+  }
+
+  @Test
+  void http11RequestWithoutOneValidHostIs400() {
+    assertJsonError(raw("GET /checkpoint HTTP/1.1\r\n\r\n"), 400, "bad_request", "Host");
+    assertJsonError(
+        raw("GET /checkpoint HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), 400, "bad_request", "Host");
+    assertJsonError(
+        raw("GET /checkpoint HTTP/1.1\r\nHost: a b:x\r\n\r\n"), 400, "bad_request", "Host");
+    // HTTP/1.0 has no Host requirement.
+    RawHttp.Response old = raw("GET /checkpoint HTTP/1.0\r\n\r\n");
+    assertThat(old.status()).isEqualTo(200);
   }
 
   @Test
