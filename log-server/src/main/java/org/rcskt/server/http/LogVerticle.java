@@ -11,7 +11,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -85,7 +84,7 @@ public final class LogVerticle extends VerticleBase {
 
     r.post("/v1/events")
         .setName("/v1/events")
-        .handler(BodyHandler.create(false).setBodyLimit(ApiError.MAX_BODY_BYTES))
+        .handler(new JsonBody(ApiError.MAX_BODY_BYTES))
         .handler(this::submit);
     r.get("/checkpoint").setName("/checkpoint").handler(this::checkpoint);
     r.getWithRegex("/tile/.+").setName("/tile").handler(this::tile);
@@ -115,8 +114,8 @@ public final class LogVerticle extends VerticleBase {
   // --- handlers ---
 
   private void submit(RoutingContext ctx) {
-    Buffer body = ctx.body().buffer();
-    if (body == null || body.length() == 0) {
+    Buffer body = JsonBody.of(ctx);
+    if (body.length() == 0) {
       ctx.fail(new org.rcskt.verifier.event.EventFormatException("", "request body is empty"));
       return;
     }

@@ -1,5 +1,6 @@
 package org.rcskt.server.http;
 
+import java.util.Locale;
 import org.rcskt.server.log.BadRequestException;
 
 /**
@@ -106,6 +107,42 @@ final class RequestChecks {
       }
     }
     return b.toString();
+  }
+
+  /**
+   * Whether a {@code POST /v1/events} body of this {@code Content-Type} is taken: {@code
+   * application/json} (any case, optionally with {@code charset=utf-8}) or no {@code Content-Type}
+   * at all.
+   *
+   * @param header the {@code Content-Type} header, or null when absent
+   * @return null when acceptable, else the error detail
+   */
+  static String contentTypeRefusal(String header) {
+    if (header == null) {
+      return null;
+    }
+    int semi = header.indexOf(';');
+    String type = (semi < 0 ? header : header.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+    if (!type.equals("application/json")) {
+      return "Content-Type must be application/json (or absent), got \"" + clip(header) + "\"";
+    }
+    if (semi >= 0) {
+      for (String param : header.substring(semi + 1).split(";")) {
+        int eq = param.indexOf('=');
+        String name = (eq < 0 ? param : param.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
+        String value = eq < 0 ? "" : unquote(param.substring(eq + 1).trim());
+        if (name.equals("charset") && !value.equalsIgnoreCase("utf-8")) {
+          return "an event is UTF-8 JSON; charset \"" + clip(value) + "\" is not accepted";
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String unquote(String v) {
+    return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")
+        ? v.substring(1, v.length() - 1)
+        : v;
   }
 
   /** Client text for an error detail: at most {@link #MAX_QUOTED} printable ASCII characters. */

@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,6 +16,7 @@ import org.rcskt.server.config.ServerConfig;
 import org.rcskt.server.testing.Events;
 import org.rcskt.server.testing.Http;
 import org.rcskt.server.testing.RawHttp;
+import org.rcskt.verifier.event.EventJson;
 
 /**
  * Hostile and malformed input at the HTTP edge (issue 9), over real sockets against the real
@@ -98,6 +101,89 @@ class HttpEdgeTest {
     // HTTP/1.0 has no Host requirement.
     RawHttp.Response old = raw("GET /checkpoint HTTP/1.0\r\n\r\n");
     assertThat(old.status()).isEqualTo(200);
+  }
+
+  @Test
+  void eventsAreTakenAsJsonOrWithoutContentTypeAndAnythingElseIs415() {
+    String event =
+        EventJson.toJsonString(events.register(events.newSubject(), "phone-1", events.newKey()));
+    assertUnsupported(
+        post("application/x-www-form-urlencoded", "a=%zz"), "application/x-www-form-urlencoded");
+    assertUnsupported(post("text/plain", event), "text/plain");
+    assertUnsupported(post("application/json; charset=iso-8859-1", event), null);
+    String boundary = "b0undary";
+    String multipart =
+        "--"
+            + boundary
+            + "\r\nContent-Disposition: form-data; name=\"event\"\r\n"
+            + "Content-Type: application/json\r\n\r\n"
+            + event
+            + "\r\n--"
+            + boundary
+            + "--\r\n";
+    assertUnsupported(post("multipart/form-data; boundary=" + boundary, multipart), null);
+    // A multipart body with a field longer than the form decoder's limit (TooLongFormField).
+    String longField =
+        "--"
+            + boundary
+            + "\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n"
+            + "y".repeat(20_000)
+            + "\r\n--"
+            + boundary
+            + "--\r\n";
+    assertUnsupported(post("multipart/form-data; boundary=" + boundary, longField), null);
+
+    Http.Response json = post("Application/JSON; charset=\"UTF-8\"", event);
+    assertThat(json.status()).as(json.text()).isEqualTo(200);
+    String other =
+        EventJson.toJsonString(events.register(events.newSubject(), "phone-1", events.newKey()));
+    Http.Response bare =
+        http.send(
+            HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/events"))
+                .POST(HttpRequest.BodyPublishers.ofString(other)));
+    assertThat(bare.status()).as(bare.text()).isEqualTo(200);
+  }
+
+  @Test
+  void expectContinueIsHonouredAndOtherExpectationsAre417() {
+    String event =
+        EventJson.toJsonString(events.register(events.newSubject(), "phone-1", events.newKey()));
+    byte[] body = event.getBytes(UTF_8);
+    try (RawHttp c = new RawHttp(server.port())) {
+      c.send(
+          "POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+              + "Expect: 100-continue\r\nContent-Length: "
+              + body.length
+              + "\r\n\r\n");
+      RawHttp.Response cont = c.readResponse();
+      assertThat(cont.status()).isEqualTo(100);
+      c.send(body);
+      RawHttp.Response r = c.readResponse();
+      assertThat(r.status()).as(r.text()).isEqualTo(200);
+    }
+    RawHttp.Response r =
+        raw(
+            "POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Expect: something-else\r\nContent-Length: 2\r\n\r\n{}");
+    assertJsonError(r, 417, "expectation_failed", "Expect");
+  }
+
+  Http.Response post(String contentType, String body) {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/events"))
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  static void assertUnsupported(Http.Response r, String quoted) {
+    assertThat(r.status()).as(r.text()).isEqualTo(415);
+    assertThat(r.header("Content-Type")).isEqualTo("application/json");
+    assertThat(r.json().get("error").asText()).isEqualTo("unsupported_media_type");
+    assertThat(r.json().get("field").asText()).isEqualTo("Content-Type");
+    if (quoted != null) {
+      assertThat(r.json().get("detail").asText())
+          .isEqualTo("Content-Type must be application/json (or absent), got \"" + quoted + "\"");
+    }
   }
 
   @Test

@@ -48,6 +48,23 @@ class RequestChecksTest {
   }
 
   @Test
+  void onlyJsonOrNoContentTypeIsTaken() {
+    assertThat(RequestChecks.contentTypeRefusal(null)).isNull();
+    assertThat(RequestChecks.contentTypeRefusal("application/json")).isNull();
+    assertThat(RequestChecks.contentTypeRefusal("Application/JSON ; charset=UTF-8")).isNull();
+    assertThat(RequestChecks.contentTypeRefusal("application/json;charset=\"utf-8\"")).isNull();
+    assertThat(RequestChecks.contentTypeRefusal("application/x-www-form-urlencoded"))
+        .isEqualTo(
+            "Content-Type must be application/json (or absent), got"
+                + " \"application/x-www-form-urlencoded\"");
+    assertThat(RequestChecks.contentTypeRefusal("multipart/form-data; boundary=x")).isNotNull();
+    assertThat(RequestChecks.contentTypeRefusal("")).isNotNull();
+    assertThat(RequestChecks.contentTypeRefusal("application/jsonx")).isNotNull();
+    assertThat(RequestChecks.contentTypeRefusal("application/json; charset=latin1"))
+        .isEqualTo("an event is UTF-8 JSON; charset \"latin1\" is not accepted");
+  }
+
+  @Test
   void quotedClientTextIsPrintableAndShort() {
     assertThat(RequestChecks.clip("a\u0000b\nc")).isEqualTo("a?b?c");
     assertThat(RequestChecks.clip("x".repeat(100))).isEqualTo("x".repeat(40) + "...");
