@@ -161,7 +161,15 @@ public final class LogServer implements AutoCloseable {
       for (int i = 0; i < cores; i++) {
         LogVerticle v =
             new LogVerticle(
-                log, info, metrics, new HttpSettings(config.host(), bindPort, readThreads));
+                log,
+                info,
+                metrics,
+                new HttpSettings(
+                    config.host(),
+                    bindPort,
+                    readThreads,
+                    config.idleTimeoutSeconds(),
+                    config.requestTimeoutSeconds()));
         join(vertx.deployVerticle(v));
         verticles.add(v);
       }

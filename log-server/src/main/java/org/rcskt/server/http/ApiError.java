@@ -129,6 +129,18 @@ record ApiError(int status, ObjectNode body, int retryAfterSeconds, boolean inte
     return new ApiError(417, body("expectation_failed", "Expect", detail), 0, false);
   }
 
+  /** {@code 408}: the request was not received in time. */
+  static ApiError requestTimeout(int seconds) {
+    return new ApiError(
+        408,
+        body(
+            "request_timeout",
+            null,
+            "the request was not received within " + seconds + " s of its headers"),
+        0,
+        false);
+  }
+
   /**
    * {@code 400}: a request that is not well-formed HTTP/1.1.
    *

@@ -1,5 +1,6 @@
 package org.rcskt.server.http;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -10,9 +11,9 @@ import org.rcskt.server.log.BadRequestException;
 import org.rcskt.server.metrics.ServerMetrics;
 
 /**
- * Everything between the socket and the router of one HTTP server: the server options (size limits)
- * and a JSON 400 for requests the router or the query decoder would fail on. Runs on the server's
- * event loop.
+ * Everything between the socket and the router of one HTTP server: the server options (HTTP/1.1
+ * only, size limits), the {@link ConnectionGuard}'s time limits, and a JSON 400 for requests the
+ * router or the query decoder would fail on. Runs on the server's event loop.
  */
 final class HttpEdge {
   /** The longest request line read (a longer one is answered 414). */
@@ -21,14 +22,32 @@ final class HttpEdge {
   /** The most bytes of request headers read (more is answered 431). */
   static final int MAX_HEADER_BYTES = 16 * 1024;
 
+  /** Shared by every server of the process: the log is the process's. */
+  private static final ClientErrorLog CLIENT_ERRORS = new ClientErrorLog();
+
+  private final Vertx vertx;
   private final HttpSettings settings;
   private final ServerMetrics metrics;
   private final Router router;
+  private final ConnectionGuard guard;
+  private final long sweeper;
 
-  HttpEdge(HttpSettings settings, ServerMetrics metrics, Router router) {
+  HttpEdge(Vertx vertx, HttpSettings settings, ServerMetrics metrics, Router router) {
+    this.vertx = vertx;
     this.settings = settings;
     this.metrics = metrics;
     this.router = router;
+    this.guard =
+        new ConnectionGuard(
+            settings.idleTimeoutSeconds(),
+            settings.requestTimeoutSeconds(),
+            System::nanoTime,
+            CLIENT_ERRORS);
+    this.sweeper =
+        vertx.setPeriodic(
+            ConnectionGuard.sweepIntervalMillis(
+                settings.idleTimeoutSeconds(), settings.requestTimeoutSeconds()),
+            id -> guard.sweep());
   }
 
   HttpServerOptions options() {
@@ -38,13 +57,17 @@ final class HttpEdge {
         .setPort(settings.port())
         .setMaxInitialLineLength(MAX_REQUEST_LINE)
         .setMaxHeaderSize(MAX_HEADER_BYTES)
-        .setIdleTimeout(120)
+        .setIdleTimeout(settings.idleTimeoutSeconds())
         .setHttp2ClearTextEnabled(false)
         .setTcpNoDelay(true);
   }
 
   HttpServer install(HttpServer server) {
-    return server.requestHandler(this::screen);
+    return server.connectionHandler(guard::opened).requestHandler(this::screen);
+  }
+
+  void close() {
+    vertx.cancelTimer(sweeper);
   }
 
   /**
@@ -52,6 +75,7 @@ final class HttpEdge {
    * 500 or a plain-text answer: a missing or repeated Host, malformed percent-escapes.
    */
   private void screen(HttpServerRequest req) {
+    guard.request(req);
     ApiError refused = null;
     try {
       if (req.version() == HttpVersion.HTTP_1_1

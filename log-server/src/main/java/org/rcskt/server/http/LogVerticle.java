@@ -29,7 +29,7 @@ import org.rcskt.verifier.tile.TilePath;
  * The HTTP API. Every route is declared in {@link #routes}; handlers parse parameters, call the log
  * (blocking reads on a worker pool, never on the event loop) and write the answer; every failure
  * goes to {@link ApiError}. {@link HttpEdge}, in front of the router, refuses what the HTTP
- * libraries would fail on.
+ * libraries would fail on and bounds connection time.
  */
 public final class LogVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(LogVerticle.class.getName());
@@ -64,12 +64,15 @@ public final class LogVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     reads = vertx.createSharedWorkerExecutor("rcskt-reads", settings.readThreads());
-    edge = new HttpEdge(settings, metrics, routes());
+    edge = new HttpEdge(vertx, settings, metrics, routes());
     return edge.install(vertx.createHttpServer(edge.options())).listen().onSuccess(s -> server = s);
   }
 
   @Override
   public Future<?> stop() {
+    if (edge != null) {
+      edge.close();
+    }
     return reads == null ? Future.succeededFuture() : reads.close();
   }
 

@@ -73,4 +73,16 @@ final class Responses {
     return req.getHeader(HttpHeaders.TRANSFER_ENCODING) != null
         || (length != null && !length.trim().equals("0"));
   }
+
+  /** Answers {@code req} with {@code e} and then closes its connection, read or not. */
+  static void writeErrorAndClose(HttpServerRequest req, ApiError e) {
+    HttpServerResponse res = req.response();
+    if (res.ended() || res.closed() || res.headWritten()) {
+      req.connection().close();
+      return;
+    }
+    res.putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+    res.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    writeJson(res, e.status(), e.body()).onComplete(ar -> req.connection().close());
+  }
 }

@@ -15,7 +15,7 @@ import org.rcskt.server.config.ServerConfig;
 import org.rcskt.server.testing.Http;
 import org.rcskt.server.testing.RawHttp;
 
-/** Bounded resources at the HTTP edge (issue 9). */
+/** Bounded resources at the HTTP edge (issue 9): metric series, connection and request time. */
 class HttpLimitsTest {
   @TempDir Path dir;
   LogServer server;
@@ -92,5 +92,79 @@ class HttpLimitsTest {
             "{code=\"404\",method=\"other\",route=\"unmatched\"}",
             "{code=\"200\",method=\"GET\",route=\"/checkpoint\"}");
     assertThat(String.join(" ", second)).doesNotContain("method=\"X");
+  }
+
+  @Test
+  void aBodySentTooSlowlyIs408AndClosed() {
+    start(ServerConfig.builder(dir).requestTimeoutSeconds(1));
+    try (RawHttp c = new RawHttp(server.port(), 200)) {
+      long t0 = System.nanoTime();
+      c.send(
+          "POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+              + "Content-Length: 1000\r\n\r\n{");
+      // A byte every 200 ms: never idle, never done.
+      while (!c.closedByServer() && System.nanoTime() - t0 < 10_000_000_000L) {
+        if (!c.send(" ")) {
+          break;
+        }
+        c.readToEnd();
+      }
+      c.awaitClose(2000);
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(c.closedByServer()).as("closed after %d ms", ms).isTrue();
+      assertThat(ms).isBetween(900L, 5000L);
+      RawHttp.Response r = RawHttp.Response.parse(c.pending());
+      assertThat(r).as("a 408 before the close").isNotNull();
+      HttpEdgeTest.assertJsonError(r, 408, "request_timeout", null);
+      assertThat(r.json().get("detail").asText())
+          .isEqualTo("the request was not received within 1 s of its headers");
+      assertThat(r.header("Connection")).isEqualToIgnoringCase("close");
+    }
+    // The server is fine.
+    assertThat(http.get("/healthz").status()).isEqualTo(200);
+  }
+
+  @Test
+  void aRequestHeadSentTooSlowlyIsClosed() {
+    start(ServerConfig.builder(dir).idleTimeoutSeconds(1));
+    try (RawHttp c = new RawHttp(server.port(), 200)) {
+      long t0 = System.nanoTime();
+      String head = "GET /checkpoint HTTP/1.1\r\nHost: x\r\nX-Slow: " + "a".repeat(200);
+      int i = 0;
+      while (!c.closedByServer() && System.nanoTime() - t0 < 10_000_000_000L) {
+        if (!c.send(head.substring(i % head.length(), i % head.length() + 1))) {
+          break;
+        }
+        i++;
+        c.readToEnd();
+      }
+      c.awaitClose(2000);
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(c.closedByServer()).as("closed after %d ms", ms).isTrue();
+      assertThat(ms).isBetween(900L, 5000L);
+      assertThat(c.pending()).as("nothing answered").isEmpty();
+    }
+  }
+
+  @Test
+  void keepAliveWorksWithinTheIdleTimeout() {
+    start(ServerConfig.builder(dir).idleTimeoutSeconds(2));
+    try (RawHttp c = new RawHttp(server.port(), 200)) {
+      String get = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+      for (int i = 0; i < 3; i++) {
+        c.send(get);
+        RawHttp.Response r = c.readResponse();
+        assertThat(r).as("answer %d on one connection", i).isNotNull();
+        assertThat(r.status()).isEqualTo(200);
+        // Half the idle timeout between requests: the connection must stay open.
+        assertThat(c.awaitClose(1000)).isFalse();
+      }
+      long t0 = System.nanoTime();
+      assertThat(c.awaitClose(5000)).as("closed once idle").isTrue();
+      assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(4000L);
+    }
+    assertThat(ServerConfig.DEFAULT_IDLE_TIMEOUT_SECONDS).isEqualTo(60);
+    assertThat(ServerConfig.builder(dir).build().idleTimeoutSeconds()).isEqualTo(60);
+    assertThat(ServerConfig.builder(dir).build().requestTimeoutSeconds()).isEqualTo(30);
   }
 }
