@@ -141,6 +141,27 @@ record ApiError(int status, ObjectNode body, int retryAfterSeconds, boolean inte
         false);
   }
 
+  /** {@code 414}: a request line longer than the server reads. */
+  static ApiError uriTooLong(int maxBytes) {
+    return new ApiError(
+        414,
+        body("uri_too_long", null, "the request line is longer than " + maxBytes + " bytes"),
+        0,
+        false);
+  }
+
+  /** {@code 431}: request headers larger than the server reads. */
+  static ApiError headersTooLarge(int maxBytes) {
+    return new ApiError(
+        431,
+        body(
+            "headers_too_large",
+            null,
+            "the request headers are larger than " + maxBytes + " bytes"),
+        0,
+        false);
+  }
+
   /**
    * {@code 400}: a request that is not well-formed HTTP/1.1.
    *

@@ -41,6 +41,7 @@ final class ConnectionGuard {
     boolean idle = true;
     long idleSince;
     boolean closing;
+    Throwable reported;
 
     State(long now) {
       idleSince = now;
@@ -77,6 +78,23 @@ final class ConnectionGuard {
       s.requestStart = nanoClock.getAsLong();
       s.idle = false;
     }
+  }
+
+  /**
+   * Remembers that {@code t}, a failure of connection {@code c}, has been logged already, so that
+   * the connection's exception handler, which Vert.x may give it again, does not log it twice.
+   */
+  void reported(HttpConnection c, Throwable t) {
+    State s = open.get(c);
+    if (s != null) {
+      s.reported = t;
+    }
+  }
+
+  /** Whether {@code t} was passed to {@link #reported} for {@code c}. */
+  boolean wasReported(HttpConnection c, Throwable t) {
+    State s = open.get(c);
+    return s != null && s.reported == t;
   }
 
   void sweep() {

@@ -187,6 +187,63 @@ class HttpEdgeTest {
   }
 
   @Test
+  void malformedRequestHeadsAreAnsweredWithJsonAndTheConnectionClosed() {
+    String post = "POST /v1/events HTTP/1.1\r\nHost: x\r\n";
+    assertClosedAfter(
+        "GET /checkpoint HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n", 400, "bad_request");
+    assertClosedAfter(post + "Content-Length: -5\r\n\r\n", 400, "bad_request");
+    assertClosedAfter(post + "Content-Length: abc\r\n\r\n", 400, "bad_request");
+    assertClosedAfter(post + "Content-Length: 99999999999999999999999\r\n\r\n", 400, "bad_request");
+    assertClosedAfter(
+        post + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400, "bad_request");
+    assertClosedAfter(
+        "GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414, "uri_too_long");
+    StringBuilder big = new StringBuilder("GET /checkpoint HTTP/1.1\r\nHost: x\r\n");
+    for (int i = 0; i < 200; i++) {
+      big.append("X-H").append(i).append(": ").append("v".repeat(100)).append("\r\n");
+    }
+    assertClosedAfter(big.append("\r\n").toString(), 431, "headers_too_large");
+  }
+
+  void assertClosedAfter(String request, int status, String error) {
+    try (RawHttp c = new RawHttp(server.port())) {
+      c.send(request);
+      RawHttp.Response r = c.readResponse();
+      assertJsonError(r, status, error, null);
+      assertThat(r.header("Connection")).isEqualToIgnoringCase("close");
+      assertThat(c.awaitClose(5000)).as("closed after " + status).isTrue();
+    }
+  }
+
+  @Test
+  void brokenChunkedBodiesAreAnswered400AndClosed() {
+    String head =
+        "POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n";
+    for (String size : new String[] {"zz", "-5", "ffffffffffffffffffffff"}) {
+      try (RawHttp c = new RawHttp(server.port())) {
+        c.send(head + size + "\r\nabc\r\n0\r\n\r\n");
+        RawHttp.Response r = c.readResponse();
+        assertJsonError(r, 400, "bad_request", null);
+        assertThat(r.json().get("detail").asText())
+            .isEqualTo("malformed HTTP request: the request body could not be read");
+        assertThat(c.awaitClose(5000)).as("closed after chunk size " + size).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void unknownHttpVersionsAreRefusedAndClosed() {
+    // Vert.x answers these itself, before any handler of ours, with an empty 501.
+    try (RawHttp c = new RawHttp(server.port())) {
+      c.send("GET /checkpoint HTTP/1.7\r\nHost: x\r\n\r\n");
+      byte[] all = c.readToEnd();
+      assertThat(new String(all, ISO_8859_1)).startsWith("HTTP/1.7 501 ");
+      assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
   void h2cUpgradeAndPriorKnowledgeAreNotServed() {
     try (RawHttp c = new RawHttp(server.port())) {
       c.send(
