@@ -15,6 +15,7 @@ import java.util.function.UnaryOperator;
 import org.rcskt.server.config.ConfigException;
 import org.rcskt.server.config.ServerConfig;
 import org.rcskt.server.config.ServerKeys;
+import org.rcskt.server.http.HttpSettings;
 import org.rcskt.server.http.LogVerticle;
 import org.rcskt.server.http.ServerInfo;
 import org.rcskt.server.log.KeyEventLog;
@@ -158,7 +159,17 @@ public final class LogServer implements AutoCloseable {
       int bindPort = config.port() == 0 ? -1 : config.port();
       List<LogVerticle> verticles = new ArrayList<>();
       for (int i = 0; i < cores; i++) {
-        LogVerticle v = new LogVerticle(log, info, metrics, config.host(), bindPort, readThreads);
+        LogVerticle v =
+            new LogVerticle(
+                log,
+                info,
+                metrics,
+                new HttpSettings(
+                    config.host(),
+                    bindPort,
+                    readThreads,
+                    config.idleTimeoutSeconds(),
+                    config.requestTimeoutSeconds()));
         join(vertx.deployVerticle(v));
         verticles.add(v);
       }

@@ -58,6 +58,23 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--dev", description = "development mode: trust a local carrier key")
   Boolean devMode;
 
+  @Option(
+      names = "--idle-timeout-seconds",
+      description =
+          "close a connection that has had no complete request for this long (default "
+              + ServerConfig.DEFAULT_IDLE_TIMEOUT_SECONDS
+              + ")")
+  Integer idleTimeoutSeconds;
+
+  @Option(
+      names = "--request-timeout-seconds",
+      description =
+          "answer 408 to a request whose body has not arrived this long after its headers"
+              + " (default "
+              + ServerConfig.DEFAULT_REQUEST_TIMEOUT_SECONDS
+              + ")")
+  Integer requestTimeoutSeconds;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig config = config();
@@ -130,6 +147,12 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     }
     if (devMode != null) {
       b.devMode(devMode);
+    }
+    if (idleTimeoutSeconds != null) {
+      b.idleTimeoutSeconds(idleTimeoutSeconds);
+    }
+    if (requestTimeoutSeconds != null) {
+      b.requestTimeoutSeconds(requestTimeoutSeconds);
     }
     return b.build();
   }

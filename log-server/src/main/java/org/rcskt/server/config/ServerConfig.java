@@ -20,6 +20,12 @@ public final class ServerConfig {
   /** The default origin: a placeholder name that makes clear the log is not a production one. */
   public static final String DEFAULT_ORIGIN = "localhost/rcskt-dev";
 
+  /** Longer than the idle time after which common HTTP clients drop a pooled connection. */
+  public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
+
+  /** Ample for the largest body (64 KiB) over a slow mobile link. */
+  public static final int DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
+
   private final Path dataDir;
   private final String host;
   private final int port;
@@ -35,6 +41,8 @@ public final class ServerConfig {
   private final int treeMemoryLevel;
   private final int tileCacheSize;
   private final boolean devMode;
+  private final int idleTimeoutSeconds;
+  private final int requestTimeoutSeconds;
 
   private ServerConfig(Builder b) {
     this.dataDir = b.dataDir;
@@ -52,6 +60,8 @@ public final class ServerConfig {
     this.treeMemoryLevel = b.treeMemoryLevel;
     this.tileCacheSize = b.tileCacheSize;
     this.devMode = b.devMode;
+    this.idleTimeoutSeconds = b.idleTimeoutSeconds;
+    this.requestTimeoutSeconds = b.requestTimeoutSeconds;
   }
 
   /** A builder with every default set and {@code dataDir} as the data directory. */
@@ -107,6 +117,8 @@ public final class ServerConfig {
         case "treeMemoryLevel" -> b.treeMemoryLevel(integer(file, key, v));
         case "tileCacheSize" -> b.tileCacheSize(integer(file, key, v));
         case "devMode" -> b.devMode(bool(file, key, v));
+        case "idleTimeoutSeconds" -> b.idleTimeoutSeconds(integer(file, key, v));
+        case "requestTimeoutSeconds" -> b.requestTimeoutSeconds(integer(file, key, v));
         default ->
             throw new ConfigException("config file " + file + " has unknown key \"" + key + "\"");
       }
@@ -211,6 +223,22 @@ public final class ServerConfig {
     return devMode;
   }
 
+  /**
+   * How long an HTTP connection may wait for its next request to arrive, headers complete, before
+   * it is closed: the keep-alive time, and the bound on a request head sent slowly.
+   */
+  public int idleTimeoutSeconds() {
+    return idleTimeoutSeconds;
+  }
+
+  /**
+   * How long a request's body may take to arrive after its headers; a slower request is answered
+   * 408 and its connection closed.
+   */
+  public int requestTimeoutSeconds() {
+    return requestTimeoutSeconds;
+  }
+
   @Override
   public String toString() {
     return "ServerConfig[dataDir="
@@ -247,6 +275,8 @@ public final class ServerConfig {
     private int treeMemoryLevel = 4;
     private int tileCacheSize = 8192;
     private boolean devMode;
+    private int idleTimeoutSeconds = DEFAULT_IDLE_TIMEOUT_SECONDS;
+    private int requestTimeoutSeconds = DEFAULT_REQUEST_TIMEOUT_SECONDS;
 
     private Builder(Path dataDir) {
       this.dataDir = dataDir;
@@ -357,6 +387,24 @@ public final class ServerConfig {
 
     public Builder devMode(boolean v) {
       this.devMode = v;
+      return this;
+    }
+
+    /** See {@link ServerConfig#idleTimeoutSeconds()}; 1 to 3600. */
+    public Builder idleTimeoutSeconds(int v) {
+      if (v < 1 || v > 3600) {
+        throw new ConfigException("idleTimeoutSeconds must be in 1..3600, got " + v);
+      }
+      this.idleTimeoutSeconds = v;
+      return this;
+    }
+
+    /** See {@link ServerConfig#requestTimeoutSeconds()}; 1 to 3600. */
+    public Builder requestTimeoutSeconds(int v) {
+      if (v < 1 || v > 3600) {
+        throw new ConfigException("requestTimeoutSeconds must be in 1..3600, got " + v);
+      }
+      this.requestTimeoutSeconds = v;
       return this;
     }
 

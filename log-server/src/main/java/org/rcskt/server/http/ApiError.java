@@ -44,6 +44,9 @@ record ApiError(int status, ObjectNode body, int retryAfterSeconds, boolean inte
         && t.getCause() != null) {
       t = t.getCause();
     }
+    if (t instanceof HttpRefusal r) {
+      return r.error();
+    }
     if (t instanceof EventFormatException e) {
       return new ApiError(
           400,
@@ -114,6 +117,59 @@ record ApiError(int status, ObjectNode body, int retryAfterSeconds, boolean inte
               ? new ApiError(status, body("client_error", null, "request refused"), 0, false)
               : new ApiError(500, body("internal_error", null, "internal error"), 0, true);
     };
+  }
+
+  /** {@code 415}: a {@code POST /v1/events} body of a type other than JSON. */
+  static ApiError unsupportedMediaType(String detail) {
+    return new ApiError(415, body("unsupported_media_type", "Content-Type", detail), 0, false);
+  }
+
+  /** {@code 417}: an {@code Expect} header other than {@code 100-continue}. */
+  static ApiError expectationFailed(String detail) {
+    return new ApiError(417, body("expectation_failed", "Expect", detail), 0, false);
+  }
+
+  /** {@code 408}: the request was not received in time. */
+  static ApiError requestTimeout(int seconds) {
+    return new ApiError(
+        408,
+        body(
+            "request_timeout",
+            null,
+            "the request was not received within " + seconds + " s of its headers"),
+        0,
+        false);
+  }
+
+  /** {@code 414}: a request line longer than the server reads. */
+  static ApiError uriTooLong(int maxBytes) {
+    return new ApiError(
+        414,
+        body("uri_too_long", null, "the request line is longer than " + maxBytes + " bytes"),
+        0,
+        false);
+  }
+
+  /** {@code 431}: request headers larger than the server reads. */
+  static ApiError headersTooLarge(int maxBytes) {
+    return new ApiError(
+        431,
+        body(
+            "headers_too_large",
+            null,
+            "the request headers are larger than " + maxBytes + " bytes"),
+        0,
+        false);
+  }
+
+  /**
+   * {@code 400}: a request that is not well-formed HTTP/1.1.
+   *
+   * @param what a fixed description chosen by the server, never text from the request
+   */
+  static ApiError malformedRequest(String what) {
+    return new ApiError(
+        400, body("bad_request", null, "malformed HTTP request: " + what), 0, false);
   }
 
   /** The event's JSON field a violation is about, when there is one. */

@@ -1,7 +1,5 @@
 package org.rcskt.server.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,12 +8,12 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.rcskt.server.log.BadRequestException;
 import org.rcskt.server.log.KeyEventLog;
@@ -30,11 +28,11 @@ import org.rcskt.verifier.tile.TilePath;
 /**
  * The HTTP API. Every route is declared in {@link #routes}; handlers parse parameters, call the log
  * (blocking reads on a worker pool, never on the event loop) and write the answer; every failure
- * goes to {@link ApiError}.
+ * goes to {@link ApiError}. {@link HttpEdge}, in front of the router, refuses what the HTTP
+ * libraries would fail on and bounds connection time.
  */
 public final class LogVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(LogVerticle.class.getName());
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   /** The most entries one {@code GET /v1/entries} returns. */
@@ -43,57 +41,38 @@ public final class LogVerticle extends VerticleBase {
   /** The most events one {@code GET /v1/subjects/...} returns. */
   public static final int MAX_SUBJECT_EVENTS = 100;
 
-  private static final String JSON_TYPE = "application/json";
   private static final String IMMUTABLE = "public, max-age=31536000, immutable";
   private static final String SHORT_LIVED = "public, max-age=5";
 
   private final KeyEventLog log;
   private final ServerInfo info;
   private final ServerMetrics metrics;
-  private final String host;
-  private final int port;
-  private final int readThreads;
+  private final HttpSettings settings;
+  private final Set<String> routeNames = new HashSet<>();
   private WorkerExecutor reads;
+  private HttpEdge edge;
   private HttpServer server;
 
-  /**
-   * @param port the port to listen on; 0 for any free one (see {@link #actualPort()})
-   */
   public LogVerticle(
-      KeyEventLog log,
-      ServerInfo info,
-      ServerMetrics metrics,
-      String host,
-      int port,
-      int readThreads) {
+      KeyEventLog log, ServerInfo info, ServerMetrics metrics, HttpSettings settings) {
     this.log = log;
     this.info = info;
     this.metrics = metrics;
-    this.host = host;
-    this.port = port;
-    this.readThreads = readThreads;
+    this.settings = settings;
   }
 
   @Override
   public Future<?> start() {
-    reads = vertx.createSharedWorkerExecutor("rcskt-reads", readThreads);
-    HttpServerOptions options =
-        new HttpServerOptions()
-            .setHost(host)
-            .setPort(port)
-            .setMaxInitialLineLength(8192)
-            .setMaxHeaderSize(16 * 1024)
-            .setIdleTimeout(120)
-            .setTcpNoDelay(true);
-    return vertx
-        .createHttpServer(options)
-        .requestHandler(routes())
-        .listen()
-        .onSuccess(s -> server = s);
+    reads = vertx.createSharedWorkerExecutor("rcskt-reads", settings.readThreads());
+    edge = new HttpEdge(vertx, settings, metrics, routes());
+    return edge.install(vertx.createHttpServer(edge.options())).listen().onSuccess(s -> server = s);
   }
 
   @Override
   public Future<?> stop() {
+    if (edge != null) {
+      edge.close();
+    }
     return reads == null ? Future.succeededFuture() : reads.close();
   }
 
@@ -108,7 +87,7 @@ public final class LogVerticle extends VerticleBase {
 
     r.post("/v1/events")
         .setName("/v1/events")
-        .handler(BodyHandler.create(false).setBodyLimit(ApiError.MAX_BODY_BYTES))
+        .handler(new JsonBody(ApiError.MAX_BODY_BYTES))
         .handler(this::submit);
     r.get("/checkpoint").setName("/checkpoint").handler(this::checkpoint);
     r.getWithRegex("/tile/.+").setName("/tile").handler(this::tile);
@@ -121,17 +100,25 @@ public final class LogVerticle extends VerticleBase {
     r.get("/healthz").setName("/healthz").handler(this::healthz);
     r.get("/readyz").setName("/readyz").handler(this::readyz);
 
+    for (Route route : r.getRoutes()) {
+      if (route.getName() != null) {
+        routeNames.add(route.getName());
+      }
+    }
+
     r.route().failureHandler(this::failure);
-    r.errorHandler(404, ctx -> writeError(ctx, ApiError.ofStatus(404, method(ctx), path(ctx))));
-    r.errorHandler(405, ctx -> writeError(ctx, ApiError.ofStatus(405, method(ctx), path(ctx))));
+    // Failures the router meets outside any route (no route matched, or it failed before routing).
+    for (int status : new int[] {400, 404, 405, 413, 500}) {
+      r.errorHandler(status, this::failure);
+    }
     return r;
   }
 
   // --- handlers ---
 
   private void submit(RoutingContext ctx) {
-    Buffer body = ctx.body().buffer();
-    if (body == null || body.length() == 0) {
+    Buffer body = JsonBody.of(ctx);
+    if (body.length() == 0) {
       ctx.fail(new org.rcskt.verifier.event.EventFormatException("", "request body is empty"));
       return;
     }
@@ -195,7 +182,7 @@ public final class LogVerticle extends VerticleBase {
 
   private static TilePath tilePath(RoutingContext ctx) {
     try {
-      return TilePath.parse(path(ctx).substring(1));
+      return TilePath.parse(ctx.request().path().substring(1));
     } catch (IllegalArgumentException e) {
       throw new BadRequestException("path", e.getMessage());
     }
@@ -264,7 +251,7 @@ public final class LogVerticle extends VerticleBase {
     b.append("]}");
     ctx.response()
         .setStatusCode(200)
-        .putHeader("Content-Type", JSON_TYPE)
+        .putHeader("Content-Type", Responses.JSON_TYPE)
         .end(Buffer.buffer(b.toString()));
   }
 
@@ -334,15 +321,19 @@ public final class LogVerticle extends VerticleBase {
   private void timed(RoutingContext ctx) {
     long t0 = System.nanoTime();
     ctx.addEndHandler(
-        ar -> {
-          String route = ctx.currentRoute() == null ? null : ctx.currentRoute().getName();
-          metrics.http(
-              route == null ? "unmatched" : route,
-              ctx.request().method().name(),
-              ctx.response().getStatusCode(),
-              System.nanoTime() - t0);
-        });
+        ar ->
+            metrics.http(
+                routeName(ctx),
+                ctx.request().method().name(),
+                ctx.response().getStatusCode(),
+                System.nanoTime() - t0));
     ctx.next();
+  }
+
+  /** The matched route's name, from the closed set declared in {@link #routes}, or "unmatched". */
+  private String routeName(RoutingContext ctx) {
+    String name = ctx.currentRoute() == null ? null : ctx.currentRoute().getName();
+    return name != null && routeNames.contains(name) ? name : "unmatched";
   }
 
   private <T> Future<T> blocking(Callable<T> work) {
@@ -351,41 +342,28 @@ public final class LogVerticle extends VerticleBase {
 
   private void failure(RoutingContext ctx) {
     Throwable t = ctx.failure();
-    ApiError e =
-        t != null ? ApiError.of(t) : ApiError.ofStatus(ctx.statusCode(), method(ctx), path(ctx));
+    int status = ctx.statusCode();
+    ApiError e = t != null ? ApiError.of(t) : ApiError.ofStatus(status, method(ctx), path(ctx));
+    if (e.internal() && status >= 400 && status < 500) {
+      // Vert.x refused the request itself (a 4xx with its own exception): the client's mistake.
+      e = ApiError.ofStatus(status, method(ctx), path(ctx));
+    }
     if (e.internal()) {
-      LOG.log(System.Logger.Level.ERROR, "request " + method(ctx) + " " + path(ctx) + " failed", t);
+      // Named by route, not by the raw path: no client text in the server log.
+      LOG.log(
+          System.Logger.Level.ERROR,
+          "request "
+              + ServerMetrics.methodLabel(ctx.request().method().name())
+              + " "
+              + routeName(ctx)
+              + " failed",
+          t);
     }
-    writeError(ctx, e);
-  }
-
-  private void writeError(RoutingContext ctx, ApiError e) {
-    HttpServerResponse res = ctx.response();
-    if (res.ended()) {
-      return;
-    }
-    if (res.headWritten()) {
-      res.reset();
-      return;
-    }
-    if (e.retryAfterSeconds() > 0) {
-      res.putHeader("Retry-After", Integer.toString(e.retryAfterSeconds()));
-    }
-    res.putHeader("Cache-Control", "no-store");
-    writeJson(ctx, e.status(), e.body());
+    Responses.writeError(ctx.request(), e);
   }
 
   private static void writeJson(RoutingContext ctx, int status, ObjectNode body) {
-    byte[] bytes;
-    try {
-      bytes = MAPPER.writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialize a JSON tree", e);
-    }
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("Content-Type", JSON_TYPE)
-        .end(Buffer.buffer(bytes));
+    Responses.writeJson(ctx.response(), status, body);
   }
 
   private static void writeBinary(RoutingContext ctx, byte[] b, boolean immutable) {
@@ -448,12 +426,14 @@ public final class LogVerticle extends VerticleBase {
     return s.length() <= 80 ? s : s.substring(0, 80) + "...";
   }
 
+  /** The request's method, clipped for an error detail. */
   private static String method(RoutingContext ctx) {
-    return ctx.request().method().name();
+    return RequestChecks.clip(ctx.request().method().name());
   }
 
+  /** The request's raw path, clipped for an error detail. */
   private static String path(RoutingContext ctx) {
     String p = ctx.request().path();
-    return p == null ? "" : p;
+    return p == null ? "" : RequestChecks.clip(p, 100);
   }
 }

@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.rcskt.server.log.LogMetrics;
@@ -161,9 +162,39 @@ public final class ServerMetrics implements LogMetrics {
     readPaths.labelValues(kind, fromMemory ? "memory" : "storage").inc();
   }
 
-  /** Records one HTTP request. */
+  /**
+   * Records one HTTP request. Every label takes its value from a closed set, so that requests with
+   * invented methods, paths or status codes cannot grow the number of series: {@code route} must be
+   * one of the server's route names (the caller's closed set) or {@code "unmatched"}, and {@link
+   * #methodLabel} and {@link #codeLabel} fold the method and the status code.
+   */
   public void http(String route, String method, int code, long nanos) {
-    httpSeconds.labelValues(route, method, Integer.toString(code)).observe(nanos / 1e9);
+    httpSeconds.labelValues(route, methodLabel(method), codeLabel(code)).observe(nanos / 1e9);
+  }
+
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT");
+
+  /** The standard methods (RFC 9110 and PATCH) as themselves; any other method is "other". */
+  public static String methodLabel(String method) {
+    return method != null && METHODS.contains(method) ? method : "other";
+  }
+
+  private static final Set<Integer> CODES =
+      Set.of(200, 400, 404, 405, 408, 409, 413, 414, 415, 417, 422, 431, 500, 501, 503, 505);
+
+  /**
+   * The status codes the server answers with as themselves; anything else as its class ({@code
+   * "2xx"} to {@code "5xx"}), or {@code "other"} outside 100 to 599.
+   */
+  public static String codeLabel(int code) {
+    if (CODES.contains(code)) {
+      return Integer.toString(code);
+    }
+    if (code >= 100 && code <= 599) {
+      return (code / 100) + "xx";
+    }
+    return "other";
   }
 
   /** The current value of the submissions counter for {@code outcome}; for tests. */

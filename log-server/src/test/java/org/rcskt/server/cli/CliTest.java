@@ -60,6 +60,26 @@ class CliTest {
   }
 
   @Test
+  void serveTakesTheHttpTimeouts() {
+    ServeCommand serve = new ServeCommand();
+    new picocli.CommandLine(serve)
+        .parseArgs(
+            "--data-dir",
+            dir.toString(),
+            "--idle-timeout-seconds",
+            "5",
+            "--request-timeout-seconds",
+            "7");
+    ServerConfig c = serve.config();
+    assertThat(c.idleTimeoutSeconds()).isEqualTo(5);
+    assertThat(c.requestTimeoutSeconds()).isEqualTo(7);
+    ServeCommand defaults = new ServeCommand();
+    new picocli.CommandLine(defaults).parseArgs("--data-dir", dir.toString());
+    assertThat(defaults.config().idleTimeoutSeconds()).isEqualTo(60);
+    assertThat(defaults.config().requestTimeoutSeconds()).isEqualTo(30);
+  }
+
+  @Test
   void keygenWritesAnOwnerOnlySignerKeyAndPrintsTheVerifierKey() throws Exception {
     Path out = dir.resolve("k/log.key");
     String[] r = run("keygen", "--name", "example.com/log", "--out", out.toString());

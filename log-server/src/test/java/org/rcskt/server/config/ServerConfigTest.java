@@ -27,6 +27,22 @@ class ServerConfigTest {
     assertThat(c.policyKeyFile()).isEqualTo(dir.resolve("policy.key"));
     assertThat(c.allowUnattested()).isFalse();
     assertThat(c.devMode()).isFalse();
+    assertThat(c.idleTimeoutSeconds()).isEqualTo(60);
+    assertThat(c.requestTimeoutSeconds()).isEqualTo(30);
+  }
+
+  @Test
+  void httpTimeoutsComeFromJsonOrTheBuilderAndAreChecked() throws Exception {
+    Path f = write("{\"dataDir\": \"d\", \"idleTimeoutSeconds\": 5, \"requestTimeoutSeconds\": 7}");
+    ServerConfig c = ServerConfig.fromJson(f).build();
+    assertThat(c.idleTimeoutSeconds()).isEqualTo(5);
+    assertThat(c.requestTimeoutSeconds()).isEqualTo(7);
+    assertThatThrownBy(() -> ServerConfig.builder(dir).idleTimeoutSeconds(0))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("idleTimeoutSeconds must be in 1..3600, got 0");
+    assertThatThrownBy(() -> ServerConfig.builder(dir).requestTimeoutSeconds(3601))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("requestTimeoutSeconds must be in 1..3600, got 3601");
   }
 
   @Test

@@ -1,0 +1,173 @@
+package org.rcskt.server.http;
+
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.Router;
+import java.io.IOException;
+import org.rcskt.server.log.BadRequestException;
+import org.rcskt.server.metrics.ServerMetrics;
+
+/**
+ * Everything between the socket and the router of one HTTP server (docs/design/0003-http-edge.md):
+ * the server options (HTTP/1.1 only, size limits), the {@link ConnectionGuard}'s time limits, a
+ * JSON answer for requests the HTTP decoder could not parse, a JSON 400 for requests the router or
+ * the query decoder would fail on, and quiet, rate-limited logging of connection-level client
+ * mistakes. Runs on the server's event loop.
+ */
+final class HttpEdge {
+  /** The longest request line read (a longer one is answered 414). */
+  static final int MAX_REQUEST_LINE = 8192;
+
+  /** The most bytes of request headers read (more is answered 431). */
+  static final int MAX_HEADER_BYTES = 16 * 1024;
+
+  /** Shared by every server of the process: the log is the process's. */
+  private static final ClientErrorLog CLIENT_ERRORS = new ClientErrorLog();
+
+  private final Vertx vertx;
+  private final HttpSettings settings;
+  private final ServerMetrics metrics;
+  private final Router router;
+  private final ConnectionGuard guard;
+  private final long sweeper;
+
+  HttpEdge(Vertx vertx, HttpSettings settings, ServerMetrics metrics, Router router) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.router = router;
+    this.guard =
+        new ConnectionGuard(
+            settings.idleTimeoutSeconds(),
+            settings.requestTimeoutSeconds(),
+            System::nanoTime,
+            CLIENT_ERRORS);
+    this.sweeper =
+        vertx.setPeriodic(
+            ConnectionGuard.sweepIntervalMillis(
+                settings.idleTimeoutSeconds(), settings.requestTimeoutSeconds()),
+            id -> guard.sweep());
+  }
+
+  HttpServerOptions options() {
+    // HTTP/1.1 only (docs/api.md): no h2c upgrade, and no HTTP/2 prior knowledge on this port.
+    return new HttpServerOptions()
+        .setHost(settings.host())
+        .setPort(settings.port())
+        .setMaxInitialLineLength(MAX_REQUEST_LINE)
+        .setMaxHeaderSize(MAX_HEADER_BYTES)
+        .setIdleTimeout(settings.idleTimeoutSeconds())
+        .setHttp2ClearTextEnabled(false)
+        .setTcpNoDelay(true);
+  }
+
+  HttpServer install(HttpServer server) {
+    return server
+        .connectionHandler(this::connected)
+        .exceptionHandler(t -> connectionFailed(t, null))
+        .invalidRequestHandler(this::invalid)
+        .requestHandler(this::screen);
+  }
+
+  void close() {
+    vertx.cancelTimer(sweeper);
+  }
+
+  private void connected(HttpConnection c) {
+    guard.opened(c);
+    String peer = ConnectionGuard.peer(c);
+    c.exceptionHandler(
+        t -> {
+          if (!guard.wasReported(c, t)) {
+            connectionFailed(t, peer);
+          }
+        });
+  }
+
+  /**
+   * Refuses, with a JSON 400, what the router or the query decoder would otherwise fail on with a
+   * 500 or a plain-text answer: a missing or repeated Host, malformed percent-escapes.
+   */
+  private void screen(HttpServerRequest req) {
+    guard.request(req);
+    ApiError refused = null;
+    try {
+      if (req.version() == HttpVersion.HTTP_1_1
+          && (req.headers().getAll(HttpHeaders.HOST).size() != 1 || req.authority() == null)) {
+        throw new BadRequestException(
+            "Host", "an HTTP/1.1 request needs exactly one Host header holding host[:port]");
+      }
+      String path = req.path();
+      if (path != null) {
+        RequestChecks.checkEscapes(path, req.query());
+      }
+    } catch (BadRequestException e) {
+      refused = ApiError.of(e);
+    }
+    if (refused == null) {
+      router.handle(req);
+      return;
+    }
+    long t0 = System.nanoTime();
+    Responses.writeError(req, refused);
+    metrics.http("unmatched", req.method().name(), refused.status(), System.nanoTime() - t0);
+  }
+
+  /** A request the HTTP decoder failed on: answered, then its connection is closed. */
+  private void invalid(HttpServerRequest req) {
+    long t0 = System.nanoTime();
+    Throwable cause = req.decoderResult().cause();
+    ApiError e;
+    if (cause instanceof TooLongHttpLineException) {
+      e = ApiError.uriTooLong(MAX_REQUEST_LINE);
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      e = ApiError.headersTooLarge(MAX_HEADER_BYTES);
+    } else {
+      e = ApiError.malformedRequest("the request line or headers are not well-formed");
+    }
+    // Logged here: once the answer is written Vert.x fails the connection with the same cause,
+    // but the close that follows the answer may come first.
+    connectionFailed(cause, ConnectionGuard.peer(req.connection()));
+    guard.reported(req.connection(), cause);
+    Responses.writeErrorAndClose(req, e);
+    metrics.http("invalid", req.method().name(), e.status(), System.nanoTime() - t0);
+  }
+
+  /**
+   * A connection-level failure: the decoder's (after {@link #invalid} answered, or in a chunked
+   * body), a reset, a peer that went away. Our handlers' own failures never get here (the router
+   * gives them to the failure handler), so all of these are the client's or the network's: at most
+   * one short, rate-limited line, never a stack trace.
+   */
+  private static void connectionFailed(Throwable t, String peer) {
+    if (t instanceof IOException || t instanceof HttpClosedException) {
+      return; // resets and closes: ordinary network events
+    }
+    String what;
+    if (t == null) {
+      what = "malformed request";
+    } else if (t instanceof TooLongHttpLineException) {
+      what = "request line too long";
+    } else if (t instanceof TooLongHttpHeaderException) {
+      what = "request headers too large";
+    } else if (t instanceof TooLongFrameException) {
+      what = "request part too long";
+    } else if (t instanceof NumberFormatException) {
+      what = "malformed number in the request (Content-Length or chunk size)";
+    } else if (t instanceof IllegalArgumentException) {
+      what = "malformed request line or headers";
+    } else {
+      what = "connection failed (" + t.getClass().getSimpleName() + ")";
+    }
+    CLIENT_ERRORS.note(what, peer);
+  }
+}
