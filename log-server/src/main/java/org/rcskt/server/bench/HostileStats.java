@@ -30,6 +30,7 @@ final class HostileStats {
     final LongAdder unexpected = new LongAdder();
     final LongAdder strayAnswers = new LongAdder();
     final LongAdder closedAfterAnswer = new LongAdder();
+    final LongAdder wronglyAccepted = new LongAdder();
     final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
     final Map<String, Map<String, LongAdder>> variants = new ConcurrentHashMap<>();
 
@@ -136,6 +137,9 @@ final class HostileStats {
         keep(validFailures, new Example(family, what, method, target, a.label(), a.body()));
       }
     } else if (!met) {
+      if (expect.kind() == HostileFamily.Expect.Kind.REFUSAL && a.status() / 100 == 2) {
+        f.wronglyAccepted.increment();
+      }
       f.unexpected.increment();
       keep(unexpectedExamples, new Example(family, what, method, target, a.label(), a.body()));
     }
@@ -184,6 +188,11 @@ final class HostileStats {
 
   long unexpected() {
     return families.values().stream().mapToLong(f -> f.unexpected.sum()).sum();
+  }
+
+  /** Requests that should have been refused with a 4xx and were accepted. */
+  long wronglyAccepted() {
+    return families.values().stream().mapToLong(f -> f.wronglyAccepted.sum()).sum();
   }
 
   long validOk() {

@@ -6,8 +6,9 @@ import org.rcskt.verifier.tile.TilePath;
 /**
  * What real clients send, mixed into the hostile traffic to show they keep being served: valid
  * REGISTERs of fresh subjects (and a resubmission of a logged event, a duplicate), the checkpoint,
- * the log's info, inclusion and consistency proofs, entries, hash tiles, entry bundles and subject
- * histories, all within the largest tree size the run has seen signed. Each must answer 2xx.
+ * the log's info, inclusion and consistency proofs, entries, hash tiles, entry bundles, subject
+ * histories and the carrier's ANCHOR chain, all within the largest tree size the run has seen
+ * signed. Each must answer 2xx.
  */
 final class ValidFamily implements HostileFamily {
   private final HostileContext ctx;
@@ -76,9 +77,12 @@ final class ValidFamily implements HostileFamily {
     if (pick < 93) {
       return get("bundle", "/" + tile(r, size, true));
     }
-    if (pick < 98) {
+    if (pick < 96) {
       HostileContext.SetupSubject s = ctx.setup().get(r.nextInt(ctx.setup().size()));
       return get("subject", "/v1/subjects/" + s.subject().toHex());
+    }
+    if (pick < 98) {
+      return get("carrier-subject", "/v1/subjects/" + ctx.events().carrierSubject().toHex());
     }
     return get("healthz", "/healthz");
   }
