@@ -143,6 +143,13 @@ final class HostileReport {
                     f.unexpected.sum(),
                     Reports.outcomes(f.outcomes())));
     out.printf("5xx answers: %,d%n", stats.fiveXx());
+    Map<String, Long> byVariant = stats.fiveXxByVariant();
+    if (!byVariant.isEmpty()) {
+      StringBuilder sb = new StringBuilder();
+      byVariant.forEach(
+          (v, n) -> sb.append(sb.length() == 0 ? "" : ", ").append(v).append(' ').append(n));
+      out.printf("  by variant: %s%n", sb);
+    }
     printExamples(out, stats.fiveXxExamples());
     out.printf(
         "valid traffic: %,d of %,d succeeded (%s)%n",
@@ -167,14 +174,16 @@ final class HostileReport {
       out.printf("  %s%n", b);
     }
     if (slow != null) {
-      out.printf("slow connections: %s%n", slow.figures());
+      out.printf("slow connections: %s%n", slow.summary());
     }
     weights
         .keySet()
         .forEach(
             f -> {
               if (!f.figures().isEmpty()) {
-                out.printf("%s: %s%n", f.name(), f.figures());
+                StringBuilder sb = new StringBuilder();
+                f.figures().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+                out.printf("%s:%s%n", f.name(), sb);
               }
             });
     StringBuilder keepAlive = new StringBuilder();
@@ -300,6 +309,7 @@ final class HostileReport {
             });
     ObjectNode fiveXx = o.putObject("fiveXx");
     fiveXx.put("count", stats.fiveXx());
+    fiveXx.set("byVariant", MAPPER.valueToTree(stats.fiveXxByVariant()));
     fiveXx.set("examples", examples(stats.fiveXxExamples()));
     o.put("closedWithoutAnswer", stats.closedWithoutAnswer());
     o.put("timeouts", stats.timeouts());

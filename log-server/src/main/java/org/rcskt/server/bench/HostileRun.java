@@ -113,22 +113,22 @@ final class HostileRun {
     return z ^ (z >>> 33);
   }
 
-  /** The family request {@code i} is drawn from, and its random source, positioned after that. */
-  HostileFamily familyOf(SplittableRandom r) {
-    double x = r.nextDouble() * cumulative[cumulative.length - 1];
-    for (int k = 0; k < cumulative.length; k++) {
-      if (x < cumulative[k]) {
-        return families.get(k);
-      }
-    }
-    return families.get(families.size() - 1);
-  }
+  /** A request drawn for an index, and the family it came from. */
+  record Drawn(HostileFamily family, Probe probe) {}
 
-  /** Request {@code i} of a run with {@code seed}: its family and probe. */
-  Probe probe(long i) {
+  /**
+   * Request {@code i} of the run: the first draw of its random source picks the family by weight,
+   * the family draws the rest.
+   */
+  Drawn draw(long i) {
     SplittableRandom r = new SplittableRandom(seedOf(settings.seed(), i));
-    HostileFamily f = familyOf(r);
-    return f.next(r, i);
+    double x = r.nextDouble() * cumulative[cumulative.length - 1];
+    int k = 0;
+    while (k < cumulative.length - 1 && x >= cumulative[k]) {
+      k++;
+    }
+    HostileFamily f = families.get(k);
+    return new Drawn(f, f.next(r, i));
   }
 
   Result run() throws InterruptedException {
@@ -201,20 +201,18 @@ final class HostileRun {
     Worker w = new Worker();
     try {
       while (abort.get() == null) {
-        long i = next.getAndIncrement();
-        SplittableRandom r = new SplittableRandom(seedOf(settings.seed(), i));
-        HostileFamily f = familyOf(r);
-        Probe p = f.next(r, i);
+        Drawn d = draw(next.getAndIncrement());
+        Probe p = d.probe();
+        String family = d.family().name();
         if (budget.getAndAdd(-p.requests()) <= 0) {
           break;
         }
         if (p instanceof Exchange e) {
-          w.exchange(f.name(), e);
+          w.exchange(family, e);
         } else if (p instanceof Raw raw) {
-          String family = f.name();
           rawPool.execute(() -> raw(family, raw));
         } else {
-          w.burst(f.name(), (Burst) p);
+          w.burst(family, (Burst) p);
         }
       }
     } catch (RuntimeException e) {
@@ -323,6 +321,15 @@ final class HostileRun {
   }
 
   private void raw(String family, Raw raw) {
+    try {
+      sendRaw(family, raw);
+    } catch (RuntimeException e) {
+      abort.compareAndSet(null, "the tool failed: " + e);
+      throw e;
+    }
+  }
+
+  private void sendRaw(String family, Raw raw) {
     RawConnection c = connect(settings.rawTimeoutMillis());
     Answer a;
     if (c == null) {
@@ -343,9 +350,12 @@ final class HostileRun {
 
   private Answer read(RawConnection c, HostileFamily.Dialect dialect) {
     switch (dialect) {
-      case H2_PRIOR_KNOWLEDGE, H2_PREFACE -> {
-        boolean request = dialect == HostileFamily.Dialect.H2_PRIOR_KNOWLEDGE;
-        Answer a = H2c.readAnswer(c.reader(), c.output(), request);
+      case H2_PREFACE -> {
+        // The preface alone, as its name says: nothing more is sent, not even a GOAWAY.
+        return H2c.readAnswer(c.reader(), c.output(), false);
+      }
+      case H2_PRIOR_KNOWLEDGE -> {
+        Answer a = H2c.readAnswer(c.reader(), c.output(), true);
         c.write(H2c.goaway());
         return a;
       }

@@ -174,6 +174,35 @@ final class HostileStats {
     }
   }
 
+  /** The variants with 5xx answers, most first: {@code family/variant} to count. */
+  Map<String, Long> fiveXxByVariant() {
+    List<Map.Entry<String, Long>> rows = new ArrayList<>();
+    families.forEach(
+        (name, f) ->
+            f.variants()
+                .forEach(
+                    (variant, outcomes) -> {
+                      long n =
+                          outcomes.entrySet().stream()
+                              .filter(o -> is5xxLabel(o.getKey()))
+                              .mapToLong(Map.Entry::getValue)
+                              .sum();
+                      if (n > 0) {
+                        rows.add(Map.entry(name + "/" + variant, n));
+                      }
+                    }));
+    rows.sort(Map.Entry.<String, Long>comparingByValue().reversed());
+    Map<String, Long> m = new LinkedHashMap<>();
+    rows.forEach(e -> m.put(e.getKey(), e.getValue()));
+    return m;
+  }
+
+  /** Whether an outcome label is a 5xx answer: {@code 500}, {@code 503:stalled}, {@code h2:500}. */
+  static boolean is5xxLabel(String label) {
+    String s = label.startsWith("h2:") ? label.substring(3) : label;
+    return s.length() >= 3 && s.charAt(0) == '5' && Character.isDigit(s.charAt(1));
+  }
+
   long fiveXx() {
     return families.values().stream().mapToLong(f -> f.fiveXx.sum()).sum();
   }

@@ -176,6 +176,29 @@ final class SlowConnections {
     return Answer.failure(Answer.GARBLED);
   }
 
+  /** One line: connections by mode and outcome, and when the server ended them. */
+  String summary() {
+    Map<String, Object> f = figures();
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("%,d", (Long) f.get("connections")));
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Long>> byMode = (Map<String, Map<String, Long>>) f.get("byMode");
+    byMode.forEach(
+        (mode, outcomes) ->
+            sb.append("; ").append(mode).append(' ').append(Reports.outcomes(outcomes)));
+    long ended = (Long) f.get("endedByServer");
+    sb.append(String.format("; ended by the server: %,d", ended));
+    if (ended > 0) {
+      sb.append(
+          String.format(
+              " (after %.1f s to %.1f s, median %.1f s)",
+              f.get("endedAfterSecondsMin"),
+              f.get("endedAfterSecondsMax"),
+              f.get("endedAfterSecondsMedian")));
+    }
+    return sb.append(String.format("; cap %.0f s", capMillis / 1000.0)).toString();
+  }
+
   /** Connections by mode and outcome, and the times at which the server ended them. */
   Map<String, Object> figures() {
     List<End> copy;

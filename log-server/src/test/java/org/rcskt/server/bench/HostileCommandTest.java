@@ -342,8 +342,8 @@ class HostileCommandTest {
     HostileRun other = hostileRun(ctx, clockless(ctx), 8);
     int differences = 0;
     for (long i = 0; i < 1000; i++) {
-      assertThat(bytes(a.probe(i))).as("request %d", i).isEqualTo(bytes(b.probe(i)));
-      if (!Arrays.equals(bytes(a.probe(i)), bytes(other.probe(i)))) {
+      assertThat(bytes(a.draw(i).probe())).as("request %d", i).isEqualTo(bytes(b.draw(i).probe()));
+      if (!Arrays.equals(bytes(a.draw(i).probe()), bytes(other.draw(i).probe()))) {
         differences++;
       }
     }
