@@ -23,7 +23,7 @@ interface HostileFamily {
   /** One line: what the family sends. */
   String description();
 
-  /** The share of the run's requests, relative to the other families' weights. */
+  /** The share of the run's draws, relative to the other families' weights. */
   double defaultWeight();
 
   /** Request {@code i} of the run, drawn with {@code r}. */

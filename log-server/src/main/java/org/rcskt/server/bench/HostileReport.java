@@ -102,7 +102,7 @@ final class HostileReport {
   static void printFamilies(
       PrintStream out, Map<HostileFamily, Double> weights, SlowConnections slow) {
     double sum = weights.values().stream().mapToDouble(Double::doubleValue).sum();
-    out.println("families (share of requests):");
+    out.println("families (share of draws; a race draw is a burst of 2 to 8 requests):");
     weights.forEach(
         (f, w) -> out.printf("  %-15s %5.1f%%  %s%n", f.name(), 100 * w / sum, f.description()));
     if (slow != null) {
