@@ -145,9 +145,19 @@ final class HostileReport {
     out.printf("5xx answers: %,d%n", stats.fiveXx());
     Map<String, Long> byVariant = stats.fiveXxByVariant();
     if (!byVariant.isEmpty()) {
+      // The most frequent ones; the JSON report has them all.
       StringBuilder sb = new StringBuilder();
-      byVariant.forEach(
-          (v, n) -> sb.append(sb.length() == 0 ? "" : ", ").append(v).append(' ').append(n));
+      byVariant.entrySet().stream()
+          .limit(15)
+          .forEach(
+              e ->
+                  sb.append(sb.length() == 0 ? "" : ", ")
+                      .append(e.getKey())
+                      .append(' ')
+                      .append(String.format("%,d", e.getValue())));
+      if (byVariant.size() > 15) {
+        sb.append(String.format(", and %d more variants", byVariant.size() - 15));
+      }
       out.printf("  by variant: %s%n", sb);
     }
     printExamples(out, stats.fiveXxExamples());
