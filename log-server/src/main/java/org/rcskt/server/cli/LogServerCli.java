@@ -2,6 +2,7 @@ package org.rcskt.server.cli;
 
 import org.rcskt.server.bench.BaselineCommand;
 import org.rcskt.server.bench.BenchCommand;
+import org.rcskt.server.bench.HostileCommand;
 import org.rcskt.server.bench.PopulateCommand;
 import org.rcskt.server.bench.ReadBenchCommand;
 import picocli.CommandLine;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
       ReadBenchCommand.class,
       BaselineCommand.class,
       PopulateCommand.class,
+      HostileCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class LogServerCli implements Runnable {

@@ -1,0 +1,379 @@
+package org.rcskt.server.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.rcskt.server.LogServer;
+import org.rcskt.verifier.crypto.Ed25519;
+import org.rcskt.verifier.event.KeyEvent;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hostile}: sends a log a large number of requests that clients get wrong or forge, mixed
+ * with valid traffic, and reports what came back: above all the 5xx answers, which must be none.
+ * The families of requests are listed by {@link HostileFamilies}; the same {@code --seed} sends the
+ * same requests. Exit status 1 when an answer was 5xx (unless {@code --allow-5xx}), a valid request
+ * failed, a race did not have exactly one winner, or a wrong event was accepted; 2 when the run
+ * could not be made.
+ */
+@Command(
+    name = "hostile",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Sends hostile requests (malformed escapes, wrong content types, malformed HTTP, invented"
+          + " methods, mutated and rule-breaking events, races, slow connections) mixed with"
+          + " valid traffic, and reports the answers by family; the key figure is the number of"
+          + " 5xx answers.",
+      "Exit status 1 if an answer was 5xx (unless --allow-5xx), a valid request failed, a race"
+          + " had other than one winner, or a rule-breaking event was accepted."
+    })
+public final class HostileCommand implements Callable<Integer> {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--url",
+      defaultValue = "http://127.0.0.1:8080",
+      description = "Base URL of the log (default: ${DEFAULT-VALUE}).")
+  URI url;
+
+  @Option(
+      names = "--requests",
+      defaultValue = "1000000",
+      description =
+          "Requests to send; a race burst counts as its size (default: ${DEFAULT-VALUE}).")
+  long requests;
+
+  @Option(
+      names = "--connections",
+      defaultValue = "8",
+      description =
+          "Sending threads, each with its own keep-alive connection (default: ${DEFAULT-VALUE}).")
+  int connections;
+
+  @Option(names = "--seed", description = "Seed of every random choice (default: random).")
+  Long seed;
+
+  @Option(
+      names = "--server-pid",
+      description = "Process id of the server, to sample its RSS from /proc/<pid>/status.")
+  Long serverPid;
+
+  @Option(
+      names = "--carrier-key",
+      defaultValue = "kt-data/dev-carrier.key",
+      description =
+          "The carrier's anchor signer key, as serve --dev writes it (default: ${DEFAULT-VALUE}).")
+  Path carrierKey;
+
+  @Option(
+      names = "--carrier-id",
+      defaultValue = LogServer.DEV_CARRIER_ID,
+      description = "The carrier the key belongs to (default: ${DEFAULT-VALUE}).")
+  String carrierId;
+
+  @Option(names = "--json", description = "Also write the report as JSON to this file.")
+  Path json;
+
+  @Option(
+      names = "--allow-5xx",
+      description = "Report 5xx answers without failing the run for them.")
+  boolean allow5xx;
+
+  @Option(
+      names = "--families",
+      description =
+          "Only these families, with these weights: name[=weight],... (default: all, with their"
+              + " default weights).")
+  String families;
+
+  @Option(
+      names = "--distinct-methods",
+      defaultValue = "30000",
+      description = "Distinct invented methods to draw from (default: ${DEFAULT-VALUE}).")
+  int distinctMethods;
+
+  @Option(
+      names = "--slow-connections",
+      defaultValue = "4",
+      description =
+          "Slow connections at a time beside the run; 0 for none (default: ${DEFAULT-VALUE}).")
+  int slowConnections;
+
+  @Option(
+      names = "--slow-seconds",
+      defaultValue = "30",
+      description = "The longest a slow connection is kept open (default: ${DEFAULT-VALUE}).")
+  double slowSeconds;
+
+  @Option(
+      names = "--slow-interval-ms",
+      defaultValue = "1000",
+      description = "Time between two bytes of a slow connection (default: ${DEFAULT-VALUE}).")
+  int slowIntervalMillis;
+
+  @Option(
+      names = "--timeout-ms",
+      defaultValue = "10000",
+      description = "Time to wait for an answer (default: ${DEFAULT-VALUE}).")
+  int timeoutMillis;
+
+  @Option(
+      names = "--raw-timeout-ms",
+      defaultValue = "3000",
+      description =
+          "Time to wait for an answer to a malformed request on its own connection (default:"
+              + " ${DEFAULT-VALUE}).")
+  int rawTimeoutMillis;
+
+  @Option(
+      names = "--raw-threads",
+      defaultValue = "32",
+      description =
+          "Threads sending malformed requests, so that those the server never answers hold up no"
+              + " sending thread (default: ${DEFAULT-VALUE}).")
+  int rawThreads;
+
+  @Option(
+      names = "--report-interval",
+      defaultValue = "10",
+      description = "Seconds between progress lines (default: ${DEFAULT-VALUE}).")
+  double reportIntervalSeconds;
+
+  final PrintStream out = System.out;
+
+  private CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (requests < 1 || requests > HostileEvents.MAX_REQUESTS) {
+      throw usage("--requests must be in 1.." + HostileEvents.MAX_REQUESTS + ", got " + requests);
+    }
+    if (connections < 1
+        || distinctMethods < 1
+        || slowConnections < 0
+        || slowSeconds <= 0
+        || slowIntervalMillis < 1
+        || timeoutMillis < 1
+        || rawTimeoutMillis < 1
+        || rawThreads < 1
+        || reportIntervalSeconds <= 0) {
+      throw usage(
+          "--connections, --distinct-methods, --slow-seconds, --slow-interval-ms, --timeout-ms,"
+              + " --raw-timeout-ms, --raw-threads and --report-interval must be > 0;"
+              + " --slow-connections >= 0");
+    }
+    if (!"http".equals(url.getScheme()) || url.getHost() == null) {
+      throw usage("--url must be an http:// URL with a host, got " + url);
+    }
+    try {
+      HostileFamilies.checkNames(families);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    Ed25519.KeyPair carrier = BenchEvents.readSignerKey(carrierKey);
+    long s = seed != null ? seed : new SecureRandom().nextLong();
+    int port = url.getPort() < 0 ? 80 : url.getPort();
+    InetSocketAddress address = new InetSocketAddress(url.getHost(), port);
+    String basePath = url.getPath() == null ? "" : url.getPath().replaceAll("/+$", "");
+
+    LogInfo info = LogInfo.fetch(url);
+    // The subjects depend on the tree size too, so that a second run with the same seed against
+    // the same log does not find its subjects registered.
+    int namespace =
+        1 + (int) Math.floorMod(HostileRun.seedOf(s, info.treeSize()), BenchEvents.NAMESPACES - 1L);
+    HostileEvents events = new HostileEvents(carrierId, carrier, namespace, s);
+    String host = url.getHost() + ":" + port;
+    List<HostileContext.SetupSubject> setup = register(address, host, basePath, events);
+    // Reads ask about trees the log has signed: at first the one that took the last setup event.
+    long signed = info.treeSize();
+    for (HostileContext.SetupSubject u : setup) {
+      signed = Math.max(signed, u.treeSize());
+    }
+    HostileContext ctx = new HostileContext(host, basePath, s, events, setup, Math.max(1, signed));
+
+    List<HostileFamily> all = HostileFamilies.all(ctx, distinctMethods);
+    Map<HostileFamily, Double> weights;
+    try {
+      weights = HostileFamilies.weights(all, families);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    List<String> names = new ArrayList<>();
+    weights.keySet().forEach(f -> names.add(f.name()));
+    if (slowConnections > 0) {
+      names.add(SlowConnections.FAMILY);
+    }
+    HostileStats stats = new HostileStats(names);
+    ServerWatch watch = new ServerWatch(serverPid, url);
+
+    out.printf(
+        "hostile run against %s (log %s, tree size %,d): %,d requests on %d connections, seed %d,"
+            + " namespace %d; load average %s%n",
+        url,
+        info.origin(),
+        info.treeSize(),
+        requests,
+        connections,
+        s,
+        namespace,
+        Reports.loadAverage());
+    SlowConnections slow =
+        slowConnections == 0
+            ? null
+            : new SlowConnections(
+                address,
+                ctx,
+                stats,
+                slowConnections,
+                (long) (slowSeconds * 1000),
+                slowIntervalMillis);
+    HostileReport.printFamilies(out, weights, slow);
+
+    watch.sampleRss("start", 0);
+    ServerWatch.Scrape before = scrapeOrNull(watch);
+    double[] w = weights.values().stream().mapToDouble(Double::doubleValue).toArray();
+    HostileRun run =
+        new HostileRun(
+            new HostileRun.Settings(
+                address,
+                connections,
+                rawThreads,
+                requests,
+                s,
+                timeoutMillis,
+                rawTimeoutMillis,
+                reportIntervalSeconds),
+            new ArrayList<>(weights.keySet()),
+            w,
+            ctx,
+            stats,
+            watch,
+            out);
+    long toolCpu0 = LoadRun.processCpuNanos();
+    long serverCpu0 = serverCpuNanos();
+    if (slow != null) {
+      slow.start();
+    }
+    HostileRun.Result result = run.run();
+    long toolCpu = LoadRun.processCpuNanos() - toolCpu0;
+    long serverCpu = serverCpu0 < 0 ? -1 : serverCpuNanos() - serverCpu0;
+    if (slow != null) {
+      out.println("waiting for the slow connections to end");
+      slow.finish();
+    }
+    watch.sampleRss("end", stats.total());
+    ServerWatch.Scrape after = scrapeOrNull(watch);
+    long treeAfter;
+    try {
+      treeAfter = LogInfo.fetch(url).treeSize();
+    } catch (RuntimeException e) {
+      treeAfter = -1;
+    }
+    HostileReport report =
+        new HostileReport(
+            new HostileReport.Run(
+                url.toString(),
+                info.origin(),
+                s,
+                namespace,
+                connections,
+                requests,
+                info.treeSize(),
+                treeAfter,
+                result.seconds(),
+                result.abortedBecause(),
+                allow5xx,
+                toolCpu,
+                serverCpu),
+            weights,
+            stats,
+            slow,
+            watch,
+            before,
+            after);
+    report.print(out);
+    if (json != null) {
+      Path parent = json.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      MAPPER.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), report.toJson());
+      out.println("report written to " + json);
+    }
+    return report.failures().isEmpty() ? 0 : 1;
+  }
+
+  /** The server's CPU time so far, or -1 without {@code --server-pid} or where it is unknown. */
+  private long serverCpuNanos() {
+    return serverPid == null
+        ? -1
+        : Reports.cpuOf(serverPid).map(java.time.Duration::toNanos).orElse(-1L);
+  }
+
+  private ServerWatch.Scrape scrapeOrNull(ServerWatch watch) throws InterruptedException {
+    try {
+      return watch.scrape();
+    } catch (IOException e) {
+      out.println("cannot read /metrics: " + e);
+      return null;
+    }
+  }
+
+  /**
+   * Registers the setup subjects, each with a valid REGISTER.
+   *
+   * @throws IllegalStateException if the log refuses one: the wrong carrier key, most likely
+   */
+  private List<HostileContext.SetupSubject> register(
+      InetSocketAddress address, String host, String basePath, HostileEvents events)
+      throws IOException {
+    List<HostileContext.SetupSubject> setup = new ArrayList<>();
+    for (int k = 0; k < HostileEvents.SETUP_SUBJECTS; k++) {
+      Ed25519.KeyPair device = events.setupKey(k);
+      KeyEvent e = events.register(events.setupSubject(k), device);
+      Answer a;
+      try (RawConnection c = RawConnection.open(address, timeoutMillis)) {
+        a =
+            c.exchange(
+                HostileContext.http1(
+                    host,
+                    "POST",
+                    basePath + "/v1/events",
+                    HostileEvents.jsonBytes(e),
+                    "Content-Type: application/json"),
+                false);
+      }
+      if (a.status() != 200) {
+        throw new IllegalStateException(
+            "the log did not accept a valid REGISTER before the run: "
+                + a.label()
+                + " "
+                + HostileReport.clip(a.body(), 200)
+                + (a.status() == 422
+                    ? "; is " + carrierKey + " the key of carrier " + carrierId + " on this log?"
+                    : ""));
+      }
+      setup.add(
+          new HostileContext.SetupSubject(
+              events.setupSubject(k), e, device, HostileRun.treeSizeIn(a.body())));
+    }
+    return setup;
+  }
+}
