@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
 import org.rcskt.server.log.BadRequestException;
@@ -75,6 +76,10 @@ final class HttpEdge {
         .connectionHandler(this::connected)
         .exceptionHandler(t -> connectionFailed(t, null))
         .invalidRequestHandler(this::invalid)
+        // With a handshake handler, Vert.x hands requests naming an unknown HTTP version to the
+        // request handler (which answers them in JSON) instead of answering an empty 501 itself.
+        // The price: WebSocket upgrades, which this API has none of, are refused without a body.
+        .webSocketHandshakeHandler(this::refuseWebSocket)
         .requestHandler(this::screen);
   }
 
@@ -99,6 +104,17 @@ final class HttpEdge {
    */
   private void screen(HttpServerRequest req) {
     guard.request(req);
+    if (req.version() == null) {
+      // HTTP/1.7, HTTP/2.0 on an HTTP/1 connection and the like: nothing more of this connection
+      // can be read with confidence.
+      long t0 = System.nanoTime();
+      CLIENT_ERRORS.note("unsupported HTTP version", ConnectionGuard.peer(req.connection()));
+      ApiError e =
+          ApiError.malformedRequest("unsupported HTTP version; this server speaks HTTP/1.1");
+      Responses.writeErrorAndClose(req, e);
+      metrics.http("invalid", req.method().name(), e.status(), System.nanoTime() - t0);
+      return;
+    }
     ApiError refused = null;
     try {
       if (req.version() == HttpVersion.HTTP_1_1
@@ -120,6 +136,13 @@ final class HttpEdge {
     long t0 = System.nanoTime();
     Responses.writeError(req, refused);
     metrics.http("unmatched", req.method().name(), refused.status(), System.nanoTime() - t0);
+  }
+
+  /** A WebSocket upgrade: this API has no WebSocket endpoint. */
+  private void refuseWebSocket(ServerWebSocketHandshake handshake) {
+    long t0 = System.nanoTime();
+    handshake.reject(400);
+    metrics.http("invalid", "GET", 400, System.nanoTime() - t0);
   }
 
   /** A request the HTTP decoder failed on: answered, then its connection is closed. */
