@@ -1,11 +1,8 @@
 package org.rcskt.server.bench;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +14,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rcskt.server.LogServer;
-import org.rcskt.server.cli.LogServerCli;
 import org.rcskt.server.config.ServerConfig;
+import org.rcskt.server.testing.Cli;
+import org.rcskt.server.testing.Cli.Run;
 import org.rcskt.server.testing.Http;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.checkpoint.SignedCheckpoint;
@@ -37,29 +35,8 @@ import org.rcskt.verifier.tile.TilePath;
 class BenchToolsTest {
   @TempDir Path dir;
 
-  /** A finished command line: exit status and what it printed. */
-  record Run(int code, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + code + "\n" + out + err;
-    }
-  }
-
   static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, UTF_8));
-    System.setErr(new PrintStream(err, true, UTF_8));
-    int code;
-    try {
-      code = LogServerCli.run(args);
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-    return new Run(code, out.toString(UTF_8), err.toString(UTF_8));
+    return Cli.run(args);
   }
 
   static LogServer devServer(Path data, boolean allowUnattested) {

@@ -29,13 +29,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rcskt.server.LogServer;
-import org.rcskt.server.bench.BenchToolsTest.Run;
 import org.rcskt.server.bench.HostileFamily.Burst;
 import org.rcskt.server.bench.HostileFamily.BurstRule;
 import org.rcskt.server.bench.HostileFamily.Exchange;
 import org.rcskt.server.bench.HostileFamily.Probe;
 import org.rcskt.server.bench.HostileFamily.Raw;
 import org.rcskt.server.config.ServerKeys;
+import org.rcskt.server.testing.Cli.Run;
 import org.rcskt.verifier.crypto.Ed25519;
 
 /**

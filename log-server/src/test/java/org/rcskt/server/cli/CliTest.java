@@ -3,8 +3,6 @@ package org.rcskt.server.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,6 +17,7 @@ import org.rcskt.server.log.Fsck;
 import org.rcskt.server.log.NoteLogSigner;
 import org.rcskt.server.storage.AppendBatch;
 import org.rcskt.server.storage.rocksdb.RocksDbLogStore;
+import org.rcskt.server.testing.Cli;
 import org.rcskt.server.testing.Events;
 import org.rcskt.server.testing.Http;
 import org.rcskt.verifier.Hash;
@@ -31,16 +30,8 @@ class CliTest {
 
   /** Runs the command line, capturing standard output. */
   static String[] run(String... args) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buf, true, UTF_8));
-    int code;
-    try {
-      code = LogServerCli.run(args);
-    } finally {
-      System.setOut(old);
-    }
-    return new String[] {Integer.toString(code), buf.toString(UTF_8)};
+    Cli.Run r = Cli.run(args);
+    return new String[] {Integer.toString(r.code()), r.out()};
   }
 
   void populate(int n) {

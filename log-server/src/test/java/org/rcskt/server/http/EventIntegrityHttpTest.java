@@ -1,21 +1,19 @@
 package org.rcskt.server.http;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.rcskt.server.http.LogServerErrorsTest.assertError;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rcskt.server.LogServer;
-import org.rcskt.server.cli.LogServerCli;
 import org.rcskt.server.config.ServerConfig;
+import org.rcskt.server.testing.Cli;
 import org.rcskt.server.testing.Events;
 import org.rcskt.server.testing.Http;
 import org.rcskt.verifier.Hash;
@@ -136,21 +134,12 @@ class EventIntegrityHttpTest {
   }
 
   private void assertFsckPasses() {
-    for (String[] args :
-        new String[][] {
-          {"fsck", "--data-dir", dir.toString()}, {"fsck", "--data-dir", dir.toString(), "--replay"}
-        }) {
-      PrintStream old = System.out;
-      ByteArrayOutputStream buf = new ByteArrayOutputStream();
-      System.setOut(new PrintStream(buf, true, UTF_8));
-      int code;
-      try {
-        code = LogServerCli.run(args);
-      } finally {
-        System.setOut(old);
-      }
-      assertThat(code).as(buf.toString(UTF_8)).isZero();
-      assertThat(buf.toString(UTF_8)).contains("OK: tree size 2");
+    for (Cli.Run r :
+        List.of(
+            Cli.run("fsck", "--data-dir", dir.toString()),
+            Cli.run("fsck", "--data-dir", dir.toString(), "--replay"))) {
+      assertThat(r.code()).as(r.toString()).isZero();
+      assertThat(r.out()).contains("OK: tree size 2");
     }
   }
 }
