@@ -149,7 +149,7 @@ public final class LogServer implements AutoCloseable {
               signer.verifierKey(),
               policyKey,
               algorithms,
-              config.allowUnattested(),
+              rules,
               EventFormat.MAX_EVENT_SIZE);
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores));
       opened.add(0, () -> vertx.close().toCompletionStage().toCompletableFuture().join());

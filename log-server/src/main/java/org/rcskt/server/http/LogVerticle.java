@@ -22,7 +22,10 @@ import org.rcskt.server.log.Sequenced;
 import org.rcskt.server.log.TreeHead;
 import org.rcskt.server.metrics.ServerMetrics;
 import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.event.AnchorRegistry;
 import org.rcskt.verifier.event.EventJson;
+import org.rcskt.verifier.event.RulesContext;
+import org.rcskt.verifier.event.SubjectState;
 import org.rcskt.verifier.tile.TilePath;
 
 /**
@@ -196,9 +199,19 @@ public final class LogVerticle extends VerticleBase {
     o.set("policyKey", EventJson.publicKeyToJson(info.policyKey()));
     ArrayNode algs = o.putArray("algorithms");
     info.algorithms().forEach(algs::add);
-    o.put("allowUnattested", info.allowUnattested());
+    RulesContext rules = info.rules();
+    o.put("allowUnattested", rules.allowUnattestedRegistration());
     o.put("treeSize", head.treeSize());
     o.put("rootHash", head.rootHash().toBase64());
+    // Everything the rules depend on besides the log itself: a replay must use the same values.
+    ObjectNode r = o.putObject("rules");
+    r.put("maxDevicesPerSubject", rules.maxDevices());
+    r.put("maxAnchorKeysPerCarrier", rules.maxAnchorsPerCarrier());
+    r.put("maxPastSkewMs", rules.maxPastSkewMs());
+    r.put("maxFutureSkewMs", rules.maxFutureSkewMs());
+    r.put("maxRetiredKeyIdsPerSubject", SubjectState.MAX_RETIRED_KEY_IDS);
+    r.put("maxRetiredAnchorKeysPerCarrier", AnchorRegistry.MAX_RETIRED_PER_CARRIER);
+    r.put("maxCarriers", AnchorRegistry.MAX_CARRIERS);
     ObjectNode limits = o.putObject("limits");
     limits.put("maxBodyBytes", ApiError.MAX_BODY_BYTES);
     limits.put("maxEventBytes", info.maxEventBytes());

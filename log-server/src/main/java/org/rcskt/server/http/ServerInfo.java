@@ -2,6 +2,7 @@ package org.rcskt.server.http;
 
 import java.util.List;
 import org.rcskt.verifier.event.PublicKeyInfo;
+import org.rcskt.verifier.event.RulesContext;
 
 /**
  * What {@code GET /v1/info} reports besides the tree: the log's identity and limits.
@@ -10,7 +11,8 @@ import org.rcskt.verifier.event.PublicKeyInfo;
  * @param verifierKey the C2SP verifier key of the log's checkpoint signatures
  * @param policyKey the policy key that signs ANCHOR events
  * @param algorithms the key algorithms accepted in events
- * @param allowUnattested whether REGISTER events without carrier attestation are accepted
+ * @param rules the log's rules: whether REGISTER events without carrier attestation are accepted,
+ *     the timestamp window and the limits the rules depend on, which a replay must use too
  * @param maxEventBytes the largest encoded event accepted
  */
 public record ServerInfo(
@@ -18,5 +20,5 @@ public record ServerInfo(
     String verifierKey,
     PublicKeyInfo policyKey,
     List<String> algorithms,
-    boolean allowUnattested,
+    RulesContext rules,
     int maxEventBytes) {}

@@ -21,6 +21,7 @@ import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.EventCodec;
 import org.rcskt.verifier.event.EventJson;
 import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.event.RulesContext;
 import org.rcskt.verifier.merkle.ConsistencyProof;
 import org.rcskt.verifier.merkle.InclusionProof;
 import org.rcskt.verifier.note.NoteVerifier;
@@ -259,6 +260,18 @@ class LogServerHttpTest {
         .isEqualTo(server.policyKey().keyId().toHex());
     assertThat(info.get("treeSize").asLong()).isEqualTo(1);
     assertThat(info.get("limits").get("maxBodyBytes").asInt()).isEqualTo(65536);
+    // What a replay needs to apply the rules as the log does.
+    JsonNode rules = info.get("rules");
+    assertThat(rules.get("maxDevicesPerSubject").asInt())
+        .isEqualTo(RulesContext.DEFAULT_MAX_DEVICES);
+    assertThat(rules.get("maxAnchorKeysPerCarrier").asInt())
+        .isEqualTo(RulesContext.DEFAULT_MAX_ANCHORS_PER_CARRIER);
+    assertThat(rules.get("maxPastSkewMs").asLong()).isEqualTo(600_000);
+    assertThat(rules.get("maxFutureSkewMs").asLong()).isEqualTo(120_000);
+    assertThat(rules.get("maxRetiredKeyIdsPerSubject").asInt()).isEqualTo(1 << 20);
+    assertThat(rules.get("maxRetiredAnchorKeysPerCarrier").asInt()).isEqualTo(65535);
+    assertThat(rules.get("maxCarriers").asInt()).isEqualTo(65535);
+    assertThat(info.get("allowUnattested").asBoolean()).isFalse();
   }
 
   @Test
