@@ -10,7 +10,6 @@ import org.rcskt.server.log.RejectedEventException;
 import org.rcskt.server.log.UnavailableException;
 import org.rcskt.server.storage.StorageException;
 import org.rcskt.verifier.event.EventFormatException;
-import org.rcskt.verifier.event.Violation;
 
 /**
  * The one place that decides which HTTP status and JSON body an exception becomes. Client mistakes
@@ -59,7 +58,7 @@ record ApiError(int status, ObjectNode body, int retryAfterSeconds, boolean inte
     }
     if (t instanceof RejectedEventException e) {
       if (e.isConflict()) {
-        ObjectNode b = body("conflict", fieldOf(e.violation()), e.getMessage());
+        ObjectNode b = body("conflict", e.field(), e.getMessage());
         b.put("violation", e.violation().name());
         b.put("nextSequence", e.nextSequence());
         if (e.nextSequence() > 0) {
@@ -69,7 +68,7 @@ record ApiError(int status, ObjectNode body, int retryAfterSeconds, boolean inte
         }
         return new ApiError(409, b, 0, false);
       }
-      ObjectNode b = body("rule_violation", fieldOf(e.violation()), e.getMessage());
+      ObjectNode b = body("rule_violation", e.field(), e.getMessage());
       b.put("violation", e.violation().name());
       return new ApiError(422, b, 0, false);
     }
@@ -170,29 +169,5 @@ record ApiError(int status, ObjectNode body, int retryAfterSeconds, boolean inte
   static ApiError malformedRequest(String what) {
     return new ApiError(
         400, body("bad_request", null, "malformed HTTP request: " + what), 0, false);
-  }
-
-  /** The event's JSON field a violation is about, when there is one. */
-  static String fieldOf(Violation v) {
-    return switch (v) {
-      case WRONG_SEQUENCE -> "sequence";
-      case WRONG_PREVIOUS_HASH -> "previousHash";
-      case TIMESTAMP_OUT_OF_BOUNDS, TIMESTAMP_BEFORE_PREVIOUS -> "timestampMs";
-      case CARRIER_MISMATCH -> "carrierId";
-      case WRONG_SUBJECT, CARRIER_SUBJECT, PHONE_SUBJECT -> "subject";
-      case MISSING_SIGNATURE, BAD_SIGNATURE, UNKNOWN_SIGNER, UNEXPECTED_SIGNER -> "signatures";
-      case UNKNOWN_DEVICE, DUPLICATE_DEVICE -> "payload.deviceId";
-      case DUPLICATE_KEY,
-          KEY_EXPIRED,
-          UNSUPPORTED_ALGORITHM,
-          INVALID_PUBLIC_KEY,
-          TOO_MANY_DEVICES,
-          TOO_MANY_ANCHORS,
-          UNKNOWN_ANCHOR ->
-          "payload.publicKey";
-      case EXPIRED_ANCHOR -> "signatures";
-      case MISSING_CARRIER_ATTESTATION -> "attestationEvidence";
-      default -> null;
-    };
   }
 }

@@ -339,7 +339,8 @@ final class Integrator {
         }
         a = engine.apply(state, verified, registry, ctx);
       } catch (RuleViolationException e) {
-        o.failure = new RejectedEventException(e, nextSequence(event, state, registry));
+        o.failure =
+            new RejectedEventException(e, nextSequence(event, state, registry), e.field(event));
         continue;
       } catch (RuntimeException e) {
         // A bug in the rules for this one event: refuse it alone, not its whole batch.

@@ -11,11 +11,22 @@ public class RejectedEventException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final transient RuleViolationException violation;
   private final long nextSequence;
+  private final String field;
 
-  public RejectedEventException(RuleViolationException violation, long nextSequence) {
+  /**
+   * @param field the JSON path of the event's field the violation is about ({@link
+   *     RuleViolationException#field}), or null
+   */
+  public RejectedEventException(RuleViolationException violation, long nextSequence, String field) {
     super(violation.getMessage(), violation);
     this.violation = violation;
     this.nextSequence = nextSequence;
+    this.field = field;
+  }
+
+  /** The JSON path of the event's field a client must change, or null when it is no one field. */
+  public String field() {
+    return field;
   }
 
   public Violation violation() {

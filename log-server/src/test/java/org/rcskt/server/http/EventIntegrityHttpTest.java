@@ -129,6 +129,39 @@ class EventIntegrityHttpTest {
     assertThat(bad.json().get("violation").asText()).isEqualTo("BAD_SIGNATURE");
   }
 
+  @Test
+  void ruleViolationsNameTheFieldToChange() throws Exception {
+    Hash subject = events.newSubject();
+    Ed25519.KeyPair first = events.newKey();
+    KeyEvent reg = events.register(subject, "phone-1", first);
+    assertThat(http.post("/v1/events", EventJson.toJsonString(reg)).status()).isEqualTo(200);
+    Ed25519.KeyPair second = events.newKey();
+    KeyEvent rot = events.rotate(reg, "phone-1", first, second);
+    assertThat(http.post("/v1/events", EventJson.toJsonString(rot)).status()).isEqualTo(200);
+    // Signed by the key the rotation retired: the signature is what must change.
+    KeyEvent staleSigner =
+        EventBuilder.forSubject(subject, LogServer.DEV_CARRIER_ID)
+            .after(rot)
+            .timestampMs(System.currentTimeMillis())
+            .revoke("phone-1", org.rcskt.verifier.event.RevocationReason.COMPROMISED)
+            .sign(first);
+    Http.Response r = http.post("/v1/events", EventJson.toJsonString(staleSigner));
+    assertThat(r.status()).as(r.text()).isEqualTo(422);
+    assertThat(r.json().get("violation").asText()).isEqualTo("REVOKED_KEY");
+    assertThat(r.json().get("field").asText()).isEqualTo("signatures");
+    // Installing the retired key again: the key is what must change.
+    KeyEvent reinstall =
+        EventBuilder.forSubject(subject, LogServer.DEV_CARRIER_ID)
+            .after(rot)
+            .timestampMs(System.currentTimeMillis())
+            .register("phone-2", PublicKeyInfo.ed25519(first.publicKey()))
+            .sign(first, server.devCarrierKey());
+    Http.Response again = http.post("/v1/events", EventJson.toJsonString(reinstall));
+    assertThat(again.status()).as(again.text()).isEqualTo(422);
+    assertThat(again.json().get("violation").asText()).isEqualTo("REVOKED_KEY");
+    assertThat(again.json().get("field").asText()).isEqualTo("payload.publicKey");
+  }
+
   private String register(Hash subject) {
     return EventJson.toJsonString(events.register(subject, "phone-1", events.newKey()));
   }

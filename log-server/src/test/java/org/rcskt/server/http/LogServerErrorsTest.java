@@ -177,7 +177,8 @@ class LogServerErrorsTest {
     JsonNode j = r.json();
     assertThat(j.get("error").asText()).isEqualTo("rule_violation");
     assertThat(j.get("violation").asText()).isEqualTo("MISSING_CARRIER_ATTESTATION");
-    assertThat(j.get("field").asText()).isEqualTo("attestationEvidence");
+    // The fix is a carrier's signature, not evidence.
+    assertThat(j.get("field").asText()).isEqualTo("signatures");
     assertThat(j.get("detail").asText()).contains("unattested registration is not allowed");
 
     // A signature by a key nobody knows.

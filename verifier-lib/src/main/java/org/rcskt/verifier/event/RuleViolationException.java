@@ -73,4 +73,66 @@ public final class RuleViolationException extends VerificationException {
   public Optional<String> deviceId() {
     return Optional.ofNullable(deviceId);
   }
+
+  /**
+   * The JSON path (docs/protocol.md section 10) of the field of {@code event} a client must change
+   * to fix this violation, or null when it is no one field. A key problem is the payload's key when
+   * the key involved is the one the event installs ({@code payload.publicKey}; its {@code
+   * notAfterMs} for an expired one), and a signature's otherwise.
+   *
+   * @param event the event that broke the rule
+   */
+  public String field(KeyEvent event) {
+    switch (violation) {
+      case WRONG_SEQUENCE:
+        return "sequence";
+      case WRONG_PREVIOUS_HASH:
+        return "previousHash";
+      case TIMESTAMP_OUT_OF_BOUNDS:
+      case TIMESTAMP_BEFORE_PREVIOUS:
+        return "timestampMs";
+      case CARRIER_MISMATCH:
+        return "carrierId";
+      case WRONG_SUBJECT:
+      case CARRIER_SUBJECT:
+      case PHONE_SUBJECT:
+        return "subject";
+      case MISSING_SIGNATURE:
+      case BAD_SIGNATURE:
+      case UNKNOWN_SIGNER:
+      case UNEXPECTED_SIGNER:
+      case EXPIRED_ANCHOR:
+      case MISSING_CARRIER_ATTESTATION:
+        return "signatures";
+      case UNKNOWN_DEVICE:
+      case DUPLICATE_DEVICE:
+      case TOO_MANY_DEVICES:
+        return "payload.deviceId";
+      case DUPLICATE_KEY:
+      case TOO_MANY_ANCHORS:
+      case UNKNOWN_ANCHOR:
+        return "payload.publicKey";
+      case REVOKED_KEY:
+      case KEY_EXPIRED:
+      case UNSUPPORTED_ALGORITHM:
+      case INVALID_PUBLIC_KEY:
+        PublicKeyInfo installed = installedKey(event.body().payload());
+        if (installed != null && keyId != null && installed.keyId().equals(keyId)) {
+          return violation == Violation.KEY_EXPIRED
+              ? "payload.publicKey.notAfterMs"
+              : "payload.publicKey";
+        }
+        return keyId == null ? null : "signatures";
+      default:
+        return null;
+    }
+  }
+
+  /** The key a REGISTER, ROTATE or ANCHOR event carries in its payload, or null. */
+  private static PublicKeyInfo installedKey(EventPayload p) {
+    if (p instanceof EventPayload.Anchor) {
+      return ((EventPayload.Anchor) p).publicKey();
+    }
+    return EventSignatures.payloadKey(p);
+  }
 }

@@ -898,4 +898,55 @@ class EventRulesTest {
     assertThat(EventRules.apply(snapshot, revokeByPhone, reg, ctx()).state().deviceCount())
         .isZero();
   }
+
+  @Test
+  void everyViolationNamesTheFieldToChange() throws Exception {
+    SubjectState s = registered();
+    KeyEvent rotate = alice(s, T0 + 1).rotate("phone", pk(PHONE2)).sign(PHONE2, PHONE);
+    Hash installed = pk(PHONE2).keyId();
+    Hash signer = pk(PHONE).keyId();
+    for (Violation v : Violation.values()) {
+      String plain = new RuleViolationException(v, "x").field(rotate);
+      String aboutInstalled = RuleViolationException.key(v, "x", installed).field(rotate);
+      String aboutSigner = RuleViolationException.key(v, "x", signer).field(rotate);
+      assertThat(aboutInstalled).as(v.name()).isNotNull();
+      assertThat(aboutSigner).as(v.name()).isNotNull();
+      switch (v) {
+        case REVOKED_KEY, UNSUPPORTED_ALGORITHM, INVALID_PUBLIC_KEY -> {
+          assertThat(aboutInstalled).isEqualTo("payload.publicKey");
+          assertThat(aboutSigner).isEqualTo("signatures");
+        }
+        case KEY_EXPIRED -> {
+          assertThat(aboutInstalled).isEqualTo("payload.publicKey.notAfterMs");
+          assertThat(aboutSigner).isEqualTo("signatures");
+        }
+        default -> assertThat(plain).as(v.name()).isNotNull().isEqualTo(aboutSigner);
+      }
+    }
+    // The real violations, from the rules: a retired key installed again, and one that signs.
+    SubjectState rotated = apply(s, rotate).state();
+    KeyEvent reinstall = alice(rotated, T0 + 2).register("laptop", pk(PHONE)).sign(PHONE, CARRIER);
+    RuleViolationException back =
+        violation(
+            () -> apply(rotated, reinstall),
+            Violation.REVOKED_KEY,
+            "key " + signer + " was retired by this subject");
+    assertThat(back.field(reinstall)).isEqualTo("payload.publicKey");
+    KeyEvent revokeByOld =
+        alice(rotated, T0 + 2).revoke("phone", RevocationReason.COMPROMISED).sign(PHONE);
+    RuleViolationException stale =
+        violation(
+            () -> apply(rotated, revokeByOld),
+            Violation.REVOKED_KEY,
+            "signature by key " + signer + ", which was retired");
+    assertThat(stale.field(revokeByOld)).isEqualTo("signatures");
+    KeyEvent missing = alice(SubjectState.EMPTY, T0).register("phone", pk(PHONE)).sign(PHONE);
+    RuleViolationException unattested =
+        violation(
+            () -> apply(SubjectState.EMPTY, missing),
+            Violation.MISSING_CARRIER_ATTESTATION,
+            "REGISTER must be signed by an active anchor key of carrier carrier.example and"
+                + " unattested registration is not allowed");
+    assertThat(unattested.field(missing)).isEqualTo("signatures");
+  }
 }
