@@ -1,6 +1,7 @@
 package org.rcskt.verifier.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -211,6 +212,29 @@ class ProtocolVectorsTest {
         }
       }
       assertThat(signers).containsExactlyInAnyOrderElementsOf(documented);
+    }
+  }
+
+  @Test
+  void decodingErrorExamplesOfSection64AreTheVectorsCutOrExtended() {
+    // The two examples of section 6.4 that are built from the vectors reproduce exactly.
+    byte[] anchor = encodings.get("anchor-add");
+    for (byte[] v : encodings.values()) {
+      assertThatThrownBy(() -> EventCodec.decode(Arrays.copyOf(v, 20)))
+          .hasMessage("subject: truncated: need 32 bytes at offset 2, only 18 remain");
+    }
+    assertThatThrownBy(() -> EventCodec.decode(Arrays.copyOf(anchor, anchor.length + 3)))
+        .hasMessage("3 trailing bytes after the end of the event at offset 244");
+    assertThat(readProtocol())
+        .contains("`3 trailing bytes after the end of the event at offset 244`")
+        .contains("`subject: truncated: need 32 bytes at offset 2, only 18 remain`");
+  }
+
+  private static String readProtocol() {
+    try {
+      return Files.readString(protocolDoc(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
