@@ -214,6 +214,58 @@ public final class LogClient {
   }
 
   /**
+   * Verifies the checkpoint of a submission receipt ({@code POST /v1/events} answers with the
+   * checkpoint of the batch that logged the event). Concurrent submitters get the checkpoints of
+   * their own batches, so a receipt's tree may be smaller than one this client verified already:
+   * that is no rollback. Such a checkpoint is checked to be a prefix of the latest verified tree
+   * with a consistency proof from its size to the latest size, and the latest verified checkpoint
+   * stays; a receipt's tree of the latest size or larger is handled exactly as {@link #accept}.
+   *
+   * @param signedCheckpoint the receipt's {@code checkpoint}
+   * @return the receipt's verified checkpoint, against which its inclusion proof is checked
+   * @throws LogMisbehaviourException INCONSISTENT if a smaller tree is not a prefix of the latest
+   *     verified one (with both checkpoints and the proof), or as {@link #accept}
+   * @throws VerificationException if it is malformed, for another origin or not signed by the log
+   * @throws IOException if fetching the proof or saving the checkpoint fails
+   */
+  public SignedCheckpoint acceptReceipt(byte[] signedCheckpoint)
+      throws IOException, VerificationException {
+    Objects.requireNonNull(signedCheckpoint, "signedCheckpoint");
+    SignedCheckpoint next = SignedCheckpoint.verify(signedCheckpoint, origin, logKey);
+    SignedCheckpoint prev;
+    synchronized (lock) {
+      prev = loadLatest();
+    }
+    if (prev == null || next.checkpoint().treeSize() >= prev.checkpoint().treeSize()) {
+      return accept(signedCheckpoint);
+    }
+    Checkpoint n = next.checkpoint();
+    Checkpoint p = prev.checkpoint();
+    List<Hash> proof = List.of();
+    if (n.treeSize() > 0) {
+      String path = "v1/proof/consistency?from=" + n.treeSize() + "&to=" + p.treeSize();
+      proof = parseProof(path, json(path), "consistencyProof");
+    }
+    try {
+      ConsistencyProof.verify(n.treeSize(), p.treeSize(), n.rootHash(), p.rootHash(), proof);
+    } catch (ConsistencyProofException e) {
+      throw misbehaviour(
+          LogMisbehaviourException.Kind.INCONSISTENT,
+          "receipt checkpoint for tree size "
+              + n.treeSize()
+              + " is not a prefix of the tree size "
+              + p.treeSize()
+              + " already verified: "
+              + e.getMessage(),
+          prev,
+          next,
+          proof,
+          e);
+    }
+    return next;
+  }
+
+  /**
    * Fetches the inclusion proof of {@code leafHash} at {@code leafIndex} in the tree of {@code
    * checkpoint} and verifies it.
    *

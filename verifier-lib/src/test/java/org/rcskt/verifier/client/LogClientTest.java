@@ -75,6 +75,52 @@ class LogClientTest {
   }
 
   @Test
+  void anOlderReceiptCheckpointIsProvenAPrefixNotCalledARollback() throws Exception {
+    grow(4);
+    byte[] receipt = log.checkpoint(5); // a concurrent submitter's batch ended at size 5
+    grow(6);
+    LogClient c = client();
+    c.fetchCheckpoint(); // this client already verified size 11
+    SignedCheckpoint r = c.acceptReceipt(receipt);
+    assertThat(r.checkpoint().treeSize()).isEqualTo(5);
+    // The newer verified checkpoint stays.
+    assertThat(store.load()).hasValueSatisfying(b -> assertThat(b).isEqualTo(log.checkpoint(11)));
+    assertThat(c.latestVerified().orElseThrow().checkpoint().treeSize()).isEqualTo(11);
+    // A receipt of the latest size, or a larger one, is handled as any checkpoint.
+    assertThat(c.acceptReceipt(log.checkpoint(11)).checkpoint().treeSize()).isEqualTo(11);
+    grow(3);
+    assertThat(c.acceptReceipt(log.checkpoint(14)).checkpoint().treeSize()).isEqualTo(14);
+    assertThat(store.load()).hasValueSatisfying(b -> assertThat(b).isEqualTo(log.checkpoint(14)));
+    // accept() itself still calls a smaller tree a rollback.
+    assertThat(catchThrowableOfType(() -> c.accept(receipt), LogMisbehaviourException.class).kind())
+        .isEqualTo(LogMisbehaviourException.Kind.ROLLBACK);
+  }
+
+  @Test
+  void anOlderReceiptFromAnotherHistoryIsInconsistent() throws Exception {
+    TestLog other = new TestLog(3); // same keys, different entries
+    other.addAnchor();
+    for (int i = 0; i < 4; i++) {
+      other.register(PhoneNumbers.subjectIndex("+4915100000" + i), "d", key(), true);
+    }
+    grow(9);
+    LogClient c = client();
+    c.fetchCheckpoint();
+    LogMisbehaviourException e =
+        catchThrowableOfType(
+            () -> c.acceptReceipt(other.checkpoint(5)), LogMisbehaviourException.class);
+    assertThat(e.kind()).isEqualTo(LogMisbehaviourException.Kind.INCONSISTENT);
+    assertThat(e.getMessage())
+        .startsWith(
+            "receipt checkpoint for tree size 5 is not a prefix of the tree size 10 already"
+                + " verified: ");
+    assertThat(e.previousCheckpoint()).isEqualTo(log.checkpoint(10));
+    assertThat(e.newCheckpoint()).isEqualTo(other.checkpoint(5));
+    assertThat(e.consistencyProof()).isEqualTo(log.consistency(5, 10));
+    assertThat(store.load()).hasValueSatisfying(b -> assertThat(b).isEqualTo(log.checkpoint(10)));
+  }
+
+  @Test
   void rollbackIsCaughtEvenAfterARestart() throws Exception {
     grow(10);
     client().fetchCheckpoint();
