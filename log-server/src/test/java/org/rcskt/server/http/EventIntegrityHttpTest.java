@@ -162,6 +162,23 @@ class EventIntegrityHttpTest {
     assertThat(again.json().get("field").asText()).isEqualTo("payload.publicKey");
   }
 
+  @Test
+  void theCarriersAnchorKeyCannotBeADeviceKey() throws Exception {
+    // Found by an independent implementation: accepted and marked attested, with one signature
+    // filling the roles of new key and carrier.
+    Ed25519.KeyPair carrier = server.devCarrierKey();
+    KeyEvent e =
+        EventBuilder.forSubject(events.newSubject(), LogServer.DEV_CARRIER_ID)
+            .timestampMs(System.currentTimeMillis())
+            .register("phone-1", PublicKeyInfo.ed25519(carrier.publicKey()))
+            .sign(carrier);
+    Http.Response r = http.post("/v1/events", EventJson.toJsonString(e));
+    assertThat(r.status()).as(r.text()).isEqualTo(422);
+    assertThat(r.json().get("violation").asText()).isEqualTo("ROLE_CONFLICT");
+    assertThat(r.json().get("field").asText()).isEqualTo("payload.publicKey");
+    assertThat(server.log().head().treeSize()).isEqualTo(1);
+  }
+
   private String register(Hash subject) {
     return EventJson.toJsonString(events.register(subject, "phone-1", events.newKey()));
   }

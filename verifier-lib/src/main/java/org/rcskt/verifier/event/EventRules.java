@@ -119,11 +119,12 @@ public final class EventRules {
     checkTimestamps(
         "subject " + body.subject(), current.nextSequence(), current.lastTimestampMs(), body, ctx);
     Signers signers = new Signers(verified.signerKeyIds());
+    checkSignerRoles(signers, current, anchors);
     switch (body.type()) {
       case REGISTER:
         return applyRegister(current, event, signers, anchors, ctx);
       case ROTATE:
-        return applyRotate(current, event, signers, anchors);
+        return applyRotate(current, event, signers, anchors, ctx);
       default:
         return applyRevoke(current, event, signers, anchors);
     }
@@ -207,6 +208,61 @@ public final class EventRules {
               + ", before the event's timestamp "
               + timestampMs,
           key.keyId());
+    }
+  }
+
+  /**
+   * A key serves one role only (docs/protocol.md section 9.2): a device key is never an anchor key,
+   * active or retired, nor the policy key.
+   */
+  private static void checkDeviceKeyRole(
+      PublicKeyInfo key, AnchorRegistry anchors, RulesContext ctx) throws RuleViolationException {
+    Hash id = key.keyId();
+    AnchorRegistry.AnchorKey a = anchors.find(id);
+    if (a != null) {
+      throw RuleViolationException.key(
+          Violation.ROLE_CONFLICT,
+          "new key "
+              + id
+              + " is an anchor key of carrier "
+              + a.carrierId()
+              + "; a key has one role",
+          id);
+    }
+    if (anchors.isRetired(id)) {
+      throw RuleViolationException.key(
+          Violation.ROLE_CONFLICT, "new key " + id + " was an anchor key; a key has one role", id);
+    }
+    if (id.equals(ctx.policyKey().keyId())) {
+      throw RuleViolationException.key(
+          Violation.ROLE_CONFLICT,
+          "new key " + id + " is the log's policy key; a key has one role",
+          id);
+    }
+  }
+
+  /**
+   * No signature of a phone event may fill two roles: a key that is both a device key of the
+   * subject and an anchor key (possible when an anchor was added with a key a device already used)
+   * is refused rather than counted as both.
+   */
+  private static void checkSignerRoles(Signers signers, SubjectState state, AnchorRegistry anchors)
+      throws RuleViolationException {
+    for (Hash id : signers.all) {
+      Device d = state.deviceByKeyId(id);
+      AnchorRegistry.AnchorKey a = anchors.find(id);
+      if (d != null && a != null) {
+        throw RuleViolationException.key(
+            Violation.ROLE_CONFLICT,
+            "signature by key "
+                + id
+                + ", which is both the key of device "
+                + d.deviceId()
+                + " and an anchor key of carrier "
+                + a.carrierId()
+                + "; a key has one role",
+            id);
+      }
     }
   }
 
@@ -309,6 +365,7 @@ public final class EventRules {
     EventPayload.Register p = (EventPayload.Register) body.payload();
     PublicKeyInfo key = p.publicKey();
     checkNewKey(key, body.timestampMs());
+    checkDeviceKeyRole(key, anchors, ctx);
     if (state.device(p.deviceId()) != null) {
       throw RuleViolationException.device(
           Violation.DUPLICATE_DEVICE,
@@ -354,7 +411,7 @@ public final class EventRules {
   }
 
   private static Applied applyRotate(
-      SubjectState state, KeyEvent event, Signers signers, AnchorRegistry anchors)
+      SubjectState state, KeyEvent event, Signers signers, AnchorRegistry anchors, RulesContext ctx)
       throws RuleViolationException {
     EventBody body = event.body();
     EventPayload.Rotate p = (EventPayload.Rotate) body.payload();
@@ -362,6 +419,7 @@ public final class EventRules {
     checkCarrier(state, body);
     PublicKeyInfo key = p.publicKey();
     checkNewKey(key, body.timestampMs());
+    checkDeviceKeyRole(key, anchors, ctx);
     checkFreshDeviceKey(state, key);
     if (!signers.has(key.keyId())) {
       throw RuleViolationException.key(
@@ -454,6 +512,12 @@ public final class EventRules {
     List<Hash> retired = new ArrayList<>(carrier.retiredKeyIds());
     if (p.action() == AnchorAction.ADD) {
       checkNewKey(key, body.timestampMs());
+      if (id.equals(policy.keyId())) {
+        throw RuleViolationException.key(
+            Violation.ROLE_CONFLICT,
+            "anchor key " + id + " is the log's policy key; a key has one role",
+            id);
+      }
       AnchorRegistry.AnchorKey existing = anchors.find(id);
       if (existing != null) {
         throw RuleViolationException.key(

@@ -113,6 +113,7 @@ public final class RuleViolationException extends VerificationException {
       case UNKNOWN_ANCHOR:
         return "payload.publicKey";
       case REVOKED_KEY:
+      case ROLE_CONFLICT:
       case KEY_EXPIRED:
       case UNSUPPORTED_ALGORITHM:
       case INVALID_PUBLIC_KEY:

@@ -34,6 +34,12 @@ public enum Violation {
   DUPLICATE_KEY,
   /** A key that was revoked, rotated away or retired signs, or is installed again. */
   REVOKED_KEY,
+  /**
+   * A key would hold two roles: a device key that is (or was) an anchor key or is the policy key,
+   * an anchor key that is the policy key, or a signature whose key is both a device key of the
+   * subject and an anchor key.
+   */
+  ROLE_CONFLICT,
   /** A key signs after its not-after time, or a new key's not-after is already past. */
   KEY_EXPIRED,
   /** A carrier anchor key signs after its not-after time. */

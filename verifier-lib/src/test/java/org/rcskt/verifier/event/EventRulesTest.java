@@ -912,7 +912,7 @@ class EventRulesTest {
       assertThat(aboutInstalled).as(v.name()).isNotNull();
       assertThat(aboutSigner).as(v.name()).isNotNull();
       switch (v) {
-        case REVOKED_KEY, UNSUPPORTED_ALGORITHM, INVALID_PUBLIC_KEY -> {
+        case REVOKED_KEY, ROLE_CONFLICT, UNSUPPORTED_ALGORITHM, INVALID_PUBLIC_KEY -> {
           assertThat(aboutInstalled).isEqualTo("payload.publicKey");
           assertThat(aboutSigner).isEqualTo("signatures");
         }
@@ -948,5 +948,90 @@ class EventRulesTest {
             "REGISTER must be signed by an active anchor key of carrier carrier.example and"
                 + " unattested registration is not allowed");
     assertThat(unattested.field(missing)).isEqualTo("signatures");
+  }
+
+  @Test
+  void aKeyHasOneRole() throws Exception {
+    // The campaign's case: a REGISTER whose new key is the carrier's anchor key, signed once.
+    KeyEvent anchorAsDevice =
+        alice(SubjectState.EMPTY, T0).register("phone", pk(CARRIER)).sign(CARRIER);
+    RuleViolationException e =
+        violation(
+            () -> apply(SubjectState.EMPTY, anchorAsDevice),
+            Violation.ROLE_CONFLICT,
+            "new key "
+                + pk(CARRIER).keyId()
+                + " is an anchor key of carrier carrier.example; a key has one role");
+    assertThat(e.field(anchorAsDevice)).isEqualTo("payload.publicKey");
+    // The policy key as a device key, by REGISTER or ROTATE.
+    violation(
+        () ->
+            apply(
+                SubjectState.EMPTY,
+                alice(SubjectState.EMPTY, T0).register("phone", pk(POLICY)).sign(POLICY, CARRIER)),
+        Violation.ROLE_CONFLICT,
+        "new key " + pk(POLICY).keyId() + " is the log's policy key; a key has one role");
+    SubjectState s = registered();
+    violation(
+        () -> apply(s, alice(s, T0 + 1).rotate("phone", pk(POLICY)).sign(POLICY, PHONE)),
+        Violation.ROLE_CONFLICT,
+        "new key " + pk(POLICY).keyId() + " is the log's policy key; a key has one role");
+    // A retired anchor key cannot come back as a device key either.
+    KeyEvent retire =
+        EventBuilder.forCarrier(CARRIER_ID)
+            .after(reg.carrier(CARRIER_ID))
+            .timestampMs(T0)
+            .anchorRetire(pk(CARRIER))
+            .sign(POLICY);
+    AnchorRegistry retired =
+        EventRules.verifyAndApply(SubjectState.EMPTY, retire, reg, ctx()).anchors();
+    violation(
+        () ->
+            EventRules.verifyAndApply(
+                SubjectState.EMPTY,
+                EventBuilder.forSubject(ALICE, OTHER_CARRIER_ID)
+                    .timestampMs(T0)
+                    .register("phone", pk(CARRIER))
+                    .sign(CARRIER, OTHER_CARRIER),
+                retired,
+                ctx()),
+        Violation.ROLE_CONFLICT,
+        "new key " + pk(CARRIER).keyId() + " was an anchor key; a key has one role");
+    // The policy key as an anchor key.
+    violation(
+        () ->
+            apply(
+                SubjectState.EMPTY,
+                EventBuilder.forCarrier(CARRIER_ID)
+                    .after(reg.carrier(CARRIER_ID))
+                    .timestampMs(T0)
+                    .anchorAdd(pk(POLICY))
+                    .sign(POLICY)),
+        Violation.ROLE_CONFLICT,
+        "anchor key " + pk(POLICY).keyId() + " is the log's policy key; a key has one role");
+  }
+
+  @Test
+  void aDeviceKeyThatBecameAnAnchorSignsForNeither() throws Exception {
+    // The log cannot see every device key when it adds an anchor, so the overlap is possible;
+    // a signature by such a key then fills no role at all.
+    SubjectState s = registered();
+    KeyEvent add =
+        EventBuilder.forCarrier(CARRIER_ID)
+            .after(reg.carrier(CARRIER_ID))
+            .timestampMs(T0)
+            .anchorAdd(pk(PHONE))
+            .sign(POLICY);
+    AnchorRegistry both = EventRules.verifyAndApply(SubjectState.EMPTY, add, reg, ctx()).anchors();
+    KeyEvent rotate = alice(s, T0 + 1).rotate("phone", pk(PHONE2)).sign(PHONE2, PHONE);
+    RuleViolationException e =
+        violation(
+            () -> EventRules.verifyAndApply(s, rotate, both, ctx()),
+            Violation.ROLE_CONFLICT,
+            "signature by key "
+                + pk(PHONE).keyId()
+                + ", which is both the key of device phone and an anchor key of carrier"
+                + " carrier.example; a key has one role");
+    assertThat(e.field(rotate)).isEqualTo("signatures");
   }
 }
