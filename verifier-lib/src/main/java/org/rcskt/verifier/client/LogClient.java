@@ -186,26 +186,21 @@ public final class LogClient {
         }
         return prev;
       }
-      List<Hash> proof = List.of();
-      if (p.treeSize() > 0) {
-        String path = "v1/proof/consistency?from=" + p.treeSize() + "&to=" + n.treeSize();
-        proof = parseProof(path, json(path), "consistencyProof");
-        try {
-          ConsistencyProof.verify(p.treeSize(), n.treeSize(), p.rootHash(), n.rootHash(), proof);
-        } catch (ConsistencyProofException e) {
-          throw misbehaviour(
-              LogMisbehaviourException.Kind.INCONSISTENT,
-              "checkpoint for tree size "
-                  + n.treeSize()
-                  + " is not consistent with the tree size "
-                  + p.treeSize()
-                  + " already verified: "
-                  + e.getMessage(),
-              prev,
-              next,
-              proof,
-              e);
-        }
+      try {
+        proveConsistent(p, n);
+      } catch (InconsistentTrees e) {
+        throw misbehaviour(
+            LogMisbehaviourException.Kind.INCONSISTENT,
+            "checkpoint for tree size "
+                + n.treeSize()
+                + " is not consistent with the tree size "
+                + p.treeSize()
+                + " already verified: "
+                + e.failure.getMessage(),
+            prev,
+            next,
+            e.proof,
+            e.failure);
       }
       store.save(next.raw());
       latest = next;
@@ -241,14 +236,9 @@ public final class LogClient {
     }
     Checkpoint n = next.checkpoint();
     Checkpoint p = prev.checkpoint();
-    List<Hash> proof = List.of();
-    if (n.treeSize() > 0) {
-      String path = "v1/proof/consistency?from=" + n.treeSize() + "&to=" + p.treeSize();
-      proof = parseProof(path, json(path), "consistencyProof");
-    }
     try {
-      ConsistencyProof.verify(n.treeSize(), p.treeSize(), n.rootHash(), p.rootHash(), proof);
-    } catch (ConsistencyProofException e) {
+      proveConsistent(n, p);
+    } catch (InconsistentTrees e) {
       throw misbehaviour(
           LogMisbehaviourException.Kind.INCONSISTENT,
           "receipt checkpoint for tree size "
@@ -256,13 +246,49 @@ public final class LogClient {
               + " is not a prefix of the tree size "
               + p.treeSize()
               + " already verified: "
-              + e.getMessage(),
+              + e.failure.getMessage(),
           prev,
           next,
-          proof,
-          e);
+          e.proof,
+          e.failure);
     }
     return next;
+  }
+
+  /** A consistency proof that did not verify, with the proof as fetched. */
+  private static final class InconsistentTrees extends Exception {
+    private static final long serialVersionUID = 1L;
+    final transient List<Hash> proof;
+    final ConsistencyProofException failure;
+
+    InconsistentTrees(List<Hash> proof, ConsistencyProofException failure) {
+      super(failure.getMessage(), failure, false, false);
+      this.proof = proof;
+      this.failure = failure;
+    }
+  }
+
+  /**
+   * Fetches and verifies the consistency proof from {@code older} to {@code newer} (none is needed
+   * from the empty tree).
+   *
+   * @return the verified proof
+   * @throws InconsistentTrees if it does not verify
+   */
+  private List<Hash> proveConsistent(Checkpoint older, Checkpoint newer)
+      throws IOException, VerificationException, InconsistentTrees {
+    if (older.treeSize() == 0) {
+      return List.of();
+    }
+    String path = "v1/proof/consistency?from=" + older.treeSize() + "&to=" + newer.treeSize();
+    List<Hash> proof = parseProof(path, json(path), "consistencyProof");
+    try {
+      ConsistencyProof.verify(
+          older.treeSize(), newer.treeSize(), older.rootHash(), newer.rootHash(), proof);
+    } catch (ConsistencyProofException e) {
+      throw new InconsistentTrees(proof, e);
+    }
+    return proof;
   }
 
   /**
