@@ -31,6 +31,7 @@ import org.rcskt.verifier.event.KeyAlgorithm;
 import org.rcskt.verifier.event.KeyEvent;
 import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.event.RulesContext;
+import org.rcskt.verifier.note.Ed25519NoteSigner;
 
 /**
  * A running log server: storage, log, HTTP. The embeddable entry point, used by the command line
@@ -106,10 +107,15 @@ public final class LogServer implements AutoCloseable {
       throw new ConfigException(
           "cannot create data directory " + dataDir + ": " + e.getMessage(), e);
     }
-    NoteLogSigner signer =
-        new NoteLogSigner(ServerKeys.logSigner(config.logKeyFile(), config.origin()));
+    Ed25519NoteSigner logKey = ServerKeys.logSigner(config.logKeyFile(), config.origin());
+    NoteLogSigner signer = new NoteLogSigner(logKey);
     ServerKeys.PolicyKey policy = ServerKeys.policyKey(config.policyKeyFile());
     PublicKeyInfo policyKey = PublicKeyInfo.ed25519(policy.publicKey());
+    ServerKeys.VrfKey vrf =
+        ServerKeys.vrfKey(
+            config.vrfKeyFile(),
+            config.origin(),
+            List.of(logKey.verifier().publicKey().encoded(), policy.publicKey().encoded()));
     RulesContext rules =
         RulesContext.ingest(policyKey, System.currentTimeMillis())
             .withAllowUnattestedRegistration(config.allowUnattested());
@@ -150,6 +156,7 @@ public final class LogServer implements AutoCloseable {
               policyKey,
               algorithms,
               rules,
+              vrf.publicKey(),
               EventFormat.MAX_EVENT_SIZE);
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores));
       opened.add(0, () -> vertx.close().toCompletionStage().toCompletableFuture().join());

@@ -36,6 +36,9 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--policy-key", description = "policy key file (default <data-dir>/policy.key)")
   Path policyKey;
 
+  @Option(names = "--vrf-key", description = "VRF secret key file (default <data-dir>/vrf.key)")
+  Path vrfKey;
+
   @Option(names = "--allow-unattested", description = "accept REGISTER without carrier attestation")
   Boolean allowUnattested;
 
@@ -129,6 +132,9 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     }
     if (policyKey != null) {
       b.policyKeyFile(policyKey);
+    }
+    if (vrfKey != null) {
+      b.vrfKeyFile(vrfKey);
     }
     if (allowUnattested != null) {
       b.allowUnattested(allowUnattested);

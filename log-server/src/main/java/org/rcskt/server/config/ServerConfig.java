@@ -32,6 +32,7 @@ public final class ServerConfig {
   private final String origin;
   private final Path logKeyFile;
   private final Path policyKeyFile;
+  private final Path vrfKeyFile;
   private final boolean allowUnattested;
   private final int maxBatch;
   private final long batchWindowMicros;
@@ -51,6 +52,7 @@ public final class ServerConfig {
     this.origin = b.origin;
     this.logKeyFile = b.logKeyFile;
     this.policyKeyFile = b.policyKeyFile;
+    this.vrfKeyFile = b.vrfKeyFile;
     this.allowUnattested = b.allowUnattested;
     this.maxBatch = b.maxBatch;
     this.batchWindowMicros = b.batchWindowMicros;
@@ -108,6 +110,7 @@ public final class ServerConfig {
         case "origin" -> b.origin(text(file, key, v));
         case "logKeyFile" -> b.logKeyFile(base.resolve(text(file, key, v)));
         case "policyKeyFile" -> b.policyKeyFile(base.resolve(text(file, key, v)));
+        case "vrfKeyFile" -> b.vrfKeyFile(base.resolve(text(file, key, v)));
         case "allowUnattested" -> b.allowUnattested(bool(file, key, v));
         case "maxBatch" -> b.maxBatch(integer(file, key, v));
         case "batchWindowMicros" -> b.batchWindowMicros(integer(file, key, v));
@@ -177,6 +180,14 @@ public final class ServerConfig {
    */
   public Path policyKeyFile() {
     return policyKeyFile != null ? policyKeyFile : dataDir.resolve("policy.key");
+  }
+
+  /**
+   * The file holding the log's VRF secret key (ECVRF-EDWARDS25519-SHA512-TAI), separate from the
+   * checkpoint key; created on first start if absent.
+   */
+  public Path vrfKeyFile() {
+    return vrfKeyFile != null ? vrfKeyFile : dataDir.resolve("vrf.key");
   }
 
   /** Whether events without device attestation evidence are accepted. */
@@ -266,6 +277,7 @@ public final class ServerConfig {
     private String origin = DEFAULT_ORIGIN;
     private Path logKeyFile;
     private Path policyKeyFile;
+    private Path vrfKeyFile;
     private boolean allowUnattested = false;
     private int maxBatch = 4096;
     private long batchWindowMicros = 0;
@@ -320,6 +332,11 @@ public final class ServerConfig {
 
     public Builder policyKeyFile(Path v) {
       this.policyKeyFile = v;
+      return this;
+    }
+
+    public Builder vrfKeyFile(Path v) {
+      this.vrfKeyFile = v;
       return this;
     }
 

@@ -1,7 +1,9 @@
 package org.rcskt.server.config;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import org.rcskt.verifier.VerificationException;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.note.Ed25519NoteKeys;
@@ -9,6 +11,8 @@ import org.rcskt.verifier.note.Ed25519NoteSigner;
 import org.rcskt.verifier.note.Ed25519NoteVerifier;
 import org.rcskt.verifier.note.NoteVerifier;
 import org.rcskt.verifier.note.NoteVerifiers;
+import org.rcskt.verifier.vrf.EcVrf;
+import org.rcskt.verifier.vrf.VrfKeys;
 
 /**
  * The keys a server uses, read from (or, the first time, generated into) key files. Every key file
@@ -105,6 +109,62 @@ public final class ServerKeys {
               + e.getMessage(),
           e);
     }
+  }
+
+  /** The log's VRF key: the secret key and its public key string. */
+  public record VrfKey(byte[] secretKey, VrfKeys.PublicKey publicKey) {
+    public VrfKey {
+      secretKey = secretKey.clone();
+    }
+
+    @Override
+    public byte[] secretKey() {
+      return secretKey.clone();
+    }
+  }
+
+  /**
+   * The log's VRF key from {@code file}, generated (labelled with {@code origin}) if absent. It
+   * must not be the log's checkpoint key or the policy key: a VRF proof and an Ed25519 signature
+   * made with one secret over the same 32 bytes would reveal it (docs/design/0005-ecvrf.md).
+   *
+   * @param otherKeys the public keys of the server's Ed25519 keys, none of which it may equal
+   * @throws ConfigException if the file is unreadable, not a VRF secret key, or one of {@code
+   *     otherKeys}
+   */
+  public static VrfKey vrfKey(Path file, String origin, List<byte[]> otherKeys) {
+    KeyFiles.KeyFile kf =
+        KeyFiles.readOrCreate(
+            file,
+            () -> {
+              byte[] sk = new byte[EcVrf.SECRET_KEY_SIZE];
+              new SecureRandom().nextBytes(sk);
+              return VrfKeys.formatSecret(origin, sk);
+            });
+    if (kf.created()) {
+      LOG.log(System.Logger.Level.INFO, "generated a new VRF key in " + file);
+    }
+    warnIfShared(file);
+    byte[] sk;
+    String name;
+    try {
+      sk = VrfKeys.parseSecret(kf.key());
+      name = VrfKeys.secretName(kf.key());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          "VRF key file " + file + " does not hold a VRF secret key: " + e.getMessage(), e);
+    }
+    byte[] pk = EcVrf.publicKey(sk);
+    for (byte[] other : otherKeys) {
+      if (java.util.Arrays.equals(pk, other)) {
+        throw new ConfigException(
+            "VRF key file "
+                + file
+                + " holds the secret of one of the server's Ed25519 keys; the VRF key must be a"
+                + " key of its own");
+      }
+    }
+    return new VrfKey(sk, new VrfKeys.PublicKey(name, pk));
   }
 
   /** The development carrier's anchor key from {@code file}, generated if absent. */

@@ -27,6 +27,7 @@ import org.rcskt.verifier.event.EventJson;
 import org.rcskt.verifier.event.RulesContext;
 import org.rcskt.verifier.event.SubjectState;
 import org.rcskt.verifier.tile.TilePath;
+import org.rcskt.verifier.vrf.VrfKeys;
 
 /**
  * The HTTP API. Every route is declared in {@link #routes}; handlers parse parameters, call the log
@@ -197,6 +198,9 @@ public final class LogVerticle extends VerticleBase {
     o.put("origin", info.origin());
     o.put("verifierKey", info.verifierKey());
     o.set("policyKey", EventJson.publicKeyToJson(info.policyKey()));
+    ObjectNode vrf = o.putObject("vrf");
+    vrf.put("suite", VrfKeys.SUITE);
+    vrf.put("publicKey", info.vrfKey().format());
     ArrayNode algs = o.putArray("algorithms");
     info.algorithms().forEach(algs::add);
     RulesContext rules = info.rules();

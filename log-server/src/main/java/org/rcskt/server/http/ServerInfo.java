@@ -3,6 +3,7 @@ package org.rcskt.server.http;
 import java.util.List;
 import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.event.RulesContext;
+import org.rcskt.verifier.vrf.VrfKeys;
 
 /**
  * What {@code GET /v1/info} reports besides the tree: the log's identity and limits.
@@ -13,6 +14,7 @@ import org.rcskt.verifier.event.RulesContext;
  * @param algorithms the key algorithms accepted in events
  * @param rules the log's rules: whether REGISTER events without carrier attestation are accepted,
  *     the timestamp window and the limits the rules depend on, which a replay must use too
+ * @param vrfKey the public key of the log's VRF (ECVRF-EDWARDS25519-SHA512-TAI)
  * @param maxEventBytes the largest encoded event accepted
  */
 public record ServerInfo(
@@ -21,4 +23,5 @@ public record ServerInfo(
     PublicKeyInfo policyKey,
     List<String> algorithms,
     RulesContext rules,
+    VrfKeys.PublicKey vrfKey,
     int maxEventBytes) {}

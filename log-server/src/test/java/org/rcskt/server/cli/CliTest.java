@@ -2,6 +2,7 @@ package org.rcskt.server.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,8 @@ import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.event.EventJson;
 import org.rcskt.verifier.note.Ed25519NoteSigner;
 import org.rcskt.verifier.note.NoteVerifiers;
+import org.rcskt.verifier.vrf.EcVrf;
+import org.rcskt.verifier.vrf.VrfKeys;
 
 class CliTest {
   @TempDir Path dir;
@@ -91,9 +94,46 @@ class CliTest {
   }
 
   @Test
+  void keygenMakesAVrfKeyTheServerUses() throws Exception {
+    Path out = dir.resolve("vrf.key");
+    String[] r =
+        run("keygen", "--vrf", "--name", ServerConfig.DEFAULT_ORIGIN, "--out", out.toString());
+    assertThat(r[0]).as(r[1]).isEqualTo("0");
+    VrfKeys.PublicKey printed = VrfKeys.parsePublic(r[1].trim());
+    assertThat(printed.key()).isEqualTo(EcVrf.publicKey(VrfKeys.parseSecret(KeyFiles.read(out))));
+    assertThat(Files.getPosixFilePermissions(out))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    try (LogServer s = LogServer.start(ServerConfig.builder(dir).port(0).devMode(true).build())) {
+      assertThat(new Http(s.baseUrl()).get("/v1/info").json().at("/vrf/publicKey").asText())
+          .isEqualTo(printed.format());
+    }
+  }
+
+  @Test
+  void aVrfKeyMayNotBeTheSecretOfAnotherServerKey() throws Exception {
+    // Reusing the policy key's seed as the VRF key would let its proofs and signatures leak it.
+    LogServer.start(ServerConfig.builder(dir).port(0).devMode(true).build()).close();
+    String policy = KeyFiles.read(dir.resolve("policy.key"));
+    byte[] data = java.util.Base64.getDecoder().decode(policy.split("\\+", 5)[4]);
+    byte[] seed = java.util.Arrays.copyOfRange(data, 1, data.length);
+    Path reused = dir.resolve("reused-vrf.key");
+    KeyFiles.write(reused, VrfKeys.formatSecret("x", seed));
+    assertThatThrownBy(
+            () ->
+                LogServer.start(
+                    ServerConfig.builder(dir).port(0).devMode(true).vrfKeyFile(reused).build()))
+        .isInstanceOf(org.rcskt.server.config.ConfigException.class)
+        .hasMessage(
+            "VRF key file "
+                + reused
+                + " holds the secret of one of the server's Ed25519 keys; the VRF key must be a key"
+                + " of its own");
+  }
+
+  @Test
   void generatedServerKeysAreOwnerOnly() throws Exception {
     LogServer.start(ServerConfig.builder(dir).port(0).devMode(true).build()).close();
-    for (String f : List.of("log.key", "policy.key", "dev-carrier.key")) {
+    for (String f : List.of("log.key", "policy.key", "dev-carrier.key", "vrf.key")) {
       assertThat(Files.getPosixFilePermissions(dir.resolve(f)))
           .as(f)
           .isEqualTo(PosixFilePermissions.fromString("rw-------"));

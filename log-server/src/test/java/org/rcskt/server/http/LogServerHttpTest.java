@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rcskt.server.LogServer;
+import org.rcskt.server.config.KeyFiles;
 import org.rcskt.server.config.ServerConfig;
 import org.rcskt.server.testing.Events;
 import org.rcskt.server.testing.Http;
@@ -26,6 +27,8 @@ import org.rcskt.verifier.merkle.ConsistencyProof;
 import org.rcskt.verifier.merkle.InclusionProof;
 import org.rcskt.verifier.note.NoteVerifier;
 import org.rcskt.verifier.note.NoteVerifiers;
+import org.rcskt.verifier.vrf.EcVrf;
+import org.rcskt.verifier.vrf.VrfKeys;
 
 /** The real server on a real RocksDB in a temporary directory, driven over loopback HTTP. */
 class LogServerHttpTest {
@@ -252,7 +255,7 @@ class LogServerHttpTest {
   }
 
   @Test
-  void infoDescribesTheLog() {
+  void infoDescribesTheLog() throws Exception {
     JsonNode info = http.get("/v1/info").json();
     assertThat(info.get("origin").asText()).isEqualTo(server.origin());
     assertThat(info.get("verifierKey").asText()).isEqualTo(server.verifierKey());
@@ -272,6 +275,12 @@ class LogServerHttpTest {
     assertThat(rules.get("maxRetiredAnchorKeysPerCarrier").asInt()).isEqualTo(65535);
     assertThat(rules.get("maxCarriers").asInt()).isEqualTo(65535);
     assertThat(info.get("allowUnattested").asBoolean()).isFalse();
+    // The VRF key, separate from the checkpoint key, is the one in the data directory.
+    assertThat(info.at("/vrf/suite").asText()).isEqualTo("ECVRF-EDWARDS25519-SHA512-TAI");
+    VrfKeys.PublicKey vrf = VrfKeys.parsePublic(info.at("/vrf/publicKey").asText());
+    byte[] secret = VrfKeys.parseSecret(KeyFiles.read(server.config().vrfKeyFile()));
+    assertThat(vrf.key()).isEqualTo(EcVrf.publicKey(secret));
+    assertThat(vrf.name()).isEqualTo(server.origin());
   }
 
   @Test

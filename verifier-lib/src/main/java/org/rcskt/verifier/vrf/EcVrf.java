@@ -100,6 +100,16 @@ public final class EcVrf {
     return verifyTrace(publicKey, alpha, proof).beta();
   }
 
+  /**
+   * Checks that {@code publicKey} is one {@link #verify} accepts (RFC 9381 section 5.4.5): 32
+   * bytes, a canonical point encoding, not of small order.
+   *
+   * @throws VrfVerificationException naming what is wrong
+   */
+  public static void validatePublicKey(byte[] publicKey) throws VrfVerificationException {
+    validateKey(publicKey);
+  }
+
   // ---- The steps, with package-private views of the intermediates for the vector tests. ----
 
   /** Everything prove computes, for the vector tests. Arrays are not copied. */
