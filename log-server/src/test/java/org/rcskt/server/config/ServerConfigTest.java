@@ -25,6 +25,7 @@ class ServerConfigTest {
     assertThat(c.origin()).isEqualTo(ServerConfig.DEFAULT_ORIGIN);
     assertThat(c.logKeyFile()).isEqualTo(dir.resolve("log.key"));
     assertThat(c.policyKeyFile()).isEqualTo(dir.resolve("policy.key"));
+    assertThat(c.vrfKeyFile()).isEqualTo(dir.resolve("vrf.key"));
     assertThat(c.allowUnattested()).isFalse();
     assertThat(c.devMode()).isFalse();
     assertThat(c.idleTimeoutSeconds()).isEqualTo(60);
@@ -50,7 +51,8 @@ class ServerConfigTest {
     Path f =
         write(
             "{\"dataDir\": \"d\", \"port\": 0, \"origin\": \"kt.example.net/log\","
-                + " \"policyKeyFile\": \"keys/policy.vkey\", \"allowUnattested\": true,"
+                + " \"policyKeyFile\": \"keys/policy.vkey\", \"vrfKeyFile\": \"keys/vrf.key\","
+                + " \"allowUnattested\": true,"
                 + " \"maxBatch\": 100, \"queueSize\": 5, \"devMode\": true}");
     ServerConfig c = ServerConfig.fromJson(f).host("0.0.0.0").build();
     assertThat(c.dataDir()).isEqualTo(dir.resolve("d"));
@@ -58,6 +60,7 @@ class ServerConfigTest {
     assertThat(c.host()).isEqualTo("0.0.0.0");
     assertThat(c.origin()).isEqualTo("kt.example.net/log");
     assertThat(c.policyKeyFile()).isEqualTo(dir.resolve("keys/policy.vkey"));
+    assertThat(c.vrfKeyFile()).isEqualTo(dir.resolve("keys/vrf.key"));
     assertThat(c.logKeyFile()).isEqualTo(dir.resolve("d/log.key"));
     assertThat(c.allowUnattested()).isTrue();
     assertThat(c.maxBatch()).isEqualTo(100);
