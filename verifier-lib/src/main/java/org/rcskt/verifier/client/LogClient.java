@@ -186,22 +186,16 @@ public final class LogClient {
         }
         return prev;
       }
-      try {
-        proveConsistent(p, n);
-      } catch (InconsistentTrees e) {
-        throw misbehaviour(
-            LogMisbehaviourException.Kind.INCONSISTENT,
-            "checkpoint for tree size "
-                + n.treeSize()
-                + " is not consistent with the tree size "
-                + p.treeSize()
-                + " already verified: "
-                + e.failure.getMessage(),
-            prev,
-            next,
-            e.proof,
-            e.failure);
-      }
+      proveConsistent(
+          p,
+          n,
+          "checkpoint for tree size "
+              + n.treeSize()
+              + " is not consistent with the tree size "
+              + p.treeSize()
+              + " already verified",
+          prev,
+          next);
       store.save(next.raw());
       latest = next;
       return next;
@@ -236,49 +230,34 @@ public final class LogClient {
     }
     Checkpoint n = next.checkpoint();
     Checkpoint p = prev.checkpoint();
-    try {
-      proveConsistent(n, p);
-    } catch (InconsistentTrees e) {
-      throw misbehaviour(
-          LogMisbehaviourException.Kind.INCONSISTENT,
-          "receipt checkpoint for tree size "
-              + n.treeSize()
-              + " is not a prefix of the tree size "
-              + p.treeSize()
-              + " already verified: "
-              + e.failure.getMessage(),
-          prev,
-          next,
-          e.proof,
-          e.failure);
-    }
+    proveConsistent(
+        n,
+        p,
+        "receipt checkpoint for tree size "
+            + n.treeSize()
+            + " is not a prefix of the tree size "
+            + p.treeSize()
+            + " already verified",
+        prev,
+        next);
     return next;
-  }
-
-  /** A consistency proof that did not verify, with the proof as fetched. */
-  private static final class InconsistentTrees extends Exception {
-    private static final long serialVersionUID = 1L;
-    final transient List<Hash> proof;
-    final ConsistencyProofException failure;
-
-    InconsistentTrees(List<Hash> proof, ConsistencyProofException failure) {
-      super(failure.getMessage(), failure, false, false);
-      this.proof = proof;
-      this.failure = failure;
-    }
   }
 
   /**
    * Fetches and verifies the consistency proof from {@code older} to {@code newer} (none is needed
    * from the empty tree).
    *
-   * @return the verified proof
-   * @throws InconsistentTrees if it does not verify
+   * @param what the misbehaviour's message, before the proof's failure
+   * @param prev the latest verified checkpoint, for the evidence
+   * @param next the checkpoint being checked, for the evidence
+   * @throws LogMisbehaviourException INCONSISTENT, with both checkpoints and the proof, if it does
+   *     not verify
    */
-  private List<Hash> proveConsistent(Checkpoint older, Checkpoint newer)
-      throws IOException, VerificationException, InconsistentTrees {
+  private void proveConsistent(
+      Checkpoint older, Checkpoint newer, String what, SignedCheckpoint prev, SignedCheckpoint next)
+      throws IOException, VerificationException {
     if (older.treeSize() == 0) {
-      return List.of();
+      return;
     }
     String path = "v1/proof/consistency?from=" + older.treeSize() + "&to=" + newer.treeSize();
     List<Hash> proof = parseProof(path, json(path), "consistencyProof");
@@ -286,9 +265,14 @@ public final class LogClient {
       ConsistencyProof.verify(
           older.treeSize(), newer.treeSize(), older.rootHash(), newer.rootHash(), proof);
     } catch (ConsistencyProofException e) {
-      throw new InconsistentTrees(proof, e);
+      throw misbehaviour(
+          LogMisbehaviourException.Kind.INCONSISTENT,
+          what + ": " + e.getMessage(),
+          prev,
+          next,
+          proof,
+          e);
     }
-    return proof;
   }
 
   /**
