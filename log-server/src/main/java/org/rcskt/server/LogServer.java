@@ -20,6 +20,7 @@ import org.rcskt.server.http.LogVerticle;
 import org.rcskt.server.http.ServerInfo;
 import org.rcskt.server.log.KeyEventLog;
 import org.rcskt.server.log.NoteLogSigner;
+import org.rcskt.server.log.PhoneIndexer;
 import org.rcskt.server.metrics.ServerMetrics;
 import org.rcskt.server.storage.LogStore;
 import org.rcskt.server.storage.rocksdb.RocksDbLogStore;
@@ -158,6 +159,7 @@ public final class LogServer implements AutoCloseable {
               rules,
               vrf.publicKey(),
               EventFormat.MAX_EVENT_SIZE);
+      PhoneIndexer indexer = new PhoneIndexer(vrf.secretKey());
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores));
       opened.add(0, () -> vertx.close().toCompletionStage().toCompletableFuture().join());
       int readThreads = Math.max(4, 2 * cores);
@@ -169,6 +171,7 @@ public final class LogServer implements AutoCloseable {
         LogVerticle v =
             new LogVerticle(
                 log,
+                indexer,
                 info,
                 metrics,
                 new HttpSettings(

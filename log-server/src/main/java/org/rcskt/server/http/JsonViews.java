@@ -3,6 +3,7 @@ package org.rcskt.server.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Base64;
 import java.util.List;
 import org.rcskt.server.log.KeyEventLog;
 import org.rcskt.server.log.LogReader;
@@ -15,6 +16,7 @@ import org.rcskt.verifier.event.EventCodec;
 import org.rcskt.verifier.event.EventFormatException;
 import org.rcskt.verifier.event.EventJson;
 import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.SubjectState;
 
 /** JSON renderings of log contents. Blocking (they read the store): call on a worker. */
@@ -90,6 +92,20 @@ final class JsonViews {
     } else {
       o.putNull("nextFrom");
     }
+    return o;
+  }
+
+  /**
+   * {@code GET /v1/keys/<E.164>}: the number, its index and VRF proof, then the subject answer of
+   * {@link #subject}.
+   */
+  static ObjectNode lookup(
+      KeyEventLog log, String number, PhoneNumbers.ProvenIndex proven, long from, int maxEvents) {
+    ObjectNode o = JSON.objectNode();
+    o.put("number", number);
+    o.put("index", proven.index().toHex());
+    o.put("vrfProof", Base64.getEncoder().encodeToString(proven.proof()));
+    o.setAll(subject(log, proven.index(), from, maxEvents));
     return o;
   }
 

@@ -18,12 +18,14 @@ import java.util.concurrent.Callable;
 import org.rcskt.server.log.BadRequestException;
 import org.rcskt.server.log.KeyEventLog;
 import org.rcskt.server.log.LogReader;
+import org.rcskt.server.log.PhoneIndexer;
 import org.rcskt.server.log.Sequenced;
 import org.rcskt.server.log.TreeHead;
 import org.rcskt.server.metrics.ServerMetrics;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.event.AnchorRegistry;
 import org.rcskt.verifier.event.EventJson;
+import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.RulesContext;
 import org.rcskt.verifier.event.SubjectState;
 import org.rcskt.verifier.tile.TilePath;
@@ -49,6 +51,7 @@ public final class LogVerticle extends VerticleBase {
   private static final String SHORT_LIVED = "public, max-age=5";
 
   private final KeyEventLog log;
+  private final PhoneIndexer indexer;
   private final ServerInfo info;
   private final ServerMetrics metrics;
   private final HttpSettings settings;
@@ -58,8 +61,13 @@ public final class LogVerticle extends VerticleBase {
   private HttpServer server;
 
   public LogVerticle(
-      KeyEventLog log, ServerInfo info, ServerMetrics metrics, HttpSettings settings) {
+      KeyEventLog log,
+      PhoneIndexer indexer,
+      ServerInfo info,
+      ServerMetrics metrics,
+      HttpSettings settings) {
     this.log = log;
+    this.indexer = indexer;
     this.info = info;
     this.metrics = metrics;
     this.settings = settings;
@@ -100,6 +108,7 @@ public final class LogVerticle extends VerticleBase {
     r.get("/v1/proof/consistency").setName("/v1/proof/consistency").handler(this::consistency);
     r.get("/v1/entries").setName("/v1/entries").handler(this::entries);
     r.get("/v1/subjects/:subject").setName("/v1/subjects").handler(this::subject);
+    r.get("/v1/keys/:number").setName("/v1/keys").handler(this::lookup);
     r.get("/metrics").setName("/metrics").handler(this::metrics);
     r.get("/healthz").setName("/healthz").handler(this::healthz);
     r.get("/readyz").setName("/readyz").handler(this::readyz);
@@ -305,6 +314,25 @@ public final class LogVerticle extends VerticleBase {
     }
     long from = ctx.request().getParam("from") == null ? 0 : longParam(ctx, "from");
     blocking(() -> JsonViews.subject(log, subject, from, MAX_SUBJECT_EVENTS))
+        .onSuccess(o -> writeJson(ctx, 200, o))
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code GET /v1/keys/<E.164>}: the number's VRF index and proof, then what {@code
+   * /v1/subjects/<index>} answers.
+   */
+  private void lookup(RoutingContext ctx) {
+    String raw = ctx.pathParam("number");
+    // A '+' stays a '+' in a path, but some clients encode it as %2B or send it as a space.
+    String number = raw.startsWith(" ") ? "+" + raw.substring(1) : raw;
+    if (number.length() > 16) {
+      throw new BadRequestException(
+          "number", "phone number has " + number.length() + " characters, more than 16");
+    }
+    long from = ctx.request().getParam("from") == null ? 0 : longParam(ctx, "from");
+    PhoneNumbers.ProvenIndex proven = indexer.index(number);
+    blocking(() -> JsonViews.lookup(log, number, proven, from, MAX_SUBJECT_EVENTS))
         .onSuccess(o -> writeJson(ctx, 200, o))
         .onFailure(ctx::fail);
   }

@@ -5,7 +5,6 @@ import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.EventBuilder;
 import org.rcskt.verifier.event.KeyEvent;
-import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.PublicKeyInfo;
 
 /** Builds real, signed key events for tests, from a seeded generator. */
@@ -36,7 +35,7 @@ public final class Events {
   /** A random phone number's subject index. */
   public Hash newSubject() {
     long n = 1_000_000_000L + (random.nextLong() & Long.MAX_VALUE) % 9_000_000_000L;
-    return PhoneNumbers.subjectIndex("+1" + n);
+    return TestVrf.index("+1" + n);
   }
 
   /** A carrier-attested REGISTER of {@code device} as the subject's first event. */

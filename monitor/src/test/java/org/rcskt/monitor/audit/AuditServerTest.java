@@ -14,12 +14,12 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rcskt.monitor.testing.TestVrf;
 import org.rcskt.server.LogServer;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.EventBuilder;
 import org.rcskt.verifier.event.KeyEvent;
-import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.event.RevocationReason;
 import org.rcskt.verifier.note.NoteVerifiers;
@@ -134,7 +134,7 @@ class AuditServerTest {
       List<KeyEvent> posted = new ArrayList<>();
       // 120 subjects: register, rotate, and every fourth revokes: 270 events, two bundles.
       for (int i = 0; i < 120; i++) {
-        Hash s = PhoneNumbers.subjectIndex("+3361000" + String.format("%04d", i));
+        Hash s = TestVrf.index("+3361000" + String.format("%04d", i));
         Ed25519.KeyPair k1 = Ed25519.KeyPair.generate(random);
         Ed25519.KeyPair k2 = Ed25519.KeyPair.generate(random);
         long now = System.currentTimeMillis();

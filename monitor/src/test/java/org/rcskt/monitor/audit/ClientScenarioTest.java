@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rcskt.monitor.testing.TestVrf;
 import org.rcskt.server.LogServer;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.client.FileCheckpointStore;
@@ -20,7 +21,6 @@ import org.rcskt.verifier.continuity.Verdict;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.EventBuilder;
 import org.rcskt.verifier.event.KeyEvent;
-import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.event.RevocationReason;
 import org.rcskt.verifier.event.RulesContext;
@@ -71,7 +71,7 @@ class ClientScenarioTest {
     try (LogServer server = LogServer.start(Servers.config(dir.resolve("log"), true, true))) {
       Ed25519.KeyPair carrier = server.devCarrierKey();
       ContinuityChecker app = checker(server, dir.resolve("app"));
-      Hash alice = PhoneNumbers.subjectIndex(ALICE);
+      Hash alice = TestVrf.index(ALICE);
       Ed25519.KeyPair a1 = key();
       Ed25519.KeyPair a2 = key();
       Ed25519.KeyPair a3 = key();
@@ -97,7 +97,7 @@ class ClientScenarioTest {
       assertThat(recovered.carrierAttested()).isTrue();
       assertThat(app.check(ALICE, a2.publicKey()).kind()).isEqualTo(Verdict.Kind.REVOKED);
 
-      Hash bob = PhoneNumbers.subjectIndex(BOB);
+      Hash bob = TestVrf.index(BOB);
       Ed25519.KeyPair b1 = key();
       KeyEvent bobReg = at(bob, null).register("phone", pub(b1)).sign(b1);
       Servers.post(server, bobReg);
@@ -119,7 +119,7 @@ class ClientScenarioTest {
   void rollbackAndForkByAServerWithTheSameKeyAreCaught() throws Exception {
     Path a = dir.resolve("a");
     Path b = dir.resolve("b");
-    Hash alice = PhoneNumbers.subjectIndex(ALICE);
+    Hash alice = TestVrf.index(ALICE);
     Ed25519.KeyPair real = key();
     Ed25519.KeyPair attacker = key();
     Path appDir = dir.resolve("app");
@@ -163,9 +163,7 @@ class ClientScenarioTest {
   private void registerSomeone(LogServer server, String e164, Ed25519.KeyPair carrier)
       throws Exception {
     Ed25519.KeyPair k = key();
-    Servers.post(
-        server,
-        at(PhoneNumbers.subjectIndex(e164), null).register("phone", pub(k)).sign(k, carrier));
+    Servers.post(server, at(TestVrf.index(e164), null).register("phone", pub(k)).sign(k, carrier));
   }
 
   private static void copyKeys(Path from, Path to) throws IOException {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.rcskt.monitor.testing.TestVrf;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.EventBuilder;
@@ -41,7 +42,7 @@ class SubjectKindAuditTest {
     for (int i = 0; i < 20; i++) {
       Ed25519.KeyPair k = Ed25519.KeyPair.generate(r);
       add(
-          EventBuilder.forSubject(PhoneNumbers.subjectIndex("+3360000" + (1000 + i)), A)
+          EventBuilder.forSubject(TestVrf.index("+3360000" + (1000 + i)), A)
               .timestampMs(2)
               .register("d", pub(k))
               .sign(k, anchorA));

@@ -17,12 +17,12 @@ import org.rcskt.monitor.config.LogConfig;
 import org.rcskt.monitor.config.MonitorConfig;
 import org.rcskt.monitor.config.SinkConfig;
 import org.rcskt.monitor.testing.Fixtures;
+import org.rcskt.monitor.testing.TestVrf;
 import org.rcskt.server.LogServer;
 import org.rcskt.server.config.ServerConfig;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.EventBuilder;
 import org.rcskt.verifier.event.KeyEvent;
-import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.PublicKeyInfo;
 
 /**
@@ -169,7 +169,7 @@ class CatchUpBenchmark {
       Ed25519.KeyPair device = Ed25519.KeyPair.generate(random);
       String phone = String.format("+1%014d", base + i);
       KeyEvent e =
-          EventBuilder.forSubject(PhoneNumbers.subjectIndex(phone), LogServer.DEV_CARRIER_ID)
+          EventBuilder.forSubject(TestVrf.standIn(phone), LogServer.DEV_CARRIER_ID)
               .timestampMs(System.currentTimeMillis())
               .register("phone", PublicKeyInfo.ed25519(device.publicKey()))
               .sign(device, carrier);

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rcskt.monitor.alert.AlertKind;
 import org.rcskt.monitor.evidence.Evidence;
 import org.rcskt.monitor.testing.TestLog;
+import org.rcskt.monitor.testing.TestVrf;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.checkpoint.CheckpointSigner;
 import org.rcskt.verifier.crypto.Ed25519;
-import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.note.Ed25519NoteSigner;
 import org.rcskt.verifier.tile.EntryBundle;
 import org.rcskt.verifier.tile.TilePath;
@@ -65,7 +65,7 @@ class MonitorCliTest {
   void indexPrintsTheSubjectIndexAndRejectsBadNumbers() {
     Run r = run("index", "+447700900123");
     assertThat(r.code()).isZero();
-    assertThat(r.out()).isEqualTo(PhoneNumbers.subjectIndex("+447700900123").toHex() + "\n");
+    assertThat(r.out()).isEqualTo(TestVrf.index("+447700900123").toHex() + "\n");
     Run bad = run("index", "447700900123");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).isEqualTo("monitor index: phone number must start with '+'\n");

@@ -12,9 +12,9 @@ import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rcskt.monitor.testing.TestVrf;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.KeyAlgorithm;
-import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.note.Ed25519NoteKeys;
 
@@ -106,7 +106,7 @@ class ConfigParserTest {
     WatchConfig alice = c.watch().get(0);
     assertThat(alice.label()).isEqualTo("alice");
     assertThat(alice.phone()).contains("+447700900123");
-    assertThat(alice.subject()).isEqualTo(PhoneNumbers.subjectIndex("+447700900123"));
+    assertThat(alice.subject()).isEqualTo(TestVrf.index("+447700900123"));
     assertThat(alice.expectedKeys())
         .extracting(k -> k.keyId().toHex())
         .containsExactly(keyId, keyId);
@@ -201,9 +201,9 @@ class ConfigParserTest {
     fails(
         minimal("")
             + ",\"watch\":[{\"phone\":\"+447700900123\"},{\"subject\":\""
-            + PhoneNumbers.subjectIndex("+447700900123").toHex()
+            + TestVrf.index("+447700900123").toHex()
             + "\"}]}",
-        "watch[1]: subject " + PhoneNumbers.subjectIndex("+447700900123") + " is listed twice");
+        "watch[1]: subject " + TestVrf.index("+447700900123") + " is listed twice");
     fails(
         minimal("") + ",\"watch\":[{\"phone\":\"+447700900123\",\"expectedKeys\":[\"k\"]}]}",
         "watch[0].expectedKeys[0]: must be \"ed25519:<base64 key>\" or a 64-hex-digit key id, got \"k\"");

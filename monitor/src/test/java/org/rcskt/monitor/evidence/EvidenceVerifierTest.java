@@ -17,12 +17,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.rcskt.monitor.alert.AlertKind;
 import org.rcskt.monitor.evidence.EvidenceVerifier.Strength;
 import org.rcskt.monitor.evidence.EvidenceVerifier.Verdict;
+import org.rcskt.monitor.testing.TestVrf;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.checkpoint.CheckpointSigner;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.EventBuilder;
 import org.rcskt.verifier.event.KeyEvent;
-import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.merkle.CompactRange;
 import org.rcskt.verifier.merkle.InclusionProof;
@@ -274,7 +274,7 @@ class EvidenceVerifierTest {
     Ed25519.KeyPair carrier = Ed25519.KeyPair.generate(RANDOM);
     Ed25519.KeyPair device = Ed25519.KeyPair.generate(RANDOM);
     Ed25519.KeyPair intruder = Ed25519.KeyPair.generate(RANDOM);
-    Hash subject = PhoneNumbers.subjectIndex("+447700900123");
+    Hash subject = TestVrf.index("+447700900123");
     KeyEvent anchor =
         EventBuilder.forCarrier("carrier-a")
             .timestampMs(1000)

@@ -19,10 +19,10 @@ import org.rcskt.monitor.config.MonitorConfig;
 import org.rcskt.monitor.config.SinkConfig;
 import org.rcskt.monitor.testing.Fixtures;
 import org.rcskt.monitor.testing.TestLog;
+import org.rcskt.monitor.testing.TestVrf;
 import org.rcskt.server.LogServer;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.EventBuilder;
-import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.PublicKeyInfo;
 
 /** A watched key past its not-after date alerts once; heartbeats arrive on their interval. */
@@ -40,7 +40,7 @@ class ExpiryAndHeartbeatTest {
       long notAfter = System.currentTimeMillis() + 3_600_000;
       long leaf =
           log.submit(
-              EventBuilder.forSubject(PhoneNumbers.subjectIndex(ALICE), LogServer.DEV_CARRIER_ID)
+              EventBuilder.forSubject(TestVrf.index(ALICE), LogServer.DEV_CARRIER_ID)
                   .timestampMs(System.currentTimeMillis())
                   .register("phone", PublicKeyInfo.ed25519(k.publicKey(), notAfter))
                   .sign(k, log.carrier()));

@@ -19,10 +19,10 @@ import org.rcskt.monitor.evidence.EvidenceVerifier;
 import org.rcskt.monitor.testing.Fixtures;
 import org.rcskt.monitor.testing.RewritingLogStore;
 import org.rcskt.monitor.testing.TestLog;
+import org.rcskt.monitor.testing.TestVrf;
 import org.rcskt.server.LogServer;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.EventBuilder;
-import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.PublicKeyInfo;
 
 /**
@@ -64,8 +64,7 @@ class RewrittenEntryTest {
         // the same number), and starts it again on the altered store.
         log.stop();
         byte[] forged =
-            EventBuilder.forSubject(
-                    PhoneNumbers.subjectIndex("+447700900040"), LogServer.DEV_CARRIER_ID)
+            EventBuilder.forSubject(TestVrf.index("+447700900040"), LogServer.DEV_CARRIER_ID)
                 .timestampMs(System.currentTimeMillis())
                 .register(
                     "phone", PublicKeyInfo.ed25519(Ed25519.KeyPair.generate(random).publicKey()))

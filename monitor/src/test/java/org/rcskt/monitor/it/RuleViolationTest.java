@@ -18,8 +18,8 @@ import org.rcskt.monitor.config.SinkConfig;
 import org.rcskt.monitor.evidence.EvidenceVerifier;
 import org.rcskt.monitor.testing.Fixtures;
 import org.rcskt.monitor.testing.TestLog;
+import org.rcskt.monitor.testing.TestVrf;
 import org.rcskt.verifier.crypto.Ed25519;
-import org.rcskt.verifier.event.PhoneNumbers;
 
 /**
  * An accepted event that breaks the rules: the log announced that it requires carrier attestation,
@@ -56,7 +56,7 @@ class RuleViolationTest {
         Alert a = got.get(0);
         assertThat(a.kind()).isEqualTo(AlertKind.RULE_VIOLATION);
         assertThat(a.leafIndex()).isEqualTo(leaf);
-        assertThat(a.subject()).isEqualTo(PhoneNumbers.subjectIndex(bob));
+        assertThat(a.subject()).isEqualTo(TestVrf.index(bob));
         assertThat(a.label()).isEqualTo("bob");
         assertThat(a.message()).contains("breaks the rules");
         EvidenceVerifier.Verdict v =

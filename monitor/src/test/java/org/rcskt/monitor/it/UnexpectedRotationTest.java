@@ -16,8 +16,8 @@ import org.rcskt.monitor.alert.AlertKind;
 import org.rcskt.monitor.config.SinkConfig;
 import org.rcskt.monitor.testing.Fixtures;
 import org.rcskt.monitor.testing.TestLog;
+import org.rcskt.monitor.testing.TestVrf;
 import org.rcskt.verifier.crypto.Ed25519;
-import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.event.RevocationReason;
 
@@ -68,7 +68,7 @@ class UnexpectedRotationTest {
         Alert a = got.get(0);
         assertThat(a.kind()).isEqualTo(AlertKind.UNEXPECTED_KEY);
         assertThat(a.label()).isEqualTo("alice");
-        assertThat(a.subject()).isEqualTo(PhoneNumbers.subjectIndex(ALICE));
+        assertThat(a.subject()).isEqualTo(TestVrf.index(ALICE));
         assertThat(a.leafIndex()).isEqualTo(leaf);
         assertThat(a.id()).isEqualTo("unexpected-key:" + log.origin() + ":" + leaf);
         assertThat(a.details())

@@ -17,7 +17,6 @@ import org.rcskt.monitor.config.MonitorConfig;
 import org.rcskt.monitor.config.SinkConfig;
 import org.rcskt.monitor.config.WatchConfig;
 import org.rcskt.verifier.crypto.Ed25519;
-import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.PublicKeyInfo;
 
 /** Building monitor configurations for tests, reading alert files, waiting for conditions. */
@@ -43,7 +42,7 @@ public final class Fixtures {
       PublicKeyInfo info = PublicKeyInfo.ed25519(k.publicKey());
       expected.add(new ExpectedKey(info.keyId().toHex(), info.keyId()));
     }
-    return new WatchConfig(label, Optional.of(phone), PhoneNumbers.subjectIndex(phone), expected);
+    return new WatchConfig(label, Optional.of(phone), TestVrf.index(phone), expected);
   }
 
   /** A monitor configuration on a free loopback port. */

@@ -20,7 +20,6 @@ import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.EventBuilder;
 import org.rcskt.verifier.event.EventJson;
 import org.rcskt.verifier.event.KeyEvent;
-import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.event.RevocationReason;
 
@@ -119,7 +118,7 @@ public final class TestLog implements AutoCloseable {
   /** Registers {@code key} for {@code phone} without a carrier attestation (trust on first use). */
   public long registerUnattested(String phone, String deviceId, Ed25519.KeyPair key)
       throws IOException, InterruptedException {
-    Hash subject = PhoneNumbers.subjectIndex(phone);
+    Hash subject = TestVrf.index(phone);
     return submit(
         EventBuilder.forSubject(subject, LogServer.DEV_CARRIER_ID)
             .timestampMs(tick())
@@ -130,7 +129,7 @@ public final class TestLog implements AutoCloseable {
   /** Registers {@code key} as device {@code deviceId} of {@code phone}, attested by the carrier. */
   public long register(String phone, String deviceId, Ed25519.KeyPair key)
       throws IOException, InterruptedException {
-    Hash subject = PhoneNumbers.subjectIndex(phone);
+    Hash subject = TestVrf.index(phone);
     EventBuilder b = EventBuilder.forSubject(subject, LogServer.DEV_CARRIER_ID);
     KeyEvent prev = last.get(subject);
     if (prev != null) {
@@ -145,7 +144,7 @@ public final class TestLog implements AutoCloseable {
   /** Rotates device {@code deviceId} of {@code phone} from {@code old} to {@code next}. */
   public long rotate(String phone, String deviceId, Ed25519.KeyPair old, Ed25519.KeyPair next)
       throws IOException, InterruptedException {
-    Hash subject = PhoneNumbers.subjectIndex(phone);
+    Hash subject = TestVrf.index(phone);
     return submit(
         EventBuilder.forSubject(subject, LogServer.DEV_CARRIER_ID)
             .after(last.get(subject))
@@ -157,7 +156,7 @@ public final class TestLog implements AutoCloseable {
   /** A recovery: the carrier rotates the device to {@code next} without the old key. */
   public long recover(String phone, String deviceId, Ed25519.KeyPair next)
       throws IOException, InterruptedException {
-    Hash subject = PhoneNumbers.subjectIndex(phone);
+    Hash subject = TestVrf.index(phone);
     return submit(
         EventBuilder.forSubject(subject, LogServer.DEV_CARRIER_ID)
             .after(last.get(subject))
@@ -169,7 +168,7 @@ public final class TestLog implements AutoCloseable {
   /** Revokes device {@code deviceId} of {@code phone}, signed by its key. */
   public long revoke(String phone, String deviceId, Ed25519.KeyPair key, RevocationReason reason)
       throws IOException, InterruptedException {
-    Hash subject = PhoneNumbers.subjectIndex(phone);
+    Hash subject = TestVrf.index(phone);
     return submit(
         EventBuilder.forSubject(subject, LogServer.DEV_CARRIER_ID)
             .after(last.get(subject))

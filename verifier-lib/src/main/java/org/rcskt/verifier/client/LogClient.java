@@ -22,11 +22,14 @@ import org.rcskt.verifier.checkpoint.SignedCheckpoint;
 import org.rcskt.verifier.event.EventFormatException;
 import org.rcskt.verifier.event.EventJson;
 import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.merkle.ConsistencyProof;
 import org.rcskt.verifier.merkle.ConsistencyProofException;
 import org.rcskt.verifier.merkle.InclusionProof;
 import org.rcskt.verifier.merkle.InclusionProofException;
 import org.rcskt.verifier.note.NoteVerifier;
+import org.rcskt.verifier.vrf.EcVrf;
+import org.rcskt.verifier.vrf.VrfVerificationException;
 
 /**
  * Fetches from one log over HTTP (docs/api.md) and verifies everything before returning it:
@@ -63,6 +66,7 @@ public final class LogClient {
   private final HttpClient http;
   private final Duration timeout;
   private final int maxResponseBytes;
+  private final byte[] vrfKey;
   private final Object lock = new Object();
   private SignedCheckpoint latest; // guarded by lock; null until loaded or first verified
   private boolean loaded; // guarded by lock
@@ -75,6 +79,7 @@ public final class LogClient {
     this.store = b.store;
     this.timeout = b.timeout;
     this.maxResponseBytes = b.maxResponseBytes;
+    this.vrfKey = b.vrfKey;
     this.http =
         b.http != null
             ? b.http
@@ -315,12 +320,65 @@ public final class LogClient {
    * @throws VerificationException if a stated checkpoint does not verify
    */
   public SubjectHistory subject(Hash subject) throws IOException, VerificationException {
+    return history(
+        "v1/subjects/" + subject.toHex(), subject, json("v1/subjects/" + subject.toHex()));
+  }
+
+  /**
+   * Looks a phone number up ({@code GET v1/keys/<E.164>}): checks the VRF proof of the index the
+   * log gives for it against the log's VRF key (see {@link Builder#vrfKey}), then fetches and
+   * verifies the subject's events as {@link #subject} does.
+   *
+   * @throws IllegalArgumentException if {@code e164} is not a strict E.164 number
+   * @throws IllegalStateException if the client was built without the log's VRF key
+   * @throws ResponseException if the answer is malformed or its VRF proof does not verify for this
+   *     number, or for the reasons {@link #subject} gives
+   * @throws IOException if a request fails or the store cannot be written
+   * @throws VerificationException if a stated checkpoint does not verify
+   */
+  public NumberLookup lookup(String e164) throws IOException, VerificationException {
+    PhoneNumbers.validate(e164);
+    if (vrfKey == null) {
+      throw new IllegalStateException("this client was built without the log's VRF key");
+    }
+    String path = "v1/keys/" + e164;
+    JsonNode root = json(path);
+    String named = text(path, root, "number");
+    if (!named.equals(e164)) {
+      throw new ResponseException(path, -1, "answer is about number " + named, null);
+    }
+    byte[] proof;
+    try {
+      proof = java.util.Base64.getDecoder().decode(text(path, root, "vrfProof"));
+    } catch (IllegalArgumentException e) {
+      throw new ResponseException(path, -1, "field \"vrfProof\" is not base64", e);
+    }
+    Hash index;
+    try {
+      index = PhoneNumbers.verifiedIndex(vrfKey, e164, proof);
+    } catch (VrfVerificationException e) {
+      throw new ResponseException(
+          path, -1, "the VRF proof of the index does not verify: " + e.getMessage(), e);
+    }
+    String stated = text(path, root, "index");
+    if (!stated.equals(index.toHex())) {
+      throw new ResponseException(
+          path,
+          -1,
+          "stated index " + stated + " is not the one the VRF proof gives, " + index,
+          null);
+    }
+    return new NumberLookup(e164, index, proof, history(path, index, root));
+  }
+
+  /** Pages through a subject's events, starting with the already fetched first page. */
+  private SubjectHistory history(String basePath, Hash subject, JsonNode first)
+      throws IOException, VerificationException {
     List<LoggedEvent> out = new ArrayList<>();
     SignedCheckpoint cp = null;
-    long from = 0;
+    JsonNode root = first;
+    String path = basePath;
     while (true) {
-      String path = "v1/subjects/" + subject.toHex() + (from == 0 ? "" : "?from=" + from);
-      JsonNode root = json(path);
       String named = text(path, root, "subject");
       if (!named.equals(subject.toHex())) {
         throw new ResponseException(path, -1, "answer is about subject " + named, null);
@@ -349,7 +407,8 @@ public final class LogClient {
         throw new ResponseException(
             path, -1, "subject has more than " + MAX_SUBJECT_EVENTS + " events", null);
       }
-      from = nextFrom;
+      path = basePath + "?from=" + nextFrom;
+      root = json(path);
     }
     return new SubjectHistory(subject, cp, out);
   }
@@ -536,6 +595,7 @@ public final class LogClient {
     private HttpClient http;
     private Duration timeout = DEFAULT_TIMEOUT;
     private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+    private byte[] vrfKey;
 
     private Builder(URI base, String origin, NoteVerifier logKey, CheckpointStore store) {
       Objects.requireNonNull(base, "base");
@@ -569,6 +629,22 @@ public final class LogClient {
             "maxResponseBytes must be at least 1024, got " + maxResponseBytes);
       }
       this.maxResponseBytes = maxResponseBytes;
+      return this;
+    }
+
+    /**
+     * The log's VRF public key (pinned like the log key, from the app's configuration), which
+     * {@link LogClient#lookup} checks every index with.
+     *
+     * @throws IllegalArgumentException if it is not a valid ECVRF public key
+     */
+    public Builder vrfKey(byte[] publicKey) {
+      try {
+        EcVrf.validatePublicKey(publicKey);
+      } catch (VrfVerificationException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+      this.vrfKey = publicKey.clone();
       return this;
     }
 

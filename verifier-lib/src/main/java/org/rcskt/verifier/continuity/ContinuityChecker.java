@@ -11,6 +11,7 @@ import org.rcskt.verifier.VerificationException;
 import org.rcskt.verifier.checkpoint.SignedCheckpoint;
 import org.rcskt.verifier.client.LogClient;
 import org.rcskt.verifier.client.LoggedEvent;
+import org.rcskt.verifier.client.NumberLookup;
 import org.rcskt.verifier.client.SubjectHistory;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.Device;
@@ -48,13 +49,30 @@ public final class ContinuityChecker {
   }
 
   /**
-   * Checks the key a contact with phone number {@code e164} is shown with.
+   * Checks the key a contact with phone number {@code e164} is shown with: looks the number up
+   * ({@link LogClient#lookup}, which checks the VRF proof of its index), then decides as {@link
+   * #check(Hash, Ed25519.PublicKey)} does. When the lookup itself does not verify (a bad VRF proof
+   * among them) the verdict is LOG_ERROR and its subject is the zero hash, as no index is known.
    *
    * @throws IllegalArgumentException if {@code e164} is not a strict E.164 number
+   * @throws IllegalStateException if the client was built without the log's VRF key
    * @throws IOException if the log cannot be reached or the pin store fails; no decision was made
    */
   public Verdict check(String e164, Ed25519.PublicKey shownKey) throws IOException {
-    return check(PhoneNumbers.subjectIndex(e164), shownKey);
+    Hash shownKeyId = PublicKeyInfo.ed25519(Objects.requireNonNull(shownKey, "shownKey")).keyId();
+    NumberLookup lookup;
+    try {
+      lookup = client.lookup(e164);
+    } catch (VerificationException e) {
+      return Verdict.logError(
+          Hash.ZERO,
+          shownKeyId,
+          true,
+          e,
+          latestOrNull(),
+          "the log's answer for " + e164 + " does not verify: " + e.getMessage());
+    }
+    return check(lookup.index(), shownKey);
   }
 
   /**

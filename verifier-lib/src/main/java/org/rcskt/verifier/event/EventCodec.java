@@ -177,11 +177,7 @@ public final class EventCodec {
 
   private static EventBody readBody(ByteReader r) throws EventFormatException {
     int version = r.u8("version");
-    if (version != EventFormat.VERSION) {
-      throw new EventFormatException(
-          "version",
-          "unsupported version " + version + " (only version " + EventFormat.VERSION + " exists)");
-    }
+    failIf("version", EventFormat.versionProblem(version));
     int typeCode = r.u8("type");
     EventType type = EventType.fromCode(typeCode);
     if (type == null) {

@@ -10,8 +10,15 @@ import java.nio.charset.StandardCharsets;
 public final class EventFormat {
   private EventFormat() {}
 
-  /** The only format version this implementation reads and writes. */
-  public static final int VERSION = 1;
+  /**
+   * The only format version this implementation reads and writes. Version 2 replaced version 1
+   * outright (docs/protocol.md section 1): phone subjects are indexed by the log's VRF, and every
+   * batch of the log ends with a map-root entry. A version 1 event is refused by name.
+   */
+  public static final int VERSION = 2;
+
+  /** The retired format version, named in the error that refuses it. */
+  public static final int RETIRED_VERSION = 1;
 
   /** The maximum length of an encoded {@code KeyEvent}, signatures included. */
   public static final int MAX_EVENT_SIZE = 16384;
@@ -34,8 +41,11 @@ public final class EventFormat {
   /** The maximum length of one signature (the largest reserved algorithm needs 3373). */
   public static final int MAX_SIGNATURE_LENGTH = 4096;
 
-  /** Prefix of the hash that turns an E.164 number into a subject index. */
-  public static final byte[] PHONE_SUBJECT_LABEL = label("rcskt/v1/subject/e164");
+  /**
+   * Prefix of the VRF input (alpha) that turns an E.164 number into a subject index
+   * (docs/protocol.md section 3.1): alpha = label || number.
+   */
+  public static final byte[] PHONE_SUBJECT_LABEL = label("rcskt/v2/vrf/e164");
 
   /** Prefix of the hash that turns a carrier id into the subject of its ANCHOR events. */
   public static final byte[] CARRIER_SUBJECT_LABEL = label("rcskt/v1/subject/carrier");
@@ -113,6 +123,19 @@ public final class EventFormat {
   private static String describe(char c) {
     String code = String.format("0x%02x", (int) c);
     return c >= 0x21 && c <= 0x7e ? "'" + c + "' (" + code + ")" : code;
+  }
+
+  /** The problem with a version byte, or null when it is {@link #VERSION}. */
+  static String versionProblem(long version) {
+    if (version == VERSION) {
+      return null;
+    }
+    if (version == RETIRED_VERSION) {
+      return "version 1 is retired: this log speaks only version "
+          + VERSION
+          + ", which indexes phone numbers with the log's VRF (docs/protocol.md section 1)";
+    }
+    return "unsupported version " + version + " (only version " + VERSION + " is accepted)";
   }
 
   static String nonNegativeProblem(long value) {

@@ -180,10 +180,9 @@ public final class EventJson {
             "attestationEvidence",
             "signatures"));
     long version = longField(node, "version", "version");
-    if (version != EventFormat.VERSION) {
-      throw new EventFormatException(
-          "version",
-          "unsupported version " + version + " (only version " + EventFormat.VERSION + " exists)");
+    String versionProblem = EventFormat.versionProblem(version);
+    if (versionProblem != null) {
+      throw new EventFormatException("version", versionProblem);
     }
     String typeName = text(node, "type", "type");
     EventType type;

@@ -1,13 +1,18 @@
 package org.rcskt.verifier.event;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
 import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.vrf.EcVrf;
+import org.rcskt.verifier.vrf.VrfVerificationException;
 
 /**
- * Subject indexes (docs/protocol.md, "Subjects"). The log never sees a phone number, only its
- * index. The index is a plain hash, so anyone can hash every possible number and recognize it: it
- * hides nothing from a determined observer. A later format version can replace it with a VRF output
- * without ambiguity, since every event names its version.
+ * Subject indexes (docs/protocol.md, "Subjects"). The log never sees a phone number in an event,
+ * only its index, and the index is the output of the log's VRF (RFC 9381,
+ * ECVRF-EDWARDS25519-SHA512-TAI) over the number: only the holder of the VRF secret key can compute
+ * it, and anyone with the VRF public key can check an index the log hands out together with its
+ * proof. Carrier subjects stay plain hashes of their public carrier id.
  */
 public final class PhoneNumbers {
   private PhoneNumbers() {}
@@ -19,15 +24,72 @@ public final class PhoneNumbers {
   public static final int MAX_DIGITS = 15;
 
   /**
-   * The subject index of an E.164 phone number: SHA-256({@link EventFormat#PHONE_SUBJECT_LABEL} ||
-   * the number's ASCII, '+' included).
+   * The VRF input for a phone number: {@link EventFormat#PHONE_SUBJECT_LABEL} || the number's
+   * ASCII, '+' included.
    *
-   * @param e164 '+' then 8 to 15 digits, the first not 0; no spaces or other separators
    * @throws IllegalArgumentException naming the first problem with {@code e164}
    */
-  public static Hash subjectIndex(String e164) {
+  public static byte[] vrfInput(String e164) {
     validate(e164);
-    return Hash.sha256(EventFormat.PHONE_SUBJECT_LABEL, e164.getBytes(StandardCharsets.US_ASCII));
+    byte[] label = EventFormat.PHONE_SUBJECT_LABEL;
+    byte[] number = e164.getBytes(StandardCharsets.US_ASCII);
+    byte[] alpha = Arrays.copyOf(label, label.length + number.length);
+    System.arraycopy(number, 0, alpha, label.length, number.length);
+    return alpha;
+  }
+
+  /** The subject index a VRF output names: its first 32 bytes. */
+  public static Hash indexOfOutput(byte[] beta) {
+    if (beta.length != EcVrf.OUTPUT_SIZE) {
+      throw new IllegalArgumentException(
+          "VRF output must be " + EcVrf.OUTPUT_SIZE + " bytes, got " + beta.length);
+    }
+    return Hash.of(Arrays.copyOf(beta, Hash.SIZE));
+  }
+
+  /** A phone number's index and the VRF proof that it is the log's output for that number. */
+  public record ProvenIndex(Hash index, byte[] proof) {
+    public ProvenIndex {
+      Objects.requireNonNull(index, "index");
+      proof = proof.clone();
+    }
+
+    @Override
+    public byte[] proof() {
+      return proof.clone();
+    }
+  }
+
+  /**
+   * Computes a number's subject index with the log's VRF secret key, and its proof. Only the log
+   * (and tests) can call this.
+   *
+   * @throws IllegalArgumentException naming the first problem with {@code e164}
+   */
+  public static ProvenIndex prove(byte[] vrfSecretKey, String e164) {
+    byte[] pi = EcVrf.prove(vrfSecretKey, vrfInput(e164));
+    try {
+      return new ProvenIndex(indexOfOutput(EcVrf.proofToHash(pi)), pi);
+    } catch (VrfVerificationException e) {
+      throw new IllegalStateException("a proof just made does not decode", e);
+    }
+  }
+
+  /** The subject index of {@code e164} under the VRF secret key (see {@link #prove}). */
+  public static Hash subjectIndex(byte[] vrfSecretKey, String e164) {
+    return prove(vrfSecretKey, e164).index();
+  }
+
+  /**
+   * Checks a VRF proof for {@code e164} under the log's VRF public key and returns the index it
+   * proves.
+   *
+   * @throws IllegalArgumentException if {@code e164} is not a strict E.164 number
+   * @throws VrfVerificationException if the key or the proof is not valid for this number
+   */
+  public static Hash verifiedIndex(byte[] vrfPublicKey, String e164, byte[] proof)
+      throws VrfVerificationException {
+    return indexOfOutput(EcVrf.verify(vrfPublicKey, vrfInput(e164), proof));
   }
 
   /**

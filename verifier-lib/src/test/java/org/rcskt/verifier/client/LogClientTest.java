@@ -19,13 +19,13 @@ import org.rcskt.verifier.VerificationException;
 import org.rcskt.verifier.checkpoint.SignedCheckpoint;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.KeyEvent;
-import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.merkle.InclusionProofException;
+import org.rcskt.verifier.testing.TestVrf;
 
 class LogClientTest {
   @TempDir Path dir;
   private final Random random = new Random(11);
-  private final Hash alice = PhoneNumbers.subjectIndex("+447700900123");
+  private final Hash alice = TestVrf.index("+447700900123");
   private TestLog log;
   private FixtureServer server;
   private FileCheckpointStore store;
@@ -51,7 +51,7 @@ class LogClientTest {
 
   private void grow(int n) {
     for (int i = 0; i < n; i++) {
-      log.register(PhoneNumbers.subjectIndex("+4477009" + (10000 + i)), "d", key(), true);
+      log.register(TestVrf.index("+4477009" + (10000 + i)), "d", key(), true);
     }
   }
 
@@ -101,7 +101,7 @@ class LogClientTest {
     TestLog other = new TestLog(3); // same keys, different entries
     other.addAnchor();
     for (int i = 0; i < 4; i++) {
-      other.register(PhoneNumbers.subjectIndex("+4915100000" + i), "d", key(), true);
+      other.register(TestVrf.index("+4915100000" + i), "d", key(), true);
     }
     grow(9);
     LogClient c = client();
@@ -149,7 +149,7 @@ class LogClientTest {
     TestLog other = new TestLog(3); // same keys, different entries
     other.addAnchor();
     for (int i = 0; i < 4; i++) {
-      other.register(PhoneNumbers.subjectIndex("+4915100000" + i), "d", key(), true);
+      other.register(TestVrf.index("+4915100000" + i), "d", key(), true);
     }
     server.serve(other);
     LogMisbehaviourException e =
@@ -170,7 +170,7 @@ class LogClientTest {
     TestLog other = new TestLog(3);
     other.addAnchor();
     for (int i = 0; i < 9; i++) {
-      other.register(PhoneNumbers.subjectIndex("+4915100000" + i), "d", key(), true);
+      other.register(TestVrf.index("+4915100000" + i), "d", key(), true);
     }
     server.serve(other);
     LogMisbehaviourException e =

@@ -19,7 +19,7 @@ import org.rcskt.verifier.client.ResponseException;
 import org.rcskt.verifier.client.TestLog;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.KeyEvent;
-import org.rcskt.verifier.event.PhoneNumbers;
+import org.rcskt.verifier.testing.TestVrf;
 
 /** The checker over real HTTP against the fixture server, with pins on disk. */
 class ContinuityCheckerTest {
@@ -27,7 +27,7 @@ class ContinuityCheckerTest {
 
   @TempDir Path dir;
   private final Random random = new Random(99);
-  private final Hash alice = PhoneNumbers.subjectIndex(ALICE);
+  private final Hash alice = TestVrf.index(ALICE);
   private TestLog log;
   private FixtureServer server;
   private FilePinStore pins;

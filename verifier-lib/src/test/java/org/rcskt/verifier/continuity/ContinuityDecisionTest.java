@@ -14,16 +14,16 @@ import org.rcskt.verifier.client.TestLog;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.EventBuilder;
 import org.rcskt.verifier.event.KeyEvent;
-import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.event.RevocationReason;
 import org.rcskt.verifier.event.RuleViolationException;
 import org.rcskt.verifier.event.Violation;
+import org.rcskt.verifier.testing.TestVrf;
 
 /** The verdict logic on verified in-memory histories; the HTTP path is tested elsewhere. */
 class ContinuityDecisionTest {
   private final Random random = new Random(55);
-  private final Hash alice = PhoneNumbers.subjectIndex("+33612345678");
+  private final Hash alice = TestVrf.index("+33612345678");
   private TestLog log;
   private Ed25519.KeyPair k1;
   private Ed25519.KeyPair k2;
@@ -170,7 +170,7 @@ class ContinuityDecisionTest {
                 + " is not among the 1 keys of the subject's 1 logged events at tree size 2");
     Verdict none = decide(Optional.empty(), k1);
     assertThat(none.kind()).isEqualTo(Verdict.Kind.UNCHANGED);
-    Hash bob = PhoneNumbers.subjectIndex("+33699999999");
+    Hash bob = TestVrf.index("+33699999999");
     Verdict empty =
         ContinuityChecker.decide(
             log.history(bob), List.of(), Optional.empty(), id(k1), log.rules());

@@ -2,6 +2,7 @@ package org.rcskt.verifier.event;
 
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.crypto.Ed25519;
+import org.rcskt.verifier.testing.TestVrf;
 
 /** Deterministic keys and a small world (one carrier anchored, one subject) for the tests. */
 final class Fixtures {
@@ -25,7 +26,7 @@ final class Fixtures {
   static final Ed25519.KeyPair PHONE2 = key(3);
   static final String CARRIER_ID = "carrier.example";
   static final String OTHER_CARRIER_ID = "other.example";
-  static final Hash ALICE = PhoneNumbers.subjectIndex("+33612345678");
+  static final Hash ALICE = TestVrf.index("+33612345678");
 
   static PublicKeyInfo pk(Ed25519.KeyPair kp) {
     return PublicKeyInfo.ed25519(kp.publicKey());

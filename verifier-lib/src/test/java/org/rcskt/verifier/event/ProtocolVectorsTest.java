@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.crypto.Ed25519;
+import org.rcskt.verifier.vrf.EcVrf;
 
 /**
  * Checks the worked examples in docs/protocol.md against the code: labels, keys, subject indexes,
@@ -140,7 +141,7 @@ class ProtocolVectorsTest {
   }
 
   @Test
-  void keysAndSubjectsMatch() {
+  void keysAndSubjectsMatch() throws Exception {
     List<String> names = new ArrayList<>();
     for (String k : keys.keySet()) {
       if (k.endsWith(".seed")) {
@@ -163,10 +164,22 @@ class ProtocolVectorsTest {
       assertThat(PublicKeyInfo.of(KeyAlgorithm.ED25519, pub, 0).keyId()).isEqualTo(keyId);
     }
     String number = keys.get("phoneNumber");
-    Hash subject =
-        Hash.sha256(hex(labels, "phoneSubject"), number.getBytes(StandardCharsets.US_ASCII));
+    // The vectors' log has the VRF key of appendix A.4: SHA-256("rcskt/vrf/example").
+    byte[] vrfSecret = hex(keys, "vrf.secret");
+    assertThat(vrfSecret)
+        .isEqualTo(
+            Hash.sha256("rcskt/vrf/example".getBytes(StandardCharsets.US_ASCII)).toByteArray());
+    assertThat(hex(keys, "vrf.public")).isEqualTo(EcVrf.publicKey(vrfSecret));
+    byte[] proof = hex(keys, "phoneSubjectProof");
+    byte[] beta =
+        EcVrf.verify(
+            hex(keys, "vrf.public"),
+            concat(hex(labels, "phoneSubject"), number.getBytes(StandardCharsets.US_ASCII)),
+            proof);
+    Hash subject = Hash.of(Arrays.copyOf(beta, Hash.SIZE));
     assertThat(hex(keys, "phoneSubject")).isEqualTo(subject.toByteArray());
-    assertThat(PhoneNumbers.subjectIndex(number)).isEqualTo(subject);
+    assertThat(PhoneNumbers.prove(vrfSecret, number).proof()).isEqualTo(proof);
+    assertThat(PhoneNumbers.subjectIndex(vrfSecret, number)).isEqualTo(subject);
     String carrier = keys.get("carrierId");
     Hash carrierSubject =
         Hash.sha256(hex(labels, "carrierSubject"), carrier.getBytes(StandardCharsets.US_ASCII));

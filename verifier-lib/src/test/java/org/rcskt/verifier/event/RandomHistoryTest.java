@@ -12,6 +12,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.crypto.Ed25519;
+import org.rcskt.verifier.testing.TestVrf;
 
 /**
  * Builds long random valid histories for several subjects and carriers, replays them from their
@@ -166,7 +167,7 @@ class RandomHistoryTest {
     }
     List<Hash> ids = new ArrayList<>();
     for (int i = 0; i < subjects; i++) {
-      Hash h = PhoneNumbers.subjectIndex("+4479460" + String.format("%05d", i));
+      Hash h = TestVrf.index("+4479460" + String.format("%05d", i));
       ids.add(h);
       models.put(h, new Model());
     }

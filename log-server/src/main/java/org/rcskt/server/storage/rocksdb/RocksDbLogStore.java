@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,15 @@ public final class RocksDbLogStore implements LogStore {
   private static final byte[] KEY_TREE_SIZE = "tree_size".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] KEY_CHECKPOINT = "checkpoint".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] KEY_ANCHORS = "anchors".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * The protocol version whose log this store holds (docs/protocol.md section 1). Version 1 stores
+   * have no such key; version 2 replaced version 1 outright, so they are refused, not misread.
+   */
+  private static final byte[] KEY_FORMAT = "format".getBytes(StandardCharsets.US_ASCII);
+
+  /** The protocol version of the logs this code writes. */
+  public static final int FORMAT = 2;
 
   private static final TickerType[] TICKERS = {
     TickerType.BLOCK_CACHE_HIT,
@@ -230,6 +240,42 @@ public final class RocksDbLogStore implements LogStore {
     if (treeSize > 0 && checkpoint == null) {
       throw new StorageException(
           "store in " + directory + " has " + treeSize + " entries but no checkpoint");
+    }
+    checkFormat();
+  }
+
+  private void checkFormat() {
+    byte[] format;
+    try {
+      format = db.get(meta, KEY_FORMAT);
+      if (format == null && treeSize == 0 && checkpoint == null) {
+        // A new store: mark it before anything else is written.
+        db.put(meta, syncWrite, KEY_FORMAT, new byte[] {(byte) FORMAT});
+        return;
+      }
+    } catch (RocksDBException e) {
+      throw new StorageException("cannot read store metadata in " + directory, e);
+    }
+    if (format == null) {
+      throw new StorageException(
+          "store in "
+              + directory
+              + " holds a log of protocol version 1 ("
+              + treeSize
+              + " entries); this server speaks only version "
+              + FORMAT
+              + ", which replaced version 1 outright and cannot read it. Keep that directory"
+              + " for the version 1 server and start this one with an empty data directory"
+              + " (docs/operations.md, \"Upgrading from version 1\")");
+    }
+    if (format.length != 1 || format[0] != FORMAT) {
+      throw new StorageException(
+          "store in "
+              + directory
+              + " holds a log of an unknown format "
+              + HexFormat.of().formatHex(format)
+              + "; this server reads only format "
+              + FORMAT);
     }
   }
 
