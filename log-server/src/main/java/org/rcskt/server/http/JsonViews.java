@@ -11,6 +11,7 @@ import org.rcskt.server.log.TreeHead;
 import org.rcskt.server.storage.AppendBatch;
 import org.rcskt.server.storage.StorageException;
 import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.VerificationException;
 import org.rcskt.verifier.event.Device;
 import org.rcskt.verifier.event.EventCodec;
 import org.rcskt.verifier.event.EventFormatException;
@@ -18,6 +19,7 @@ import org.rcskt.verifier.event.EventJson;
 import org.rcskt.verifier.event.KeyEvent;
 import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.SubjectState;
+import org.rcskt.verifier.map.MapRootEntry;
 
 /** JSON renderings of log contents. Blocking (they read the store): call on a worker. */
 final class JsonViews {
@@ -41,30 +43,26 @@ final class JsonViews {
       ObjectNode x = a.addObject();
       x.put("leafIndex", i++);
       x.put("leafHash", EventCodec.leafHash(e).toBase64());
-      x.set("event", EventJson.toJson(decode(e, i - 1)));
+      if (MapRootEntry.isMapRoot(e)) {
+        x.set("mapRoot", mapRootJson(e, i - 1));
+      } else {
+        x.set("event", EventJson.toJson(decode(e, i - 1)));
+      }
     }
     return o;
   }
 
   /**
    * {@code GET /v1/subjects/<hex>}: the subject's state and its events from sequence {@code from},
-   * each with an inclusion proof against the one checkpoint stated in the answer.
+   * each with an inclusion proof, and the completeness proof (the checkpoint's map-root leaf with
+   * its inclusion proof, and the subject's map proof against that root), all against the one
+   * checkpoint stated in the answer.
    */
   static ObjectNode subject(KeyEventLog log, Hash subject, long from, int maxEvents) {
-    SubjectState state = log.subjectState(subject);
-    // Rows are read after the state, so they include every event the state reflects and maybe
-    // newer ones; drop those so the events listed and the state agree.
-    List<AppendBatch.SubjectEvent> rows =
-        log.subjectEventsUnfiltered(subject, from, maxEvents + 1).stream()
-            .filter(r -> state.isEmpty() || r.sequence() < state.nextSequence())
-            .toList();
-    long maxIndex = state.isEmpty() ? -1 : log.reader().storedLeafIndex(state.lastEventHash());
-    for (AppendBatch.SubjectEvent r : rows) {
-      maxIndex = Math.max(maxIndex, r.leafIndex());
-    }
-    // The store is written before the new tree head is published: wait the moment it takes for
-    // the head to cover what was read, so the answer is about one tree.
-    TreeHead head = log.awaitHead(maxIndex + 1);
+    KeyEventLog.SubjectView v = log.subjectView(subject, from, maxEvents);
+    TreeHead head = v.head();
+    SubjectState state = v.state();
+    List<AppendBatch.SubjectEvent> rows = v.rows();
     ObjectNode o = JSON.objectNode();
     o.put("subject", subject.toHex());
     o.put("treeSize", head.treeSize());
@@ -92,6 +90,16 @@ final class JsonViews {
     } else {
       o.putNull("nextFrom");
     }
+    if (v.mapEntry() == null) {
+      o.putNull("mapRoot");
+    } else {
+      long leaf = head.treeSize() - 1;
+      ObjectNode m = o.putObject("mapRoot");
+      m.put("leafIndex", leaf);
+      m.put("entry", Base64.getEncoder().encodeToString(v.mapEntry().encoded()));
+      m.set("inclusionProof", LogVerticle.hashes(reader.inclusion(leaf, head.treeSize()).proof()));
+    }
+    o.put("completeness", Base64.getEncoder().encodeToString(v.mapProof().encoded()));
     return o;
   }
 
@@ -129,6 +137,20 @@ final class JsonViews {
     for (int i = 0; i < retired.size() && i < MAX_RETIRED_LISTED; i++) {
       rs.add(retired.get(i).toHex());
     }
+    return o;
+  }
+
+  private static ObjectNode mapRootJson(byte[] e, long index) {
+    MapRootEntry m;
+    try {
+      m = MapRootEntry.decode(e);
+    } catch (VerificationException ex) {
+      throw new StorageException("stored map root entry " + index + " does not decode", ex);
+    }
+    ObjectNode o = JSON.objectNode();
+    o.put("treeSize", m.treeSize());
+    o.put("subjectCount", m.subjectCount());
+    o.put("root", m.mapRoot().toHex());
     return o;
   }
 

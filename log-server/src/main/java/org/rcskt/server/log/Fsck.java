@@ -21,6 +21,9 @@ import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.RuleViolationException;
 import org.rcskt.verifier.event.RulesContext;
 import org.rcskt.verifier.event.SubjectState;
+import org.rcskt.verifier.map.MapRootEntry;
+import org.rcskt.verifier.map.MemoryMapNodeStore;
+import org.rcskt.verifier.map.SubjectMap;
 import org.rcskt.verifier.merkle.CompactRange;
 
 /**
@@ -60,6 +63,57 @@ public final class Fsck {
     this.progress = progress;
   }
 
+  private void checkMapRoot(long index, byte[] entry, SubjectMap map, long events) {
+    MapRootEntry m;
+    try {
+      m = MapRootEntry.decode(entry);
+    } catch (VerificationException e) {
+      problem("map root entry " + index + " does not decode: " + e.getMessage());
+      return;
+    }
+    if (events == 0) {
+      problem("map root entry " + index + " follows no event: every batch has at least one");
+    }
+    if (m.treeSize() != index + 1) {
+      problem(
+          "map root entry " + index + " says tree size " + m.treeSize() + ", not " + (index + 1));
+    }
+    if (!m.mapRoot().equals(map.root()) || m.subjectCount() != map.subjectCount()) {
+      problem(
+          "map root entry "
+              + index
+              + " commits to root "
+              + m.mapRoot()
+              + " of "
+              + m.subjectCount()
+              + " subjects; the entries before it give "
+              + map.root()
+              + " of "
+              + map.subjectCount());
+    }
+  }
+
+  /** The stored map (its state and root record) against the one recomputed from the entries. */
+  private void checkStoredMap(SubjectMap recomputed) {
+    try {
+      SubjectMap stored = new StoredMap(store, -1).load();
+      if (!stored.root().equals(recomputed.root())
+          || stored.subjectCount() != recomputed.subjectCount()) {
+        problem(
+            "the stored subject map has root "
+                + stored.root()
+                + " of "
+                + stored.subjectCount()
+                + " subjects; the entries give "
+                + recomputed.root()
+                + " of "
+                + recomputed.subjectCount());
+      }
+    } catch (RuntimeException e) {
+      problem("the stored subject map does not load: " + e.getMessage());
+    }
+  }
+
   private void problem(String p) {
     problemCount++;
     if (problems.size() < MAX_PROBLEMS) {
@@ -96,6 +150,12 @@ public final class Fsck {
     Map<Hash, SubjectState> replayStates = replayRules == null ? null : new HashMap<>();
     AnchorRegistry replayAnchors = AnchorRegistry.EMPTY;
     Map<Hash, Long> firstAnchorLeaf = new HashMap<>();
+    // The subject map recomputed from the events: each event makes its subject's latest state
+    // (its sequence + 1, its leaf hash); each MAP_ROOT leaf must commit to the map so far.
+    SubjectMap map = SubjectMap.empty(new MemoryMapNodeStore());
+    SubjectMap.Batch mapBatch = map.batch();
+    long mapRoots = 0;
+    long eventsSinceMapRoot = 0;
     byte[] leafHashes = new byte[PAGE * Hash.SIZE];
     for (long start = 0; start < n; start += PAGE) {
       long end = Math.min(n, start + PAGE);
@@ -136,6 +196,14 @@ public final class Fsck {
                         + h);
               }
             });
+        if (MapRootEntry.isMapRoot(entry)) {
+          mapRoots++;
+          map = map.apply(mapBatch.finish());
+          mapBatch = map.batch();
+          checkMapRoot(index, entry, map, eventsSinceMapRoot);
+          eventsSinceMapRoot = 0;
+          continue;
+        }
         KeyEvent event;
         try {
           event = EventCodec.decode(entry);
@@ -143,6 +211,8 @@ public final class Fsck {
           problem("entry " + index + " does not decode: " + e.getMessage());
           continue;
         }
+        eventsSinceMapRoot++;
+        mapBatch.put(event.subject(), event.sequence() + 1, leaf);
         checkSubjectRow(index, event, n);
         if (event.type() == EventType.ANCHOR) {
           firstAnchorLeaf.putIfAbsent(event.subject(), index);
@@ -187,6 +257,13 @@ public final class Fsck {
         progress.accept("checked " + end + " of " + n + " entries");
       }
     }
+    if (eventsSinceMapRoot > 0) {
+      problem(
+          "the last "
+              + eventsSinceMapRoot
+              + " events are not followed by a map root: the checkpoint's last leaf must be one");
+    }
+    checkStoredMap(map);
     Hash root = range.rootHash();
     if (head != null && head.treeSize() == n && !root.equals(head.rootHash())) {
       problem("recomputed root hash " + root + " differs from the checkpoint's " + head.rootHash());
@@ -246,8 +323,17 @@ public final class Fsck {
             previous[0] = r.subject();
           }
         });
-    if (counts[2] != n) {
-      problem("the subject event index has " + counts[2] + " rows for a tree of size " + n);
+    if (counts[2] != n - mapRoots) {
+      problem(
+          "the subject event index has "
+              + counts[2]
+              + " rows for "
+              + (n - mapRoots)
+              + " events (a tree of size "
+              + n
+              + " with "
+              + mapRoots
+              + " map roots)");
     }
     AnchorRegistry storedAnchors = AnchorRegistry.EMPTY;
     try {

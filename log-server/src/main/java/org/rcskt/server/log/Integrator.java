@@ -3,8 +3,10 @@ package org.rcskt.server.log;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +27,11 @@ import org.rcskt.verifier.event.RulesContext;
 import org.rcskt.verifier.event.SubjectState;
 import org.rcskt.verifier.event.VerifiedEvent;
 import org.rcskt.verifier.event.Violation;
+import org.rcskt.verifier.map.MapRootEntry;
+import org.rcskt.verifier.map.NodeChange;
+import org.rcskt.verifier.map.SubjectMap;
 import org.rcskt.verifier.merkle.CompactRange;
+import org.rcskt.verifier.merkle.Merkle;
 
 /**
  * The single thread that sequences events. It takes whatever has been verified and queued (up to
@@ -110,6 +116,8 @@ final class Integrator {
 
   // Integrator-thread state.
   private final RecentWrites recent;
+  private final StoredMap mapNodes;
+  private SubjectMap map;
   private CompactRange range;
   // The leaf hashes of the rightmost, incomplete level-0 tile, packed.
   private byte[] edgeTile;
@@ -130,8 +138,12 @@ final class Integrator {
       int queueSize,
       CompactRange range,
       TreeHead head,
-      AnchorRegistry anchors) {
+      AnchorRegistry anchors,
+      StoredMap mapNodes,
+      SubjectMap map) {
     this.store = store;
+    this.mapNodes = mapNodes;
+    this.map = map;
     this.nodes = nodes;
     this.signer = signer;
     this.rules = rules;
@@ -291,6 +303,7 @@ final class Integrator {
     Map<Hash, Long> batchLeaves = new HashMap<>();
     AnchorRegistry registry = anchors;
     boolean registryChanged = false;
+    Set<String> carriersChanged = new LinkedHashSet<>();
     RulesContext ctx = rules.withNow(System.currentTimeMillis());
     Outcome[] outcomes = new Outcome[batch.size()];
 
@@ -359,16 +372,11 @@ final class Integrator {
         o.failure = new IllegalStateException("store invariant: " + broken);
         continue;
       }
-      long index = append.addEntry(event.encoded(), p.leafHash);
-      work.append(p.leafHash, append::addNode);
-      int slot = (int) (index % LogReader.TILE_WIDTH);
-      p.leafHash.copyTo(edge, slot * Hash.SIZE);
-      if (slot == LogReader.TILE_WIDTH - 1) {
-        append.addFullTile(index / LogReader.TILE_WIDTH, edge.clone());
-      }
+      long index = appendLeaf(append, work, edge, event.encoded(), p.leafHash);
       if (anchor) {
         registry = a.anchors();
         registryChanged = true;
+        carriersChanged.add(event.body().carrierId());
       } else {
         states.put(subject, a.state());
       }
@@ -380,6 +388,8 @@ final class Integrator {
 
     TreeHead after = before;
     long writeNanos = 0;
+    SubjectMap.Update mapUpdate = null;
+    Hash mapLeafHash = null;
     if (append.size() > 0) {
       for (Map.Entry<Hash, SubjectState> s : states.entrySet()) {
         append.putSubjectState(s.getKey(), s.getValue().toBytes());
@@ -387,6 +397,20 @@ final class Integrator {
       if (registryChanged) {
         append.setAnchorRegistry(registry.toBytes());
       }
+      // The batch ends with the map root after it (docs/protocol.md section 16), so the last leaf
+      // of every checkpoint commits to every subject's latest event.
+      long m0 = System.nanoTime();
+      mapUpdate = updateMap(states, carriersChanged, registry);
+      for (NodeChange c : mapUpdate.changes()) {
+        append.putMapNode(c.key().encoded(), c.record());
+      }
+      append.setMapState(StoredMap.state(mapUpdate.root(), mapUpdate.subjectCount()));
+      byte[] mapEntry =
+          new MapRootEntry(append.endIndex() + 1, mapUpdate.subjectCount(), mapUpdate.root())
+              .encoded();
+      mapLeafHash = Merkle.leafHash(mapEntry);
+      appendLeaf(append, work, edge, mapEntry, mapLeafHash);
+      metrics.mapUpdate(mapUpdate.changes().size(), System.nanoTime() - m0);
       long newSize = append.endIndex();
       Hash root = work.rootHash();
       byte[] note = signer.sign(newSize, root);
@@ -427,6 +451,9 @@ final class Integrator {
               o.leafIndex);
         }
       }
+      recent.add(mapLeafHash, null, append.endIndex() - 1);
+      mapNodes.commit(mapUpdate.changes());
+      map = SubjectMap.of(mapNodes, mapUpdate.root(), mapUpdate.subjectCount());
       range = work;
       edgeTile = edge;
       nodes.commit(append.nodes());
@@ -441,6 +468,37 @@ final class Integrator {
     }
     finish(batch, outcomes, after, started, writeNanos);
     metrics.batch(batch.size(), append.size(), System.nanoTime() - started, writeNanos);
+  }
+
+  /** Appends one leaf, with its tree nodes and, when it completes one, its full tile. */
+  private static long appendLeaf(
+      AppendBatch append, CompactRange work, byte[] edge, byte[] entry, Hash leafHash) {
+    long index = append.addEntry(entry, leafHash);
+    work.append(leafHash, append::addNode);
+    int slot = (int) (index % LogReader.TILE_WIDTH);
+    leafHash.copyTo(edge, slot * Hash.SIZE);
+    if (slot == LogReader.TILE_WIDTH - 1) {
+      append.addFullTile(index / LogReader.TILE_WIDTH, edge.clone());
+    }
+    return index;
+  }
+
+  /**
+   * The map after this batch: every phone subject whose state changed and every carrier whose
+   * ANCHOR chain grew, each with its new next sequence number and last event hash.
+   */
+  private SubjectMap.Update updateMap(
+      Map<Hash, SubjectState> states, Set<String> carriers, AnchorRegistry registry) {
+    SubjectMap.Batch b = map.batch();
+    for (Map.Entry<Hash, SubjectState> e : states.entrySet()) {
+      SubjectState st = e.getValue();
+      b.put(e.getKey(), st.nextSequence(), st.lastEventHash());
+    }
+    for (String id : carriers) {
+      AnchorRegistry.Carrier c = registry.carrier(id);
+      b.put(PhoneNumbers.carrierSubject(id), c.nextSequence(), c.lastEventHash());
+    }
+    return b.finish();
   }
 
   private void finish(
@@ -595,6 +653,8 @@ final class Integrator {
       range = CompactRange.fromSource(size, nodes);
       edgeTile = loadEdgeTile(nodes, size);
       anchors = StateCodec.anchors(store);
+      mapNodes.clear();
+      map = mapNodes.load();
       recent.clear(size);
       head = stored;
     } catch (Exception e) {

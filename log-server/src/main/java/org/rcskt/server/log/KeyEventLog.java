@@ -24,6 +24,9 @@ import org.rcskt.verifier.event.RuleViolationException;
 import org.rcskt.verifier.event.RulesContext;
 import org.rcskt.verifier.event.SubjectState;
 import org.rcskt.verifier.event.VerifiedEvent;
+import org.rcskt.verifier.map.MapProof;
+import org.rcskt.verifier.map.MapRootEntry;
+import org.rcskt.verifier.map.SubjectMap;
 import org.rcskt.verifier.merkle.CompactRange;
 
 /**
@@ -94,7 +97,9 @@ public final class KeyEventLog implements AutoCloseable {
       TreeNodes nodes,
       CompactRange range,
       TreeHead head,
-      AnchorRegistry anchors) {
+      AnchorRegistry anchors,
+      StoredMap mapNodes,
+      SubjectMap map) {
     this.store = store;
     this.signer = signer;
     this.rules = rules;
@@ -113,7 +118,9 @@ public final class KeyEventLog implements AutoCloseable {
             settings.queueSize(),
             range,
             head,
-            anchors);
+            anchors,
+            mapNodes,
+            map);
     this.reader = new LogReader(store, nodes, integrator::head, settings.tileCacheSize());
     AtomicInteger n = new AtomicInteger();
     this.verifiers =
@@ -200,14 +207,70 @@ public final class KeyEventLog implements AutoCloseable {
       }
     }
     AnchorRegistry anchors = StateCodec.anchors(store);
+    StoredMap mapNodes = new StoredMap(store, MAP_CACHE_DEPTH);
+    SubjectMap map = openMap(store, mapNodes, size);
     KeyEventLog log =
         new KeyEventLog(
-            store, signer, rules, engine, metrics, settings, nodes, range, head, anchors);
+            store, signer, rules, engine, metrics, settings, nodes, range, head, anchors, mapNodes,
+            map);
     log.integrator.start();
     LOG.log(
         System.Logger.Level.INFO,
         "log " + signer.origin() + " open at tree size " + size + ", root " + head.rootHash());
     return log;
+  }
+
+  /**
+   * The map records at depths up to this are kept in memory by the integrator: about 2^17 records,
+   * some 20 MB, in a map of millions of subjects.
+   */
+  static final int MAP_CACHE_DEPTH = 16;
+
+  /**
+   * The stored subject map, checked against the last leaf: in a non-empty log it is the MAP_ROOT
+   * entry of the last batch, and it must name the stored map's root and count. Reads one entry and
+   * one record; nothing is rebuilt.
+   */
+  private static SubjectMap openMap(LogStore store, StoredMap mapNodes, long size) {
+    SubjectMap map;
+    try {
+      map = mapNodes.load();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new LogStateException("the stored subject map is damaged: " + e.getMessage(), e);
+    }
+    if (size == 0) {
+      if (map.subjectCount() != 0) {
+        throw new LogStateException(
+            "the store holds no entries but a map of " + map.subjectCount() + " subjects");
+      }
+      return map;
+    }
+    byte[] last = store.entry(size - 1);
+    MapRootEntry entry;
+    try {
+      entry = MapRootEntry.decode(last);
+    } catch (VerificationException e) {
+      throw new LogStateException(
+          "the last leaf (" + (size - 1) + ") is not a map root: " + e.getMessage(), e);
+    }
+    if (entry.treeSize() != size
+        || entry.subjectCount() != map.subjectCount()
+        || !entry.mapRoot().equals(map.root())) {
+      throw new LogStateException(
+          "the last leaf commits to map root "
+              + entry.mapRoot()
+              + " of "
+              + entry.subjectCount()
+              + " subjects at size "
+              + entry.treeSize()
+              + ", but the stored map has root "
+              + map.root()
+              + " of "
+              + map.subjectCount()
+              + " subjects at size "
+              + size);
+    }
+    return map;
   }
 
   /**
@@ -298,6 +361,67 @@ public final class KeyEventLog implements AutoCloseable {
       metrics.submission("failed");
       out.completeExceptionally(e);
     }
+  }
+
+  /**
+   * What {@code GET /v1/subjects} and {@code GET /v1/keys} answer about one subject, all as of one
+   * signed checkpoint: the subject's state, its event rows from {@code fromSequence} (at most
+   * {@code limit + 1}, so the caller can tell whether there are more), the map-root leaf of that
+   * checkpoint and the map proof of the subject against it.
+   *
+   * @param head the checkpoint everything is as of
+   * @param state the subject's state ({@link SubjectState#EMPTY} for a carrier or unknown subject)
+   * @param rows the subject's event rows below the map's next sequence number
+   * @param mapEntry the MAP_ROOT entry that is the checkpoint's last leaf, or null for size 0
+   * @param mapProof the subject's map proof against that entry's root
+   */
+  public record SubjectView(
+      TreeHead head,
+      SubjectState state,
+      List<AppendBatch.SubjectEvent> rows,
+      MapRootEntry mapEntry,
+      MapProof mapProof) {}
+
+  /** See {@link SubjectView}. */
+  public SubjectView subjectView(Hash subject, long fromSequence, int limit) {
+    TreeHead head;
+    SubjectState state;
+    MapProof proof;
+    try (LogStore.Snapshot snap = store.snapshot()) {
+      try {
+        head = signer.open(snap.checkpoint());
+      } catch (VerificationException e) {
+        throw new StorageException("the stored checkpoint does not verify", e);
+      }
+      state = StateCodec.decode(snap.subjectState(subject), subject);
+      proof = StoredMap.of(StoredMap.over(snap), snap.mapState()).prove(subject);
+    }
+    long next =
+        proof
+            .terminal()
+            .filter(l -> l.index().equals(subject))
+            .map(l -> l.nextSequence())
+            .orElse(0L);
+    List<AppendBatch.SubjectEvent> rows =
+        next <= fromSequence
+            ? List.of()
+            : store.subjectEvents(subject, fromSequence, limit + 1).stream()
+                .filter(r -> r.sequence() < next)
+                .toList();
+    MapRootEntry entry = null;
+    if (head.treeSize() > 0) {
+      // Entries are immutable: the snapshot's last leaf is still there.
+      try {
+        entry = MapRootEntry.decode(store.entry(head.treeSize() - 1));
+      } catch (VerificationException e) {
+        throw new StorageException(
+            "the last leaf of tree size " + head.treeSize() + " is not a map root", e);
+      }
+    }
+    // The store is written before the tree head is published: wait the moment it takes, so that
+    // proofs against this head can be computed.
+    awaitHead(head.treeSize());
+    return new SubjectView(head, state, rows, entry, proof);
   }
 
   /** The latest signed tree. */

@@ -21,6 +21,12 @@ public interface LogMetrics {
    */
   default void batch(int size, int appended, long integrateNanos, long writeNanos) {}
 
+  /**
+   * The subject map was updated for one batch: {@code changedNodes} records rewritten, in {@code
+   * nanos} (hashing and the reads it needed, not the write).
+   */
+  default void mapUpdate(int changedNodes, long nanos) {}
+
   /** A batch write failed. */
   default void writeFailed() {}
 

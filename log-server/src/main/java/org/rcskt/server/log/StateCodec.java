@@ -12,7 +12,10 @@ final class StateCodec {
   private StateCodec() {}
 
   static SubjectState load(LogStore store, Hash subject) {
-    byte[] b = store.subjectState(subject);
+    return decode(store.subjectState(subject), subject);
+  }
+
+  static SubjectState decode(byte[] b, Hash subject) {
     if (b == null) {
       return SubjectState.EMPTY;
     }

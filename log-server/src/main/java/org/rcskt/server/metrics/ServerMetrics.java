@@ -30,6 +30,8 @@ public final class ServerMetrics implements LogMetrics {
   private final Histogram batchSize;
   private final Histogram integrationSeconds;
   private final Histogram fsyncSeconds;
+  private final Histogram mapSeconds;
+  private final Counter mapNodesWritten;
   private final Counter writeFailures;
   private final Counter invariantViolations;
   private final Histogram httpSeconds;
@@ -68,6 +70,18 @@ public final class ServerMetrics implements LogMetrics {
             .help("Time of one synced batch write (the fsync dominates)")
             .classicOnly()
             .classicUpperBounds(LATENCY_BUCKETS)
+            .register(registry);
+    mapSeconds =
+        Histogram.builder()
+            .name("rcskt_map_update_seconds")
+            .help("Time to update the subject map for one batch (hashing and reads, not the write)")
+            .classicOnly()
+            .classicUpperBounds(LATENCY_BUCKETS)
+            .register(registry);
+    mapNodesWritten =
+        Counter.builder()
+            .name("rcskt_map_nodes_written_total")
+            .help("Subject map records rewritten by batches")
             .register(registry);
     invariantViolations =
         Counter.builder()
@@ -136,6 +150,12 @@ public final class ServerMetrics implements LogMetrics {
   @Override
   public void submission(String outcome) {
     submissions.labelValues(outcome).inc();
+  }
+
+  @Override
+  public void mapUpdate(int changedNodes, long nanos) {
+    mapSeconds.observe(nanos / 1e9);
+    mapNodesWritten.inc(changedNodes);
   }
 
   @Override

@@ -42,6 +42,8 @@ public final class AppendBatch {
   private final List<FullTile> fullTiles = new ArrayList<>();
   private byte[] anchorRegistry;
   private byte[] checkpoint;
+  private final Map<java.nio.ByteBuffer, byte[]> mapNodes = new java.util.LinkedHashMap<>();
+  private byte[] mapState;
 
   /** A full level-0 hash tile: the 256 leaf hashes of leaves {@code index*256 ..}, packed. */
   public record FullTile(long index, byte[] hashes) {
@@ -99,6 +101,28 @@ public final class AppendBatch {
   /** Replaces the stored anchor registry when this batch is appended. */
   public void setAnchorRegistry(byte[] encodedRegistry) {
     this.anchorRegistry = Objects.requireNonNull(encodedRegistry, "encodedRegistry");
+  }
+
+  /** Sets the subject map's node record under an encoded node key (it may replace one). */
+  public void putMapNode(byte[] encodedKey, byte[] record) {
+    mapNodes.put(
+        java.nio.ByteBuffer.wrap(Objects.requireNonNull(encodedKey, "encodedKey")),
+        Objects.requireNonNull(record, "record"));
+  }
+
+  /** The subject map's state after this batch (root hash, then uint64 subject count). */
+  public void setMapState(byte[] state) {
+    this.mapState = Objects.requireNonNull(state, "state");
+  }
+
+  /** The map node records this batch writes, by encoded key. */
+  public Map<java.nio.ByteBuffer, byte[]> mapNodes() {
+    return Collections.unmodifiableMap(mapNodes);
+  }
+
+  /** The map state after this batch, or null when it leaves the map unchanged. */
+  public byte[] mapState() {
+    return mapState;
   }
 
   /** The signed checkpoint (note text as bytes) over the tree of size {@link #endIndex()}. */

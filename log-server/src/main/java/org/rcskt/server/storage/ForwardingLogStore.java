@@ -89,6 +89,21 @@ public abstract class ForwardingLogStore implements LogStore {
   }
 
   @Override
+  public byte[] mapState() {
+    return delegate.mapState();
+  }
+
+  @Override
+  public byte[] mapNode(byte[] encodedKey) {
+    return delegate.mapNode(encodedKey);
+  }
+
+  @Override
+  public Snapshot snapshot() {
+    return delegate.snapshot();
+  }
+
+  @Override
   public void append(AppendBatch batch) {
     delegate.append(batch);
   }

@@ -106,6 +106,37 @@ public interface LogStore extends AutoCloseable {
   byte[] anchorRegistry();
 
   /**
+   * The subject map's state after the last batch: its root hash (32 bytes) then its subject count
+   * (uint64), or null for a store that has no map yet (the empty map).
+   */
+  byte[] mapState();
+
+  /** The subject map's node record under the encoded node key, or null when there is none. */
+  byte[] mapNode(byte[] encodedKey);
+
+  /**
+   * A consistent view of the latest checkpoint, the subject states and the subject map, as of one
+   * moment; batches appended later do not show through it. Close it when done.
+   */
+  Snapshot snapshot();
+
+  /** A point-in-time read view; see {@link #snapshot()}. */
+  interface Snapshot extends AutoCloseable {
+    byte[] checkpoint();
+
+    byte[] subjectState(Hash subject);
+
+    byte[] anchorRegistry();
+
+    byte[] mapState();
+
+    byte[] mapNode(byte[] encodedKey);
+
+    @Override
+    void close();
+  }
+
+  /**
    * Writes {@code batch} atomically and durably (see the class contract).
    *
    * @throws IllegalArgumentException if {@code batch.startIndex() != treeSize()}, the batch has no

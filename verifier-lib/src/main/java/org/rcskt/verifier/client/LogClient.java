@@ -307,16 +307,19 @@ public final class LogClient {
 
   /**
    * Fetches all of a subject's events ({@code GET v1/subjects/<hex>}, following {@code nextFrom}
-   * page by page), accepts the checkpoint each page states (see {@link #accept}) and verifies every
-   * event's inclusion proof against its page's checkpoint. The events are decoded but not checked
-   * against the event rules, and the server's state summary is ignored: replaying the events is the
-   * caller's job (see {@code ContinuityChecker}).
+   * page by page), accepts the checkpoint each page states (see {@link #accept}), verifies every
+   * event's inclusion proof against its page's checkpoint, and verifies each page's completeness
+   * proof: the checkpoint's last leaf is the subject map's root and the subject's map proof says
+   * which event is its latest, where the listed events must end. The events are decoded but not
+   * checked against the event rules, and the server's state summary is ignored: replaying the
+   * events is the caller's job (see {@code ContinuityChecker}).
    *
    * @throws IOException if a request fails or the store cannot be written
+   * @throws StaleAnswerException if the events listed do not end where the log's own map says
    * @throws LogMisbehaviourException if a stated checkpoint contradicts one verified before
    * @throws ResponseException if a response is malformed, names another subject, holds an event
    *     that does not decode, belongs to another subject or is out of sequence, pages do not
-   *     advance, or a proof does not verify
+   *     advance, or a proof (inclusion, map root, completeness) does not verify
    * @throws VerificationException if a stated checkpoint does not verify
    */
   public SubjectHistory subject(Hash subject) throws IOException, VerificationException {
@@ -376,6 +379,7 @@ public final class LogClient {
       throws IOException, VerificationException {
     List<LoggedEvent> out = new ArrayList<>();
     SignedCheckpoint cp = null;
+    Completeness.Proven proven = null;
     JsonNode root = first;
     String path = basePath;
     while (true) {
@@ -384,6 +388,7 @@ public final class LogClient {
         throw new ResponseException(path, -1, "answer is about subject " + named, null);
       }
       cp = accept(text(path, root, "checkpoint").getBytes(StandardCharsets.UTF_8));
+      proven = Completeness.verify(path, root, cp, subject);
       JsonNode events = root.get("events");
       if (events == null || !events.isArray()) {
         throw new ResponseException(path, -1, "field \"events\" is missing or not an array", null);
@@ -410,6 +415,7 @@ public final class LogClient {
       path = basePath + "?from=" + nextFrom;
       root = json(path);
     }
+    Completeness.checkEvents(path, subject, cp, proven, out);
     return new SubjectHistory(subject, cp, out);
   }
 

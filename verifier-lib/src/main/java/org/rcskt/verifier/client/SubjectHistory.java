@@ -10,10 +10,11 @@ import org.rcskt.verifier.checkpoint.SignedCheckpoint;
  * against {@link #checkpoint()}, which the client verified and found consistent with every
  * checkpoint it saw before.
  *
- * <p>What this does not show: that the list is complete. The log could leave out the subject's
- * latest events; the events' sequence numbers and previous-hash chain only rule out gaps and forks
- * before the last event shown. Replaying every event of the log (a monitor or an auditor) is what
- * catches an omitted tail. See docs/clients.md.
+ * <p>The list is complete as of that checkpoint: the checkpoint's last leaf is the log's subject
+ * map root, proven by inclusion, and the subject's map proof against it says how many events the
+ * subject has and which is the latest; the client refused the answer ({@link StaleAnswerException})
+ * unless the events listed end exactly there. A log can still lie in its map, but only in a leaf of
+ * its own log that every monitor and auditor recomputes (docs/clients.md).
  *
  * @param subject the subject index asked for
  * @param checkpoint the verified checkpoint every proof verified against

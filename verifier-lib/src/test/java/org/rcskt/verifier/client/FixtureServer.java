@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import java.util.function.UnaryOperator;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.event.EventJson;
 import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.map.MapRootEntry;
 
 /**
  * Serves a {@link TestLog} over real HTTP on loopback, with the JSON shapes of the log server's
@@ -161,6 +163,17 @@ public final class FixtureServer implements AutoCloseable {
     } else {
       o.put("nextFrom", nextFrom);
     }
+    byte[] last = size == 0 ? null : l.rawLeaf(size - 1);
+    if (last == null || !MapRootEntry.isMapRoot(last)) {
+      o.putNull("mapRoot");
+    } else {
+      ObjectNode m = o.putObject("mapRoot");
+      m.put("leafIndex", size - 1);
+      m.put("entry", Base64.getEncoder().encodeToString(last));
+      m.set("inclusionProof", hashes(l.inclusion(size - 1, size)));
+    }
+    o.put(
+        "completeness", Base64.getEncoder().encodeToString(l.mapAt(size).prove(subject).encoded()));
     return o;
   }
 

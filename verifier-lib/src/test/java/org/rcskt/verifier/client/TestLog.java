@@ -16,6 +16,9 @@ import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.event.RevocationReason;
 import org.rcskt.verifier.event.RulesContext;
+import org.rcskt.verifier.map.MapRootEntry;
+import org.rcskt.verifier.map.MemoryMapNodeStore;
+import org.rcskt.verifier.map.SubjectMap;
 import org.rcskt.verifier.merkle.MemoryNodeStore;
 import org.rcskt.verifier.merkle.Proofs;
 import org.rcskt.verifier.note.Ed25519NoteSigner;
@@ -39,6 +42,7 @@ public final class TestLog {
   private final MemoryNodeStore tree = new MemoryNodeStore();
   private final List<KeyEvent> entries = new ArrayList<>();
   private final Map<Hash, KeyEvent> last = new HashMap<>();
+  private final Map<Long, byte[]> rawLeaves = new HashMap<>();
   private long clock = T0;
 
   /** A log whose keys come from {@code seed}; two logs with the same seed share their keys. */
@@ -64,16 +68,50 @@ public final class TestLog {
     return entries.size();
   }
 
-  /** Appends any event, valid or not; returns its leaf index. */
+  /**
+   * Appends any event, valid or not, as a batch of its own: the event, then the MAP_ROOT leaf of
+   * the subject map after it (docs/protocol.md section 16), as the log server does. Returns the
+   * event's leaf index.
+   */
   public synchronized long append(KeyEvent e) {
     entries.add(e);
     tree.append(e.leafHash());
     last.put(e.subject(), e);
-    return entries.size() - 1;
+    long index = entries.size() - 1;
+    appendMapRoot();
+    return index;
+  }
+
+  /** Appends the MAP_ROOT leaf of the map of every event so far. */
+  public synchronized void appendMapRoot() {
+    SubjectMap m = mapAt(entries.size());
+    byte[] entry = new MapRootEntry(entries.size() + 1, m.subjectCount(), m.root()).encoded();
+    rawLeaves.put((long) entries.size(), entry);
+    entries.add(null);
+    tree.append(org.rcskt.verifier.merkle.Merkle.leafHash(entry));
+  }
+
+  /** The subject map of the events below {@code size}, recomputed. */
+  public synchronized SubjectMap mapAt(long size) {
+    SubjectMap m = SubjectMap.empty(new MemoryMapNodeStore());
+    SubjectMap.Batch b = m.batch();
+    for (int i = 0; i < size; i++) {
+      KeyEvent e = entries.get(i);
+      if (e != null) {
+        b.put(e.subject(), e.sequence() + 1, e.leafHash());
+      }
+    }
+    return m.apply(b.finish());
+  }
+
+  /** The raw bytes of a leaf appended with {@link #appendRaw} or a map root, else null. */
+  public synchronized byte[] rawLeaf(long leafIndex) {
+    return rawLeaves.get(leafIndex);
   }
 
   /** Appends raw leaf bytes (not a decodable event). */
   public synchronized void appendRaw(byte[] leaf) {
+    rawLeaves.put((long) entries.size(), leaf.clone());
     entries.add(null);
     tree.append(org.rcskt.verifier.merkle.Merkle.leafHash(leaf));
   }

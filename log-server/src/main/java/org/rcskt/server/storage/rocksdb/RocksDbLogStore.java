@@ -51,6 +51,7 @@ public final class RocksDbLogStore implements LogStore {
   private static final byte[] KEY_TREE_SIZE = "tree_size".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] KEY_CHECKPOINT = "checkpoint".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] KEY_ANCHORS = "anchors".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] KEY_MAP = "map".getBytes(StandardCharsets.US_ASCII);
 
   /**
    * The protocol version whose log this store holds (docs/protocol.md section 1). Version 1 stores
@@ -95,6 +96,7 @@ public final class RocksDbLogStore implements LogStore {
   private final ColumnFamilyHandle subjects;
   private final ColumnFamilyHandle subjectEvents;
   private final ColumnFamilyHandle tiles;
+  private final ColumnFamilyHandle mapNodes;
   private final LRUCache blockCache;
   private final BloomFilter bloom;
   private final Statistics statistics;
@@ -127,6 +129,7 @@ public final class RocksDbLogStore implements LogStore {
     this.subjects = handles.get(4);
     this.subjectEvents = handles.get(5);
     this.tiles = handles.get(6);
+    this.mapNodes = handles.get(7);
     this.blockCache = blockCache;
     this.bloom = bloom;
     this.statistics = statistics;
@@ -173,10 +176,10 @@ public final class RocksDbLogStore implements LogStore {
       dbOptions.setStatistics(stats);
     }
     String[] names = {
-      "default", "entries", "leaf_index", "nodes", "subjects", "subject_events", "tiles",
+      "default", "entries", "leaf_index", "nodes", "subjects", "subject_events", "tiles", "map",
     };
     // Hashes do not compress; entries and states carry some structure.
-    boolean[] compress = {false, true, false, false, true, false, false};
+    boolean[] compress = {false, true, false, false, true, false, false, false};
     List<ColumnFamilyOptions> cfOptions = new ArrayList<>();
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     for (int i = 0; i < names.length; i++) {
@@ -499,6 +502,93 @@ public final class RocksDbLogStore implements LogStore {
   }
 
   @Override
+  public byte[] mapState() {
+    return read(meta, KEY_MAP, "map state");
+  }
+
+  @Override
+  public byte[] mapNode(byte[] encodedKey) {
+    return read(mapNodes, encodedKey, "map node");
+  }
+
+  @Override
+  public Snapshot snapshot() {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      return new RocksSnapshot(db.getSnapshot());
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /** A RocksDB snapshot; each read takes the store's read lock, so a closed store refuses it. */
+  private final class RocksSnapshot implements Snapshot {
+    private final org.rocksdb.Snapshot snapshot;
+    private final ReadOptions options;
+    private boolean released;
+
+    RocksSnapshot(org.rocksdb.Snapshot snapshot) {
+      this.snapshot = snapshot;
+      this.options = new ReadOptions().setSnapshot(snapshot);
+    }
+
+    private byte[] get(ColumnFamilyHandle cf, byte[] key, String what) {
+      lifecycle.readLock().lock();
+      try {
+        ensureOpen();
+        return db.get(cf, options, key);
+      } catch (RocksDBException e) {
+        throw new StorageException("cannot read " + what + " from a snapshot", e);
+      } finally {
+        lifecycle.readLock().unlock();
+      }
+    }
+
+    @Override
+    public byte[] checkpoint() {
+      return get(meta, KEY_CHECKPOINT, "checkpoint");
+    }
+
+    @Override
+    public byte[] subjectState(Hash subject) {
+      return get(subjects, subject.toByteArray(), "state of subject " + subject);
+    }
+
+    @Override
+    public byte[] anchorRegistry() {
+      return get(meta, KEY_ANCHORS, "anchor registry");
+    }
+
+    @Override
+    public byte[] mapState() {
+      return get(meta, KEY_MAP, "map state");
+    }
+
+    @Override
+    public byte[] mapNode(byte[] encodedKey) {
+      return get(mapNodes, encodedKey, "map node");
+    }
+
+    @Override
+    public synchronized void close() {
+      if (released) {
+        return;
+      }
+      released = true;
+      lifecycle.readLock().lock();
+      try {
+        if (!closed) {
+          db.releaseSnapshot(snapshot);
+        }
+        options.close();
+      } finally {
+        lifecycle.readLock().unlock();
+      }
+    }
+  }
+
+  @Override
   public byte[] subjectState(Hash subject) {
     byte[] key = new byte[Hash.SIZE];
     subject.copyTo(key, 0);
@@ -603,6 +693,12 @@ public final class RocksDbLogStore implements LogStore {
         }
         if (batch.anchorRegistry() != null) {
           wb.put(meta, KEY_ANCHORS, batch.anchorRegistry());
+        }
+        for (Map.Entry<java.nio.ByteBuffer, byte[]> m : batch.mapNodes().entrySet()) {
+          wb.put(mapNodes, m.getKey().array(), m.getValue());
+        }
+        if (batch.mapState() != null) {
+          wb.put(meta, KEY_MAP, batch.mapState());
         }
         wb.put(meta, KEY_CHECKPOINT, batch.checkpoint());
         wb.put(meta, KEY_TREE_SIZE, longKey(batch.endIndex()));
