@@ -52,6 +52,7 @@ public final class LogVerticle extends VerticleBase {
   private final ServerInfo info;
   private final ServerMetrics metrics;
   private final HttpSettings settings;
+  private final RateLimitGate lookupLimit;
   private final Set<String> routeNames = new HashSet<>();
   private WorkerExecutor reads;
   private HttpEdge edge;
@@ -59,10 +60,25 @@ public final class LogVerticle extends VerticleBase {
 
   public LogVerticle(
       KeyEventLog log, ServerInfo info, ServerMetrics metrics, HttpSettings settings) {
+    this(log, info, metrics, settings, RateLimitGate.unlimited());
+  }
+
+  /**
+   * @param lookupLimit the per-client limit on lookups by phone number, shared by every verticle of
+   *     the server (docs/design/0008-lookup-rate-limit.md); the lookup route's first handler is
+   *     {@code lookupLimit.forRoute(name)}
+   */
+  public LogVerticle(
+      KeyEventLog log,
+      ServerInfo info,
+      ServerMetrics metrics,
+      HttpSettings settings,
+      RateLimitGate lookupLimit) {
     this.log = log;
     this.info = info;
     this.metrics = metrics;
     this.settings = settings;
+    this.lookupLimit = lookupLimit;
   }
 
   @Override
