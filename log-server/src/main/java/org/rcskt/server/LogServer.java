@@ -13,11 +13,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import org.rcskt.server.config.ConfigException;
+import org.rcskt.server.config.RateLimitConfig;
 import org.rcskt.server.config.ServerConfig;
 import org.rcskt.server.config.ServerKeys;
 import org.rcskt.server.http.HttpSettings;
 import org.rcskt.server.http.LogVerticle;
+import org.rcskt.server.http.RateLimitGate;
 import org.rcskt.server.http.ServerInfo;
+import org.rcskt.server.http.SourceKeys;
+import org.rcskt.server.http.SourceRateLimiter;
 import org.rcskt.server.log.KeyEventLog;
 import org.rcskt.server.log.NoteLogSigner;
 import org.rcskt.server.log.PhoneIndexer;
@@ -166,6 +170,7 @@ public final class LogServer implements AutoCloseable {
       // One verticle instance per core on the same port: Vert.x spreads connections over their
       // event loops. A negative port asks Vert.x for one random port shared by all instances.
       int bindPort = config.port() == 0 ? -1 : config.port();
+      RateLimitGate lookupLimit = lookupLimit(config.lookupRateLimit(), metrics);
       List<LogVerticle> verticles = new ArrayList<>();
       for (int i = 0; i < cores; i++) {
         LogVerticle v =
@@ -179,7 +184,8 @@ public final class LogServer implements AutoCloseable {
                     bindPort,
                     readThreads,
                     config.idleTimeoutSeconds(),
-                    config.requestTimeoutSeconds()));
+                    config.requestTimeoutSeconds()),
+                lookupLimit);
         join(vertx.deployVerticle(v));
         verticles.add(v);
       }
@@ -207,6 +213,18 @@ public final class LogServer implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** One gate for the whole server: every event loop counts against the same buckets. */
+  private static RateLimitGate lookupLimit(RateLimitConfig c, ServerMetrics metrics) {
+    if (!c.enabled()) {
+      return RateLimitGate.unlimited();
+    }
+    return new RateLimitGate(
+        new SourceRateLimiter(c.perSecond(), c.burst(), c.maxSources()),
+        new SourceKeys(c.trustForwardedFor(), c.ipv4PrefixLength(), c.ipv6PrefixLength()),
+        System::nanoTime,
+        metrics);
   }
 
   private static void join(io.vertx.core.Future<?> f) {

@@ -44,6 +44,7 @@ public final class ServerConfig {
   private final boolean devMode;
   private final int idleTimeoutSeconds;
   private final int requestTimeoutSeconds;
+  private final RateLimitConfig lookupRateLimit;
 
   private ServerConfig(Builder b) {
     this.dataDir = b.dataDir;
@@ -64,6 +65,7 @@ public final class ServerConfig {
     this.devMode = b.devMode;
     this.idleTimeoutSeconds = b.idleTimeoutSeconds;
     this.requestTimeoutSeconds = b.requestTimeoutSeconds;
+    this.lookupRateLimit = b.lookupRateLimit;
   }
 
   /** A builder with every default set and {@code dataDir} as the data directory. */
@@ -122,11 +124,50 @@ public final class ServerConfig {
         case "devMode" -> b.devMode(bool(file, key, v));
         case "idleTimeoutSeconds" -> b.idleTimeoutSeconds(integer(file, key, v));
         case "requestTimeoutSeconds" -> b.requestTimeoutSeconds(integer(file, key, v));
+        case RateLimitConfig.NAME ->
+            b.lookupRateLimit(rateLimit(file, key, v, RateLimitConfig.LOOKUP_DEFAULT));
         default ->
             throw new ConfigException("config file " + file + " has unknown key \"" + key + "\"");
       }
     }
     return b;
+  }
+
+  /** A {@link RateLimitConfig} object; keys left out keep their value in {@code defaults}. */
+  private static RateLimitConfig rateLimit(
+      Path file, String key, JsonNode v, RateLimitConfig defaults) {
+    if (!v.isObject()) {
+      throw new ConfigException("config file " + file + ": \"" + key + "\" must be an object");
+    }
+    double perSecond = defaults.perSecond();
+    int burst = defaults.burst();
+    int maxSources = defaults.maxSources();
+    boolean trustForwardedFor = defaults.trustForwardedFor();
+    int ipv4PrefixLength = defaults.ipv4PrefixLength();
+    int ipv6PrefixLength = defaults.ipv6PrefixLength();
+    for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String name = key + "." + e.getKey();
+      JsonNode w = e.getValue();
+      switch (e.getKey()) {
+        case "perSecond" -> {
+          if (!w.isNumber()) {
+            throw new ConfigException(
+                "config file " + file + ": \"" + name + "\" must be a number");
+          }
+          perSecond = w.asDouble();
+        }
+        case "burst" -> burst = integer(file, name, w);
+        case "maxSources" -> maxSources = integer(file, name, w);
+        case "trustForwardedFor" -> trustForwardedFor = bool(file, name, w);
+        case "ipv4PrefixLength" -> ipv4PrefixLength = integer(file, name, w);
+        case "ipv6PrefixLength" -> ipv6PrefixLength = integer(file, name, w);
+        default ->
+            throw new ConfigException("config file " + file + " has unknown key \"" + name + "\"");
+      }
+    }
+    return new RateLimitConfig(
+        perSecond, burst, maxSources, trustForwardedFor, ipv4PrefixLength, ipv6PrefixLength);
   }
 
   private static String text(Path file, String key, JsonNode v) {
@@ -250,6 +291,14 @@ public final class ServerConfig {
     return requestTimeoutSeconds;
   }
 
+  /**
+   * The per-client limit on lookups by phone number ({@code GET /v1/keys/...}); see {@link
+   * RateLimitConfig#LOOKUP_DEFAULT} for the defaults.
+   */
+  public RateLimitConfig lookupRateLimit() {
+    return lookupRateLimit;
+  }
+
   @Override
   public String toString() {
     return "ServerConfig[dataDir="
@@ -289,6 +338,7 @@ public final class ServerConfig {
     private boolean devMode;
     private int idleTimeoutSeconds = DEFAULT_IDLE_TIMEOUT_SECONDS;
     private int requestTimeoutSeconds = DEFAULT_REQUEST_TIMEOUT_SECONDS;
+    private RateLimitConfig lookupRateLimit = RateLimitConfig.LOOKUP_DEFAULT;
 
     private Builder(Path dataDir) {
       this.dataDir = dataDir;
@@ -422,6 +472,12 @@ public final class ServerConfig {
         throw new ConfigException("requestTimeoutSeconds must be in 1..3600, got " + v);
       }
       this.requestTimeoutSeconds = v;
+      return this;
+    }
+
+    /** See {@link ServerConfig#lookupRateLimit()}. */
+    public Builder lookupRateLimit(RateLimitConfig v) {
+      this.lookupRateLimit = Objects.requireNonNull(v, "lookupRateLimit");
       return this;
     }
 

@@ -13,8 +13,9 @@ import org.rcskt.verifier.event.EventFormatException;
 
 /**
  * The one place that decides which HTTP status and JSON body an exception becomes. Client mistakes
- * are 4xx with a body naming the field; overload and storage trouble are 503 with {@code
- * Retry-After}; anything else is a bug, answered 500 with no internal detail.
+ * are 4xx with a body naming the field (a {@code 429}, past a rate limit, with {@code
+ * Retry-After}); overload and storage trouble are 503 with {@code Retry-After}; anything else is a
+ * bug, answered 500 with no internal detail.
  *
  * @param status the HTTP status
  * @param body {@code {"error": code, "field": ..., "detail": ...}} plus any extra data
@@ -126,6 +127,27 @@ record ApiError(int status, ObjectNode body, int retryAfterSeconds, boolean inte
   /** {@code 417}: an {@code Expect} header other than {@code 100-continue}. */
   static ApiError expectationFailed(String detail) {
     return new ApiError(417, body("expectation_failed", "Expect", detail), 0, false);
+  }
+
+  /**
+   * {@code 429}: the client has used up its rate limit.
+   *
+   * @param limit the limit, in words ("1 lookup a second, in bursts of up to 20")
+   * @param retryAfterSeconds when a request will be let through again, at least 1
+   */
+  static ApiError rateLimited(String limit, int retryAfterSeconds) {
+    return new ApiError(
+        429,
+        body(
+            "rate_limited",
+            null,
+            "too many requests from this address: the limit is "
+                + limit
+                + "; retry in "
+                + retryAfterSeconds
+                + " s"),
+        retryAfterSeconds,
+        false);
   }
 
   /** {@code 408}: the request was not received in time. */

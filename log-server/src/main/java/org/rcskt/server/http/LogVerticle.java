@@ -55,22 +55,31 @@ public final class LogVerticle extends VerticleBase {
   private final ServerInfo info;
   private final ServerMetrics metrics;
   private final HttpSettings settings;
+  private final RateLimitGate lookupLimit;
   private final Set<String> routeNames = new HashSet<>();
   private WorkerExecutor reads;
   private HttpEdge edge;
   private HttpServer server;
 
+  /**
+   * @param indexer computes phone subject indexes with the log's VRF key, for lookups by number
+   * @param lookupLimit the per-client limit on lookups by phone number, shared by every verticle of
+   *     the server (docs/design/0008-lookup-rate-limit.md); the lookup route's first handler is
+   *     {@code lookupLimit.forRoute(name)}
+   */
   public LogVerticle(
       KeyEventLog log,
       PhoneIndexer indexer,
       ServerInfo info,
       ServerMetrics metrics,
-      HttpSettings settings) {
+      HttpSettings settings,
+      RateLimitGate lookupLimit) {
     this.log = log;
     this.indexer = indexer;
     this.info = info;
     this.metrics = metrics;
     this.settings = settings;
+    this.lookupLimit = lookupLimit;
   }
 
   @Override
@@ -108,7 +117,10 @@ public final class LogVerticle extends VerticleBase {
     r.get("/v1/proof/consistency").setName("/v1/proof/consistency").handler(this::consistency);
     r.get("/v1/entries").setName("/v1/entries").handler(this::entries);
     r.get("/v1/subjects/:subject").setName("/v1/subjects").handler(this::subject);
-    r.get("/v1/keys/:number").setName("/v1/keys").handler(this::lookup);
+    r.get("/v1/keys/:number")
+        .setName("/v1/keys")
+        .handler(lookupLimit.forRoute("/v1/keys"))
+        .handler(this::lookup);
     r.get("/metrics").setName("/metrics").handler(this::metrics);
     r.get("/healthz").setName("/healthz").handler(this::healthz);
     r.get("/readyz").setName("/readyz").handler(this::readyz);

@@ -36,6 +36,7 @@ public final class ServerMetrics implements LogMetrics {
   private final Counter invariantViolations;
   private final Histogram httpSeconds;
   private final Counter readPaths;
+  private final Counter rateLimited;
 
   public ServerMetrics() {
     submissions =
@@ -110,6 +111,12 @@ public final class ServerMetrics implements LogMetrics {
                     + " event loop, or from storage on a worker")
             .labelNames("kind", "source")
             .register(registry);
+    rateLimited =
+        Counter.builder()
+            .name("rcskt_rate_limited_total")
+            .help("Requests refused with 429 by a per-client rate limit, by route")
+            .labelNames("route")
+            .register(registry);
     JvmMetrics.builder().register(registry);
   }
 
@@ -183,6 +190,19 @@ public final class ServerMetrics implements LogMetrics {
   }
 
   /**
+   * Records a request refused by a rate limit. {@code route} must be one of the server's route
+   * names, as for {@link #http}.
+   */
+  public void rateLimited(String route) {
+    rateLimited.labelValues(route).inc();
+  }
+
+  /** The current value of the rate-limited counter for {@code route}; for tests. */
+  public double rateLimitedCount(String route) {
+    return rateLimited.labelValues(route).get();
+  }
+
+  /**
    * Records one HTTP request. Every label takes its value from a closed set, so that requests with
    * invented methods, paths or status codes cannot grow the number of series: {@code route} must be
    * one of the server's route names (the caller's closed set) or {@code "unmatched"}, and {@link
@@ -201,7 +221,7 @@ public final class ServerMetrics implements LogMetrics {
   }
 
   private static final Set<Integer> CODES =
-      Set.of(200, 400, 404, 405, 408, 409, 413, 414, 415, 417, 422, 431, 500, 501, 503, 505);
+      Set.of(200, 400, 404, 405, 408, 409, 413, 414, 415, 417, 422, 429, 431, 500, 501, 503, 505);
 
   /**
    * The status codes the server answers with as themselves; anything else as its class ({@code

@@ -30,6 +30,71 @@ class ServerConfigTest {
     assertThat(c.devMode()).isFalse();
     assertThat(c.idleTimeoutSeconds()).isEqualTo(60);
     assertThat(c.requestTimeoutSeconds()).isEqualTo(30);
+    assertThat(c.lookupRateLimit())
+        .isEqualTo(new RateLimitConfig(1, 20, 100_000, false, 32, 64))
+        .isSameAs(RateLimitConfig.LOOKUP_DEFAULT);
+    assertThat(c.lookupRateLimit().enabled()).isTrue();
+  }
+
+  @Test
+  void lookupRateLimitComesFromJsonWithDefaultsForWhatIsLeftOut() throws Exception {
+    Path f =
+        write(
+            "{\"dataDir\": \"d\", \"lookupRateLimit\": {\"perSecond\": 0.5, \"burst\": 5,"
+                + " \"trustForwardedFor\": true, \"ipv6PrefixLength\": 56}}");
+    assertThat(ServerConfig.fromJson(f).build().lookupRateLimit())
+        .isEqualTo(new RateLimitConfig(0.5, 5, 100_000, true, 32, 56));
+    Files.writeString(
+        f,
+        "{\"dataDir\": \"d\", \"lookupRateLimit\": {\"perSecond\": 2, \"maxSources\": 1000,"
+            + " \"ipv4PrefixLength\": 24}}");
+    assertThat(ServerConfig.fromJson(f).build().lookupRateLimit())
+        .isEqualTo(new RateLimitConfig(2, 20, 1000, false, 24, 64));
+    Files.writeString(f, "{\"dataDir\": \"d\", \"lookupRateLimit\": {\"perSecond\": 0}}");
+    assertThat(ServerConfig.fromJson(f).build().lookupRateLimit().enabled()).isFalse();
+  }
+
+  @Test
+  void lookupRateLimitRefusesBadValuesNamingTheField() throws Exception {
+    Path f = write("{}");
+    String[][] cases = {
+      {"[]", "config file " + f + ": \"lookupRateLimit\" must be an object"},
+      {"{\"perSecnd\": 1}", "config file " + f + " has unknown key \"lookupRateLimit.perSecnd\""},
+      {
+        "{\"perSecond\": \"1\"}",
+        "config file " + f + ": \"lookupRateLimit.perSecond\" must be a number"
+      },
+      {
+        "{\"perSecond\": -1}",
+        "lookupRateLimit.perSecond must be 0 (off) or in 0.001..1000000, got -1.0"
+      },
+      {
+        "{\"perSecond\": 0.0001}",
+        "lookupRateLimit.perSecond must be 0 (off) or in 0.001..1000000, got 1.0E-4"
+      },
+      {"{\"burst\": 0}", "lookupRateLimit.burst must be in 1..1000000, got 0"},
+      {"{\"burst\": 2.5}", "config file " + f + ": \"lookupRateLimit.burst\" must be an integer"},
+      {"{\"maxSources\": 0}", "lookupRateLimit.maxSources must be in 1..10000000, got 0"},
+      {
+        "{\"maxSources\": 10000001}",
+        "lookupRateLimit.maxSources must be in 1..10000000, got 10000001"
+      },
+      {
+        "{\"trustForwardedFor\": 1}",
+        "config file " + f + ": \"lookupRateLimit.trustForwardedFor\" must be true or false"
+      },
+      {"{\"ipv4PrefixLength\": 33}", "lookupRateLimit.ipv4PrefixLength must be in 8..32, got 33"},
+      {"{\"ipv6PrefixLength\": 8}", "lookupRateLimit.ipv6PrefixLength must be in 16..128, got 8"},
+    };
+    for (String[] c : cases) {
+      Files.writeString(f, "{\"lookupRateLimit\": " + c[0] + "}");
+      assertThatThrownBy(() -> ServerConfig.fromJson(f))
+          .as(c[0])
+          .isInstanceOf(ConfigException.class)
+          .hasMessage(c[1]);
+    }
+    assertThatThrownBy(() -> ServerConfig.builder(dir).lookupRateLimit(null))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test

@@ -16,6 +16,7 @@ class ServerMetricsTest {
     assertThat(ServerMetrics.codeLabel(200)).isEqualTo("200");
     assertThat(ServerMetrics.codeLabel(415)).isEqualTo("415");
     assertThat(ServerMetrics.codeLabel(418)).isEqualTo("4xx");
+    assertThat(ServerMetrics.codeLabel(429)).isEqualTo("429");
     assertThat(ServerMetrics.codeLabel(299)).isEqualTo("2xx");
     assertThat(ServerMetrics.codeLabel(0)).isEqualTo("other");
     assertThat(ServerMetrics.codeLabel(1000)).isEqualTo("other");
@@ -30,7 +31,7 @@ class ServerMetricsTest {
     String text = new String(m.scrape(), UTF_8);
     long series =
         text.lines().filter(l -> l.startsWith("rcskt_http_request_seconds_count{")).count();
-    assertThat(series).isLessThanOrEqualTo(5 + 16); // classes 1xx..5xx, plus the known codes
+    assertThat(series).isLessThanOrEqualTo(5 + 17); // classes 1xx..5xx, plus the known codes
     assertThat(text).doesNotContain("method=\"M");
   }
 }
