@@ -181,7 +181,11 @@ public final class EventCodec {
     int typeCode = r.u8("type");
     EventType type = EventType.fromCode(typeCode);
     if (type == null) {
-      throw new EventFormatException("type", "unknown event type " + typeCode);
+      throw new EventFormatException(
+          "type",
+          typeCode == EventFormat.MAP_ROOT_TYPE
+              ? "type 16 is a MAP_ROOT log entry (docs/protocol.md section 16), not a key event"
+              : "unknown event type " + typeCode);
     }
     Hash subject = r.hash("subject");
     long sequence = r.u63("sequence");

@@ -17,6 +17,12 @@ public final class EventFormat {
    */
   public static final int VERSION = 2;
 
+  /**
+   * The type byte of a MAP_ROOT log entry (docs/protocol.md section 16): at the offset of an
+   * event's type, so the second byte of a log entry tells the two apart. Never an event type.
+   */
+  public static final int MAP_ROOT_TYPE = 16;
+
   /** The retired format version, named in the error that refuses it. */
   public static final int RETIRED_VERSION = 1;
 

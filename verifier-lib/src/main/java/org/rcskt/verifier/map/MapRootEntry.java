@@ -22,7 +22,7 @@ public record MapRootEntry(long treeSize, long subjectCount, Hash mapRoot) {
   public static final int VERSION = 2;
 
   /** The entry's type byte; key events of version 2 use 1..4. */
-  public static final int TYPE = 16;
+  public static final int TYPE = org.rcskt.verifier.event.EventFormat.MAP_ROOT_TYPE;
 
   /** The encoded length. */
   public static final int SIZE = 50;

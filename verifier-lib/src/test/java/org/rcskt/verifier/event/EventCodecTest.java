@@ -76,7 +76,7 @@ class EventCodecTest {
             .sign(PHONE);
     String hex = HexFormat.of().formatHex(e.encoded());
     String expectedBody =
-        "01" // version
+        "02" // version
             + "03" // REVOKE
             + ALICE.toHex()
             + "0102030405060708"
@@ -176,15 +176,28 @@ class EventCodecTest {
   @Test
   void rejectsUnknownVersion() {
     rejects(
-        r -> r.version = 2, "version", "version: unsupported version 2 (only version 1 exists)");
+        r -> r.version = 1,
+        "version",
+        "version: version 1 is retired: this log speaks only version 2, which indexes phone"
+            + " numbers with the log's VRF (docs/protocol.md section 1)");
     rejects(
-        r -> r.version = 0, "version", "version: unsupported version 0 (only version 1 exists)");
+        r -> r.version = 3,
+        "version",
+        "version: unsupported version 3 (only version 2 is accepted)");
+    rejects(
+        r -> r.version = 0,
+        "version",
+        "version: unsupported version 0 (only version 2 is accepted)");
   }
 
   @Test
   void rejectsUnknownType() {
     rejects(r -> r.type = 5, "type", "type: unknown event type 5");
     rejects(r -> r.type = 0, "type", "type: unknown event type 0");
+    rejects(
+        r -> r.type = 16,
+        "type",
+        "type: type 16 is a MAP_ROOT log entry (docs/protocol.md section 16), not a key event");
   }
 
   @Test

@@ -137,9 +137,15 @@ class EventJsonTest {
     rejects(0, j -> j.putNull("carrierId"), "carrierId", "carrierId: missing");
     rejects(
         0,
-        j -> j.put("version", 2),
+        j -> j.put("version", 1),
         "version",
-        "version: unsupported version 2 (only version 1 exists)");
+        "version: version 1 is retired: this log speaks only version 2, which indexes phone"
+            + " numbers with the log's VRF (docs/protocol.md section 1)");
+    rejects(
+        0,
+        j -> j.put("version", 3),
+        "version",
+        "version: unsupported version 3 (only version 2 is accepted)");
     rejects(0, j -> j.put("version", "1"), "version", "version: must be an integer");
     rejects(0, j -> j.put("type", "RENAME"), "type", "type: unknown event type \"RENAME\"");
     rejects(0, j -> j.put("type", 1), "type", "type: must be a string");

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * malformed input. Defaults make a well-formed REGISTER with one 64-byte signature.
  */
 final class RawEvent {
-  int version = 1;
+  int version = 2;
   int type = 1;
   byte[] subject = Fixtures.ALICE.toByteArray();
   long sequence = 0;
