@@ -32,11 +32,15 @@ import org.rcskt.verifier.crypto.Ed25519;
  * Ed25519 through Bouncy Castle's low-level code ({@link Ed25519}, what the project uses) against
  * the JDK's {@code Signature.getInstance("Ed25519")}, on a message the size of a key event's signed
  * body. Each is measured with a key already decoded (a log or carrier key used again and again) and
- * with the key decoded from its 32 bytes first (a device key seen once, as in a REGISTER).
+ * with the key decoded from its 32 bytes first (a device key seen once, as in a REGISTER). {@code
+ * bcVerify} and {@code bcDecodeAndVerify} go through {@link Ed25519}, that is the strict rules of
+ * docs/protocol.md section 7.1; {@code bcCofactoredVerifyOld} and {@code bcDecodeKeyOld} are what
+ * {@link Ed25519} did before (Bouncy Castle's cofactored verification, its partial key validation),
+ * and {@code strictDecodeKey} is the key decoding with the subgroup check.
  *
  * <p>Not a unit test; run with {@code java -cp <test classes, classes, dependencies>
  * org.rcskt.verifier.bench.Ed25519Bench [JMH options]}. After the JMH report it prints the ratios
- * JDK time / Bouncy Castle time.
+ * (first time / second time) of each pair.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -65,6 +69,7 @@ public class Ed25519Bench {
     byte[] publicKeyBytes;
     Ed25519.KeyPair bcKeyPair;
     Ed25519.PublicKey bcPublicKey;
+    org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint bcPoint;
     PublicKey jdkPublicKey;
     PrivateKey jdkPrivateKey;
     Signature jdkVerifier;
@@ -79,6 +84,9 @@ public class Ed25519Bench {
       bcKeyPair = Ed25519.KeyPair.generate(random);
       bcPublicKey = bcKeyPair.publicKey();
       publicKeyBytes = bcPublicKey.encoded();
+      bcPoint =
+          org.bouncycastle.math.ec.rfc8032.Ed25519.validatePublicKeyPartialExport(
+              publicKeyBytes, 0);
       signature = bcKeyPair.sign(message);
       jdkKeyFactory = KeyFactory.getInstance("Ed25519");
       jdkPublicKey = jdkPublicKey(jdkKeyFactory, publicKeyBytes);
@@ -118,6 +126,39 @@ public class Ed25519Bench {
   @Benchmark
   public boolean bcDecodeAndVerify(Keys k) {
     return Ed25519.PublicKey.of(k.publicKeyBytes).verify(k.message, k.signature);
+  }
+
+  /** The previous rule: Bouncy Castle's cofactored verification alone, its point decoded once. */
+  @Benchmark
+  public boolean bcCofactoredVerifyOld(Keys k) {
+    return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(
+        k.signature, 0, k.bcPoint, k.message, 0, k.message.length);
+  }
+
+  /** The previous key decoding: Bouncy Castle's partial validation, no subgroup check. */
+  @Benchmark
+  public Object bcDecodeKeyOld(Keys k) {
+    return org.bouncycastle.math.ec.rfc8032.Ed25519.validatePublicKeyPartialExport(
+        k.publicKeyBytes, 0);
+  }
+
+  /** The previous rule with the key decoded first, as for a device key seen once. */
+  @Benchmark
+  public boolean bcDecodeAndCofactoredVerifyOld(Keys k) {
+    return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(
+        k.signature,
+        0,
+        org.bouncycastle.math.ec.rfc8032.Ed25519.validatePublicKeyPartialExport(
+            k.publicKeyBytes, 0),
+        k.message,
+        0,
+        k.message.length);
+  }
+
+  /** Key decoding now: the rules of section 7.1 with the subgroup check, and the key's tables. */
+  @Benchmark
+  public Object strictDecodeKey(Keys k) {
+    return Ed25519.PublicKey.of(k.publicKeyBytes);
   }
 
   @Benchmark
@@ -162,6 +203,10 @@ public class Ed25519Bench {
     ratio(score, "verify, key decoded once", "jdkVerify", "bcVerify");
     ratio(score, "verify, key decoded each time", "jdkDecodeAndVerify", "bcDecodeAndVerify");
     ratio(score, "sign", "jdkSign", "bcSign");
+    ratio(score, "strict verify / old BC verify", "bcVerify", "bcCofactoredVerifyOld");
+    ratio(score, "strict key decode / old decode", "strictDecodeKey", "bcDecodeKeyOld");
+    ratio(
+        score, "strict decode+verify / old", "bcDecodeAndVerify", "bcDecodeAndCofactoredVerifyOld");
   }
 
   private static void ratio(Map<String, Double> score, String what, String jdk, String bc) {
@@ -170,8 +215,6 @@ public class Ed25519Bench {
     if (j == null || b == null) {
       return;
     }
-    System.out.printf(
-        "%-30s JDK %.1f us, Bouncy Castle %.1f us: the JDK takes %.2fx as long%n",
-        what, j, b, j / b);
+    System.out.printf("%-32s %s %.1f us, %s %.1f us: ratio %.2fx%n", what, jdk, j, bc, b, j / b);
   }
 }

@@ -93,7 +93,24 @@ final class EdwardsReference {
     return new BigInteger(be);
   }
 
-  /** Decodes leniently (y reduced mod p); null when no point has that y and sign. */
+  /**
+   * Decodes leniently, as ref10 does: y reduced mod p, and a set sign bit ignored when x = 0; null
+   * when no point has that y.
+   */
+  static Point decodeLenient(byte[] enc) {
+    Point p = decode(enc);
+    if (p == null && (enc[31] & 0x80) != 0) {
+      byte[] c = enc.clone();
+      c[31] &= 0x7f;
+      Point q = decode(c);
+      if (q != null && q.x().signum() == 0) {
+        return q;
+      }
+    }
+    return p;
+  }
+
+  /** Decodes with y reduced mod p; null when no point has that y and sign (x = 0 and sign 1). */
   static Point decode(byte[] enc) {
     byte[] c = enc.clone();
     boolean xOdd = (c[31] & 0x80) != 0;
@@ -164,7 +181,7 @@ final class EdwardsReference {
     return encodeY(s.mod(BigInteger.TWO.pow(255)), s.testBit(255));
   }
 
-  /** The cofactorless equation [S]B = R + [k]A, on leniently decoded points. */
+  /** The cofactorless equation [S]B = R + [k]A, on leniently decoded points (S as given). */
   static boolean cofactorless(byte[] pk, byte[] msg, byte[] sig) {
     return equation(pk, msg, sig, BigInteger.ONE);
   }
@@ -176,8 +193,8 @@ final class EdwardsReference {
 
   private static boolean equation(byte[] pk, byte[] msg, byte[] sig, BigInteger cofactor) {
     byte[] rEnc = Arrays.copyOfRange(sig, 0, 32);
-    Point a = decode(pk);
-    Point r = decode(rEnc);
+    Point a = decodeLenient(pk);
+    Point r = decodeLenient(rEnc);
     if (a == null || r == null) {
       return false;
     }
