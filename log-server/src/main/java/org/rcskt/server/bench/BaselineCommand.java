@@ -94,13 +94,24 @@ public final class BaselineCommand implements Callable<Integer> {
   long seed;
 
   private static final List<String> PHASES =
-      List.of("json", "verify", "write", "pipeline", "pipeline-json");
+      List.of(
+          "json",
+          "verify",
+          "write",
+          "pipeline",
+          "pipeline-json",
+          "write-nomap",
+          "pipeline-nomap",
+          "pipeline-json-nomap");
 
   @Option(
       names = "--phases",
       split = ",",
       defaultValue = "json,verify,write,pipeline,pipeline-json",
-      description = "Phases to run, of json, verify, write, pipeline, pipeline-json.")
+      description =
+          "Phases to run, of json, verify, write, pipeline, pipeline-json, and write-nomap,"
+              + " pipeline-nomap, pipeline-json-nomap: the same without the subject map (what"
+              + " the map costs; those stores are not valid logs).")
   List<String> phases;
 
   @Spec CommandSpec spec;
@@ -151,17 +162,21 @@ public final class BaselineCommand implements Callable<Integer> {
             switch (phase) {
               case "json" -> jsonPhase(p, t);
               case "verify" -> verifyPhase(p, t);
-              case "write" -> writePhase(p, t, base.resolve("write"));
-              case "pipeline" -> pipelinePhase(p, t, base.resolve("pipeline"), false);
-              case "pipeline-json" -> pipelinePhase(p, t, base.resolve("pipeline-json"), true);
+              case "write" -> writePhase(p, t, base.resolve(phase), true);
+              case "pipeline" -> pipelinePhase(p, t, base.resolve(phase), false, true);
+              case "pipeline-json" -> pipelinePhase(p, t, base.resolve(phase), true, true);
+              case "write-nomap" -> writePhase(p, t, base.resolve(phase), false);
+              case "pipeline-nomap" -> pipelinePhase(p, t, base.resolve(phase), false, false);
+              case "pipeline-json-nomap" -> pipelinePhase(p, t, base.resolve(phase), true, false);
               default -> throw new IllegalArgumentException(phase);
             };
         out.printf(
-            "%-14s %,9.0f events/s  (%.2f s, %s; load average %s)  %s%n",
+            "%-19s %,9.0f events/s  (%.2f s, %s, %.1f us CPU/event; load average %s)  %s%n",
             phase,
             events / r.seconds(),
             r.seconds(),
             Reports.cores("", r.cpuNanos(), r.seconds()).strip(),
+            r.cpuNanos() / 1e3 / events,
             load,
             r.detail());
       }
@@ -239,11 +254,11 @@ public final class BaselineCommand implements Callable<Integer> {
         });
   }
 
-  private Timed writePhase(Prepared p, int t, Path storeDir) throws Exception {
+  private Timed writePhase(Prepared p, int t, Path storeDir, boolean map) throws Exception {
     // Verified first, untimed: this phase measures the single writer alone.
     VerifiedEvent[] verified = new VerifiedEvent[events];
     BenchEvents.parallel(events, t, i -> verified[i] = verify(p, decode(p.encoded[i])));
-    try (Writer w = new Writer(p, storeDir)) {
+    try (Writer w = new Writer(p, storeDir, map)) {
       return timed(
           () -> {
             for (int from = 0; from < events; from += batch) {
@@ -251,21 +266,23 @@ public final class BaselineCommand implements Callable<Integer> {
               w.write(java.util.Arrays.copyOfRange(verified, from, to));
             }
             return String.format(
-                "one writer: lookups, rules, hashing, %d synced writes of %.1f ms mean",
-                w.writes, w.writeNanos / 1e6 / w.writes);
+                "one writer: lookups, rules, hashing, %s, %d synced writes of %.1f ms mean",
+                w.mapNote(), w.writes, w.writeNanos / 1e6 / w.writes);
           });
     }
   }
 
-  private Timed pipelinePhase(Prepared p, int t, Path storeDir, boolean fromJson) throws Exception {
-    return timed(() -> pipeline(p, t, storeDir, fromJson));
+  private Timed pipelinePhase(Prepared p, int t, Path storeDir, boolean fromJson, boolean map)
+      throws Exception {
+    return timed(() -> pipeline(p, t, storeDir, fromJson, map));
   }
 
-  private String pipeline(Prepared p, int t, Path storeDir, boolean fromJson) throws Exception {
+  private String pipeline(Prepared p, int t, Path storeDir, boolean fromJson, boolean map)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(t);
     Deque<Future<VerifiedEvent[]>> window = new ArrayDeque<>();
     int nextFrom = 0;
-    try (Writer w = new Writer(p, storeDir)) {
+    try (Writer w = new Writer(p, storeDir, map)) {
       while (nextFrom < events || !window.isEmpty()) {
         while (nextFrom < events && window.size() < 2 * t + 1) {
           int from = nextFrom;
@@ -285,8 +302,12 @@ public final class BaselineCommand implements Callable<Integer> {
         w.write(window.removeFirst().get());
       }
       return String.format(
-          "%s + verify on %d threads -> one writer; %d synced writes of %.1f ms mean",
-          fromJson ? "JSON parse" : "binary decode", t, w.writes, w.writeNanos / 1e6 / w.writes);
+          "%s + verify on %d threads -> one writer; %s; %d synced writes of %.1f ms mean",
+          fromJson ? "JSON parse" : "binary decode",
+          t,
+          w.mapNote(),
+          w.writes,
+          w.writeNanos / 1e6 / w.writes);
     } catch (ExecutionException e) {
       throw new IllegalStateException("verification failed: " + e.getCause(), e.getCause());
     } finally {
@@ -299,10 +320,17 @@ public final class BaselineCommand implements Callable<Integer> {
     private final Prepared p;
     private final RocksDbLogStore store;
     private final BatchWriter writer;
+    private final boolean map;
     long writes;
     long writeNanos;
 
-    Writer(Prepared p, Path storeDir) {
+    String mapNote() {
+      return map
+          ? String.format("subject map %.1f us/event", writer.mapNanos() / 1e3 / events)
+          : "no subject map";
+    }
+
+    Writer(Prepared p, Path storeDir, boolean map) {
       this.p = p;
       // The server's own store settings, so the baseline differs from it only by HTTP.
       this.store = RocksDbLogStore.open(storeDir, RocksDbLogStore.Settings.defaults());
@@ -311,7 +339,9 @@ public final class BaselineCommand implements Callable<Integer> {
               store,
               new NoteLogSigner(
                   Ed25519NoteSigner.of(
-                      ServerConfig.DEFAULT_ORIGIN, Ed25519.KeyPair.generate(new Random(seed)))));
+                      ServerConfig.DEFAULT_ORIGIN, Ed25519.KeyPair.generate(new Random(seed)))),
+              map);
+      this.map = map;
     }
 
     void write(VerifiedEvent[] vs) {
@@ -333,7 +363,7 @@ public final class BaselineCommand implements Callable<Integer> {
         } catch (RuleViolationException ex) {
           throw new IllegalStateException("a prepared event breaks a rule: " + ex.getMessage(), ex);
         }
-        long index = writer.add(b, e.encoded(), leaf);
+        long index = writer.addEvent(b, e.encoded(), leaf, e.subject(), e.sequence());
         b.putSubjectState(e.subject(), a.state().toBytes());
         b.addSubjectEvent(e.subject(), e.sequence(), index);
       }

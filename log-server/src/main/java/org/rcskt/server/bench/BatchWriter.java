@@ -2,16 +2,26 @@ package org.rcskt.server.bench;
 
 import org.rcskt.server.log.LogReader;
 import org.rcskt.server.log.LogSigner;
+import org.rcskt.server.log.StoredMap;
 import org.rcskt.server.storage.AppendBatch;
 import org.rcskt.server.storage.LogStore;
 import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.map.MapRootEntry;
+import org.rcskt.verifier.map.NodeChange;
+import org.rcskt.verifier.map.SubjectMap;
 import org.rcskt.verifier.merkle.CompactRange;
+import org.rcskt.verifier.merkle.Merkle;
 
 /**
- * Appends batches to a new store the way the log's integrator lays them out: the entries, every
- * Merkle node they complete, the packed copy of every level-0 tile they complete, and a checkpoint
- * over the new tree signed by the log key, all in one synced {@link LogStore#append}. Only for
- * tools that build a log without a server; single threaded.
+ * Appends batches to a new store the way the log's integrator lays them out: the events, the
+ * subject map records they change and the batch's MAP_ROOT leaf (docs/protocol.md section 16),
+ * every Merkle node they complete, the packed copy of every level-0 tile they complete, and a
+ * checkpoint over the new tree signed by the log key, all in one synced {@link LogStore#append}.
+ * Only for tools that build a log without a server; single threaded.
+ *
+ * <p>Without the map ({@code subjectMap} false) the batches carry no map records and no MAP_ROOT
+ * leaf: only for measuring what the map costs; such a store is not a valid log, and a server
+ * refuses to open it.
  */
 final class BatchWriter {
   private final LogStore store;
@@ -19,11 +29,23 @@ final class BatchWriter {
   private final CompactRange range;
   // The leaf hashes of the rightmost, incomplete level-0 tile.
   private final byte[] edge = new byte[LogReader.TILE_WIDTH * Hash.SIZE];
+  private final StoredMap mapNodes;
+  private SubjectMap map;
+  private SubjectMap.Batch mapBatch;
+  private long mapNanos;
 
   /**
    * @throws IllegalStateException if {@code store} is not empty
    */
   BatchWriter(LogStore store, LogSigner signer) {
+    this(store, signer, true);
+  }
+
+  /**
+   * @param subjectMap whether batches update the subject map and end with a MAP_ROOT leaf
+   * @throws IllegalStateException if {@code store} is not empty
+   */
+  BatchWriter(LogStore store, LogSigner signer, boolean subjectMap) {
     if (store.treeSize() != 0 || store.checkpoint() != null) {
       throw new IllegalStateException(
           "the store already holds a log of " + store.treeSize() + " entries");
@@ -31,14 +53,32 @@ final class BatchWriter {
     this.store = store;
     this.signer = signer;
     this.range = CompactRange.empty();
+    this.mapNodes = subjectMap ? new StoredMap(store, StoredMap.DEFAULT_CACHE_DEPTH) : null;
+    this.map = subjectMap ? mapNodes.load() : null;
   }
 
   AppendBatch begin() {
     return new AppendBatch(range.treeSize());
   }
 
+  /**
+   * Adds an event to {@code batch} and the tree, and its subject's new latest state to the map;
+   * returns its leaf index.
+   */
+  long addEvent(AppendBatch batch, byte[] encoded, Hash leafHash, Hash subject, long sequence) {
+    if (map != null) {
+      long m0 = System.nanoTime();
+      if (mapBatch == null) {
+        mapBatch = map.batch();
+      }
+      mapBatch.put(subject, sequence + 1, leafHash);
+      mapNanos += System.nanoTime() - m0;
+    }
+    return add(batch, encoded, leafHash);
+  }
+
   /** Adds a leaf to {@code batch} and the tree; returns its leaf index. */
-  long add(AppendBatch batch, byte[] encoded, Hash leafHash) {
+  private long add(AppendBatch batch, byte[] encoded, Hash leafHash) {
     long index = batch.addEntry(encoded, leafHash);
     range.append(leafHash, batch::addNode);
     int slot = (int) (index % LogReader.TILE_WIDTH);
@@ -49,10 +89,35 @@ final class BatchWriter {
     return index;
   }
 
-  /** Signs the checkpoint over the tree including {@code batch} and writes it all, synced. */
+  /**
+   * Ends {@code batch} with its MAP_ROOT leaf (with the map), signs the checkpoint over the tree
+   * including it and writes it all, synced.
+   */
   void commit(AppendBatch batch) {
+    SubjectMap.Update u = null;
+    if (mapBatch != null) {
+      long m0 = System.nanoTime();
+      u = mapBatch.finish();
+      mapBatch = null;
+      for (NodeChange c : u.changes()) {
+        batch.putMapNode(c.key().encoded(), c.record());
+      }
+      batch.setMapState(StoredMap.state(u.root(), u.subjectCount()));
+      byte[] entry = new MapRootEntry(batch.endIndex() + 1, u.subjectCount(), u.root()).encoded();
+      mapNanos += System.nanoTime() - m0;
+      add(batch, entry, Merkle.leafHash(entry));
+    }
     batch.setCheckpoint(signer.sign(range.treeSize(), range.rootHash()));
     store.append(batch);
+    if (u != null) {
+      mapNodes.commit(u.changes());
+      map = SubjectMap.of(mapNodes, u.root(), u.subjectCount());
+    }
+  }
+
+  /** Nanoseconds spent updating the map so far (hashing and the reads it needed). */
+  long mapNanos() {
+    return mapNanos;
   }
 
   long treeSize() {

@@ -165,7 +165,9 @@ public final class PopulateCommand implements Callable<Integer> {
                   SubjectState.EMPTY, va, AnchorRegistry.EMPTY, rules)
               .anchors();
       AppendBatch first = writer.begin();
-      long ai = writer.add(first, anchor.encoded(), anchor.leafHash());
+      long ai =
+          writer.addEvent(
+              first, anchor.encoded(), anchor.leafHash(), anchor.subject(), anchor.sequence());
       first.addSubjectEvent(anchor.subject(), anchor.sequence(), ai);
       first.setAnchorRegistry(anchors.toBytes());
       writer.commit(first);
@@ -194,7 +196,7 @@ public final class PopulateCommand implements Callable<Integer> {
           Chunk c = window.removeFirst().get();
           AppendBatch b = writer.begin();
           for (int i = 0; i < c.encoded().length; i++) {
-            long index = writer.add(b, c.encoded()[i], c.leaves()[i]);
+            long index = writer.addEvent(b, c.encoded()[i], c.leaves()[i], c.subjects()[i], 0);
             b.putSubjectState(c.subjects()[i], c.states()[i]);
             b.addSubjectEvent(c.subjects()[i], 0, index);
           }

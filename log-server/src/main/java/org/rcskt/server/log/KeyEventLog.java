@@ -207,7 +207,7 @@ public final class KeyEventLog implements AutoCloseable {
       }
     }
     AnchorRegistry anchors = StateCodec.anchors(store);
-    StoredMap mapNodes = new StoredMap(store, MAP_CACHE_DEPTH);
+    StoredMap mapNodes = new StoredMap(store, StoredMap.DEFAULT_CACHE_DEPTH);
     SubjectMap map = openMap(store, mapNodes, size);
     KeyEventLog log =
         new KeyEventLog(
@@ -219,12 +219,6 @@ public final class KeyEventLog implements AutoCloseable {
         "log " + signer.origin() + " open at tree size " + size + ", root " + head.rootHash());
     return log;
   }
-
-  /**
-   * The map records at depths up to this are kept in memory by the integrator: about 2^17 records,
-   * some 20 MB, in a map of millions of subjects.
-   */
-  static final int MAP_CACHE_DEPTH = 16;
 
   /**
    * The stored subject map, checked against the last leaf: in a non-empty log it is the MAP_ROOT

@@ -20,8 +20,14 @@ import org.rcskt.verifier.map.SubjectMap;
  * <p>Only the integrator thread uses an instance. Lookups read a store snapshot instead ({@link
  * #over(LogStore.Snapshot)}), which the cache (newer than any snapshot) must not serve.
  */
-final class StoredMap implements MapNodeStore {
+public final class StoredMap implements MapNodeStore {
   /** The map state of a store without one: the empty map. */
+  /**
+   * The default depth of the cached top levels: about 2^17 records, some 20 MB, in a map of
+   * millions of subjects.
+   */
+  public static final int DEFAULT_CACHE_DEPTH = 16;
+
   static final byte[] EMPTY_STATE = new byte[Hash.SIZE + 8];
 
   private static final byte[] ABSENT = new byte[0];
@@ -34,7 +40,7 @@ final class StoredMap implements MapNodeStore {
    * @param cacheDepth records at depths 0 to {@code cacheDepth} are kept in memory once read (about
    *     2^(cacheDepth+1) of them in a large map)
    */
-  StoredMap(LogStore store, int cacheDepth) {
+  public StoredMap(LogStore store, int cacheDepth) {
     this.store = store;
     this.cacheDepth = cacheDepth;
   }
@@ -62,7 +68,7 @@ final class StoredMap implements MapNodeStore {
   }
 
   /** Takes note of records the store now holds (after a successful batch write). */
-  void commit(List<NodeChange> changes) {
+  public void commit(List<NodeChange> changes) {
     for (NodeChange c : changes) {
       if (c.key().depth() <= cacheDepth) {
         cache.put(ByteBuffer.wrap(c.key().encoded()), c.record());
@@ -81,7 +87,7 @@ final class StoredMap implements MapNodeStore {
   }
 
   /** The map at the store's current state. */
-  SubjectMap load() {
+  public SubjectMap load() {
     return of(this, store.mapState());
   }
 
@@ -95,7 +101,7 @@ final class StoredMap implements MapNodeStore {
   }
 
   /** The encoded map state (root then count) of {@code map}. */
-  static byte[] state(Hash root, long subjectCount) {
+  public static byte[] state(Hash root, long subjectCount) {
     ByteBuffer b = ByteBuffer.allocate(Hash.SIZE + 8);
     b.put(root.toByteArray()).putLong(subjectCount);
     return b.array();
