@@ -32,13 +32,15 @@ import org.rcskt.monitor.config.SinkConfig;
 import org.rcskt.monitor.evidence.EvidenceStore;
 import org.rcskt.monitor.follow.LogClient;
 import org.rcskt.monitor.follow.LogFollower;
+import org.rcskt.monitor.follow.PhoneIndexes;
 import org.rcskt.monitor.gossip.GossipResult;
 import org.rcskt.monitor.gossip.GossipService;
 import org.rcskt.monitor.http.MonitorHttpServer;
 import org.rcskt.monitor.metrics.MonitorMetrics;
 import org.rcskt.monitor.state.RocksDbStateStore;
-import org.rcskt.monitor.watch.WatchList;
 import org.rcskt.verifier.checkpoint.SignedCheckpoint;
+import org.rcskt.verifier.vrf.VrfKeys;
+import org.rcskt.verifier.vrf.VrfVerificationException;
 
 /**
  * A running monitor: state, followers (one per log, each polling on its own thread), alert
@@ -147,16 +149,17 @@ public final class Monitor implements AutoCloseable {
       opened.add(0, verifyPool::shutdownNow);
       ExecutorService fetchPool = Executors.newFixedThreadPool(4, daemon("fetch"));
       opened.add(0, fetchPool::shutdownNow);
-      WatchList watch = new WatchList(config.watch());
       Holder holder = new Holder();
       List<LogFollower> followers = new ArrayList<>();
       for (LogConfig lc : config.logs()) {
+        LogClient client = new LogClient(lc.url(), HTTP_TIMEOUT);
         followers.add(
             new LogFollower(
                 lc,
-                new LogClient(lc.url(), HTTP_TIMEOUT),
+                client,
                 store,
-                watch,
+                config.watch(),
+                new PhoneIndexes(lc.origin(), vrfKey(lc), client, store),
                 evidence,
                 metrics,
                 alerts -> holder.committed(alerts),
@@ -239,7 +242,7 @@ public final class Monitor implements AutoCloseable {
               + ", following "
               + followers.size()
               + " log(s), watching "
-              + watch.size()
+              + config.watch().size()
               + " subject(s)");
       return m;
     } catch (IOException | RuntimeException e) {
@@ -251,6 +254,19 @@ public final class Monitor implements AutoCloseable {
         }
       }
       throw e;
+    }
+  }
+
+  /** The log's VRF public key, or null when the configuration names none. */
+  private static byte[] vrfKey(LogConfig lc) {
+    if (lc.vrfKey().isEmpty()) {
+      return null;
+    }
+    try {
+      return VrfKeys.parsePublic(lc.vrfKey().get()).key();
+    } catch (VrfVerificationException e) {
+      // The config parser checked it.
+      throw new IllegalArgumentException("vrfKey of " + lc.origin() + ": " + e.getMessage(), e);
     }
   }
 

@@ -26,6 +26,13 @@ public enum AlertKind {
   RULE_VIOLATION(Severity.CRITICAL),
   /** The log signed two different trees of the same size, or two trees neither extends. */
   SPLIT_VIEW(Severity.CRITICAL),
+  /**
+   * The log's answer to the lookup of a watched phone number has a VRF proof that does not verify
+   * with the log's configured VRF key, or states another index than the proof gives. The number is
+   * not watched on that log until a lookup verifies. A log error, not proven misbehaviour: the
+   * answer is not signed, so it proves nothing to a third party and carries no evidence bundle.
+   */
+  BAD_VRF_PROOF(Severity.CRITICAL),
   /** The monitor is alive; sent on the heartbeat interval when heartbeats are on. */
   HEARTBEAT(Severity.INFO);
 

@@ -119,8 +119,8 @@ public final class AuditCommand implements Callable<Integer> {
   @Option(
       names = "--export-subject",
       description =
-          "Also export this subject's full key history with proofs: an E.164 number (+...) or a"
-              + " subject index in hex.")
+          "Also export this subject's full key history with proofs: a subject index in hex (for"
+              + " a phone number, get it with `monitor index` first).")
   String exportSubject;
 
   @Option(
@@ -298,9 +298,20 @@ public final class AuditCommand implements Callable<Integer> {
     return v.asText();
   }
 
-  /** A subject given as an E.164 number or as 64 hex digits. */
+  /**
+   * A subject given as 64 hex digits. A phone number is refused with a pointer to {@code monitor
+   * index}: since protocol version 2 only the log can compute a number's index, and the audit reads
+   * nothing but the log's tiles, so it sends no number anywhere (docs/audit.md).
+   */
   static Hash parseSubject(String s) {
-    return s.startsWith("+") ? PhoneNumbers.subjectIndex(s) : Hash.fromHex(s);
+    if (s.startsWith("+")) {
+      PhoneNumbers.validate(s);
+      throw new IllegalArgumentException(
+          "--export-subject takes a subject index; a phone number's index is the log's VRF"
+              + " output, which only the log can compute. Run `monitor index --log <url>"
+              + " --vrf-key <the log's VRF key> <number>` and pass the hex index it prints");
+    }
+    return Hash.fromHex(s);
   }
 
   /** A policy key given as a C2SP verifier key string or as 32 bytes of hex. */

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -28,6 +29,8 @@ import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.note.Ed25519NoteVerifier;
 import org.rcskt.verifier.note.KeyFormatException;
 import org.rcskt.verifier.note.UnsupportedAlgorithmException;
+import org.rcskt.verifier.vrf.VrfKeys;
+import org.rcskt.verifier.vrf.VrfVerificationException;
 
 /**
  * Reads and validates the configuration file (docs/monitor.md, "Configuration"). The first problem
@@ -152,15 +155,36 @@ public final class ConfigParser {
 
     List<WatchConfig> watch = new ArrayList<>();
     Set<Hash> subjects = new HashSet<>();
+    Map<String, Integer> phones = new HashMap<>();
     JsonNode watchNode = root.get("watch");
     if (watchNode != null) {
       for (JsonNode n : array(watchNode, "watch", 0, MAX_WATCH)) {
         String path = "watch[" + watch.size() + "]";
         WatchConfig w = watch(n, path);
-        if (!subjects.add(w.subject())) {
-          throw new ConfigException(path, "subject " + w.subject() + " is listed twice");
+        if (w.subject().isPresent() && !subjects.add(w.subject().get())) {
+          throw new ConfigException(path, "subject " + w.subject().get() + " is listed twice");
+        }
+        if (w.phone().isPresent()) {
+          Integer before = phones.putIfAbsent(w.phone().get(), watch.size());
+          if (before != null) {
+            // Never echo the number: config errors end up in logs.
+            throw new ConfigException(
+                path + ".phone", "is the same number as watch[" + before + "].phone");
+          }
         }
         watch.add(w);
+      }
+    }
+    if (!phones.isEmpty()) {
+      int firstPhone = phones.values().stream().min(Integer::compare).orElseThrow();
+      for (int i = 0; i < logs.size(); i++) {
+        if (logs.get(i).vrfKey().isEmpty()) {
+          throw new ConfigException(
+              "logs[" + i + "].vrfKey",
+              "is required because watch["
+                  + firstPhone
+                  + "] names a phone number, whose index only the log's VRF gives");
+        }
       }
     }
 
@@ -231,6 +255,7 @@ public final class ConfigParser {
         "url",
         "origin",
         "verifierKey",
+        "vrfKey",
         "policyKey",
         "pollInterval",
         "replay",
@@ -246,6 +271,12 @@ public final class ConfigParser {
       throw new ConfigException(
           path + ".verifierKey",
           "key name \"" + verifier.name() + "\" differs from the origin \"" + origin + "\"");
+    }
+    Optional<String> vrfKey = Optional.empty();
+    if (n.has("vrfKey")) {
+      String v = requiredString(n, "vrfKey", path);
+      vrfPublicKey(v, path + ".vrfKey");
+      vrfKey = Optional.of(v);
     }
     Optional<String> policyKey = Optional.empty();
     if (n.has("policyKey")) {
@@ -268,7 +299,7 @@ public final class ConfigParser {
             path + ".replay", "must be \"all\" or \"watched\", got \"" + r + "\"");
     }
     int recheck = integer(n, "recheckBundles", path, LogConfig.DEFAULT_RECHECK_BUNDLES, 0, 1 << 20);
-    return new LogConfig(url, origin, vkey, policyKey, poll, replay, recheck);
+    return new LogConfig(url, origin, vkey, vrfKey, policyKey, poll, replay, recheck);
   }
 
   private WatchConfig watch(JsonNode n, String path) throws ConfigException {
@@ -280,25 +311,29 @@ public final class ConfigParser {
       throw new ConfigException(path, "needs exactly one of \"phone\" and \"subject\"");
     }
     Optional<String> phone = Optional.empty();
-    Hash subject;
+    Optional<Hash> subject = Optional.empty();
+    String defaultLabel;
     if (hasPhone) {
       String p = requiredString(n, "phone", path);
       try {
-        subject = PhoneNumbers.subjectIndex(p);
+        PhoneNumbers.validate(p);
       } catch (IllegalArgumentException e) {
         throw new ConfigException(path + ".phone", e.getMessage());
       }
       phone = Optional.of(p);
+      // The index is not known before the log is asked; the position names the entry.
+      defaultLabel = path;
     } else {
       String s = requiredString(n, "subject", path);
       try {
-        subject = Hash.fromHex(s);
+        subject = Optional.of(Hash.fromHex(s));
       } catch (IllegalArgumentException e) {
         throw new ConfigException(path + ".subject", e.getMessage());
       }
+      defaultLabel = subject.get().toHex().substring(0, 16);
     }
     // Never default the label to the phone number: labels travel in alerts.
-    String label = string(n, "label", path, subject.toHex().substring(0, 16));
+    String label = string(n, "label", path, defaultLabel);
     List<ExpectedKey> keys = new ArrayList<>();
     JsonNode k = n.get("expectedKeys");
     if (k != null) {
@@ -345,6 +380,15 @@ public final class ConfigParser {
     try {
       return PublicKeyInfo.of(KeyAlgorithm.ED25519, raw, 0);
     } catch (IllegalArgumentException e) {
+      throw new ConfigException(path, e.getMessage());
+    }
+  }
+
+  /** Parses a VRF public key string ({@code <name>+ECVRF-EDWARDS25519-SHA512-TAI+<base64>}). */
+  static VrfKeys.PublicKey vrfPublicKey(String text, String path) throws ConfigException {
+    try {
+      return VrfKeys.parsePublic(text);
+    } catch (IllegalArgumentException | VrfVerificationException e) {
       throw new ConfigException(path, e.getMessage());
     }
   }

@@ -11,6 +11,9 @@ import java.util.Optional;
  *     ends with a slash)
  * @param origin the log's origin line, which is also its checkpoint key name
  * @param verifierKey the log's checkpoint verifier key in C2SP signed-note vkey form
+ * @param vrfKey the public key string of the log's VRF ({@code
+ *     <name>+ECVRF-EDWARDS25519-SHA512-TAI+<base64>}), which checks the index the log gives for
+ *     each watched phone number; required when a watch entry names a phone number
  * @param policyKey the vkey of the log's policy key, which signs ANCHOR events; when empty the
  *     monitor pins the key {@code GET /v1/info} names on first contact
  * @param pollInterval how often to fetch the checkpoint
@@ -22,6 +25,7 @@ public record LogConfig(
     URI url,
     String origin,
     String verifierKey,
+    Optional<String> vrfKey,
     Optional<String> policyKey,
     Duration pollInterval,
     Replay replay,

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.event.KeyAlgorithm;
 import org.rcskt.verifier.event.PublicKeyInfo;
@@ -27,6 +28,12 @@ public final class LogClient {
 
   /** Proof answers hold at most 2 * 64 hashes; 64 KiB is ample. */
   public static final int MAX_JSON_BYTES = 64 * 1024;
+
+  /**
+   * A lookup answer carries up to 100 events of the subject (each at most 16 KiB encoded, a third
+   * more in base64) besides the index and proof.
+   */
+  public static final int MAX_LOOKUP_BYTES = 4 << 20;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -102,13 +109,75 @@ public final class LogClient {
   }
 
   /**
+   * What the log answered to a phone number lookup, unverified.
+   *
+   * @param index the index the log states, as it wrote it
+   * @param vrfProof the VRF proof, as served (any length)
+   */
+  public record Lookup(String index, byte[] vrfProof) {
+    public Lookup {
+      vrfProof = vrfProof.clone();
+    }
+
+    @Override
+    public byte[] vrfProof() {
+      return vrfProof.clone();
+    }
+  }
+
+  /**
+   * {@code GET /v1/keys/<E.164>}: the index and VRF proof the log gives for {@code e164}. The
+   * number is the one thing sent; no error message this method throws contains it (they end up in
+   * logs and in the health endpoint).
+   *
+   * @throws LogHttpException if the request fails or the answer is malformed or about another
+   *     number
+   */
+  public Lookup lookup(String e164) throws LogHttpException {
+    String path = "v1/keys/" + e164;
+    try {
+      JsonNode n = json(path, MAX_LOOKUP_BYTES);
+      JsonNode number = n.get("number");
+      if (number == null || !number.isTextual() || !number.asText().equals(e164)) {
+        throw new LogHttpException(
+            base() + path + " answered about another number or without a \"number\" string", 0);
+      }
+      JsonNode index = n.get("index");
+      JsonNode proof = n.get("vrfProof");
+      if (index == null || !index.isTextual() || proof == null || !proof.isTextual()) {
+        throw new LogHttpException(
+            base() + path + " answered without \"index\" and \"vrfProof\" strings", 0);
+      }
+      byte[] raw;
+      try {
+        raw = Base64.getDecoder().decode(proof.asText());
+      } catch (IllegalArgumentException e) {
+        throw new LogHttpException(
+            base() + path + " answered a \"vrfProof\" that is not base64", 0);
+      }
+      return new Lookup(index.asText(), raw);
+    } catch (LogHttpException e) {
+      throw scrubbed(e, e164);
+    }
+  }
+
+  /** {@code e}, with every spelling of {@code e164} in its message replaced. */
+  private static LogHttpException scrubbed(LogHttpException e, String e164) {
+    String digits = e164.substring(1);
+    String msg = String.valueOf(e.getMessage()).replace(digits, "<number>").replace("+<", "<");
+    return new LogHttpException(msg, e.status());
+  }
+
+  /**
    * What {@code GET /v1/info} says about the log's policy.
    *
    * @param origin the origin it reports
    * @param policyKey the key that signs ANCHOR events
    * @param allowUnattested whether it accepts REGISTER events without carrier attestation
+   * @param vrfKey the public key string of its VRF, if it states one
    */
-  public record Info(String origin, PublicKeyInfo policyKey, boolean allowUnattested) {}
+  public record Info(
+      String origin, PublicKeyInfo policyKey, boolean allowUnattested, Optional<String> vrfKey) {}
 
   /** {@code GET /v1/info}. */
   public Info info() throws LogHttpException {
@@ -119,7 +188,12 @@ public final class LogClient {
       PublicKeyInfo key =
           PublicKeyInfo.of(
               alg, Base64.getDecoder().decode(k.get("key").asText()), k.get("notAfterMs").asLong());
-      return new Info(n.get("origin").asText(), key, n.path("allowUnattested").asBoolean(false));
+      JsonNode vrf = n.path("vrf").path("publicKey");
+      return new Info(
+          n.get("origin").asText(),
+          key,
+          n.path("allowUnattested").asBoolean(false),
+          vrf.isTextual() ? Optional.of(vrf.asText()) : Optional.empty());
     } catch (RuntimeException e) {
       throw new LogHttpException(
           base() + "v1/info answered a malformed policy key: " + e.getMessage(), e);
@@ -127,7 +201,11 @@ public final class LogClient {
   }
 
   private JsonNode json(String path) throws LogHttpException {
-    byte[] body = http.get(path, MAX_JSON_BYTES);
+    return json(path, MAX_JSON_BYTES);
+  }
+
+  private JsonNode json(String path, int maxBytes) throws LogHttpException {
+    byte[] body = http.get(path, maxBytes);
     try {
       JsonNode n = JSON.readTree(body);
       if (n == null || !n.isObject()) {

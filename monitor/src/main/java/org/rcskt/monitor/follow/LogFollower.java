@@ -17,6 +17,7 @@ import org.rcskt.monitor.alert.Alert;
 import org.rcskt.monitor.alert.AlertKind;
 import org.rcskt.monitor.alert.AlertListener;
 import org.rcskt.monitor.config.LogConfig;
+import org.rcskt.monitor.config.WatchConfig;
 import org.rcskt.monitor.evidence.BlockPaths;
 import org.rcskt.monitor.evidence.Evidence;
 import org.rcskt.monitor.evidence.EvidenceStore;
@@ -79,7 +80,9 @@ public final class LogFollower {
   private final LogClient client;
   private final Ed25519NoteVerifier logKey;
   private final RocksDbStateStore store;
-  private final WatchList watch;
+  private final List<WatchConfig> watchConfig;
+  private final PhoneIndexes phoneIndexes;
+  private volatile WatchList watch; // null until every phone entry has its index in this log
   private final EvidenceStore evidence;
   private final MonitorMetrics metrics;
   private final AlertListener listener;
@@ -108,7 +111,8 @@ public final class LogFollower {
       LogConfig config,
       LogClient client,
       RocksDbStateStore store,
-      WatchList watch,
+      List<WatchConfig> watch,
+      PhoneIndexes phoneIndexes,
       EvidenceStore evidence,
       MonitorMetrics metrics,
       AlertListener listener,
@@ -127,7 +131,8 @@ public final class LogFollower {
       throw new IllegalArgumentException("verifier key: " + e.getMessage(), e);
     }
     this.store = store;
-    this.watch = watch;
+    this.watchConfig = List.copyOf(watch);
+    this.phoneIndexes = phoneIndexes;
     this.evidence = evidence;
     this.metrics = metrics;
     this.listener = listener;
@@ -151,11 +156,8 @@ public final class LogFollower {
             e);
       }
     }
-    for (WatchList.Entry w : watch.entries()) {
-      byte[] rec = store.subject(origin, w.config().subject());
-      if (rec != null) {
-        watchedStates.put(w.config().subject(), SubjectRecord.decode(rec).state());
-      }
+    if (watchConfig.stream().noneMatch(w -> w.phone().isPresent())) {
+      useWatchList(new WatchList(watchConfig));
     }
     metrics.progress(origin, progress().treeSize(), latestSeen, 0);
   }
@@ -221,7 +223,7 @@ public final class LogFollower {
         metrics.poll(origin, "misbehaviour");
         return;
       }
-      if (ensureRules()) {
+      if (ensureRules() && ensureWatchList()) {
         catchUp(verified);
         checkExpiries();
         recheck();
@@ -371,6 +373,83 @@ public final class LogFollower {
     PublicKeyInfo policy = parseKey(policyText);
     rules = RulesContext.replay(policy).withAllowUnattestedRegistration(unattested[0] != 0);
     return true;
+  }
+
+  private void useWatchList(WatchList list) throws IOException {
+    for (WatchList.Entry w : list.entries()) {
+      byte[] rec = store.subject(origin, w.subject());
+      if (rec != null) {
+        watchedStates.put(w.subject(), SubjectRecord.decode(rec).state());
+      }
+    }
+    watch = list;
+  }
+
+  /**
+   * Makes sure every watched phone number has its index in this log (looked up and verified once,
+   * then read from the state). Returns false, after raising BAD_VRF_PROOF, when the log's answer
+   * for one does not verify: the entries are then not replayed, so that no event of a watched
+   * number passes unchecked, until a later poll's lookup verifies.
+   *
+   * @throws LogHttpException if a lookup fails; the poll counts as unreachable
+   */
+  private boolean ensureWatchList() throws IOException {
+    if (watch != null) {
+      return true;
+    }
+    PhoneIndexes.Result r = phoneIndexes.resolve(watchConfig);
+    PhoneIndexes.Refusal refusal = r.refusal();
+    if (refusal == null) {
+      useWatchList(new WatchList(watchConfig, r.indexes()));
+      LOG.log(
+          Level.INFO,
+          origin + ": the indexes of " + r.indexes().size() + " watched numbers are verified");
+      return true;
+    }
+    String label = refusal.watch().label();
+    String summary =
+        "the log's index for the watched number \""
+            + label
+            + "\" does not verify: "
+            + refusal.reason()
+            + "; the log's entries are not followed until it does";
+    lastProblem = summary;
+    metrics.verificationFailure(origin, AlertKind.BAD_VRF_PROOF.wireName());
+    Map<String, String> details = new TreeMap<>();
+    details.put("statedIndex", truncate(refusal.statedIndex()));
+    details.put("vrfKey", config.vrfKey().orElse(""));
+    Alert a =
+        new Alert(
+            0,
+            AlertKind.BAD_VRF_PROOF.wireName()
+                + ":"
+                + origin
+                + ":"
+                + label
+                + ":"
+                + Hash.sha256(config.vrfKey().orElse("").getBytes(StandardCharsets.UTF_8))
+                    .toHex()
+                    .substring(0, 16),
+            AlertKind.BAD_VRF_PROOF,
+            clock.millis(),
+            origin,
+            null,
+            label,
+            -1,
+            summary,
+            details,
+            null);
+    List<Alert> raised;
+    try (RocksDbStateStore.Commit c = store.begin()) {
+      raised = c.raise(a).commit();
+    }
+    listener.committed(raised);
+    LOG.log(raised.isEmpty() ? Level.DEBUG : Level.ERROR, origin + ": " + summary);
+    return false;
+  }
+
+  private static String truncate(String s) {
+    return s.length() <= 2 * Hash.SIZE ? s : s.substring(0, 2 * Hash.SIZE) + "...";
   }
 
   /** The {@code ed25519:<base64>} form of a key, as in the configuration file. */
@@ -813,6 +892,7 @@ public final class LogFollower {
   private void checkExpiries() throws IOException {
     long now = clock.millis();
     List<Alert> alerts = new ArrayList<>();
+    WatchList watch = this.watch;
     for (Map.Entry<Hash, SubjectState> e : watchedStates.entrySet()) {
       for (Alert a :
           WatchRules.expiries(origin, e.getKey(), e.getValue(), watch.get(e.getKey()), now)) {
@@ -836,7 +916,8 @@ public final class LogFollower {
   // ---------------------------------------------------------------- misbehaviour
 
   private Alert misbehaviourAlert(Evidence ev, Hash subject, long leafIndex) {
-    WatchList.Entry w = subject == null ? null : watch.get(subject);
+    WatchList list = watch;
+    WatchList.Entry w = subject == null || list == null ? null : list.get(subject);
     Map<String, String> details = new TreeMap<>();
     details.put("evidenceFile", evidence.path(ev.id()).toString());
     return new Alert(

@@ -42,6 +42,7 @@ public final class RocksDbStateStore implements AlertOutbox, AutoCloseable {
   private static final byte JOURNAL = 'J';
   private static final byte OUTBOX = 'O';
   private static final byte META = 'M';
+  private static final byte PHONE_INDEX = 'I';
 
   private static final byte[] ALERT_SEQ = meta("alert-seq");
 
@@ -133,6 +134,15 @@ public final class RocksDbStateStore implements AlertOutbox, AutoCloseable {
     return get(subjectKey(origin, subject));
   }
 
+  /**
+   * The phone index recorded under {@code lookupKey} for {@code origin}'s log, or null. The key is
+   * a digest the caller derives from the number and the log's VRF key (never the number itself);
+   * the value is what the caller stored, the index with the proof that verified it.
+   */
+  public byte[] phoneIndex(String origin, Hash lookupKey) throws IOException {
+    return get(phoneIndexKey(origin, lookupKey));
+  }
+
   /** The digest recorded for entry bundle {@code bundle} of {@code origin}, or null. */
   public byte[] bundleDigest(String origin, long bundle) throws IOException {
     return get(bundleKey(origin, bundle));
@@ -182,6 +192,11 @@ public final class RocksDbStateStore implements AlertOutbox, AutoCloseable {
 
     public Commit subject(String origin, Hash subject, byte[] encoded) throws IOException {
       return put(subjectKey(origin, subject), encoded);
+    }
+
+    /** Records a verified phone index; see {@link RocksDbStateStore#phoneIndex}. */
+    public Commit phoneIndex(String origin, Hash lookupKey, byte[] value) throws IOException {
+      return put(phoneIndexKey(origin, lookupKey), value);
     }
 
     public Commit bundleDigest(String origin, long bundle, byte[] digest) throws IOException {
@@ -320,6 +335,10 @@ public final class RocksDbStateStore implements AlertOutbox, AutoCloseable {
 
   private static byte[] subjectKey(String origin, Hash subject) {
     return logKey(SUBJECT, origin, subject.toByteArray());
+  }
+
+  private static byte[] phoneIndexKey(String origin, Hash lookupKey) {
+    return logKey(PHONE_INDEX, origin, lookupKey.toByteArray());
   }
 
   private static byte[] bundleKey(String origin, long bundle) {

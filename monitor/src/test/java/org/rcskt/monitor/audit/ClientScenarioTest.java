@@ -46,6 +46,7 @@ class ClientScenarioTest {
                 server.origin(),
                 NoteVerifiers.parse(server.verifierKey()),
                 new FileCheckpointStore(app.resolve("checkpoint")))
+            .vrfKey(TestVrf.PUBLIC)
             .build();
     return new ContinuityChecker(
         client,

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import org.rcskt.monitor.testing.TestVrf;
 import org.rcskt.server.LogServer;
 import org.rcskt.server.config.ServerConfig;
 import org.rcskt.server.config.ServerKeys;
@@ -30,14 +31,18 @@ final class Servers {
 
   private Servers() {}
 
+  /** A server configuration whose VRF key is the test key, so lookups give TestVrf's indexes. */
   static ServerConfig config(Path dataDir, boolean allowUnattested, boolean devMode) {
-    return ServerConfig.builder(dataDir)
-        .host("127.0.0.1")
-        .port(0)
-        .origin(ORIGIN)
-        .allowUnattested(allowUnattested)
-        .devMode(devMode)
-        .build();
+    ServerConfig c =
+        ServerConfig.builder(dataDir)
+            .host("127.0.0.1")
+            .port(0)
+            .origin(ORIGIN)
+            .allowUnattested(allowUnattested)
+            .devMode(devMode)
+            .build();
+    TestVrf.writeKeyFile(c.vrfKeyFile());
+    return c;
   }
 
   static URI uri(LogServer s) {

@@ -78,12 +78,13 @@ class CatchUpBenchmark {
                       server.origin(),
                       server.verifierKey(),
                       Optional.empty(),
+                      Optional.empty(),
                       Duration.ofSeconds(1),
                       LogConfig.Replay.valueOf(
                           System.getProperty("rcskt.bench.replay", "all")
                               .toUpperCase(java.util.Locale.ROOT)),
                       0)),
-              List.of(Fixtures.watch("bench", "+447700900000")),
+              List.of(Fixtures.watchSubject("bench", "+447700900000")),
               List.of(new SinkConfig.File("file", monitorDir.resolve("alerts.jsonl"))),
               new GossipConfig(Duration.ofMinutes(1), List.of()),
               Optional.empty());

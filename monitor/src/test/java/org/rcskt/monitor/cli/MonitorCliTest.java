@@ -11,11 +11,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rcskt.monitor.alert.AlertKind;
 import org.rcskt.monitor.evidence.Evidence;
+import org.rcskt.monitor.testing.TamperingProxy;
 import org.rcskt.monitor.testing.TestLog;
 import org.rcskt.monitor.testing.TestVrf;
 import org.rcskt.verifier.Hash;
@@ -24,6 +27,8 @@ import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.note.Ed25519NoteSigner;
 import org.rcskt.verifier.tile.EntryBundle;
 import org.rcskt.verifier.tile.TilePath;
+import org.rcskt.verifier.vrf.EcVrf;
+import org.rcskt.verifier.vrf.VrfKeys;
 
 /** The executable's offline commands, run in-process, against data from a real log. */
 class MonitorCliTest {
@@ -62,13 +67,82 @@ class MonitorCliTest {
   }
 
   @Test
-  void indexPrintsTheSubjectIndexAndRejectsBadNumbers() {
-    Run r = run("index", "+447700900123");
-    assertThat(r.code()).isZero();
-    assertThat(r.out()).isEqualTo(TestVrf.index("+447700900123").toHex() + "\n");
-    Run bad = run("index", "447700900123");
+  void indexLooksTheNumberUpAndPrintsTheVerifiedIndex() throws Exception {
+    String number = "+447700900123";
+    try (TestLog log = TestLog.start(dir.resolve("log"));
+        TamperingProxy proxy = TamperingProxy.start(log.url())) {
+      List<String> asked = new CopyOnWriteArrayList<>();
+      proxy.rewrite(
+          (path, body) -> {
+            asked.add(path);
+            return body;
+          });
+      String url = proxy.url().toString();
+      Run r = run("index", "--log", url, "--vrf-key", TestLog.vrfKey(), number);
+      assertThat(r.err()).isEmpty();
+      assertThat(r.code()).isZero();
+      assertThat(r.out()).isEqualTo(TestVrf.index(number).toHex() + "\n");
+      // The lookup is the one request: no /v1/info, nothing else.
+      assertThat(asked).containsExactly("/v1/keys/" + number);
+
+      asked.clear();
+      Run trusting = run("index", "--log", url, "--trust-info-key", number);
+      assertThat(trusting.code()).isZero();
+      assertThat(trusting.out()).isEqualTo(TestVrf.index(number).toHex() + "\n");
+      assertThat(trusting.err()).startsWith("monitor index: using the VRF key from the log's");
+      assertThat(asked).containsExactly("/v1/info", "/v1/keys/" + number);
+
+      // Another key: the log's proof does not verify under it.
+      byte[] otherSecret = Hash.sha256(new byte[] {7}).toByteArray();
+      String otherKey = new VrfKeys.PublicKey("other", EcVrf.publicKey(otherSecret)).format();
+      Run wrongKey = run("index", "--log", url, "--vrf-key", otherKey, number);
+      assertThat(wrongKey.code()).isEqualTo(1);
+      assertThat(wrongKey.out()).isEmpty();
+      assertThat(wrongKey.err())
+          .isEqualTo(
+              "monitor index: the log's answer does not verify: the VRF proof does not verify"
+                  + " (its challenge does not match: it is not for this key and number)\n");
+
+      // A log that states another number's index with that number's proof is caught too.
+      proxy.rewrite(
+          (path, body) ->
+              new String(body, StandardCharsets.UTF_8)
+                  .replace(TestVrf.index(number).toHex(), TestVrf.index("+447700900124").toHex())
+                  .getBytes(StandardCharsets.UTF_8));
+      Run swapped = run("index", "--log", url, "--vrf-key", TestLog.vrfKey(), number);
+      assertThat(swapped.code()).isEqualTo(1);
+      assertThat(swapped.err())
+          .isEqualTo(
+              "monitor index: the log's answer does not verify: the stated index is not the one"
+                  + " the VRF proof gives\n");
+    }
+    Run bad = run("index", "--log", "http://127.0.0.1:1/", "--vrf-key", "x", "447700900123");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).isEqualTo("monitor index: phone number must start with '+'\n");
+    Run badKey = run("index", "--log", "http://127.0.0.1:1/", "--vrf-key", "x", number);
+    assertThat(badKey.code()).isEqualTo(2);
+    assertThat(badKey.err())
+        .isEqualTo(
+            "monitor index: --vrf-key: a VRF public key is"
+                + " <name>+ECVRF-EDWARDS25519-SHA512-TAI+<base64>; got another form\n");
+    Run noKey = run("index", "--log", "http://127.0.0.1:1/", number);
+    assertThat(noKey.code()).isEqualTo(2);
+    assertThat(noKey.err()).contains("--vrf-key").contains("--trust-info-key");
+  }
+
+  @Test
+  void indexErrorsNeverShowTheNumber() {
+    // Nothing listens on port 1: the connection error must not carry the number.
+    Run r =
+        run(
+            "index",
+            "--log",
+            "http://127.0.0.1:1/",
+            "--vrf-key",
+            TestLog.vrfKey(),
+            "+447700900123");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).startsWith("monitor index: ").doesNotContain("447700900123");
   }
 
   @Test

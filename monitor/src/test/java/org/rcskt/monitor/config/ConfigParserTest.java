@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rcskt.monitor.testing.TestLog;
 import org.rcskt.monitor.testing.TestVrf;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.KeyAlgorithm;
@@ -24,6 +25,8 @@ class ConfigParserTest {
   private static final Ed25519.KeyPair DEVICE = Ed25519.KeyPair.generate(new Random(2));
   private static final String DEVICE_KEY =
       "ed25519:" + Base64.getEncoder().encodeToString(DEVICE.publicKey().encoded());
+
+  private static final String VRF_KEY = TestLog.vrfKey();
 
   @TempDir Path dir;
 
@@ -74,7 +77,9 @@ class ConfigParserTest {
             + "\"pollInterval\":\"2s\","
             + minimal(
                     ",\"pollInterval\":\"500ms\",\"replay\":\"watched\",\"recheckBundles\":0,"
-                        + "\"policyKey\":\""
+                        + "\"vrfKey\":\""
+                        + VRF_KEY
+                        + "\",\"policyKey\":\""
                         + DEVICE_KEY
                         + "\"")
                 .substring(1)
@@ -103,15 +108,18 @@ class ConfigParserTest {
     assertThat(log.replay()).isEqualTo(LogConfig.Replay.WATCHED);
     assertThat(log.recheckBundles()).isZero();
     assertThat(log.policyKey()).contains(DEVICE_KEY);
+    assertThat(log.vrfKey()).contains(VRF_KEY);
     WatchConfig alice = c.watch().get(0);
     assertThat(alice.label()).isEqualTo("alice");
     assertThat(alice.phone()).contains("+447700900123");
-    assertThat(alice.subject()).isEqualTo(TestVrf.index("+447700900123"));
+    // Only the log can compute a number's index: it is looked up when the monitor runs.
+    assertThat(alice.subject()).isEmpty();
     assertThat(alice.expectedKeys())
         .extracting(k -> k.keyId().toHex())
         .containsExactly(keyId, keyId);
     WatchConfig raw = c.watch().get(1);
     assertThat(raw.phone()).isEqualTo(Optional.empty());
+    assertThat(raw.subject()).contains(org.rcskt.verifier.Hash.fromHex("ab".repeat(32)));
     assertThat(raw.label()).isEqualTo("abababababababab");
     assertThat(c.sinks())
         .extracting(SinkConfig::name)
@@ -200,10 +208,19 @@ class ConfigParserTest {
         "watch[0].subject: hash must be 64 hex digits, got 3");
     fails(
         minimal("")
-            + ",\"watch\":[{\"phone\":\"+447700900123\"},{\"subject\":\""
+            + ",\"watch\":[{\"subject\":\""
+            + TestVrf.index("+447700900123").toHex()
+            + "\"},{\"subject\":\""
             + TestVrf.index("+447700900123").toHex()
             + "\"}]}",
         "watch[1]: subject " + TestVrf.index("+447700900123") + " is listed twice");
+    // The number itself is never echoed: configuration errors end up in logs.
+    fails(
+        minimal(",\"vrfKey\":\"" + VRF_KEY + "\"")
+            + ",\"watch\":[{\"phone\":\"+447700900123\"},{\"subject\":\""
+            + "ab".repeat(32)
+            + "\"},{\"phone\":\"+447700900123\"}]}",
+        "watch[2].phone: is the same number as watch[0].phone");
     fails(
         minimal("") + ",\"watch\":[{\"phone\":\"+447700900123\",\"expectedKeys\":[\"k\"]}]}",
         "watch[0].expectedKeys[0]: must be \"ed25519:<base64 key>\" or a 64-hex-digit key id, got \"k\"");
@@ -211,6 +228,28 @@ class ConfigParserTest {
         minimal("")
             + ",\"watch\":[{\"phone\":\"+447700900123\",\"expectedKeys\":[\"ed25519:!!!!\"]}]}",
         "watch[0].expectedKeys[0]: key is not valid base64: Illegal base64 character 21");
+    fails(
+        minimal("")
+            + ",\"watch\":[{\"subject\":\""
+            + "ab".repeat(32)
+            + "\"},{\"phone\":\"+447700900123\"}]}",
+        "logs[0].vrfKey: is required because watch[1] names a phone number, whose index only the"
+            + " log's VRF gives");
+    fails(minimal(",\"vrfKey\":7") + "}", "logs[0].vrfKey: must be a string");
+    fails(
+        minimal(",\"vrfKey\":\"" + VKEY + "\"") + "}",
+        "logs[0].vrfKey: a VRF public key is <name>+ECVRF-EDWARDS25519-SHA512-TAI+<base64>; got"
+            + " another form");
+    fails(
+        minimal(",\"vrfKey\":\"n+ECVRF-EDWARDS25519-SHA512-TAI+!!!!\"") + "}",
+        "logs[0].vrfKey: a VRF public key's data is not base64");
+    String zeros = Base64.getEncoder().encodeToString(new byte[32]);
+    assertThatThrownBy(
+            () ->
+                parse(
+                    minimal(",\"vrfKey\":\"n+ECVRF-EDWARDS25519-SHA512-TAI+" + zeros + "\"") + "}"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("logs[0].vrfKey: ECVRF public key " + "00".repeat(32));
     fails(
         minimal("") + ",\"sinks\":[{\"type\":\"email\"}]}",
         "sinks[0].type: must be one of \"stdout\", \"file\", \"webhook\", \"command\", got \"email\"");

@@ -324,6 +324,7 @@ class MonitorCrashTest {
         .put("url", log.url().toString())
         .put("origin", log.origin())
         .put("verifierKey", log.verifierKey())
+        .put("vrfKey", TestLog.vrfKey())
         .put("recheckBundles", 2);
     ArrayNode watch = root.putArray("watch");
     ArrayNode keys =

@@ -44,6 +44,7 @@ class ServedMisbehaviourTest {
             proxy.url(),
             direct.origin(),
             direct.verifierKey(),
+            direct.vrfKey(),
             Optional.empty(),
             POLL,
             LogConfig.Replay.ALL,

@@ -29,20 +29,33 @@ public final class Fixtures {
         log.url(),
         log.origin(),
         log.verifierKey(),
+        Optional.of(TestLog.vrfKey()),
         Optional.empty(),
         poll,
         LogConfig.Replay.ALL,
         recheckBundles);
   }
 
-  /** Watches {@code phone}, expecting {@code keys}. */
+  /**
+   * Watches {@code phone}, expecting {@code keys}; each log gives its index in a lookup, which
+   * {@link TestLog}'s VRF key makes {@link TestVrf#index}.
+   */
   public static WatchConfig watch(String label, String phone, Ed25519.KeyPair... keys) {
+    return WatchConfig.ofPhone(label, phone, expected(keys));
+  }
+
+  /** Watches {@code phone} by its index under the test VRF key: no lookup. */
+  public static WatchConfig watchSubject(String label, String phone, Ed25519.KeyPair... keys) {
+    return WatchConfig.ofSubject(label, TestVrf.index(phone), expected(keys));
+  }
+
+  private static List<ExpectedKey> expected(Ed25519.KeyPair... keys) {
     List<ExpectedKey> expected = new ArrayList<>();
     for (Ed25519.KeyPair k : keys) {
       PublicKeyInfo info = PublicKeyInfo.ed25519(k.publicKey());
       expected.add(new ExpectedKey(info.keyId().toHex(), info.keyId()));
     }
-    return new WatchConfig(label, Optional.of(phone), TestVrf.index(phone), expected);
+    return expected;
   }
 
   /** A monitor configuration on a free loopback port. */

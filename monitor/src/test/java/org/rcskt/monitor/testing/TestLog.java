@@ -22,6 +22,7 @@ import org.rcskt.verifier.event.EventJson;
 import org.rcskt.verifier.event.KeyEvent;
 import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.event.RevocationReason;
+import org.rcskt.verifier.vrf.VrfKeys;
 
 /**
  * A real log server (RocksDB in a temporary directory, HTTP on loopback) in development mode, with
@@ -39,10 +40,19 @@ public final class TestLog implements AutoCloseable {
   private final Map<Hash, KeyEvent> last = new HashMap<>();
   private long clockMs = System.currentTimeMillis();
 
+  /** The name in the test VRF key strings. */
+  public static final String VRF_KEY_NAME = "rcskt-test-vrf";
+
   private TestLog(Path dir, ServerConfig config, UnaryOperator<LogStore> wrap) {
     this.dir = dir;
     this.config = config;
+    TestVrf.writeKeyFile(config.vrfKeyFile());
     this.server = LogServer.start(config, wrap);
+  }
+
+  /** The public key string of the server's VRF key (the test key). */
+  public static String vrfKey() {
+    return new VrfKeys.PublicKey(VRF_KEY_NAME, TestVrf.PUBLIC).format();
   }
 
   /** A new log in {@code dir} on a free port. */

@@ -1,9 +1,14 @@
 package org.rcskt.monitor.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.vrf.EcVrf;
+import org.rcskt.verifier.vrf.VrfKeys;
 
 /**
  * A fixed VRF key for tests that need a phone number's subject index without a log at hand: the
@@ -17,6 +22,25 @@ public final class TestVrf {
       Hash.sha256("rcskt test vrf key".getBytes(StandardCharsets.US_ASCII)).toByteArray();
 
   public static final byte[] PUBLIC = EcVrf.publicKey(SECRET);
+
+  /**
+   * Writes the test key as a log server's VRF key file (unless the file exists), so that the
+   * indexes the server proves in lookups are the ones {@link #index} computes for submissions.
+   */
+  public static void writeKeyFile(Path file) {
+    if (Files.exists(file)) {
+      return;
+    }
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Files.writeString(
+          file,
+          VrfKeys.formatSecret(TestLog.VRF_KEY_NAME, SECRET) + "\n",
+          StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   /** The subject index of {@code e164} under the test key. */
   public static Hash index(String e164) {
