@@ -1,9 +1,7 @@
 package org.rcskt.server.log;
 
 import java.nio.ByteBuffer;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.rcskt.server.storage.LogStore;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.map.MapNodeStore;
@@ -34,28 +32,53 @@ public final class StoredMap implements MapNodeStore {
 
   private final LogStore store;
   private final int cacheDepth;
-  private final Map<ByteBuffer, byte[]> cache = new HashMap<>();
+  // top[d][p]: the record at depth d whose path starts with the d bits p; ABSENT for an EMPTY
+  // position, null when not read yet. Dense, since in a large map every such position is occupied.
+  private final byte[][][] top;
+  private int cached;
 
   /**
-   * @param cacheDepth records at depths 0 to {@code cacheDepth} are kept in memory once read (about
-   *     2^(cacheDepth+1) of them in a large map)
+   * @param cacheDepth records at depths 0 to {@code cacheDepth} (at most 20) are kept in memory
+   *     once read (about 2^(cacheDepth+1) of them in a large map); -1 for none
    */
   public StoredMap(LogStore store, int cacheDepth) {
+    if (cacheDepth > 20) {
+      throw new IllegalArgumentException("cacheDepth must be at most 20, got " + cacheDepth);
+    }
     this.store = store;
     this.cacheDepth = cacheDepth;
+    this.top = new byte[Math.max(0, cacheDepth + 1)][][];
+  }
+
+  /** The first {@code depth} bits of {@code path} as an int (depth at most 20). */
+  private static int prefix(int depth, byte[] path) {
+    if (depth == 0) {
+      return 0;
+    }
+    int v = ((path[0] & 0xff) << 16) | ((path[1] & 0xff) << 8) | (path[2] & 0xff);
+    return v >>> (24 - depth);
+  }
+
+  private byte[][] level(int depth) {
+    byte[][] l = top[depth];
+    if (l == null) {
+      l = top[depth] = new byte[1 << depth][];
+    }
+    return l;
   }
 
   @Override
   public byte[] get(int depth, byte[] path) {
-    byte[] key = NodeKey.encode(depth, path);
     if (depth > cacheDepth) {
-      return store.mapNode(key);
+      return store.mapNode(NodeKey.encode(depth, path));
     }
-    ByteBuffer k = ByteBuffer.wrap(key);
-    byte[] r = cache.get(k);
+    byte[][] l = level(depth);
+    int p = prefix(depth, path);
+    byte[] r = l[p];
     if (r == null) {
-      r = store.mapNode(key);
-      cache.put(k, r == null ? ABSENT : r);
+      r = store.mapNode(NodeKey.encode(depth, path));
+      l[p] = r == null ? ABSENT : r;
+      cached++;
       return r;
     }
     return r == ABSENT ? null : r;
@@ -70,20 +93,27 @@ public final class StoredMap implements MapNodeStore {
   /** Takes note of records the store now holds (after a successful batch write). */
   public void commit(List<NodeChange> changes) {
     for (NodeChange c : changes) {
-      if (c.key().depth() <= cacheDepth) {
-        cache.put(ByteBuffer.wrap(c.key().encoded()), c.record());
+      int d = c.key().depth();
+      if (d <= cacheDepth) {
+        byte[][] l = level(d);
+        int p = prefix(d, c.key().path());
+        if (l[p] == null) {
+          cached++;
+        }
+        l[p] = c.record();
       }
     }
   }
 
   /** Forgets the cache, after a failed write whose outcome is unknown. */
   void clear() {
-    cache.clear();
+    java.util.Arrays.fill(top, null);
+    cached = 0;
   }
 
   /** The number of cached records (for the memory gauge). */
   int cached() {
-    return cache.size();
+    return cached;
   }
 
   /** The map at the store's current state. */
