@@ -8,11 +8,12 @@ import java.util.Map;
 /**
  * Map node records in memory, for monitors, auditors and tests.
  *
- * <p>Positions down to depth 56 (every node of a map of uniformly distributed indexes, short of
- * about 2^50 subjects) are keyed by one {@code long} (the prefix bits and the depth) in an
- * open-addressing table; deeper ones, which only crafted indexes reach, go to a {@link HashMap}.
- * Each record is held as one array: about 2.4 records per subject for random indexes, roughly 250
- * bytes per subject in all. Not thread-safe: one writer, and no reads during {@link #apply}.
+ * <p>Positions down to depth 56 are keyed by one {@code long} (the prefix bits and the depth) in an
+ * open-addressing table; deeper ones go to a {@link HashMap}. The deepest leaf of n uniformly
+ * distributed indexes is near depth 2 log2(n), so below some hundred million subjects only crafted
+ * indexes reach the second table. Each record is held as one array; random indexes give about 2.44
+ * records per subject, about 280 bytes per subject in all (measured at 1,000,000 subjects). Not
+ * thread-safe: one writer, and no reads during {@link #apply}.
  */
 public final class MemoryMapNodeStore implements MapNodeStore {
   private static final int PACKED_DEPTH = 56;
