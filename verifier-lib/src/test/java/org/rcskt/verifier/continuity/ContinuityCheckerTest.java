@@ -49,6 +49,7 @@ class ContinuityCheckerTest {
                 TestLog.ORIGIN,
                 log.verifier(),
                 new FileCheckpointStore(dir.resolve("checkpoint")))
+            .vrfKey(TestVrf.PUBLIC)
             .build();
     return new ContinuityChecker(client, pins, log.rules());
   }
@@ -66,12 +67,12 @@ class ContinuityCheckerTest {
     Verdict first = checker.check(ALICE, k1.publicKey());
     assertThat(first.kind()).isEqualTo(Verdict.Kind.UNCHANGED);
     assertThat(first.firstContact()).isTrue();
-    assertThat(pins.get(alice)).contains(new Pin(alice, k1.publicKey(), 0, 1, reg.leafHash()));
+    assertThat(pins.get(alice)).contains(new Pin(alice, k1.publicKey(), 0, 2, reg.leafHash()));
 
     KeyEvent rot = log.rotate(alice, "phone", k1, k2);
     Verdict rotated = newChecker().check(ALICE, k2.publicKey());
     assertThat(rotated.kind()).isEqualTo(Verdict.Kind.ROTATED);
-    assertThat(pins.get(alice)).contains(new Pin(alice, k2.publicKey(), 1, 2, rot.leafHash()));
+    assertThat(pins.get(alice)).contains(new Pin(alice, k2.publicKey(), 1, 4, rot.leafHash()));
     assertThat(checker.check(ALICE, k2.publicKey()).kind()).isEqualTo(Verdict.Kind.UNCHANGED);
     assertThat(checker.check(ALICE, k1.publicKey()).kind()).isEqualTo(Verdict.Kind.REVOKED);
   }
@@ -109,14 +110,14 @@ class ContinuityCheckerTest {
     log.register(alice, "phone", k1, true);
     log.rotate(alice, "phone", k1, Ed25519.KeyPair.generate(random));
     checker.check(ALICE, k1.publicKey());
-    server.serveSize(2); // hide the rotation
+    server.serveSize(4); // hide the rotation (and its map root)
     Verdict v = checker.check(ALICE, k1.publicKey());
     assertThat(v.kind()).isEqualTo(Verdict.Kind.LOG_ERROR);
     LogMisbehaviourException e = (LogMisbehaviourException) v.evidence();
     assertThat(e.kind()).isEqualTo(LogMisbehaviourException.Kind.ROLLBACK);
-    assertThat(e.previousCheckpoint()).isEqualTo(log.checkpoint(3));
-    assertThat(e.newCheckpoint()).isEqualTo(log.checkpoint(2));
-    assertThat(v.checkpoint().raw()).isEqualTo(log.checkpoint(3));
+    assertThat(e.previousCheckpoint()).isEqualTo(log.checkpoint(6));
+    assertThat(e.newCheckpoint()).isEqualTo(log.checkpoint(4));
+    assertThat(v.checkpoint().raw()).isEqualTo(log.checkpoint(6));
   }
 
   @Test
