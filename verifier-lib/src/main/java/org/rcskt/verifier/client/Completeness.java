@@ -51,7 +51,7 @@ final class Completeness {
             "mapRoot.leafIndex must be " + (size - 1) + ", the checkpoint's last leaf",
             null);
       }
-      byte[] entry = base64(path, m, "entry", MapRootEntry.SIZE);
+      byte[] entry = base64(path, m, "entry", "mapRoot.entry", MapRootEntry.SIZE);
       MapRootEntry e;
       try {
         e = MapRootEntry.decode(entry);
@@ -63,27 +63,30 @@ final class Completeness {
         throw new ResponseException(
             path,
             size - 1,
-            "the map root entry completes tree size " + e.treeSize() + ", not " + size,
+            "mapRoot.entry completes tree size " + e.treeSize() + ", not " + size,
             null);
       }
-      List<Hash> proof = LogClient.parseProof(path, m, "inclusionProof");
+      List<Hash> proof = LogClient.parseProof(path, m, "inclusionProof", "mapRoot.inclusionProof");
       try {
         InclusionProof.verify(size - 1, size, Merkle.leafHash(entry), proof, c.rootHash());
       } catch (InclusionProofException ex) {
         throw new ResponseException(
             path,
             size - 1,
-            "inclusion proof of the map root leaf does not verify: " + ex.getMessage(),
+            "mapRoot.inclusionProof of the map root leaf does not verify against tree size "
+                + size
+                + ": "
+                + ex.getMessage(),
             ex);
       }
       mapRoot = e.mapRoot();
     }
-    byte[] mp = base64(path, answer, "completeness", MapProof.MAX_ENCODED_SIZE);
+    byte[] mp = base64(path, answer, "completeness", "completeness", MapProof.MAX_ENCODED_SIZE);
     try {
       return new Proven(mapRoot, MapProof.verify(mp, mapRoot, subject));
     } catch (VerificationException ex) {
       throw new ResponseException(
-          path, -1, "the completeness proof does not verify: " + ex.getMessage(), ex);
+          path, -1, "field \"completeness\" does not verify: " + ex.getMessage(), ex);
     }
   }
 
@@ -132,17 +135,18 @@ final class Completeness {
     }
   }
 
-  private static byte[] base64(String path, JsonNode node, String field, int maxBytes)
+  /** Decodes {@code node.field}, named {@code label} in errors, of at most {@code maxBytes}. */
+  private static byte[] base64(String path, JsonNode node, String field, String label, int maxBytes)
       throws ResponseException {
     JsonNode v = node.get(field);
     if (v == null || !v.isTextual() || v.asText().length() > (maxBytes + 2) / 3 * 4) {
       throw new ResponseException(
-          path, -1, "field \"" + field + "\" is missing, not a string or too long", null);
+          path, -1, "field \"" + label + "\" is missing, not a string or too long", null);
     }
     try {
       return Base64.getDecoder().decode(v.asText());
     } catch (IllegalArgumentException e) {
-      throw new ResponseException(path, -1, "field \"" + field + "\" is not base64", e);
+      throw new ResponseException(path, -1, "field \"" + label + "\" is not base64", e);
     }
   }
 }

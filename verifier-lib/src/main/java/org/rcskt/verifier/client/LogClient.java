@@ -561,16 +561,22 @@ public final class LogClient {
   }
 
   static List<Hash> parseProof(String path, JsonNode node, String field) throws ResponseException {
+    return parseProof(path, node, field, field);
+  }
+
+  /** Parses {@code node.field}, named {@code label} in errors (a nested field's full name). */
+  static List<Hash> parseProof(String path, JsonNode node, String field, String label)
+      throws ResponseException {
     JsonNode v = node.get(field);
     if (v == null || !v.isArray()) {
       throw new ResponseException(
-          path, -1, "field \"" + field + "\" is missing or not an array", null);
+          path, -1, "field \"" + label + "\" is missing or not an array", null);
     }
     if (v.size() > MAX_PROOF_HASHES) {
       throw new ResponseException(
           path,
           -1,
-          "field \"" + field + "\" has " + v.size() + " hashes, more than " + MAX_PROOF_HASHES,
+          "field \"" + label + "\" has " + v.size() + " hashes, more than " + MAX_PROOF_HASHES,
           null);
     }
     List<Hash> proof = new ArrayList<>(v.size());
@@ -585,7 +591,7 @@ public final class LogClient {
         throw new ResponseException(
             path,
             -1,
-            "field \"" + field + "\"[" + i + "] is not a base64 hash: " + e.getMessage(),
+            "field \"" + label + "\"[" + i + "] is not a base64 hash: " + e.getMessage(),
             e);
       }
     }

@@ -17,15 +17,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.event.EventJson;
 import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.map.MapRootEntry;
+import org.rcskt.verifier.testing.TestVrf;
 
 /**
- * Serves a {@link TestLog} over real HTTP on loopback, with the JSON shapes of the log server's
- * API, and hooks to misbehave: serve an older tree, switch to another log, rewrite a response.
+ * Serves a {@link TestLog} over real HTTP on loopback, with the JSON shapes of the log server's API
+ * ({@code /v1/keys/<E.164>} with real VRF proofs under {@link TestVrf#SECRET}), and hooks to
+ * misbehave: serve an older tree, switch to another log, rewrite a response, change the log between
+ * two requests.
  */
 public final class FixtureServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,6 +43,7 @@ public final class FixtureServer implements AutoCloseable {
   private volatile UnaryOperator<String> rewrite = UnaryOperator.identity();
   private volatile int status = 200;
   private volatile long delayMs;
+  private volatile Consumer<String> afterAnswer = p -> {};
 
   public FixtureServer(TestLog log) throws IOException {
     this.log = log;
@@ -78,6 +84,14 @@ public final class FixtureServer implements AutoCloseable {
     this.delayMs = ms;
   }
 
+  /**
+   * Calls {@code f} with the request path after each answer is built and before it is sent, so a
+   * test can change the log between two requests (pages of one subject, say).
+   */
+  public void afterAnswer(Consumer<String> f) {
+    this.afterAnswer = f;
+  }
+
   private void handle(HttpExchange x) throws IOException {
     try {
       if (delayMs > 0) {
@@ -104,18 +118,23 @@ public final class FixtureServer implements AutoCloseable {
         ObjectNode o = JSON.createObjectNode();
         o.put("leafIndex", index);
         o.put("treeSize", treeSize);
-        o.put("leafHash", l.entry(index).leafHash().toBase64());
+        o.put("leafHash", l.leafHash(index).toBase64());
         o.set("inclusionProof", hashes(l.inclusion(index, treeSize)));
         body = o.toString();
       } else if (path.startsWith("/v1/subjects/")) {
         Hash subject = Hash.fromHex(path.substring("/v1/subjects/".length()));
         long from = q.containsKey("from") ? Long.parseLong(q.get("from")) : 0;
         body = subject(l, subject, from, size).toString();
+      } else if (path.startsWith("/v1/keys/")) {
+        String number = path.substring("/v1/keys/".length());
+        long from = q.containsKey("from") ? Long.parseLong(q.get("from")) : 0;
+        body = lookup(l, number, from, size).toString();
       } else {
         x.sendResponseHeaders(404, -1);
         return;
       }
       byte[] out = rewrite.apply(body).getBytes(StandardCharsets.UTF_8);
+      afterAnswer.accept(path);
       x.sendResponseHeaders(status, out.length);
       try (OutputStream os = x.getResponseBody()) {
         os.write(out);
@@ -127,6 +146,20 @@ public final class FixtureServer implements AutoCloseable {
     } finally {
       x.close();
     }
+  }
+
+  /**
+   * {@code GET /v1/keys/<E.164>}: the number, its index and VRF proof under {@link TestVrf#SECRET},
+   * then the subject answer for that index.
+   */
+  private ObjectNode lookup(TestLog l, String number, long from, long size) {
+    PhoneNumbers.ProvenIndex proven = PhoneNumbers.prove(TestVrf.SECRET, number);
+    ObjectNode o = JSON.createObjectNode();
+    o.put("number", number);
+    o.put("index", proven.index().toHex());
+    o.put("vrfProof", Base64.getEncoder().encodeToString(proven.proof()));
+    o.setAll(subject(l, proven.index(), from, size));
+    return o;
   }
 
   private ObjectNode subject(TestLog l, Hash subject, long from, long size) {

@@ -64,12 +64,12 @@ class LogClientTest {
     LogClient c = client();
     assertThat(c.latestVerified()).isEmpty();
     SignedCheckpoint first = c.fetchCheckpoint();
-    assertThat(first.checkpoint().treeSize()).isEqualTo(1);
-    assertThat(store.load()).hasValueSatisfying(b -> assertThat(b).isEqualTo(log.checkpoint(1)));
+    assertThat(first.checkpoint().treeSize()).isEqualTo(2);
+    assertThat(store.load()).hasValueSatisfying(b -> assertThat(b).isEqualTo(log.checkpoint(2)));
     grow(20);
     SignedCheckpoint second = c.fetchCheckpoint();
-    assertThat(second.checkpoint().treeSize()).isEqualTo(21);
-    assertThat(store.load()).hasValueSatisfying(b -> assertThat(b).isEqualTo(log.checkpoint(21)));
+    assertThat(second.checkpoint().treeSize()).isEqualTo(42);
+    assertThat(store.load()).hasValueSatisfying(b -> assertThat(b).isEqualTo(log.checkpoint(42)));
     // The same checkpoint again is accepted without a proof and keeps the stored one.
     assertThat(c.fetchCheckpoint().raw()).isEqualTo(second.raw());
   }
@@ -77,20 +77,20 @@ class LogClientTest {
   @Test
   void anOlderReceiptCheckpointIsProvenAPrefixNotCalledARollback() throws Exception {
     grow(4);
-    byte[] receipt = log.checkpoint(5); // a concurrent submitter's batch ended at size 5
+    byte[] receipt = log.checkpoint(10); // a concurrent submitter's batch ended at size 10
     grow(6);
     LogClient c = client();
-    c.fetchCheckpoint(); // this client already verified size 11
+    c.fetchCheckpoint(); // this client already verified size 22
     SignedCheckpoint r = c.acceptReceipt(receipt);
-    assertThat(r.checkpoint().treeSize()).isEqualTo(5);
+    assertThat(r.checkpoint().treeSize()).isEqualTo(10);
     // The newer verified checkpoint stays.
-    assertThat(store.load()).hasValueSatisfying(b -> assertThat(b).isEqualTo(log.checkpoint(11)));
-    assertThat(c.latestVerified().orElseThrow().checkpoint().treeSize()).isEqualTo(11);
+    assertThat(store.load()).hasValueSatisfying(b -> assertThat(b).isEqualTo(log.checkpoint(22)));
+    assertThat(c.latestVerified().orElseThrow().checkpoint().treeSize()).isEqualTo(22);
     // A receipt of the latest size, or a larger one, is handled as any checkpoint.
-    assertThat(c.acceptReceipt(log.checkpoint(11)).checkpoint().treeSize()).isEqualTo(11);
+    assertThat(c.acceptReceipt(log.checkpoint(22)).checkpoint().treeSize()).isEqualTo(22);
     grow(3);
-    assertThat(c.acceptReceipt(log.checkpoint(14)).checkpoint().treeSize()).isEqualTo(14);
-    assertThat(store.load()).hasValueSatisfying(b -> assertThat(b).isEqualTo(log.checkpoint(14)));
+    assertThat(c.acceptReceipt(log.checkpoint(28)).checkpoint().treeSize()).isEqualTo(28);
+    assertThat(store.load()).hasValueSatisfying(b -> assertThat(b).isEqualTo(log.checkpoint(28)));
     // accept() itself still calls a smaller tree a rollback.
     assertThat(catchThrowableOfType(() -> c.accept(receipt), LogMisbehaviourException.class).kind())
         .isEqualTo(LogMisbehaviourException.Kind.ROLLBACK);
@@ -108,37 +108,37 @@ class LogClientTest {
     c.fetchCheckpoint();
     LogMisbehaviourException e =
         catchThrowableOfType(
-            () -> c.acceptReceipt(other.checkpoint(5)), LogMisbehaviourException.class);
+            () -> c.acceptReceipt(other.checkpoint(10)), LogMisbehaviourException.class);
     assertThat(e.kind()).isEqualTo(LogMisbehaviourException.Kind.INCONSISTENT);
     assertThat(e.getMessage())
         .startsWith(
-            "receipt checkpoint for tree size 5 is not a prefix of the tree size 10 already"
+            "receipt checkpoint for tree size 10 is not a prefix of the tree size 20 already"
                 + " verified: ");
-    assertThat(e.previousCheckpoint()).isEqualTo(log.checkpoint(10));
-    assertThat(e.newCheckpoint()).isEqualTo(other.checkpoint(5));
-    assertThat(e.consistencyProof()).isEqualTo(log.consistency(5, 10));
-    assertThat(store.load()).hasValueSatisfying(b -> assertThat(b).isEqualTo(log.checkpoint(10)));
+    assertThat(e.previousCheckpoint()).isEqualTo(log.checkpoint(20));
+    assertThat(e.newCheckpoint()).isEqualTo(other.checkpoint(10));
+    assertThat(e.consistencyProof()).isEqualTo(log.consistency(10, 20));
+    assertThat(store.load()).hasValueSatisfying(b -> assertThat(b).isEqualTo(log.checkpoint(20)));
   }
 
   @Test
   void rollbackIsCaughtEvenAfterARestart() throws Exception {
     grow(10);
     client().fetchCheckpoint();
-    server.serveSize(5);
+    server.serveSize(10);
     LogClient restarted = client();
     LogMisbehaviourException e =
         catchThrowableOfType(restarted::fetchCheckpoint, LogMisbehaviourException.class);
     assertThat(e.kind()).isEqualTo(LogMisbehaviourException.Kind.ROLLBACK);
     assertThat(e.getMessage())
-        .isEqualTo("checkpoint has tree size 5, smaller than the tree size 11 already verified");
-    assertThat(e.previousCheckpoint()).isEqualTo(log.checkpoint(11));
-    assertThat(e.newCheckpoint()).isEqualTo(log.checkpoint(5));
+        .isEqualTo("checkpoint has tree size 10, smaller than the tree size 22 already verified");
+    assertThat(e.previousCheckpoint()).isEqualTo(log.checkpoint(22));
+    assertThat(e.newCheckpoint()).isEqualTo(log.checkpoint(10));
     assertThat(e.consistencyProof()).isEmpty();
     assertThat(e.origin()).isEqualTo(TestLog.ORIGIN);
     assertThat(e.evidence())
         .startsWith("log misbehaviour: ROLLBACK\n")
-        .contains(new String(log.checkpoint(5), StandardCharsets.UTF_8));
-    assertThat(store.load()).hasValueSatisfying(b -> assertThat(b).isEqualTo(log.checkpoint(11)));
+        .contains(new String(log.checkpoint(10), StandardCharsets.UTF_8));
+    assertThat(store.load()).hasValueSatisfying(b -> assertThat(b).isEqualTo(log.checkpoint(22)));
   }
 
   @Test
@@ -155,10 +155,10 @@ class LogClientTest {
     LogMisbehaviourException e =
         catchThrowableOfType(c::fetchCheckpoint, LogMisbehaviourException.class);
     assertThat(e.kind()).isEqualTo(LogMisbehaviourException.Kind.FORK);
-    assertThat(e.previousCheckpoint()).isEqualTo(log.checkpoint(5));
-    assertThat(e.newCheckpoint()).isEqualTo(other.checkpoint(5));
+    assertThat(e.previousCheckpoint()).isEqualTo(log.checkpoint(10));
+    assertThat(e.newCheckpoint()).isEqualTo(other.checkpoint(10));
     assertThat(e.getMessage())
-        .startsWith("checkpoint for tree size 5 has root hash ")
+        .startsWith("checkpoint for tree size 10 has root hash ")
         .endsWith(" was already verified for that size");
   }
 
@@ -176,12 +176,12 @@ class LogClientTest {
     LogMisbehaviourException e =
         catchThrowableOfType(c::fetchCheckpoint, LogMisbehaviourException.class);
     assertThat(e.kind()).isEqualTo(LogMisbehaviourException.Kind.INCONSISTENT);
-    assertThat(e.consistencyProof()).isEqualTo(other.consistency(5, 10));
+    assertThat(e.consistencyProof()).isEqualTo(other.consistency(10, 20));
     assertThat(e.getMessage())
         .startsWith(
-            "checkpoint for tree size 10 is not consistent with the tree size 5 already verified: ");
+            "checkpoint for tree size 20 is not consistent with the tree size 10 already verified: ");
     assertThat(e.evidence()).contains("consistency proof:\n");
-    assertThat(store.load()).hasValueSatisfying(b -> assertThat(b).isEqualTo(log.checkpoint(5)));
+    assertThat(store.load()).hasValueSatisfying(b -> assertThat(b).isEqualTo(log.checkpoint(10)));
   }
 
   @Test
@@ -210,26 +210,28 @@ class LogClientTest {
     SubjectHistory h = client().subject(alice);
     assertThat(h.events()).hasSize(5);
     assertThat(h.events().get(0).event()).isEqualTo(first);
-    assertThat(h.events()).extracting(LoggedEvent::leafIndex).containsExactly(1L, 5L, 6L, 7L, 8L);
-    assertThat(h.treeSize()).isEqualTo(9);
+    assertThat(h.events())
+        .extracting(LoggedEvent::leafIndex)
+        .containsExactly(2L, 10L, 12L, 14L, 16L);
+    assertThat(h.treeSize()).isEqualTo(18);
   }
 
   @Test
   void aProofThatDoesNotLeadToTheCheckpointIsRefused() throws Exception {
     log.register(alice, "phone", key(), true);
     grow(3);
-    String good = log.inclusion(1, 5).get(0).toBase64();
+    String good = log.inclusion(2, 10).get(0).toBase64();
     String bad = Hash.sha256(new byte[] {9}).toBase64();
     server.rewrite(s -> s.replace(good, bad));
     ResponseException e =
         catchThrowableOfType(() -> client().subject(alice), ResponseException.class);
-    assertThat(e.leafIndex()).isEqualTo(1);
+    assertThat(e.leafIndex()).isEqualTo(2);
     assertThat(e.path()).isEqualTo("v1/subjects/" + alice.toHex());
     assertThat(e.getMessage())
         .startsWith(
             "v1/subjects/"
                 + alice.toHex()
-                + ": inclusion proof of the event at leaf 1 does not verify against tree size 5: ");
+                + ": inclusion proof of the event at leaf 2 does not verify against tree size 10: ");
     assertThat(e.getCause()).isInstanceOf(InclusionProofException.class);
   }
 
@@ -251,7 +253,7 @@ class LogClientTest {
     server.rewrite(s -> s.replace(alice.toHex(), "00".repeat(32)));
     assertThatThrownBy(() -> client().subject(alice))
         .hasMessage(path + ": answer is about subject " + "00".repeat(32));
-    server.rewrite(s -> s.replace("\"leafIndex\":1", "\"leafIndex\":-1"));
+    server.rewrite(s -> s.replace("\"leafIndex\":2", "\"leafIndex\":-1"));
     assertThatThrownBy(() -> client().subject(alice))
         .hasMessage(path + ": field \"leafIndex\" is missing or not a non-negative integer");
   }
@@ -304,13 +306,13 @@ class LogClientTest {
     grow(6);
     LogClient c = client();
     SignedCheckpoint cp = c.fetchCheckpoint();
-    assertThat(c.proveInclusion(1, e.leafHash(), cp)).isEqualTo(log.inclusion(1, 8));
-    assertThatThrownBy(() -> c.proveInclusion(2, e.leafHash(), cp))
+    assertThat(c.proveInclusion(2, e.leafHash(), cp)).isEqualTo(log.inclusion(2, 16));
+    assertThatThrownBy(() -> c.proveInclusion(3, e.leafHash(), cp))
         .isInstanceOf(ResponseException.class)
-        .hasMessageStartingWith("v1/proof/inclusion?index=2&size=8: ");
-    assertThatThrownBy(() -> c.proveInclusion(8, e.leafHash(), cp))
+        .hasMessageStartingWith("v1/proof/inclusion?index=3&size=16: ");
+    assertThatThrownBy(() -> c.proveInclusion(16, e.leafHash(), cp))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("leaf index 8 is not below the tree size 8");
+        .hasMessage("leaf index 16 is not below the tree size 16");
   }
 
   @Test

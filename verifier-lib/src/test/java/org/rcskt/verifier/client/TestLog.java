@@ -2,9 +2,11 @@ package org.rcskt.verifier.client;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.VerificationException;
 import org.rcskt.verifier.checkpoint.CheckpointSigner;
@@ -43,6 +45,7 @@ public final class TestLog {
   private final List<KeyEvent> entries = new ArrayList<>();
   private final Map<Hash, KeyEvent> last = new HashMap<>();
   private final Map<Long, byte[]> rawLeaves = new HashMap<>();
+  private final Set<Long> unmapped = new HashSet<>();
   private long clock = T0;
 
   /** A log whose keys come from {@code seed}; two logs with the same seed share their keys. */
@@ -82,6 +85,15 @@ public final class TestLog {
     return index;
   }
 
+  /**
+   * Appends an event as {@link #append} does, but leaves it out of the subject map, as a log that
+   * hides it from its map would: the map root after it, and every later one, does not count it.
+   */
+  public synchronized long appendUnmapped(KeyEvent e) {
+    unmapped.add((long) entries.size());
+    return append(e);
+  }
+
   /** Appends the MAP_ROOT leaf of the map of every event so far. */
   public synchronized void appendMapRoot() {
     SubjectMap m = mapAt(entries.size());
@@ -97,7 +109,7 @@ public final class TestLog {
     SubjectMap.Batch b = m.batch();
     for (int i = 0; i < size; i++) {
       KeyEvent e = entries.get(i);
-      if (e != null) {
+      if (e != null && !unmapped.contains((long) i)) {
         b.put(e.subject(), e.sequence() + 1, e.leafHash());
       }
     }
@@ -114,6 +126,14 @@ public final class TestLog {
     rawLeaves.put((long) entries.size(), leaf.clone());
     entries.add(null);
     tree.append(org.rcskt.verifier.merkle.Merkle.leafHash(leaf));
+  }
+
+  /** The leaf hash of any leaf: an event, a map root or raw bytes. */
+  public synchronized Hash leafHash(long leafIndex) {
+    KeyEvent e = entries.get((int) leafIndex);
+    return e != null
+        ? e.leafHash()
+        : org.rcskt.verifier.merkle.Merkle.leafHash(rawLeaves.get(leafIndex));
   }
 
   public synchronized KeyEvent entry(long leafIndex) {

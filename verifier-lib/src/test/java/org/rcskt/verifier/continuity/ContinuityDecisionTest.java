@@ -58,8 +58,8 @@ class ContinuityDecisionTest {
     assertThat(v.kind()).isEqualTo(Verdict.Kind.UNCHANGED);
     assertThat(v.firstContact()).isTrue();
     assertThat(v.carrierAttested()).isTrue();
-    assertThat(v.pin()).isEqualTo(pinOf(reg, 1, k1));
-    assertThat(v.checkpoint().checkpoint().treeSize()).isEqualTo(2);
+    assertThat(v.pin()).isEqualTo(pinOf(reg, 2, k1));
+    assertThat(v.checkpoint().checkpoint().treeSize()).isEqualTo(4);
     assertThat(v.detail())
         .isEqualTo("first contact: key " + id(k1) + " of device phone is active, carrier-attested");
   }
@@ -76,7 +76,7 @@ class ContinuityDecisionTest {
   @Test
   void pinnedKeyStillActiveIsUnchanged() throws Exception {
     KeyEvent reg = log.register(alice, "phone", k1, true);
-    Pin pin = pinOf(reg, 1, k1);
+    Pin pin = pinOf(reg, 2, k1);
     Verdict v = decide(Optional.of(pin), k1);
     assertThat(v.kind()).isEqualTo(Verdict.Kind.UNCHANGED);
     assertThat(v.firstContact()).isFalse();
@@ -88,15 +88,15 @@ class ContinuityDecisionTest {
     KeyEvent reg = log.register(alice, "phone", k1, true);
     KeyEvent r1 = log.rotate(alice, "phone", k1, k2);
     KeyEvent r2 = log.rotate(alice, "phone", k2, k3);
-    Verdict v = decide(Optional.of(pinOf(reg, 1, k1)), k3);
+    Verdict v = decide(Optional.of(pinOf(reg, 2, k1)), k3);
     assertThat(v.kind()).isEqualTo(Verdict.Kind.ROTATED);
     assertThat(v.steps())
         .extracting(Verdict.Step::leafIndex, Verdict.Step::fromKeyId, Verdict.Step::toKeyId)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(2L, id(k1), id(k2)),
-            org.assertj.core.groups.Tuple.tuple(3L, id(k2), id(k3)));
+            org.assertj.core.groups.Tuple.tuple(4L, id(k1), id(k2)),
+            org.assertj.core.groups.Tuple.tuple(6L, id(k2), id(k3)));
     assertThat(v.steps()).allMatch(Verdict.Step::signedByPrevious);
-    assertThat(v.pin()).isEqualTo(pinOf(r2, 3, k3));
+    assertThat(v.pin()).isEqualTo(pinOf(r2, 6, k3));
     assertThat(r1.sequence()).isEqualTo(1);
     assertThat(v.detail())
         .isEqualTo(
@@ -104,7 +104,7 @@ class ContinuityDecisionTest {
                 + id(k1)
                 + " to "
                 + id(k3)
-                + ", the last at leaf 3");
+                + ", the last at leaf 6");
   }
 
   @Test
@@ -112,7 +112,7 @@ class ContinuityDecisionTest {
     KeyEvent reg = log.register(alice, "phone", k1, true);
     log.recover(alice, "phone", k2);
     log.rotate(alice, "phone", k2, k3);
-    Verdict v = decide(Optional.of(pinOf(reg, 1, k1)), k3);
+    Verdict v = decide(Optional.of(pinOf(reg, 2, k1)), k3);
     assertThat(v.kind()).isEqualTo(Verdict.Kind.RECOVERED);
     assertThat(v.carrierAttested()).isTrue();
     assertThat(v.steps()).extracting(Verdict.Step::signedByPrevious).containsExactly(false, true);
@@ -120,7 +120,7 @@ class ContinuityDecisionTest {
         .isEqualTo(
             "key "
                 + id(k1)
-                + " was replaced by a carrier-attested recovery not signed by it at leaf 2");
+                + " was replaced by a carrier-attested recovery not signed by it at leaf 4");
     assertThat(v.pin().key()).isEqualTo(k3.publicKey());
   }
 
@@ -128,10 +128,10 @@ class ContinuityDecisionTest {
   void aKeyOfAnotherDeviceIsRecoveredWithItsAttestation() throws Exception {
     KeyEvent reg = log.register(alice, "phone", k1, true);
     log.register(alice, "tablet", k2, false);
-    Verdict v = decide(Optional.of(pinOf(reg, 1, k1)), k2);
+    Verdict v = decide(Optional.of(pinOf(reg, 2, k1)), k2);
     assertThat(v.kind()).isEqualTo(Verdict.Kind.RECOVERED);
     assertThat(v.carrierAttested()).isFalse();
-    assertThat(v.steps()).extracting(Verdict.Step::leafIndex).containsExactly(2L);
+    assertThat(v.steps()).extracting(Verdict.Step::leafIndex).containsExactly(4L);
     assertThat(v.detail())
         .isEqualTo(
             "key "
@@ -146,28 +146,28 @@ class ContinuityDecisionTest {
     KeyEvent reg = log.register(alice, "phone", k1, true);
     log.rotate(alice, "phone", k1, k2);
     log.revoke(alice, "phone", k2, RevocationReason.DEVICE_LOST);
-    Verdict revoked = decide(Optional.of(pinOf(reg, 1, k1)), k2);
+    Verdict revoked = decide(Optional.of(pinOf(reg, 2, k1)), k2);
     assertThat(revoked.kind()).isEqualTo(Verdict.Kind.REVOKED);
     assertThat(revoked.revocationReason()).isEqualTo(RevocationReason.DEVICE_LOST);
     assertThat(revoked.detail())
-        .isEqualTo("key " + id(k2) + " was revoked (DEVICE_LOST) at leaf 3");
-    Verdict old = decide(Optional.of(pinOf(reg, 1, k1)), k1);
+        .isEqualTo("key " + id(k2) + " was revoked (DEVICE_LOST) at leaf 6");
+    Verdict old = decide(Optional.of(pinOf(reg, 2, k1)), k1);
     assertThat(old.kind()).isEqualTo(Verdict.Kind.REVOKED);
     assertThat(old.revocationReason()).isEqualTo(RevocationReason.SUPERSEDED);
     assertThat(old.detail())
-        .isEqualTo("key " + id(k1) + " was rotated to " + id(k2) + " at leaf 2");
+        .isEqualTo("key " + id(k1) + " was rotated to " + id(k2) + " at leaf 4");
   }
 
   @Test
   void aKeyNotInTheLogIsUnlogged() throws Exception {
     KeyEvent reg = log.register(alice, "phone", k1, true);
-    Verdict v = decide(Optional.of(pinOf(reg, 1, k1)), k3);
+    Verdict v = decide(Optional.of(pinOf(reg, 2, k1)), k3);
     assertThat(v.kind()).isEqualTo(Verdict.Kind.UNLOGGED);
     assertThat(v.detail())
         .isEqualTo(
             "key "
                 + id(k3)
-                + " is not among the 1 keys of the subject's 1 logged events at tree size 2");
+                + " is not among the 1 keys of the subject's 1 logged events at tree size 4");
     Verdict none = decide(Optional.empty(), k1);
     assertThat(none.kind()).isEqualTo(Verdict.Kind.UNCHANGED);
     Hash bob = TestVrf.index("+33699999999");
@@ -190,16 +190,16 @@ class ContinuityDecisionTest {
             .rotate("phone", PublicKeyInfo.ed25519(k2.publicKey()))
             .sign(k2, k1);
     log.append(gap);
-    Verdict v = decide(Optional.of(pinOf(reg, 1, k1)), k2);
+    Verdict v = decide(Optional.of(pinOf(reg, 2, k1)), k2);
     assertThat(v.kind()).isEqualTo(Verdict.Kind.LOG_ERROR);
     HistoryException e = (HistoryException) v.evidence();
-    assertThat(e.leafIndex()).isEqualTo(2);
+    assertThat(e.leafIndex()).isEqualTo(4);
     assertThat(e.event()).isEqualTo(gap.encoded());
     assertThat(((RuleViolationException) e.getCause()).violation())
         .isEqualTo(Violation.WRONG_SEQUENCE);
     assertThat(e.getMessage())
         .isEqualTo(
-            "event at leaf 2 breaks the rules (WRONG_SEQUENCE): expected sequence 1 for subject "
+            "event at leaf 4 breaks the rules (WRONG_SEQUENCE): expected sequence 1 for subject "
                 + alice
                 + ", found 2");
   }
@@ -215,7 +215,7 @@ class ContinuityDecisionTest {
             .rotate("phone", PublicKeyInfo.ed25519(k2.publicKey()))
             .sign(k2);
     log.append(forged);
-    Verdict v = decide(Optional.of(pinOf(reg, 1, k1)), k2);
+    Verdict v = decide(Optional.of(pinOf(reg, 2, k1)), k2);
     assertThat(v.kind()).isEqualTo(Verdict.Kind.LOG_ERROR);
     assertThat(((RuleViolationException) v.evidence().getCause()).violation())
         .isEqualTo(Violation.MISSING_SIGNATURE);
@@ -235,24 +235,24 @@ class ContinuityDecisionTest {
   @Test
   void aHistoryThatNoLongerHoldsThePinnedEventIsALogError() throws Exception {
     KeyEvent reg = log.register(alice, "phone", k1, true);
-    Pin forgedPin = new Pin(alice, k1.publicKey(), 0, 1, Hash.sha256(new byte[] {1}));
+    Pin forgedPin = new Pin(alice, k1.publicKey(), 0, 2, Hash.sha256(new byte[] {1}));
     Verdict v = decide(Optional.of(forgedPin), k1);
     assertThat(v.kind()).isEqualTo(Verdict.Kind.LOG_ERROR);
     assertThat(v.detail())
         .isEqualTo(
             "the subject's event with sequence 0 is now "
                 + reg.leafHash()
-                + " at leaf 1, but the pinned key "
+                + " at leaf 2, but the pinned key "
                 + id(k1)
                 + " came from event "
                 + Hash.sha256(new byte[] {1})
-                + " at leaf 1");
-    Pin beyond = new Pin(alice, k1.publicKey(), 5, 9, reg.leafHash());
+                + " at leaf 2");
+    Pin beyond = new Pin(alice, k1.publicKey(), 5, 12, reg.leafHash());
     Verdict truncated = decide(Optional.of(beyond), k1);
     assertThat(truncated.kind()).isEqualTo(Verdict.Kind.LOG_ERROR);
     assertThat(truncated.detail())
         .isEqualTo(
             "the log shows 1 events for the subject, but the pinned key came from its event"
-                + " with sequence 5 at leaf 9");
+                + " with sequence 5 at leaf 12");
   }
 }
