@@ -12,6 +12,7 @@ import org.rcskt.verifier.checkpoint.SignedCheckpoint;
 import org.rcskt.verifier.client.LogClient;
 import org.rcskt.verifier.client.LoggedEvent;
 import org.rcskt.verifier.client.NumberLookup;
+import org.rcskt.verifier.client.StaleAnswerException;
 import org.rcskt.verifier.client.SubjectHistory;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.Device;
@@ -50,9 +51,10 @@ public final class ContinuityChecker {
 
   /**
    * Checks the key a contact with phone number {@code e164} is shown with: looks the number up
-   * ({@link LogClient#lookup}, which checks the VRF proof of its index), then decides as {@link
-   * #check(Hash, Ed25519.PublicKey)} does. When the lookup itself does not verify (a bad VRF proof
-   * among them) the verdict is LOG_ERROR and its subject is the zero hash, as no index is known.
+   * ({@link LogClient#lookup}: the VRF proof of its index, every inclusion proof and the
+   * completeness proof), then decides on that answer as {@link #check(Hash, Ed25519.PublicKey)}
+   * does. When the lookup does not verify the verdict is LOG_ERROR; its subject is the proven index
+   * when the answer was only stale, and the zero hash when not even the index could be proven.
    *
    * @throws IllegalArgumentException if {@code e164} is not a strict E.164 number
    * @throws IllegalStateException if the client was built without the log's VRF key
@@ -64,15 +66,17 @@ public final class ContinuityChecker {
     try {
       lookup = client.lookup(e164);
     } catch (VerificationException e) {
+      Hash subject = e instanceof StaleAnswerException s ? s.subject() : Hash.ZERO;
+      Optional<Pin> pin = subject.equals(Hash.ZERO) ? Optional.empty() : pins.get(subject);
       return Verdict.logError(
-          Hash.ZERO,
+          subject,
           shownKeyId,
-          true,
+          pin.isEmpty(),
           e,
           latestOrNull(),
           "the log's answer for " + e164 + " does not verify: " + e.getMessage());
     }
-    return check(lookup.index(), shownKey);
+    return check(lookup.index(), shownKeyId, lookup.history());
   }
 
   /**
@@ -83,9 +87,22 @@ public final class ContinuityChecker {
   public Verdict check(Hash subject, Ed25519.PublicKey shownKey) throws IOException {
     Objects.requireNonNull(subject, "subject");
     Hash shownKeyId = PublicKeyInfo.ed25519(Objects.requireNonNull(shownKey, "shownKey")).keyId();
+    return check(subject, shownKeyId, null);
+  }
+
+  /**
+   * Decides under the subject's lock. {@code fetched} is a history already verified (by a lookup)
+   * or null; it is used unless a pin stored meanwhile is beyond its tree, in which case the subject
+   * is fetched again so a concurrent check's newer pin is not judged against older data.
+   */
+  private Verdict check(Hash subject, Hash shownKeyId, SubjectHistory fetched) throws IOException {
     synchronized (lockFor(subject)) {
       Optional<Pin> pin = pins.get(subject);
-      Verdict v = fetchAndDecide(subject, shownKeyId, pin);
+      SubjectHistory history =
+          fetched != null && (pin.isEmpty() || pin.get().leafIndex() < fetched.treeSize())
+              ? fetched
+              : null;
+      Verdict v = fetchAndDecide(subject, shownKeyId, pin, history);
       if (v.kind() == Verdict.Kind.ROTATED
           || (v.kind() == Verdict.Kind.UNCHANGED && v.firstContact())) {
         pins.put(v.pin());
@@ -110,13 +127,13 @@ public final class ContinuityChecker {
     }
   }
 
-  private Verdict fetchAndDecide(Hash subject, Hash shownKeyId, Optional<Pin> pin)
-      throws IOException {
+  private Verdict fetchAndDecide(
+      Hash subject, Hash shownKeyId, Optional<Pin> pin, SubjectHistory fetched) throws IOException {
     boolean first = pin.isEmpty();
     SubjectHistory history;
     List<SubjectHistory> carriers = new ArrayList<>();
     try {
-      history = client.subject(subject);
+      history = fetched != null ? fetched : client.subject(subject);
       TreeSet<String> carrierIds = new TreeSet<>();
       for (LoggedEvent e : history.events()) {
         carrierIds.add(e.event().body().carrierId());
