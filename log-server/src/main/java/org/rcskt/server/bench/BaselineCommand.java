@@ -336,6 +336,7 @@ public final class BaselineCommand implements Callable<Integer> {
         long index = writer.add(b, e.encoded(), leaf);
         b.putSubjectState(e.subject(), a.state().toBytes());
         b.addSubjectEvent(e.subject(), e.sequence(), index);
+        writer.mapPut(e.subject(), e.sequence() + 1, leaf);
       }
       long t0 = System.nanoTime();
       writer.commit(b);

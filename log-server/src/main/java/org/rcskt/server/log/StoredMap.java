@@ -17,10 +17,12 @@ import org.rcskt.verifier.map.SubjectMap;
  * writes a batch's changed records in the batch's own store write and then {@link #commit}s them
  * here; {@link #apply} is therefore not used.
  *
- * <p>Only the integrator thread uses an instance. Lookups read a store snapshot instead ({@link
- * #over(LogStore.Snapshot)}), which the cache (newer than any snapshot) must not serve.
+ * <p>Public for the bench tools that build a log without a server the way the integrator does
+ * ({@code bench.BatchWriter}). Only one thread (the integrator's) uses an instance. Lookups read a
+ * store snapshot instead ({@link #over(LogStore.Snapshot)}), which the cache (newer than any
+ * snapshot) must not serve.
  */
-final class StoredMap implements MapNodeStore {
+public final class StoredMap implements MapNodeStore {
   /** The map state of a store without one: the empty map. */
   static final byte[] EMPTY_STATE = new byte[Hash.SIZE + 8];
 
@@ -34,7 +36,7 @@ final class StoredMap implements MapNodeStore {
    * @param cacheDepth records at depths 0 to {@code cacheDepth} are kept in memory once read (about
    *     2^(cacheDepth+1) of them in a large map)
    */
-  StoredMap(LogStore store, int cacheDepth) {
+  public StoredMap(LogStore store, int cacheDepth) {
     this.store = store;
     this.cacheDepth = cacheDepth;
   }
@@ -62,7 +64,7 @@ final class StoredMap implements MapNodeStore {
   }
 
   /** Takes note of records the store now holds (after a successful batch write). */
-  void commit(List<NodeChange> changes) {
+  public void commit(List<NodeChange> changes) {
     for (NodeChange c : changes) {
       if (c.key().depth() <= cacheDepth) {
         cache.put(ByteBuffer.wrap(c.key().encoded()), c.record());
@@ -81,7 +83,7 @@ final class StoredMap implements MapNodeStore {
   }
 
   /** The map at the store's current state. */
-  SubjectMap load() {
+  public SubjectMap load() {
     return of(this, store.mapState());
   }
 
@@ -95,7 +97,7 @@ final class StoredMap implements MapNodeStore {
   }
 
   /** The encoded map state (root then count) of {@code map}. */
-  static byte[] state(Hash root, long subjectCount) {
+  public static byte[] state(Hash root, long subjectCount) {
     ByteBuffer b = ByteBuffer.allocate(Hash.SIZE + 8);
     b.put(root.toByteArray()).putLong(subjectCount);
     return b.array();
