@@ -12,6 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rcskt.server.LogServer;
 import org.rcskt.server.config.ConfigException;
 import org.rcskt.server.config.ServerConfig;
+import org.rcskt.server.storage.StorageException;
+import org.rcskt.server.storage.rocksdb.RawRocks;
 import org.rcskt.server.testing.Events;
 import org.rcskt.server.testing.Http;
 import org.rcskt.verifier.Hash;
@@ -87,6 +89,31 @@ class RestartTest {
           .get("consistencyProof")
           .forEach(n -> proof.add(Hash.fromBase64(n.asText())));
       ConsistencyProof.verify(44, 46, a.checkpoint().rootHash(), b.checkpoint().rootHash(), proof);
+    }
+  }
+
+  @Test
+  void refusesAVersion1DataDirectoryNamingTheVersion() throws Exception {
+    try (LogServer s = LogServer.start(config())) {
+      Events events = new Events(7, LogServer.DEV_CARRIER_ID, s.devCarrierKey());
+      KeyEvent e = events.register(events.newSubject(), "phone-1", events.newKey());
+      assertThat(new Http(s.baseUrl()).post("/v1/events", EventJson.toJsonString(e)).status())
+          .isEqualTo(200);
+    }
+    // A version 1 store is one with entries and a checkpoint but no "format" marker.
+    try (RawRocks raw = RawRocks.open(dir.resolve("db"))) {
+      assertThat(raw.get("default", RawRocks.meta("format"))).containsExactly(2);
+      raw.delete("default", RawRocks.meta("format"));
+    }
+    assertThatThrownBy(() -> LogServer.start(config()))
+        .isInstanceOf(StorageException.class)
+        .hasMessageStartingWith(
+            "store in " + dir.resolve("db") + " holds a log of protocol version 1 (4 entries);")
+        .hasMessageContaining("this server speaks only version 2");
+    // Nothing was written to it: still refused, and the marker was not added.
+    assertThatThrownBy(() -> LogServer.start(config())).isInstanceOf(StorageException.class);
+    try (RawRocks raw = RawRocks.open(dir.resolve("db"))) {
+      assertThat(raw.get("default", RawRocks.meta("format"))).isNull();
     }
   }
 
