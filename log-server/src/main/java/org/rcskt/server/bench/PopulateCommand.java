@@ -45,8 +45,8 @@ import picocli.CommandLine.Spec;
  * <p>What it writes is what the server would have written for the same events: the development
  * carrier's ANCHOR as entry 0 (with the log, policy and carrier keys in the usual files), then one
  * carrier-attested REGISTER per fresh subject, really signed by the device and carrier keys, with
- * every Merkle node, leaf index row, subject state and subject event row, and a signed checkpoint
- * per batch.
+ * every Merkle node, leaf index row, subject state and subject event row, the subject map's records
+ * and the MAP_ROOT leaf that closes every batch, and a signed checkpoint per batch.
  *
  * <p>What it skips, to go fast: it does not verify the signatures it just made, and it does not run
  * the rules for each event; the subject state of each REGISTER is the rules' state for a template
@@ -73,7 +73,9 @@ public final class PopulateCommand implements Callable<Integer> {
   @Option(
       names = "--entries",
       defaultValue = "10000000",
-      description = "Tree size to build, the ANCHOR included (default: ${DEFAULT-VALUE}).")
+      description =
+          "Tree size to build, the ANCHOR and one map root leaf per batch included (default:"
+              + " ${DEFAULT-VALUE}).")
   long entries;
 
   @Option(
@@ -91,7 +93,8 @@ public final class PopulateCommand implements Callable<Integer> {
   @Option(
       names = "--batch",
       defaultValue = "8192",
-      description = "Entries per synced write (default: ${DEFAULT-VALUE}).")
+      description =
+          "Events per synced write, each batch closed by its map root leaf (default: ${DEFAULT-VALUE}).")
   int batch;
 
   @Option(
@@ -124,6 +127,16 @@ public final class PopulateCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
           "--entries, --batch, --check-every and --device-keys must be positive");
+    }
+    // Every batch is its events and one map root: the ANCHOR's makes 2 leaves, each other one at
+    // least 2, and with --batch 1 exactly 2.
+    if (entries == 1 || entries == 3 || (batch == 1 && entries % 2 == 1)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--entries "
+              + entries
+              + " cannot be built: every batch is its events and one map root leaf (the ANCHOR's"
+              + " batch is 2 leaves, every other one 2 to --batch + 1)");
     }
     Path db = dataDir.resolve("db");
     if (Files.exists(db)) {
@@ -178,20 +191,27 @@ public final class PopulateCommand implements Callable<Integer> {
       RegisterStateTemplate template =
           RegisterStateTemplate.of(model, fullCheck(model, anchors, policyKey, rules));
 
-      long registers = entries - 1;
+      // Leaves still to write after the ANCHOR's batch; each batch takes its events and a map root.
+      long leavesLeft = entries - writer.treeSize();
       ExecutorService signers = Executors.newFixedThreadPool(t);
       Deque<Future<Chunk>> window = new ArrayDeque<>();
       long next = 0;
       long lastReport = System.nanoTime();
       try {
-        while (next < registers || !window.isEmpty()) {
-          while (next < registers && window.size() < 2 * t + 1) {
+        while (leavesLeft > 0 || !window.isEmpty()) {
+          while (leavesLeft > 0 && window.size() < 2 * t + 1) {
             long from = next;
-            int n = (int) Math.min(batch, registers - from);
+            int k = (int) Math.min(batch, leavesLeft - 1);
+            if (leavesLeft - k - 1 == 1) {
+              // One leaf left over could not be a batch: leave room for a last one of two.
+              k--;
+            }
+            int n = k;
             window.add(
                 signers.submit(
                     () -> chunk(gen, from, n, template, anchors, policyKey, rules, checked)));
             next = from + n;
+            leavesLeft -= n + 1;
           }
           Chunk c = window.removeFirst().get();
           AppendBatch b = writer.begin();
@@ -217,9 +237,11 @@ public final class PopulateCommand implements Callable<Integer> {
       }
       double s = (System.nanoTime() - t0) / 1e9;
       out.printf(
-          "done: tree size %,d, root %s, in %.0f s (%,.0f entries/s); %,d events fully verified"
-              + " against the rules; store %,d MB; load average %s%n",
+          "done: tree size %,d (%,d events, %,d map roots), root %s, in %.0f s (%,.0f entries/s);"
+              + " %,d events fully verified against the rules; store %,d MB; load average %s%n",
           writer.treeSize(),
+          next + 1,
+          writer.treeSize() - next - 1,
           writer.rootHash(),
           s,
           writer.treeSize() / s,

@@ -2,8 +2,11 @@ package org.rcskt.server.log;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.rcskt.server.storage.AppendBatch;
 import org.rcskt.server.storage.LogStore;
@@ -21,8 +24,10 @@ import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.RuleViolationException;
 import org.rcskt.verifier.event.RulesContext;
 import org.rcskt.verifier.event.SubjectState;
+import org.rcskt.verifier.map.MapProofException;
 import org.rcskt.verifier.map.MapRootEntry;
 import org.rcskt.verifier.map.MemoryMapNodeStore;
+import org.rcskt.verifier.map.SubjectLeaf;
 import org.rcskt.verifier.map.SubjectMap;
 import org.rcskt.verifier.merkle.CompactRange;
 
@@ -93,10 +98,16 @@ public final class Fsck {
     }
   }
 
-  /** The stored map (its state and root record) against the one recomputed from the entries. */
-  private void checkStoredMap(SubjectMap recomputed) {
+  /**
+   * The stored map against the one recomputed from the entries: its state (root and count), then,
+   * for every subject of the log, the proof its stored records give, which must verify against the
+   * stored root and name the subject's latest event. A damaged record would otherwise show only as
+   * lookups whose completeness proofs fail.
+   */
+  private void checkStoredMap(SubjectMap recomputed, Set<Hash> subjects) {
+    SubjectMap stored;
     try {
-      SubjectMap stored = new StoredMap(store, -1).load();
+      stored = new StoredMap(store, -1).load();
       if (!stored.root().equals(recomputed.root())
           || stored.subjectCount() != recomputed.subjectCount()) {
         problem(
@@ -107,11 +118,40 @@ public final class Fsck {
                 + " subjects; the entries give "
                 + recomputed.root()
                 + " of "
-                + recomputed.subjectCount());
+                + recomputed.subjectCount()
+                + " subjects");
       }
     } catch (RuntimeException e) {
       problem("the stored subject map does not load: " + e.getMessage());
+      return;
     }
+    for (Hash subject : subjects) {
+      Optional<SubjectLeaf> want = recomputed.get(subject);
+      Optional<SubjectLeaf> got;
+      try {
+        got = stored.prove(subject).verify(stored.root(), subject);
+      } catch (MapProofException | RuntimeException e) {
+        problem(
+            "the stored subject map's records give no valid proof for subject "
+                + subject
+                + ": "
+                + e.getMessage());
+        continue;
+      }
+      if (!got.equals(want)) {
+        problem(
+            "the stored subject map's records prove "
+                + got.map(Fsck::describe).orElse("no entry")
+                + " for subject "
+                + subject
+                + "; the entries give "
+                + want.map(Fsck::describe).orElse("no entry"));
+      }
+    }
+  }
+
+  private static String describe(SubjectLeaf l) {
+    return "next sequence " + l.nextSequence() + " after " + l.lastEventHash();
   }
 
   private void problem(String p) {
@@ -156,6 +196,7 @@ public final class Fsck {
     SubjectMap.Batch mapBatch = map.batch();
     long mapRoots = 0;
     long eventsSinceMapRoot = 0;
+    Set<Hash> mapSubjects = new HashSet<>();
     byte[] leafHashes = new byte[PAGE * Hash.SIZE];
     for (long start = 0; start < n; start += PAGE) {
       long end = Math.min(n, start + PAGE);
@@ -213,6 +254,7 @@ public final class Fsck {
         }
         eventsSinceMapRoot++;
         mapBatch.put(event.subject(), event.sequence() + 1, leaf);
+        mapSubjects.add(event.subject());
         checkSubjectRow(index, event, n);
         if (event.type() == EventType.ANCHOR) {
           firstAnchorLeaf.putIfAbsent(event.subject(), index);
@@ -263,7 +305,7 @@ public final class Fsck {
               + eventsSinceMapRoot
               + " events are not followed by a map root: the checkpoint's last leaf must be one");
     }
-    checkStoredMap(map);
+    checkStoredMap(map, mapSubjects);
     Hash root = range.rootHash();
     if (head != null && head.treeSize() == n && !root.equals(head.rootHash())) {
       problem("recomputed root hash " + root + " differs from the checkpoint's " + head.rootHash());

@@ -390,6 +390,8 @@ final class Integrator {
     long writeNanos = 0;
     SubjectMap.Update mapUpdate = null;
     Hash mapLeafHash = null;
+    // Counted before the map root leaf: the metrics report events, not leaves.
+    int appendedEvents = append.size();
     if (append.size() > 0) {
       for (Map.Entry<Hash, SubjectState> s : states.entrySet()) {
         append.putSubjectState(s.getKey(), s.getValue().toBytes());
@@ -467,7 +469,7 @@ final class Integrator {
       head = after;
     }
     finish(batch, outcomes, after, started, writeNanos);
-    metrics.batch(batch.size(), append.size(), System.nanoTime() - started, writeNanos);
+    metrics.batch(batch.size(), appendedEvents, System.nanoTime() - started, writeNanos);
   }
 
   /** Appends one leaf, with its tree nodes and, when it completes one, its full tile. */

@@ -15,8 +15,10 @@ import org.rcskt.verifier.map.SubjectMap;
  * writes a batch's changed records in the batch's own store write and then {@link #commit}s them
  * here; {@link #apply} is therefore not used.
  *
- * <p>Only the integrator thread uses an instance. Lookups read a store snapshot instead ({@link
- * #over(LogStore.Snapshot)}), which the cache (newer than any snapshot) must not serve.
+ * <p>Public for the bench tools that build a log without a server the way the integrator does
+ * ({@code bench.BatchWriter}). Only one thread (the integrator's) uses an instance. Lookups read a
+ * store snapshot instead ({@link #over(LogStore.Snapshot)}), which the cache (newer than any
+ * snapshot) must not serve.
  */
 public final class StoredMap implements MapNodeStore {
   /** The map state of a store without one: the empty map. */

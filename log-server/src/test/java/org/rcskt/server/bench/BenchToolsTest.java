@@ -23,6 +23,7 @@ import org.rcskt.verifier.checkpoint.SignedCheckpoint;
 import org.rcskt.verifier.event.EventCodec;
 import org.rcskt.verifier.event.EventPayload;
 import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.map.MapRootEntry;
 import org.rcskt.verifier.merkle.InclusionProof;
 import org.rcskt.verifier.note.NoteVerifiers;
 import org.rcskt.verifier.tile.EntryBundle;
@@ -51,8 +52,29 @@ class BenchToolsTest {
     return Long.parseLong(m.group(1).replace(",", ""));
   }
 
+  /**
+   * The leaves of {@code s}'s log from {@code from} on, as {events, map roots}; checks that each
+   * batch ends with a map root, so the last leaf is one.
+   */
+  static long[] leavesSince(LogServer s, long from) {
+    long size = s.log().head().treeSize();
+    long[] n = new long[2];
+    byte[] last = null;
+    for (long i = from; i < size; i += 1000) {
+      for (byte[] e : s.log().reader().entries(i, Math.min(size, i + 1000), 1000)) {
+        n[MapRootEntry.isMapRoot(e) ? 1 : 0]++;
+        last = e;
+      }
+    }
+    if (last != null) {
+      assertThat(MapRootEntry.isMapRoot(last)).as("the last leaf is a map root").isTrue();
+    }
+    return n;
+  }
+
   @Test
   void benchLogsExactlyTheEventsItSentAndTheLogStaysConsistent() {
+    long after;
     try (LogServer s = devServer(dir, false)) {
       long before = s.log().head().treeSize();
       Run r =
@@ -75,11 +97,16 @@ class BenchToolsTest {
               "--verify-every",
               "10");
       assertThat(r.code()).as(r.toString()).isZero();
-      assertThat(s.log().head().treeSize()).isEqualTo(before + 300);
+      // Exactly the 300 events, and one map root per batch the server cut them into.
+      long[] added = leavesSince(s, before);
+      assertThat(added[0]).isEqualTo(300);
+      assertThat(added[1]).isBetween(1L, 300L);
+      after = s.log().head().treeSize();
+      assertThat(after).isEqualTo(before + 300 + added[1]);
       assertThat(r.out())
           .contains("outcomes: 200=300\n")
           .contains("receipts verified: 30 (checkpoint signature and inclusion proof), bad: 0")
-          .contains("tree size " + before + " -> " + (before + 300))
+          .contains("tree size " + before + " -> " + after)
           .contains("all 300 events were sent before the measured time was over");
       assertThat(r.err()).isEmpty();
 
@@ -105,12 +132,13 @@ class BenchToolsTest {
           run("bench", "--url", s.baseUrl(), "--unattested", "--events", "20", "--warmup", "0");
       assertThat(unattested.code()).as(unattested.toString()).isEqualTo(1);
       assertThat(unattested.out()).contains("FAILED: the log refused 20 events");
-      assertThat(s.log().head().treeSize()).isEqualTo(before + 300);
+      // Refused events write nothing, not even a map root.
+      assertThat(s.log().head().treeSize()).isEqualTo(after);
     }
-    // Every signature checked again and every event replayed through the rules.
+    // Every signature checked again, every event replayed through the rules, the map recomputed.
     Run fsck = run("fsck", "--data-dir", dir.toString(), "--replay");
     assertThat(fsck.code()).as(fsck.toString()).isZero();
-    assertThat(fsck.out()).contains("OK: tree size 301, root hash ");
+    assertThat(fsck.out()).contains("OK: tree size " + after + ", root hash ");
   }
 
   @Test
@@ -136,7 +164,10 @@ class BenchToolsTest {
           .contains("open loop at 500 events/s")
           .contains("outcomes: 200=50\n")
           .contains("receipts verified: 8 (checkpoint signature and inclusion proof), bad: 0");
-      assertThat(s.log().head().treeSize()).isEqualTo(51);
+      // The dev anchor and its map root, the 50 events, and a map root per batch of them.
+      long[] added = leavesSince(s, 2);
+      assertThat(added[0]).isEqualTo(50);
+      assertThat(s.log().head().treeSize()).isEqualTo(2 + 50 + added[1]);
     }
   }
 
@@ -159,7 +190,9 @@ class BenchToolsTest {
             "--seed",
             "3");
     assertThat(p.code()).as(p.toString()).isZero();
-    assertThat(p.out()).contains("done: tree size 3,000, root ");
+    // --entries is the tree size: the ANCHOR's batch (2 leaves), then batches of 500 REGISTERs and
+    // a map root (501 leaves) five times, and a last one of 492 and a map root: 2,992 REGISTERs.
+    assertThat(p.out()).contains("done: tree size 3,000 (2,993 events, 7 map roots), root ");
     assertThat(number(p.out(), "; ([\\d,]+) events fully verified against the rules"))
         .isEqualTo(61);
     Run fsck = run("fsck", "--data-dir", data.toString(), "--replay");
@@ -175,7 +208,9 @@ class BenchToolsTest {
               http.get("/checkpoint").body(), s.origin(), NoteVerifiers.parse(s.verifierKey()));
       assertThat(cp.checkpoint().treeSize()).isEqualTo(3000);
 
-      // Entry 1234 read from its bundle and hashed here: populate's REGISTER number 1233.
+      // Entry 1234 read from its bundle and hashed here: in the third batch of REGISTERs (leaves
+      // 1004 to 1503, REGISTERs 1000 to 1499, after two batches of 500 and their map roots), it is
+      // populate's REGISTER number 1230.
       long index = 1234;
       TilePath bundle = TilePath.entryBundle(index / TilePath.FULL_WIDTH, TilePath.FULL_WIDTH);
       byte[] entry =
@@ -184,7 +219,14 @@ class BenchToolsTest {
       KeyEvent e = EventCodec.decode(entry);
       BenchEvents gen =
           new BenchEvents(LogServer.DEV_CARRIER_ID, null, PopulateCommand.NAMESPACE, 3, 64);
-      assertThat(e.subject()).isEqualTo(gen.subject(index - 1));
+      assertThat(e.subject()).isEqualTo(gen.subject(1230));
+      // Its batch's map root (leaf 1504) commits to the 1,501 subjects so far (with the carrier).
+      byte[] mapRoot = http.get("/v1/entries?start=1504&end=1505").body();
+      assertThat(
+              Http.parse(new String(mapRoot, java.nio.charset.StandardCharsets.UTF_8))
+                  .at("/entries/0/mapRoot/subjectCount")
+                  .asLong())
+          .isEqualTo(1501);
       assertThat(e.body().payload()).isInstanceOf(EventPayload.Register.class);
       JsonNode inc = http.get("/v1/proof/inclusion?index=" + index + "&size=3000").json();
       List<Hash> proof = new ArrayList<>();
@@ -320,7 +362,7 @@ class BenchToolsTest {
     try (LogServer s = devServer(dir, false)) {
       assertOneLineFailure(
           run("read-bench", "--url", s.baseUrl(), "--mode", "tiles"),
-          "log-server read-bench: the tree of size 1 has no full tile yet");
+          "log-server read-bench: the tree of size 2 has no full tile yet");
     }
   }
 }

@@ -22,7 +22,10 @@ import org.rcskt.server.testing.Cli;
 import org.rcskt.server.testing.Events;
 import org.rcskt.server.testing.Http;
 import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.event.EventCodec;
 import org.rcskt.verifier.event.EventJson;
+import org.rcskt.verifier.map.MapRootEntry;
+import org.rcskt.verifier.merkle.Merkle;
 import org.rcskt.verifier.note.Ed25519NoteSigner;
 import org.rcskt.verifier.note.NoteVerifiers;
 import org.rcskt.verifier.vrf.EcVrf;
@@ -145,7 +148,8 @@ class CliTest {
     populate(40);
     String[] r = run("fsck", "--data-dir", dir.toString());
     assertThat(r[0]).as(r[1]).isEqualTo("0");
-    assertThat(r[1]).contains("OK: tree size 41, root hash ");
+    // The dev anchor's batch and one batch per sequential submission, each an event and a map root.
+    assertThat(r[1]).contains("OK: tree size 82, root hash ");
     String[] replay = run("fsck", "--data-dir", dir.toString(), "--replay");
     assertThat(replay[0]).as(replay[1]).isEqualTo("0");
   }
@@ -156,30 +160,50 @@ class CliTest {
     Ed25519NoteSigner key = Ed25519NoteSigner.fromSignerKey(KeyFiles.read(dir.resolve("log.key")));
     NoteLogSigner signer = new NoteLogSigner(key);
     Hash bogus = Hash.sha256("not the entry".getBytes(UTF_8));
+    byte[] copy;
+    Hash mapLeaf;
+    // Six batches of an event and a map root each: leaves 0 to 11.
     try (RocksDbLogStore store = RocksDbLogStore.open(dir.resolve("db"))) {
-      // An entry whose stored leaf hash is wrong, under a checkpoint signed with the real key.
-      byte[] copy = store.entry(1);
-      AppendBatch b = new AppendBatch(6);
+      // A batch whose event's stored leaf hash is wrong, closed by a correct map root (a copy of an
+      // event changes no subject's latest state), under a checkpoint signed with the real key.
+      assertThat(store.treeSize()).isEqualTo(12);
+      copy = store.entry(2);
+      byte[] lastMapRoot = store.entry(11);
+      MapRootEntry before = MapRootEntry.decode(lastMapRoot);
+      byte[] mapRoot = new MapRootEntry(14, before.subjectCount(), before.mapRoot()).encoded();
+      mapLeaf = Merkle.leafHash(mapRoot);
+      AppendBatch b = new AppendBatch(12);
       b.addEntry(copy, bogus);
-      b.addNode(0, 6, bogus);
-      b.setCheckpoint(signer.sign(7, bogus));
+      b.addNode(0, 12, bogus);
+      b.addEntry(mapRoot, mapLeaf);
+      b.addNode(0, 13, mapLeaf);
+      b.addNode(1, 6, Merkle.nodeHash(bogus, mapLeaf));
+      b.setCheckpoint(signer.sign(14, bogus));
       store.append(b);
     }
     try (RocksDbLogStore store = RocksDbLogStore.open(dir.resolve("db"))) {
       Fsck.Report r = new Fsck(store, signer, null, s -> {}).run();
       assertThat(r.ok()).isFalse();
+      Hash subject = EventCodec.decode(copy).subject();
       assertThat(r.problems())
-          .contains(
-              "stored leaf hash of entry 6 is not the hash of the entry",
-              "leaf index row of entry 6 says 1",
+          .containsExactly(
+              "stored leaf hash of entry 12 is not the hash of the entry",
+              "leaf index row of entry 12 says 2",
+              "subject event index row ("
+                  + subject
+                  + ", 0) points to leaf 2 (REGISTER of carrier dev-carrier) instead of leaf 12"
+                  + " (REGISTER of carrier dev-carrier)",
+              "node (1, 6) is stored as "
+                  + Merkle.nodeHash(bogus, mapLeaf)
+                  + ", recomputed "
+                  + Merkle.nodeHash(Merkle.leafHash(copy), mapLeaf),
               "recomputed root hash " + r.rootHash() + " differs from the checkpoint's " + bogus,
-              "the subject event index has 6 rows for a tree of size 7");
-      assertThat(r.problemCount()).isEqualTo(5);
+              "the subject event index has 6 rows for 7 events (a tree of size 14 with 7 map roots)");
     }
     String[] cli = run("fsck", "--data-dir", dir.toString());
     assertThat(cli[0]).isEqualTo("1");
     assertThat(cli[1])
-        .contains("PROBLEM: stored leaf hash of entry 6 is not the hash of the entry");
+        .contains("PROBLEM: stored leaf hash of entry 12 is not the hash of the entry");
   }
 
   @Test

@@ -37,16 +37,21 @@ import org.rcskt.server.config.ServerKeys;
 import org.rcskt.server.log.Fsck;
 import org.rcskt.server.log.NoteLogSigner;
 import org.rcskt.server.storage.rocksdb.RocksDbLogStore;
+import org.rcskt.server.testing.Clients;
 import org.rcskt.server.testing.Events;
+import org.rcskt.server.testing.TestVrf;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.VerificationException;
 import org.rcskt.verifier.checkpoint.SignedCheckpoint;
+import org.rcskt.verifier.client.LogClient;
+import org.rcskt.verifier.client.NumberLookup;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.EventCodec;
 import org.rcskt.verifier.event.EventJson;
 import org.rcskt.verifier.event.KeyEvent;
 import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.event.RulesContext;
+import org.rcskt.verifier.map.MapRootEntry;
 import org.rcskt.verifier.merkle.CompactRange;
 import org.rcskt.verifier.merkle.ConsistencyProof;
 import org.rcskt.verifier.merkle.InclusionProof;
@@ -55,6 +60,7 @@ import org.rcskt.verifier.note.NoteVerifier;
 import org.rcskt.verifier.note.NoteVerifiers;
 import org.rcskt.verifier.tile.EntryBundle;
 import org.rcskt.verifier.tile.TilePath;
+import org.rcskt.verifier.vrf.VrfKeys;
 
 /**
  * Runs the server as a child process under concurrent load, kills it with SIGKILL at seeded random
@@ -70,12 +76,18 @@ import org.rcskt.verifier.tile.TilePath;
  *   <li>every checkpoint any client saw (receipts and {@code GET /checkpoint}) has a root equal to
  *       the root of the same-size prefix of the restarted log, recomputed from the entry bundles,
  *       and a consistency proof served by the restarted log verifies from it to the new checkpoint;
- *   <li>the whole log recomputed from its entry bundles: every entry decodes, no leaf appears
- *       twice, and the root equals the new checkpoint's root (the client-side part of an fsck);
+ *   <li>the whole log recomputed from its entry bundles: every entry decodes (as an event or a map
+ *       root), no leaf appears twice, the root equals the new checkpoint's root (the client-side
+ *       part of an fsck), and the last leaf of every checkpoint seen is the map root of exactly
+ *       that tree size;
+ *   <li>a number registered before the kill and one never registered are looked up with
+ *       verifier-lib's {@code LogClient}: the VRF proof, the map root leaf and the completeness
+ *       proof verify, the first lists its events and the second none;
  *   <li>events whose fate was unknown at the crash (no answer) are submitted again and answered
  *       200, never logged twice;
  *   <li>before each restart and at the end, the server's {@link Fsck} passes on the store as the
- *       kill left it, replaying every event through the rules.
+ *       kill left it, replaying every event through the rules and recomputing the subject map and
+ *       every map root leaf's commitment.
  * </ul>
  *
  * <p>Set {@code -Drcskt.crash.seed=N} to replay another schedule.
@@ -105,6 +117,9 @@ class CrashRecoveryTest {
     final AtomicLong duplicates = new AtomicLong();
     final AtomicLong inDoubt = new AtomicLong();
     final AtomicLong overloaded = new AtomicLong();
+
+    /** Numbers whose REGISTER was acknowledged. */
+    final Set<String> registered = ConcurrentHashMap.newKeySet();
 
     void fail(String message) {
       failures.add(message);
@@ -196,6 +211,7 @@ class CrashRecoveryTest {
     private Ed25519.KeyPair key;
     private int steps;
     private KeyEvent pending;
+    private String pendingNumber;
     private Ed25519.KeyPair pendingKey;
 
     Worker(Events events, Observed observed) {
@@ -206,7 +222,8 @@ class CrashRecoveryTest {
     private void prepareNext() {
       Ed25519.KeyPair next = events.newKey();
       if (last == null || steps >= 4) {
-        pending = events.register(events.newSubject(), "phone-1", next);
+        pendingNumber = events.newNumber();
+        pending = events.register(TestVrf.index(pendingNumber), "phone-1", next);
       } else {
         pending = events.rotate(last, "phone-1", key, next);
       }
@@ -291,6 +308,9 @@ class CrashRecoveryTest {
       }
       observed.checkpoint(cp, "receipt");
       observed.ack(leafIndex, pending);
+      if (pending.sequence() == 0) {
+        observed.registered.add(pendingNumber);
+      }
     }
   }
 
@@ -299,10 +319,13 @@ class CrashRecoveryTest {
   void acknowledgedEventsAndServedCheckpointsSurviveSigkill() throws Exception {
     long t0 = System.nanoTime();
     Random schedule = new Random(SEED);
+    String origin = ServerConfig.DEFAULT_ORIGIN;
     Path data = dir.resolve("data");
+    // The server's VRF key is the test key, so that numbers drawn by Events map to its subjects.
+    java.nio.file.Files.createDirectories(data);
+    KeyFiles.write(data.resolve("vrf.key"), VrfKeys.formatSecret(origin, TestVrf.SECRET));
     Path serverLog = dir.resolve("server.log");
     Observed observed = new Observed();
-    String origin = ServerConfig.DEFAULT_ORIGIN;
     String verifierKey = null;
     List<Worker> workers = new ArrayList<>();
     ExecutorService httpPool = Executors.newCachedThreadPool();
@@ -335,6 +358,7 @@ class CrashRecoveryTest {
           Api api = new Api(client, server.baseUrl(), origin, NoteVerifiers.parse(verifierKey));
 
           long size = verifyRestarted(api, observed, schedule, round, server);
+          verifyLookups(server, origin, verifierKey, observed, schedule, round);
           if (round == ROUNDS) {
             roundNotes.add("final: tree size " + size + ", restart " + startMillis + " ms");
             break;
@@ -483,7 +507,11 @@ class CrashRecoveryTest {
     int prefixChecks = 0;
     for (int i = 0; i < size; i++) {
       byte[] e = entries.get(i);
-      EventCodec.decode(e);
+      if (MapRootEntry.isMapRoot(e)) {
+        MapRootEntry.decode(e);
+      } else {
+        EventCodec.decode(e);
+      }
       Hash leaf = EventCodec.leafHash(e);
       assertThat(leaves.add(leaf))
           .as("%s: leaf %s logged twice (again at %d)", where, leaf, i)
@@ -498,6 +526,21 @@ class CrashRecoveryTest {
       }
     }
     assertThat(range.rootHash()).as("%s: recomputed root", where).isEqualTo(root);
+    // Every batch ends with the map root after it: so does every tree any client was shown.
+    List<Long> shown = new ArrayList<>(observed.roots.keySet());
+    shown.add(size);
+    for (long s : shown) {
+      if (s == 0) {
+        continue;
+      }
+      byte[] last = entries.get((int) (s - 1));
+      assertThat(MapRootEntry.isMapRoot(last))
+          .as("%s: the last leaf of tree size %d is a map root", where, s)
+          .isTrue();
+      assertThat(MapRootEntry.decode(last).treeSize())
+          .as("%s: the map root closing tree size %d", where, s)
+          .isEqualTo(s);
+    }
 
     for (Map.Entry<Long, KeyEvent> a : observed.acked.entrySet()) {
       assertThat(entries.get(a.getKey().intValue()))
@@ -525,6 +568,37 @@ class CrashRecoveryTest {
     assertThat(prefixChecks).as("%s: old checkpoints checked", where).isEqualTo(old.size());
     observed.checkpoint(cp, where);
     return size;
+  }
+
+  /**
+   * Looks up, with verifier-lib's client, a number registered before (one of the acknowledged, at
+   * random) and a number never registered: both answers' VRF proofs, map root leaves and
+   * completeness proofs must verify against the restarted log's checkpoint.
+   */
+  private static void verifyLookups(
+      ServerProcess server,
+      String origin,
+      String verifierKey,
+      Observed observed,
+      Random schedule,
+      int round)
+      throws Exception {
+    LogClient client = Clients.of(server.baseUrl(), origin, verifierKey, TestVrf.PUBLIC);
+    String where = "lookup after restart " + round;
+    List<String> numbers = new ArrayList<>(observed.registered);
+    java.util.Collections.sort(numbers);
+    if (!numbers.isEmpty()) {
+      String number = numbers.get(schedule.nextInt(numbers.size()));
+      NumberLookup found = client.lookup(number);
+      assertThat(found.index()).as(where).isEqualTo(TestVrf.index(number));
+      assertThat(found.history().events()).as("%s: events of %s", where, number).isNotEmpty();
+      assertThat(found.history().events().get(0).event().leafHash())
+          .as("%s: the REGISTER of %s", where, number)
+          .isIn(observed.ackedIndex.keySet());
+    }
+    // Numbers drawn by Events are "+1" and ten digits: this one is never registered.
+    NumberLookup absent = client.lookup("+4420000000" + round);
+    assertThat(absent.history().events()).as("%s: a number never registered", where).isEmpty();
   }
 
   private static void sleep(long millis) {

@@ -211,16 +211,17 @@ class LogServerErrorsTest {
 
   @Test
   void unknownThingsAre404And405() {
+    // Tree size 2 here and below: the dev carrier's anchor and its map root.
     start();
     assertError(http.get("/nope"), 404, body("not_found", null, "no resource GET /nope"));
     assertError(
         http.get("/tile/0/005"),
         404,
-        body("not_found", null, "tile 0/5 is beyond the tree of size 1"));
+        body("not_found", null, "tile 0/5 is beyond the tree of size 2"));
     assertError(
-        http.get("/tile/entries/000.p/2"),
+        http.get("/tile/entries/000.p/3"),
         404,
-        body("not_found", null, "entry bundle 0.p/2 is beyond the tree of size 1"));
+        body("not_found", null, "entry bundle 0.p/3 is beyond the tree of size 2"));
     String h = Hash.sha256(new byte[] {1}).toHex();
     assertError(
         http.get("/v1/proof/inclusion?hash=" + h + "&size=1"),
@@ -237,7 +238,7 @@ class LogServerErrorsTest {
     assertError(
         http.get("/v1/proof/inclusion?index=0&size=12"),
         400,
-        body("bad_request", "size", "size 12 is larger than tree size 1"));
+        body("bad_request", "size", "size 12 is larger than tree size 2"));
     assertError(
         http.get("/v1/proof/inclusion?index=3&size=1"),
         400,
@@ -271,11 +272,11 @@ class LogServerErrorsTest {
     assertError(
         http.get("/v1/proof/consistency?from=1&to=12"),
         400,
-        body("bad_request", "to", "to 12 is larger than tree size 1"));
+        body("bad_request", "to", "to 12 is larger than tree size 2"));
     assertError(
         http.get("/v1/entries?start=5&end=9"),
         400,
-        body("bad_request", "start", "start 5 is larger than tree size 1"));
+        body("bad_request", "start", "start 5 is larger than tree size 2"));
     assertError(
         http.get("/v1/entries?start=0&end=0"),
         400,
@@ -307,24 +308,26 @@ class LogServerErrorsTest {
     assertThat(r.header("Retry-After")).isEqualTo("5");
     assertThat(faults.appendsFailed()).isEqualTo(1);
     assertThat(http.get("/checkpoint").body()).isEqualTo(before.raw());
-    assertThat(http.get("/v1/entries?start=1&end=2").json().get("entries")).isEmpty();
+    // Neither the event nor its batch's map root.
+    assertThat(http.get("/v1/entries?start=2&end=4").json().get("entries")).isEmpty();
 
     // The retry lands at the index the failed attempt would have had, on a consistent tree.
     Http.Response ok = http.post("/v1/events", EventJson.toJsonString(e));
     assertThat(ok.status()).as(ok.text()).isEqualTo(200);
-    assertThat(ok.json().get("leafIndex").asLong()).isEqualTo(1);
+    assertThat(ok.json().get("leafIndex").asLong()).isEqualTo(2);
+    assertThat(ok.json().get("treeSize").asLong()).isEqualTo(4);
     SignedCheckpoint after =
         SignedCheckpoint.verify(
             http.get("/checkpoint").body(),
             server.origin(),
             NoteVerifiers.parse(server.verifierKey()));
     List<Hash> proof = new ArrayList<>();
-    http.get("/v1/proof/consistency?from=1&to=2")
+    http.get("/v1/proof/consistency?from=2&to=4")
         .json()
         .get("consistencyProof")
         .forEach(n -> proof.add(Hash.fromBase64(n.asText())));
     ConsistencyProof.verify(
-        1, 2, before.checkpoint().rootHash(), after.checkpoint().rootHash(), proof);
+        2, 4, before.checkpoint().rootHash(), after.checkpoint().rootHash(), proof);
     assertThat(server.metrics().submissions("failed")).isEqualTo(1.0);
   }
 
@@ -354,8 +357,12 @@ class LogServerErrorsTest {
     assertThat(ok).isPositive();
     assertThat(full).isPositive();
     assertThat(ok + full).isEqualTo(12);
-    // Everything answered 200 is logged, nothing else.
-    JsonNode page = http.get("/v1/entries?start=1&end=100").json();
-    assertThat(page.get("entries")).hasSize(ok);
+    // Everything answered 200 is logged, nothing else: with batches of one, each event is followed
+    // by its batch's map root.
+    JsonNode page = http.get("/v1/entries?start=2&end=100").json();
+    assertThat(page.get("entries")).hasSize(2 * ok);
+    for (int i = 0; i < 2 * ok; i++) {
+      assertThat(page.get("entries").get(i).has(i % 2 == 0 ? "event" : "mapRoot")).isTrue();
+    }
   }
 }

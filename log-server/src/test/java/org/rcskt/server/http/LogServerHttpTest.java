@@ -23,6 +23,7 @@ import org.rcskt.verifier.event.EventCodec;
 import org.rcskt.verifier.event.EventJson;
 import org.rcskt.verifier.event.KeyEvent;
 import org.rcskt.verifier.event.RulesContext;
+import org.rcskt.verifier.map.MapRootEntry;
 import org.rcskt.verifier.merkle.ConsistencyProof;
 import org.rcskt.verifier.merkle.InclusionProof;
 import org.rcskt.verifier.note.NoteVerifier;
@@ -82,11 +83,20 @@ class LogServerHttpTest {
 
   @Test
   void devModeLogsTheCarrierAnchorFirst() throws Exception {
+    // The anchor's batch: the ANCHOR event, then the map root after it.
     SignedCheckpoint cp = checkpoint(http.get("/checkpoint").text());
-    assertThat(cp.checkpoint().treeSize()).isEqualTo(1);
-    JsonNode e = http.get("/v1/entries?start=0&end=1").json().get("entries").get(0);
+    assertThat(cp.checkpoint().treeSize()).isEqualTo(2);
+    JsonNode es = http.get("/v1/entries?start=0&end=2").json().get("entries");
+    JsonNode e = es.get(0);
     assertThat(e.get("event").get("type").asText()).isEqualTo("ANCHOR");
     assertThat(e.get("event").get("carrierId").asText()).isEqualTo(LogServer.DEV_CARRIER_ID);
+    JsonNode m = es.get(1);
+    assertThat(m.has("event")).isFalse();
+    assertThat(m.get("leafIndex").asLong()).isEqualTo(1);
+    assertThat(m.at("/mapRoot/treeSize").asLong()).isEqualTo(2);
+    // The carrier's ANCHOR chain is the one subject of the map.
+    assertThat(m.at("/mapRoot/subjectCount").asLong()).isEqualTo(1);
+    assertThat(m.at("/mapRoot/root").asText()).hasSize(64);
   }
 
   @Test
@@ -94,14 +104,17 @@ class LogServerHttpTest {
     Hash subject = events.newSubject();
     Ed25519.KeyPair device = events.newKey();
     KeyEvent reg = events.register(subject, "phone-1", device);
+    // Leaves 0 and 1 are the dev carrier's anchor and its map root; every batch ends with one.
     JsonNode receipt = submitOk(reg);
-    assertThat(receipt.get("leafIndex").asLong()).isEqualTo(1);
+    assertThat(receipt.get("leafIndex").asLong()).isEqualTo(2);
+    assertThat(receipt.get("treeSize").asLong()).isEqualTo(4);
     assertThat(receipt.get("duplicate").asBoolean()).isFalse();
 
     Ed25519.KeyPair next = events.newKey();
     KeyEvent rot = events.rotate(reg, "phone-1", device, next);
     JsonNode receipt2 = submitOk(rot);
-    assertThat(receipt2.get("leafIndex").asLong()).isEqualTo(2);
+    assertThat(receipt2.get("leafIndex").asLong()).isEqualTo(4);
+    assertThat(receipt2.get("treeSize").asLong()).isEqualTo(6);
 
     // The served checkpoint is the one of the last answer.
     String cpText = http.get("/checkpoint").text();
@@ -109,41 +122,45 @@ class LogServerHttpTest {
     SignedCheckpoint cp = checkpoint(cpText);
 
     // Inclusion by index and by hash.
-    JsonNode inc = http.get("/v1/proof/inclusion?index=1&size=3").json();
+    JsonNode inc = http.get("/v1/proof/inclusion?index=2&size=6").json();
     InclusionProof.verify(
-        1,
-        3,
+        2,
+        6,
         EventCodec.leafHash(reg.encoded()),
         hashes(inc.get("inclusionProof")),
         cp.checkpoint().rootHash());
     String hex = EventCodec.leafHash(rot.encoded()).toHex();
-    JsonNode incByHash = http.get("/v1/proof/inclusion?hash=" + hex + "&size=3").json();
-    assertThat(incByHash.get("leafIndex").asLong()).isEqualTo(2);
+    JsonNode incByHash = http.get("/v1/proof/inclusion?hash=" + hex + "&size=6").json();
+    assertThat(incByHash.get("leafIndex").asLong()).isEqualTo(4);
     InclusionProof.verify(
-        2,
-        3,
+        4,
+        6,
         EventCodec.leafHash(rot.encoded()),
         hashes(incByHash.get("inclusionProof")),
         cp.checkpoint().rootHash());
 
     // Consistency from the first receipt's tree to the latest.
     SignedCheckpoint first = checkpoint(receipt.get("checkpoint").asText());
-    JsonNode cons = http.get("/v1/proof/consistency?from=2&to=3").json();
+    JsonNode cons = http.get("/v1/proof/consistency?from=4&to=6").json();
     ConsistencyProof.verify(
-        2,
-        3,
+        4,
+        6,
         first.checkpoint().rootHash(),
         cp.checkpoint().rootHash(),
         hashes(cons.get("consistencyProof")));
 
-    // Entries decode back to the submitted events.
-    JsonNode page = http.get("/v1/entries?start=1&end=100").json();
-    assertThat(page.get("end").asLong()).isEqualTo(3);
-    assertThat(page.get("entries")).hasSize(2);
+    // Entries decode back to the submitted events, each followed by its batch's map root.
+    JsonNode page = http.get("/v1/entries?start=2&end=100").json();
+    assertThat(page.get("end").asLong()).isEqualTo(6);
+    assertThat(page.get("entries")).hasSize(4);
     assertThat(EventJson.fromJson(page.get("entries").get(0).get("event")).encoded())
         .isEqualTo(reg.encoded());
-    assertThat(EventJson.fromJson(page.get("entries").get(1).get("event")).encoded())
+    assertThat(page.get("entries").get(1).at("/mapRoot/treeSize").asLong()).isEqualTo(4);
+    assertThat(EventJson.fromJson(page.get("entries").get(2).get("event")).encoded())
         .isEqualTo(rot.encoded());
+    assertThat(page.get("entries").get(3).at("/mapRoot/treeSize").asLong()).isEqualTo(6);
+    // The anchor's chain and the new subject.
+    assertThat(page.get("entries").get(3).at("/mapRoot/subjectCount").asLong()).isEqualTo(2);
 
     // The subject's state and events, each proven against the stated checkpoint.
     JsonNode subj = http.get("/v1/subjects/" + subject.toHex()).json();
@@ -170,7 +187,8 @@ class LogServerHttpTest {
     JsonNode again = submitOk(reg);
     assertThat(again.get("leafIndex").asLong()).isEqualTo(first.get("leafIndex").asLong());
     assertThat(again.get("duplicate").asBoolean()).isTrue();
-    assertThat(checkpoint(http.get("/checkpoint").text()).checkpoint().treeSize()).isEqualTo(2);
+    // The anchor's batch and the event's batch, two leaves each; the duplicate added nothing.
+    assertThat(checkpoint(http.get("/checkpoint").text()).checkpoint().treeSize()).isEqualTo(4);
   }
 
   @Test
@@ -180,9 +198,11 @@ class LogServerHttpTest {
     for (Http.Response r :
         http.postConcurrently("/v1/events", java.util.Collections.nCopies(16, json))) {
       assertThat(r.status()).as(r.text()).isEqualTo(200);
-      assertThat(r.json().get("leafIndex").asLong()).isEqualTo(1);
+      assertThat(r.json().get("leafIndex").asLong()).isEqualTo(2);
     }
-    assertThat(checkpoint(http.get("/checkpoint").text()).checkpoint().treeSize()).isEqualTo(2);
+    // One leaf for the event and one map root for its batch (a duplicate answered later, from the
+    // store or from the same batch, writes nothing).
+    assertThat(checkpoint(http.get("/checkpoint").text()).checkpoint().treeSize()).isEqualTo(4);
   }
 
   @Test
@@ -223,24 +243,30 @@ class LogServerHttpTest {
     for (int i = 0; i < 3; i++) {
       submitOk(events.register(events.newSubject(), "phone-1", events.newKey()));
     }
-    Http.Response tile = http.get("/tile/0/000.p/4");
+    // Four batches (the anchor's and one per submission), each an event and a map root: 8 leaves.
+    Http.Response tile = http.get("/tile/0/000.p/8");
     assertThat(tile.status()).isEqualTo(200);
     assertThat(tile.header("Content-Type")).isEqualTo("application/octet-stream");
     assertThat(tile.header("Cache-Control")).isEqualTo("public, max-age=5");
-    assertThat(tile.body()).hasSize(4 * 32);
-    Http.Response bundle = http.get("/tile/entries/000.p/4");
+    assertThat(tile.body()).hasSize(8 * 32);
+    Http.Response bundle = http.get("/tile/entries/000.p/8");
     assertThat(bundle.status()).isEqualTo(200);
     byte[] b = bundle.body();
     int off = 0;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 8; i++) {
       int len = ((b[off] & 0xff) << 8) | (b[off + 1] & 0xff);
       byte[] entry = java.util.Arrays.copyOfRange(b, off + 2, off + 2 + len);
       assertThat(java.util.Arrays.copyOfRange(tile.body(), i * 32, i * 32 + 32))
           .isEqualTo(EventCodec.leafHash(entry).toByteArray());
+      // The bundle carries the map root leaves like the events: every odd leaf here.
+      assertThat(MapRootEntry.isMapRoot(entry)).as("leaf %d", i).isEqualTo(i % 2 == 1);
+      if (i % 2 == 1) {
+        assertThat(MapRootEntry.decode(entry).treeSize()).isEqualTo(i + 1);
+      }
       off += 2 + len;
     }
     assertThat(off).isEqualTo(b.length);
-    assertThat(http.get("/tile/0/000.p/5").status()).isEqualTo(404);
+    assertThat(http.get("/tile/0/000.p/9").status()).isEqualTo(404);
     assertThat(http.get("/tile/0/000").status()).isEqualTo(404);
     assertThat(http.get("/tile/1/000.p/1").status()).isEqualTo(404);
     assertThat(http.get("/tile/entries/001.p/1").status()).isEqualTo(404);
@@ -251,7 +277,8 @@ class LogServerHttpTest {
     Http.Response r = http.get("/checkpoint");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.header("Content-Type")).isEqualTo("text/plain; charset=utf-8");
-    assertThat(r.text()).startsWith(server.origin() + "\n1\n");
+    // The dev carrier's anchor and its map root.
+    assertThat(r.text()).startsWith(server.origin() + "\n2\n");
   }
 
   @Test
@@ -261,7 +288,8 @@ class LogServerHttpTest {
     assertThat(info.get("verifierKey").asText()).isEqualTo(server.verifierKey());
     assertThat(info.get("policyKey").get("keyId").asText())
         .isEqualTo(server.policyKey().keyId().toHex());
-    assertThat(info.get("treeSize").asLong()).isEqualTo(1);
+    // The dev carrier's anchor and its map root.
+    assertThat(info.get("treeSize").asLong()).isEqualTo(2);
     assertThat(info.get("limits").get("maxBodyBytes").asInt()).isEqualTo(65536);
     // What a replay needs to apply the rules as the log does.
     JsonNode rules = info.get("rules");
@@ -300,7 +328,10 @@ class LogServerHttpTest {
     assertThat(r.header("Content-Type")).startsWith("text/plain");
     String t = r.text();
     assertThat(t).contains("rcskt_submissions_total{outcome=\"accepted\"} 2.0");
-    assertThat(t).contains("rcskt_tree_size 2.0");
+    // Two batches (the dev anchor's and the event's) of an event and a map root each.
+    assertThat(t).contains("rcskt_tree_size 4.0");
+    assertThat(t).contains("rcskt_map_update_seconds_count 2");
+    assertThat(t).containsPattern("rcskt_map_nodes_written_total [1-9]");
     assertThat(t).contains("rcskt_batch_size_count");
     assertThat(t).contains("rcskt_store_write_seconds_bucket");
     assertThat(t)

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rcskt.server.LogServer;
 import org.rcskt.server.config.ConfigException;
 import org.rcskt.server.config.ServerConfig;
+import org.rcskt.server.storage.StorageException;
+import org.rcskt.server.storage.rocksdb.RawRocks;
 import org.rcskt.server.testing.Events;
 import org.rcskt.server.testing.Http;
 import org.rcskt.verifier.Hash;
@@ -71,7 +73,10 @@ class RestartTest {
       Ed25519.KeyPair next = events.newKey();
       KeyEvent rot = events.rotate(last, "phone-1", lastKey, next);
       JsonNode r = http.post("/v1/events", EventJson.toJsonString(rot)).json();
-      assertThat(r.get("leafIndex").asLong()).isEqualTo(22);
+      // 22 batches so far (the dev anchor's and one per sequential submission), each an event and
+      // the map root after it.
+      assertThat(r.get("leafIndex").asLong()).isEqualTo(44);
+      assertThat(r.get("treeSize").asLong()).isEqualTo(46);
 
       var verifier = NoteVerifiers.parse(verifierKey);
       SignedCheckpoint a =
@@ -79,11 +84,36 @@ class RestartTest {
       SignedCheckpoint b =
           SignedCheckpoint.verify(http.get("/checkpoint").body(), s.origin(), verifier);
       List<Hash> proof = new ArrayList<>();
-      http.get("/v1/proof/consistency?from=22&to=23")
+      http.get("/v1/proof/consistency?from=44&to=46")
           .json()
           .get("consistencyProof")
           .forEach(n -> proof.add(Hash.fromBase64(n.asText())));
-      ConsistencyProof.verify(22, 23, a.checkpoint().rootHash(), b.checkpoint().rootHash(), proof);
+      ConsistencyProof.verify(44, 46, a.checkpoint().rootHash(), b.checkpoint().rootHash(), proof);
+    }
+  }
+
+  @Test
+  void refusesAVersion1DataDirectoryNamingTheVersion() throws Exception {
+    try (LogServer s = LogServer.start(config())) {
+      Events events = new Events(7, LogServer.DEV_CARRIER_ID, s.devCarrierKey());
+      KeyEvent e = events.register(events.newSubject(), "phone-1", events.newKey());
+      assertThat(new Http(s.baseUrl()).post("/v1/events", EventJson.toJsonString(e)).status())
+          .isEqualTo(200);
+    }
+    // A version 1 store is one with entries and a checkpoint but no "format" marker.
+    try (RawRocks raw = RawRocks.open(dir.resolve("db"))) {
+      assertThat(raw.get("default", RawRocks.meta("format"))).containsExactly(2);
+      raw.delete("default", RawRocks.meta("format"));
+    }
+    assertThatThrownBy(() -> LogServer.start(config()))
+        .isInstanceOf(StorageException.class)
+        .hasMessageStartingWith(
+            "store in " + dir.resolve("db") + " holds a log of protocol version 1 (4 entries);")
+        .hasMessageContaining("this server speaks only version 2");
+    // Nothing was written to it: still refused, and the marker was not added.
+    assertThatThrownBy(() -> LogServer.start(config())).isInstanceOf(StorageException.class);
+    try (RawRocks raw = RawRocks.open(dir.resolve("db"))) {
+      assertThat(raw.get("default", RawRocks.meta("format"))).isNull();
     }
   }
 

@@ -27,6 +27,7 @@ import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.event.RulesContext;
 import org.rcskt.verifier.event.SubjectState;
 import org.rcskt.verifier.event.Violation;
+import org.rcskt.verifier.map.MapRootEntry;
 import org.rcskt.verifier.merkle.ConsistencyProof;
 import org.rcskt.verifier.merkle.InclusionProof;
 import org.rcskt.verifier.merkle.Proofs;
@@ -241,7 +242,9 @@ class KeyEventLogTest {
           .isInstanceOfSatisfying(
               RejectedEventException.class,
               r -> assertThat(r.violation()).isEqualTo(Violation.WRONG_SEQUENCE));
-      assertThat(log.head().treeSize()).isEqualTo(s.leafIndex() + 1);
+      // The event's batch ends with its map root leaf (docs/protocol.md section 16).
+      assertThat(log.head().treeSize()).isEqualTo(s.leafIndex() + 2);
+      assertThat(MapRootEntry.isMapRoot(log.reader().entry(s.leafIndex() + 1))).isTrue();
     }
     checkInvariants();
   }
@@ -269,27 +272,61 @@ class KeyEventLogTest {
     KeyEvent e = events.register(events.newSubject(), "phone-1", events.newKey());
     store.failAfterNextAppends(1);
     assertThatThrownBy(() -> log.submit(e).join()).hasCauseInstanceOf(UnavailableException.class);
-    // The integrator reloaded from the store, where the batch did land.
-    assertThat(log.head().treeSize()).isEqualTo(before.treeSize() + 1);
+    // The integrator reloaded from the store, where the batch did land: the event and the batch's
+    // map root leaf.
+    assertThat(log.head().treeSize()).isEqualTo(before.treeSize() + 2);
     checkInvariants();
     Sequenced again = log.submit(e).join();
     assertThat(again.duplicate()).isTrue();
     assertThat(again.leafIndex()).isEqualTo(before.treeSize());
     assertIncluded(again);
     KeyEvent next = events.register(events.newSubject(), "phone-1", events.newKey());
-    assertThat(log.submit(next).join().leafIndex()).isEqualTo(before.treeSize() + 1);
+    assertThat(log.submit(next).join().leafIndex()).isEqualTo(before.treeSize() + 2);
     checkInvariants();
   }
 
   @Test
   void tilesReproduceTheTreeWithVerifierLibTiles() throws Exception {
+    log.close();
+    store.close();
+    java.util.concurrent.atomic.AtomicInteger batches =
+        new java.util.concurrent.atomic.AtomicInteger();
+    LogMetrics counting =
+        new LogMetrics() {
+          @Override
+          public void batch(int size, int appended, long integrateNanos, long writeNanos) {
+            if (appended > 0) {
+              batches.incrementAndGet();
+            }
+          }
+        };
+    store = new FaultInjectingLogStore(RocksDbLogStore.open(dir.resolve("db")));
+    // A batch window of 20 ms: a few batches, so that the tree ends inside the third level-0 tile.
+    log =
+        KeyEventLog.open(
+            store,
+            signer,
+            rules,
+            counting,
+            new KeyEventLog.Settings(4096, 20_000, 20_000, 2, 4, 64));
     List<CompletableFuture<Sequenced>> fs = new ArrayList<>();
     for (int i = 0; i < 600; i++) {
       fs.add(log.submit(events.register(events.newSubject(), "phone-1", events.newKey())));
     }
     fs.forEach(CompletableFuture::join);
     TreeHead head = log.head();
-    assertThat(head.treeSize()).isEqualTo(601);
+    // The anchor and its map root, the 600 events and one map root leaf per batch that took them.
+    assertThat(head.treeSize()).isEqualTo(2 + 600 + batches.get());
+    long mapRoots = 0;
+    for (long i = 0; i < head.treeSize(); i++) {
+      if (MapRootEntry.isMapRoot(log.reader().entry(i))) {
+        mapRoots++;
+      }
+    }
+    assertThat(mapRoots).isEqualTo(1 + batches.get());
+    // Fewer than 166 batches (there are a handful): two full level-0 tiles and part of a third.
+    assertThat(head.treeSize()).isBetween(512L + 1, 768L - 1);
+    int edge = (int) (head.treeSize() - 512);
     TileNodeSource tiles = new TileNodeSource(head.treeSize());
     for (TilePath t :
         TileNodeSource.tilesNeeded(head.treeSize(), src -> Proofs.rootHash(head.treeSize(), src))) {
@@ -318,12 +355,13 @@ class KeyEventLogTest {
     assertThat(log.reader().tileFromMemory(1, 0, 2)).isEqualTo(log.reader().tile(1, 0, 2));
     assertThatThrownBy(() -> log.reader().tileFromMemory(0, 3, 1))
         .isInstanceOf(NotFoundException.class)
-        .hasMessage("tile 0/3.p/1 is beyond the tree of size 601");
-    byte[] bundle = log.reader().entryBundle(2, 89);
-    assertThat(bundle.length).isGreaterThan(89 * 2);
-    assertThatThrownBy(() -> log.reader().entryBundle(2, 90))
+        .hasMessage("tile 0/3.p/1 is beyond the tree of size " + head.treeSize());
+    byte[] bundle = log.reader().entryBundle(2, edge);
+    assertThat(bundle.length).isGreaterThan(edge * 2);
+    assertThatThrownBy(() -> log.reader().entryBundle(2, edge + 1))
         .isInstanceOf(NotFoundException.class)
-        .hasMessage("entry bundle 2.p/90 is beyond the tree of size 601");
+        .hasMessage(
+            "entry bundle 2.p/" + (edge + 1) + " is beyond the tree of size " + head.treeSize());
     checkInvariants();
   }
 

@@ -164,7 +164,12 @@ class SubjectKindInvariantTest {
             .sign(policy);
     Throwable refusedAnchor = failure(log.submit(newAnchor));
 
-    assertThat(log.head().treeSize()).isEqualTo(4);
+    // Leaves: the anchor (0) and its map root (1), the two good events of the shared batch (2, 3)
+    // and its map root (4), the number on the future carrier's subject (5) and its map root (6).
+    // Refused events write nothing, not even a map root.
+    assertThat(log.head().treeSize()).isEqualTo(7);
+    assertThat(first.get(0).join().leafIndex()).isEqualTo(2);
+    assertThat(first.get(2).join().leafIndex()).isEqualTo(3);
     List<AppendBatch.SubjectEvent> carrierRows =
         log.subjectEvents(PhoneNumbers.carrierSubject(CARRIER), 0, 10);
     assertThat(carrierRows)
@@ -200,7 +205,7 @@ class SubjectKindInvariantTest {
   private void checkSound() {
     Fsck.Report r = new Fsck(store, signer, rules.withoutNow(), s -> {}).run();
     assertThat(r.problems()).isEmpty();
-    assertThat(r.treeSize()).isEqualTo(4);
+    assertThat(r.treeSize()).isEqualTo(7);
     Hash carrierSubject = PhoneNumbers.carrierSubject(CARRIER);
     assertThat(log.anchors().carrierOfSubject(carrierSubject)).isEqualTo(CARRIER);
   }
@@ -211,13 +216,13 @@ class SubjectKindInvariantTest {
     Hash carrierSubject = PhoneNumbers.carrierSubject(CARRIER);
     byte[] phoneState = store.subjectState(PhoneNumbers.carrierSubject(NEW_CARRIER));
     // What the campaign's REGISTER did to the store, played back by a store that reads corrupted:
-    // the carrier subject's row 0 points to the phone event at leaf 3, and it has a phone state.
+    // the carrier subject's row 0 points to the phone event at leaf 5, and it has a phone state.
     LogStore corrupted =
         new org.rcskt.server.storage.ForwardingLogStore(store) {
           @Override
           public List<AppendBatch.SubjectEvent> subjectEvents(Hash subject, long from, int limit) {
             if (subject.equals(carrierSubject)) {
-              return from == 0 ? List.of(new AppendBatch.SubjectEvent(subject, 0, 3)) : List.of();
+              return from == 0 ? List.of(new AppendBatch.SubjectEvent(subject, 0, 5)) : List.of();
             }
             return super.subjectEvents(subject, from, limit);
           }
@@ -232,7 +237,7 @@ class SubjectKindInvariantTest {
         .contains(
             "subject event index row ("
                 + carrierSubject
-                + ", 0) points to leaf 3 (REGISTER of carrier carrier.example) instead of leaf 0"
+                + ", 0) points to leaf 5 (REGISTER of carrier carrier.example) instead of leaf 0"
                 + " (ANCHOR of carrier carrier.example)",
             "subject "
                 + carrierSubject

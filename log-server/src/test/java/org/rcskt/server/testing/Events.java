@@ -32,10 +32,15 @@ public final class Events {
     return byKeyId.get(key.keyId());
   }
 
-  /** A random phone number's subject index. */
+  /** A random phone number's subject index under {@link TestVrf}. */
   public Hash newSubject() {
+    return TestVrf.index(newNumber());
+  }
+
+  /** A random 11-digit E.164 number ("+1" and ten digits), as {@link #newSubject} draws them. */
+  public String newNumber() {
     long n = 1_000_000_000L + (random.nextLong() & Long.MAX_VALUE) % 9_000_000_000L;
-    return TestVrf.index("+1" + n);
+    return "+1" + n;
   }
 
   /** A carrier-attested REGISTER of {@code device} as the subject's first event. */

@@ -1,0 +1,179 @@
+package org.rcskt.server.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rcskt.server.storage.rocksdb.RawRocks;
+import org.rcskt.server.storage.rocksdb.RocksDbLogStore;
+import org.rcskt.server.testing.Events;
+import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.crypto.Ed25519;
+import org.rcskt.verifier.event.EventBuilder;
+import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.event.PublicKeyInfo;
+import org.rcskt.verifier.event.RulesContext;
+import org.rcskt.verifier.map.MapRootEntry;
+import org.rcskt.verifier.map.NodeKey;
+import org.rcskt.verifier.note.Ed25519NoteSigner;
+
+/**
+ * A subject map damaged in a closed store, below the store's API: fsck names the damage, and the
+ * log refuses to open on a map state its last leaf does not commit to.
+ */
+class MapTamperTest {
+  static final String ORIGIN = "test.example/log";
+  static final String CARRIER = "carrier.example";
+
+  @TempDir Path dir;
+  Random random = new Random(77);
+  Ed25519.KeyPair policy = Ed25519.KeyPair.generate(random);
+  Ed25519.KeyPair carrier = Ed25519.KeyPair.generate(random);
+  NoteLogSigner signer =
+      new NoteLogSigner(Ed25519NoteSigner.of(ORIGIN, Ed25519.KeyPair.generate(random)));
+  RulesContext rules = RulesContext.ingest(PublicKeyInfo.ed25519(policy.publicKey()), 0);
+  Events events = new Events(5, CARRIER, carrier);
+  List<Hash> subjects = new ArrayList<>();
+  MapRootEntry lastMapRoot;
+
+  Path db() {
+    return dir.resolve("db");
+  }
+
+  /** The anchor and three registrations, each in a batch of its own: 8 leaves, 4 subjects. */
+  @BeforeEach
+  void buildLog() throws Exception {
+    try (RocksDbLogStore store = RocksDbLogStore.open(db());
+        KeyEventLog log =
+            KeyEventLog.open(
+                store, signer, rules, LogMetrics.NONE, KeyEventLog.Settings.defaults())) {
+      KeyEvent anchor =
+          EventBuilder.forCarrier(CARRIER)
+              .timestampMs(System.currentTimeMillis())
+              .anchorAdd(PublicKeyInfo.ed25519(carrier.publicKey()))
+              .sign(policy);
+      log.submit(anchor).join();
+      for (int i = 0; i < 3; i++) {
+        Hash s = events.newSubject();
+        subjects.add(s);
+        log.submit(events.register(s, "phone-1", events.newKey())).join();
+      }
+      assertThat(log.head().treeSize()).isEqualTo(8);
+      lastMapRoot = MapRootEntry.decode(log.reader().entry(7));
+      assertThat(lastMapRoot.subjectCount()).isEqualTo(4);
+    }
+    assertThat(fsck().problems()).isEmpty();
+  }
+
+  Fsck.Report fsck() {
+    try (RocksDbLogStore store = RocksDbLogStore.open(db())) {
+      return new Fsck(store, signer, rules.withoutNow(), s -> {}).run();
+    }
+  }
+
+  @Test
+  void aMapStateItsRecordsDoNotMakeIsFoundByFsckAndRefusedByOpen() throws Exception {
+    Hash bogus = Hash.sha256("not the map root".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    try (RawRocks raw = RawRocks.open(db())) {
+      raw.put("default", RawRocks.meta("map"), StoredMap.state(bogus, 4));
+    }
+    // The state names a root its records do not hash to: the map does not load at all.
+    String damage =
+        "the store's root record hashes to "
+            + lastMapRoot.mapRoot()
+            + ", not to the given root "
+            + bogus;
+    Fsck.Report r = fsck();
+    assertThat(r.problems()).containsExactly("the stored subject map does not load: " + damage);
+
+    try (RocksDbLogStore store = RocksDbLogStore.open(db())) {
+      assertThatThrownBy(
+              () ->
+                  KeyEventLog.open(
+                      store, signer, rules, LogMetrics.NONE, KeyEventLog.Settings.defaults()))
+          .isInstanceOf(LogStateException.class)
+          .hasMessage("the stored subject map is damaged: " + damage);
+    }
+  }
+
+  @Test
+  void aMapStateTheLastLeafDoesNotCommitToIsRefusedByOpen() throws Exception {
+    // The right root (its records load) with a wrong subject count: only the last leaf can tell.
+    try (RawRocks raw = RawRocks.open(db())) {
+      raw.put("default", RawRocks.meta("map"), StoredMap.state(lastMapRoot.mapRoot(), 5));
+    }
+    try (RocksDbLogStore store = RocksDbLogStore.open(db())) {
+      assertThatThrownBy(
+              () ->
+                  KeyEventLog.open(
+                      store, signer, rules, LogMetrics.NONE, KeyEventLog.Settings.defaults()))
+          .isInstanceOf(LogStateException.class)
+          .hasMessage(
+              "the last leaf commits to map root "
+                  + lastMapRoot.mapRoot()
+                  + " of 4 subjects at size 8, but the stored map has root "
+                  + lastMapRoot.mapRoot()
+                  + " of 5 subjects at size 8");
+    }
+    assertThat(fsck().problems())
+        .containsExactly(
+            "the stored subject map has root "
+                + lastMapRoot.mapRoot()
+                + " of 5 subjects; the entries give "
+                + lastMapRoot.mapRoot()
+                + " of 4 subjects");
+  }
+
+  @Test
+  void aStateOfTheWrongLengthIsDamage() throws Exception {
+    try (RawRocks raw = RawRocks.open(db())) {
+      raw.put("default", RawRocks.meta("map"), new byte[] {1, 2, 3});
+    }
+    assertThat(fsck().problems())
+        .contains("the stored subject map does not load: stored map state has 3 bytes, not 40");
+    try (RocksDbLogStore store = RocksDbLogStore.open(db())) {
+      assertThatThrownBy(
+              () ->
+                  KeyEventLog.open(
+                      store, signer, rules, LogMetrics.NONE, KeyEventLog.Settings.defaults()))
+          .isInstanceOf(LogStateException.class)
+          .hasMessage("the stored subject map is damaged: stored map state has 3 bytes, not 40");
+    }
+  }
+
+  @Test
+  void aWrongMapRecordIsFoundByFsck() throws Exception {
+    Hash victim = subjects.get(1);
+    try (RawRocks raw = RawRocks.open(db())) {
+      // The subject's leaf record: the first leaf record (type byte 0) on its path from the root.
+      byte[] key = null;
+      byte[] record = null;
+      for (int d = 0; d <= 256; d++) {
+        byte[] k = NodeKey.encode(d, victim.toByteArray());
+        byte[] rec = raw.get("map", k);
+        assertThat(rec).as("record at depth %d on the path of %s", d, victim).isNotNull();
+        if (rec[0] == 0) {
+          key = k;
+          record = rec;
+          break;
+        }
+      }
+      assertThat(record).hasSize(73);
+      // Next sequence 5 instead of 1: a well-formed leaf that the parent's hash does not cover.
+      record[33 + 7] = 5;
+      raw.put("map", key, record);
+    }
+    Fsck.Report r = fsck();
+    assertThat(r.ok()).isFalse();
+    assertThat(r.problems())
+        .singleElement()
+        .asString()
+        .startsWith("the stored subject map's records give no valid proof for subject " + victim);
+  }
+}
