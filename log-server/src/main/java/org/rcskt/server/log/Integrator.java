@@ -468,8 +468,9 @@ final class Integrator {
       after = new TreeHead(newSize, root, note);
       head = after;
     }
-    finish(batch, outcomes, after, started, writeNanos);
+    // Metrics first, so that a submitter who got its answer sees its batch counted.
     metrics.batch(batch.size(), appendedEvents, System.nanoTime() - started, writeNanos);
+    finish(batch, outcomes, after, started, writeNanos);
   }
 
   /** Appends one leaf, with its tree nodes and, when it completes one, its full tile. */

@@ -278,16 +278,36 @@ class BenchToolsTest {
             "--dir",
             scratch.toString(),
             "--seed",
-            "4");
+            "4",
+            "--phases",
+            "json,verify,write,pipeline,pipeline-json,write-nomap,pipeline-nomap,"
+                + "pipeline-json-nomap");
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).contains("prepared 400 events in ");
-    for (String phase : List.of("json", "verify", "write", "pipeline", "pipeline-json")) {
+    for (String phase :
+        List.of(
+            "json",
+            "verify",
+            "write",
+            "pipeline",
+            "pipeline-json",
+            "write-nomap",
+            "pipeline-nomap",
+            "pipeline-json-nomap")) {
       assertThat(number(r.out(), "^" + phase + " +([\\d,]+) events/s")).as(phase).isPositive();
     }
     assertThat(r.out())
-        .contains("one writer: lookups, rules, hashing, 4 synced writes of ")
-        .contains("binary decode + verify on 2 threads -> one writer; 4 synced writes of ")
-        .contains("JSON parse + verify on 2 threads -> one writer; 4 synced writes of ");
+        .containsPattern(
+            "one writer: lookups, rules, hashing, subject map [\\d.]+ us/event, 4 synced")
+        .contains("one writer: lookups, rules, hashing, no subject map, 4 synced writes of ")
+        .containsPattern(
+            "binary decode \\+ verify on 2 threads -> one writer; subject map [\\d.]+ us/event; 4"
+                + " synced writes of ")
+        .contains("binary decode + verify on 2 threads -> one writer; no subject map; 4 synced")
+        .containsPattern(
+            "JSON parse \\+ verify on 2 threads -> one writer; subject map [\\d.]+ us/event")
+        .contains("JSON parse + verify on 2 threads -> one writer; no subject map; 4 synced")
+        .containsPattern("(?m)^write +[\\d,]+ events/s .* us CPU/event");
     try (Stream<Path> left = Files.list(scratch)) {
       assertThat(left).isEmpty();
     }
@@ -334,7 +354,8 @@ class BenchToolsTest {
     assertOneLineFailure(
         run("baseline", "--phases", "json,fast"),
         "log-server baseline: unknown phase fast; the phases are [json, verify, write, pipeline,"
-            + " pipeline-json] (see: log-server baseline --help)");
+            + " pipeline-json, write-nomap, pipeline-nomap, pipeline-json-nomap] (see: log-server"
+            + " baseline --help)");
     assertOneLineFailure(
         run("populate", "--data-dir", dir.toString(), "--entries", "0"),
         "log-server populate: --entries, --batch, --check-every and --device-keys must be positive"

@@ -200,7 +200,7 @@ class LookupHttpTest {
           });
       assertThatThrownBy(() -> client.lookup(number))
           .isInstanceOf(ResponseException.class)
-          .hasMessageContaining("the completeness proof does not verify");
+          .hasMessageContaining("field \"completeness\" does not verify");
 
       // A map root entry that is not the checkpoint's last leaf (another subject count).
       proxy.tamper(
@@ -213,7 +213,7 @@ class LookupHttpTest {
           });
       assertThatThrownBy(() -> client.lookup(number))
           .isInstanceOf(ResponseException.class)
-          .hasMessageContaining("inclusion proof of the map root leaf does not verify");
+          .hasMessageContaining("mapRoot.inclusionProof of the map root leaf does not verify");
 
       // Honest again: the client still accepts the log.
       proxy.tamper(a -> a);
