@@ -25,7 +25,6 @@ import org.rcskt.server.metrics.ServerMetrics;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.event.AnchorRegistry;
 import org.rcskt.verifier.event.EventJson;
-import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.RulesContext;
 import org.rcskt.verifier.event.SubjectState;
 import org.rcskt.verifier.tile.TilePath;
@@ -343,8 +342,9 @@ public final class LogVerticle extends VerticleBase {
           "number", "phone number has " + number.length() + " characters, more than 16");
     }
     long from = ctx.request().getParam("from") == null ? 0 : longParam(ctx, "from");
-    PhoneNumbers.ProvenIndex proven = indexer.index(number);
-    blocking(() -> JsonViews.lookup(log, number, proven, from, MAX_SUBJECT_EVENTS))
+    indexer.validate(number);
+    // The VRF proof costs about eight signature checks: made on a worker, not the event loop.
+    blocking(() -> JsonViews.lookup(log, number, indexer.index(number), from, MAX_SUBJECT_EVENTS))
         .onSuccess(o -> writeJson(ctx, 200, o))
         .onFailure(ctx::fail);
   }

@@ -21,11 +21,20 @@ public final class PhoneIndexer {
    * @throws BadRequestException naming the rule {@code e164} breaks
    */
   public PhoneNumbers.ProvenIndex index(String e164) {
+    validate(e164);
+    return PhoneNumbers.prove(secretKey, e164);
+  }
+
+  /**
+   * Checks that {@code e164} is a strict E.164 number.
+   *
+   * @throws BadRequestException naming the rule {@code e164} breaks
+   */
+  public void validate(String e164) {
     try {
       PhoneNumbers.validate(e164);
     } catch (IllegalArgumentException e) {
       throw new BadRequestException("number", e.getMessage());
     }
-    return PhoneNumbers.prove(secretKey, e164);
   }
 }
