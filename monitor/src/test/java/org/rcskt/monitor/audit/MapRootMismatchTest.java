@@ -162,6 +162,22 @@ class MapRootMismatchTest {
         assertThat(pv.confirmed()).isFalse();
         assertThat(pv.message()).startsWith("the map proofs do not verify against the base root: ");
       }
+
+      // The audit finds the same map root, and only it.
+      Path json = dir.resolve("report.json");
+      java.io.StringWriter err = new java.io.StringWriter();
+      picocli.CommandLine cl = new picocli.CommandLine(new AuditCommand());
+      cl.setErr(new java.io.PrintWriter(err, true));
+      int exit = cl.execute("--log-url", server.baseUrl(), "--json", json.toString(), "--quiet");
+      assertThat(exit).as(err.toString()).isEqualTo(1);
+      AuditReport report = ReportJson.read(Files.readAllBytes(json));
+      assertThat(report.rootMatches()).isTrue();
+      assertThat(report.violations().total()).isZero();
+      assertThat(report.mapRoots()).isEqualTo((EVENTS + PER_BATCH - 1) / PER_BATCH);
+      assertThat(report.mapRootMismatches().items())
+          .extracting(Finding::leafIndex, Finding::kind)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(wrongLeaf[0], "MAP_ROOT_MISMATCH"));
+      assertThat(report.passed()).isFalse();
     }
   }
 }
