@@ -45,7 +45,9 @@ import org.rcskt.verifier.note.NoteVerifier;
  *   "events": [ { "leafIndex", "sequence", "leafHash", "encoded" (base64 leaf bytes),
  *                 "event" (JSON form), "accepted", "violation", "inclusionProof" [base64] } ],
  *   "anchors": [ { "leafIndex", "encoded", "event", "inclusionProof" } ],
- *   "finalState": { "carrierId", "nextSequence", "lastEventHash", "devices": [...] } }
+ *   "finalState": { "carrierId", "nextSequence", "lastEventHash", "devices": [...] },
+ *   "mapRoot": { "leafIndex" (treeSize - 1), "entry" (base64 MAP_ROOT), "inclusionProof" },
+ *   "completenessProof" (base64 MapProof of the subject in that map root) }
  * </pre>
  */
 public final class SubjectExport {
@@ -150,7 +152,7 @@ public final class SubjectExport {
         p.add(h.toBase64());
       }
       o.put(
-          "completeness",
+          "completenessProof",
           Base64.getEncoder().encodeToString(outcome.exportCompleteness().encoded()));
     }
     return o;
@@ -202,10 +204,10 @@ public final class SubjectExport {
    * previous hashes, and their authorization all verify) and that the stated final state is the
    * replayed one.
    *
-   * <p>When the export has a {@code mapRoot} and {@code completeness} (every export of a log of
-   * protocol version 2), it also checks that the map root entry is the checkpoint's last leaf and
-   * that the subject's map proof in it shows exactly the export's latest event (its sequence + 1
-   * and its hash; accepted by the rules or not, as the map holds every event), or absence for a
+   * <p>When the export has a {@code mapRoot} and {@code completenessProof} (every export of a log
+   * of protocol version 2), it also checks that the map root entry is the checkpoint's last leaf
+   * and that the subject's map proof in it shows exactly the export's latest event (its sequence +
+   * 1 and its hash; accepted by the rules or not, as the map holds every event), or absence for a
    * subject without events: so the log itself commits to holding no further event for the subject.
    * Without them, that rests on the full replay the export reports (docs/audit.md). The ANCHOR
    * events are only those of the carriers the subject's events name, so the one anchor rule
@@ -317,7 +319,7 @@ public final class SubjectExport {
               + " devices and last event "
               + state.lastEventHash());
     }
-    if (o.has("mapRoot") || o.has("completeness")) {
+    if (o.has("mapRoot") || o.has("completenessProof")) {
       KeyEvent latest = null;
       for (Proven p : all.values()) {
         if (p.subjectEvent) {
@@ -345,12 +347,12 @@ public final class SubjectExport {
     List<Hash> proof = new ArrayList<>();
     try {
       entry = Base64.getDecoder().decode(m.path("entry").asText());
-      encodedProof = Base64.getDecoder().decode(o.path("completeness").asText());
+      encodedProof = Base64.getDecoder().decode(o.path("completenessProof").asText());
       for (JsonNode h : m.path("inclusionProof")) {
         proof.add(Hash.fromBase64(h.asText()));
       }
     } catch (IllegalArgumentException e) {
-      throw new VerificationException("mapRoot or completeness: " + e.getMessage(), e);
+      throw new VerificationException("mapRoot or completenessProof: " + e.getMessage(), e);
     }
     InclusionProof.verify(leaf, c.treeSize(), Merkle.leafHash(entry), proof, c.rootHash());
     MapRootEntry root = MapRootEntry.decode(entry);

@@ -99,7 +99,7 @@ class AuditServerTest {
                           .decode(
                               new com.fasterxml.jackson.databind.ObjectMapper()
                                   .readTree(Files.readAllBytes(export))
-                                  .get("completeness")
+                                  .get("completenessProof")
                                   .asText()))
                   .terminal()
                   .orElseThrow()
@@ -142,9 +142,9 @@ class AuditServerTest {
       // A completeness proof that hides the subject's latest event is caught.
       com.fasterxml.jackson.databind.node.ObjectNode hidden =
           (com.fasterxml.jackson.databind.node.ObjectNode) m.readTree(Files.readAllBytes(export));
-      byte[] proof = java.util.Base64.getDecoder().decode(hidden.get("completeness").asText());
+      byte[] proof = java.util.Base64.getDecoder().decode(hidden.get("completenessProof").asText());
       proof[proof.length - 1] ^= 1;
-      hidden.put("completeness", java.util.Base64.getEncoder().encodeToString(proof));
+      hidden.put("completenessProof", java.util.Base64.getEncoder().encodeToString(proof));
       assertThatThrownBy(
               () ->
                   SubjectExport.verify(
