@@ -27,6 +27,11 @@ public enum AlertKind {
   /** The log signed two different trees of the same size, or two trees neither extends. */
   SPLIT_VIEW(Severity.CRITICAL),
   /**
+   * A {@code MAP_ROOT} leaf of the log's signed tree commits to another subject map (root, subject
+   * count or tree size) than the entries before it give (docs/protocol.md section 16).
+   */
+  MAP_ROOT_MISMATCH(Severity.CRITICAL),
+  /**
    * The log's answer to the lookup of a watched phone number has a VRF proof that does not verify
    * with the log's configured VRF key, or states another index than the proof gives. The number is
    * not watched on that log until a lookup verifies. A log error, not proven misbehaviour: the
@@ -63,6 +68,7 @@ public enum AlertKind {
       case ENTRY_REWRITTEN:
       case RULE_VIOLATION:
       case SPLIT_VIEW:
+      case MAP_ROOT_MISMATCH:
         return true;
       default:
         return false;

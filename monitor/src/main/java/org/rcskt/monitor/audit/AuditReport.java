@@ -26,6 +26,8 @@ import java.util.TreeMap;
  *     deadline
  * @param elapsedMillis how long the replay took
  * @param subjects how many distinct subjects have at least one event
+ * @param mapRoots how many {@code MAP_ROOT} entries the log holds, each checked against the map
+ *     recomputed from the events before it (docs/protocol.md section 16)
  * @param eventsByType counts per event type, sorted by type
  * @param eventsByCarrier counts per carrier named by the events, sorted by carrier
  * @param daily counts per UTC day, in day order
@@ -38,6 +40,8 @@ import java.util.TreeMap;
  *     older than the deadline
  * @param anchorChanges every ANCHOR event (carrier trust anchors added, replaced or removed)
  * @param violations every rule the log broke: events a verifier must reject
+ * @param mapRootMismatches every {@code MAP_ROOT} entry whose tree size, subject count or root is
+ *     not what the events before it give
  * @param notes how the audit was set up where it matters for trusting it (for example, keys taken
  *     from the log itself rather than given independently)
  */
@@ -56,6 +60,7 @@ public record AuditReport(
     long rotationDeadlineDays,
     long elapsedMillis,
     long subjects,
+    long mapRoots,
     Map<String, Long> eventsByType,
     Map<String, Long> eventsByCarrier,
     List<DayCounts> daily,
@@ -66,6 +71,7 @@ public record AuditReport(
     Listing keysPastRotationDeadline,
     Listing anchorChanges,
     Listing violations,
+    Listing mapRootMismatches,
     List<String> notes) {
   public AuditReport {
     eventsByType = sorted(eventsByType);
@@ -75,10 +81,13 @@ public record AuditReport(
     notes = List.copyOf(notes);
   }
 
-  /** Whether the log passed: its tree matches its checkpoint and it broke no rule. */
+  /**
+   * Whether the log passed: its tree matches its checkpoint, it broke no rule and every map root is
+   * the recomputed one.
+   */
   @JsonProperty("passed")
   public boolean passed() {
-    return rootMatches && violations.total() == 0;
+    return rootMatches && violations.total() == 0 && mapRootMismatches.total() == 0;
   }
 
   private static Map<String, Long> sorted(Map<String, Long> m) {

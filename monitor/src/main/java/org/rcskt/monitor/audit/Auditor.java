@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import org.rcskt.monitor.map.FollowedMap;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.event.AnchorRegistry;
 import org.rcskt.verifier.event.Applied;
@@ -24,6 +25,10 @@ import org.rcskt.verifier.event.KeyEvent;
 import org.rcskt.verifier.event.RuleViolationException;
 import org.rcskt.verifier.event.RulesContext;
 import org.rcskt.verifier.event.SubjectState;
+import org.rcskt.verifier.map.MapProof;
+import org.rcskt.verifier.map.MapRootEntry;
+import org.rcskt.verifier.map.MemoryMapNodeStore;
+import org.rcskt.verifier.map.SubjectMap;
 import org.rcskt.verifier.merkle.CompactRange;
 import org.rcskt.verifier.merkle.Merkle;
 
@@ -104,6 +109,9 @@ public final class Auditor {
    *     none)
    * @param anchorEvents every ANCHOR event of the log, accepted or not, in log order (ANCHOR events
    *     are rare: one per carrier key change)
+   * @param lastMapRoot the last entry, when it is a {@code MAP_ROOT} entry; null otherwise
+   * @param exportCompleteness the export subject's proof in the map recomputed at that last entry;
+   *     null when no subject was asked for or the log does not end on a map root
    */
   public record Outcome(
       AuditReport report,
@@ -111,7 +119,9 @@ public final class Auditor {
       List<SubjectEvent> exportEvents,
       Map<Long, String> exportViolations,
       SubjectState exportState,
-      List<SubjectEvent> anchorEvents) {}
+      List<SubjectEvent> anchorEvents,
+      byte[] lastMapRoot,
+      MapProof exportCompleteness) {}
 
   private static final int BATCH = 256;
   private static final HexFormat HEX = HexFormat.of();
@@ -132,6 +142,11 @@ public final class Auditor {
   private final Instant started = Instant.now();
   private AnchorRegistry anchors = AnchorRegistry.EMPTY;
   private boolean finished;
+  // The subject map recomputed from the events, checked at each MAP_ROOT entry (protocol 16).
+  private SubjectMap map = SubjectMap.empty(new MemoryMapNodeStore());
+  private SubjectMap.Batch mapBatch = map.batch();
+  private long mapRoots;
+  private byte[] lastEntry;
 
   /** An auditor ready for leaf 0. Starts its worker threads. */
   public Auditor(Options options) {
@@ -178,8 +193,14 @@ public final class Auditor {
       throw new IllegalArgumentException(
           "expected leaf index " + range.treeSize() + ", got " + leafIndex);
     }
-    range.append(Merkle.leafHash(entry));
+    Hash leafHash = Merkle.leafHash(entry);
+    range.append(leafHash);
     accepted.lazySet(leafIndex + 1);
+    lastEntry = entry;
+    if (MapRootEntry.isMapRoot(entry)) {
+      checkMapRoot(leafIndex, entry);
+      return;
+    }
     KeyEvent e;
     try {
       e = EventCodec.decode(entry);
@@ -195,6 +216,7 @@ public final class Auditor {
               "entry of " + entry.length + " bytes does not decode: " + ex.getMessage()));
       return;
     }
+    mapBatch.put(e.subject(), e.sequence() + 1, leafHash);
     if (options.exportSubject() != null && e.subject().equals(options.exportSubject())) {
       export.add(new SubjectEvent(leafIndex, e));
     }
@@ -212,6 +234,22 @@ public final class Auditor {
     if (b.n == BATCH) {
       send(w, b);
       pending[w] = new Batch();
+    }
+  }
+
+  /**
+   * Applies the events since the last map root to the recomputed map and compares it with the entry
+   * at {@code leafIndex}. The audit goes on from its own map, so each wrong root is one finding.
+   */
+  private void checkMapRoot(long leafIndex, byte[] entry) {
+    SubjectMap.Update u = mapBatch.finish();
+    map = map.apply(u);
+    mapBatch = map.batch();
+    mapRoots++;
+    String problem = FollowedMap.compare(leafIndex, entry, u);
+    if (problem != null) {
+      main.mapRootMismatch(
+          new Finding(leafIndex, null, null, null, null, "MAP_ROOT_MISMATCH", problem));
     }
   }
 
@@ -363,8 +401,10 @@ public final class Auditor {
             options.rotationDeadlineDays(),
             Duration.between(started, now).toMillis(),
             subjects,
+            mapRoots,
             notes);
     SubjectState exportState = SubjectState.EMPTY;
+    boolean endsOnMapRoot = lastEntry != null && MapRootEntry.isMapRoot(lastEntry);
     Hash x = options.exportSubject();
     if (x != null) {
       Worker owner = inline != null ? inline : workers[Math.floorMod(x.hashCode(), workers.length)];
@@ -379,7 +419,9 @@ public final class Auditor {
         List.copyOf(export),
         new java.util.TreeMap<>(exportViolations),
         exportState,
-        List.copyOf(anchorEvents));
+        List.copyOf(anchorEvents),
+        endsOnMapRoot ? lastEntry.clone() : null,
+        endsOnMapRoot && x != null ? map.prove(x) : null);
   }
 
   private static Finding violation(long leafIndex, KeyEvent e, RuleViolationException ex) {

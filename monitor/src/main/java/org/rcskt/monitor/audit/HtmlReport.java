@@ -58,6 +58,15 @@ public final class HtmlReport {
       findings(h, r.violations(), "rule");
     }
 
+    h.append("<h2>Map roots that do not match the events</h2>\n");
+    if (r.mapRootMismatches().total() == 0) {
+      h.append("<p>None: all ")
+          .append(r.mapRoots())
+          .append(" map roots are the subject map recomputed from the events.</p>\n");
+    } else {
+      findings(h, r.mapRootMismatches(), "map root");
+    }
+
     h.append("<h2>Events by type</h2>\n");
     counts(h, r.eventsByType(), "type");
     h.append("<h2>Events by carrier</h2>\n");
@@ -109,6 +118,8 @@ public final class HtmlReport {
                 : "<span class=\"badge fail\">does not match</span>"));
     row(h, "Subjects", Long.toString(r.subjects()));
     row(h, "Rules broken", Long.toString(r.violations().total()));
+    row(h, "Map roots checked", Long.toString(r.mapRoots()));
+    row(h, "Map roots wrong", Long.toString(r.mapRootMismatches().total()));
     row(h, "Audited at", esc(r.auditedAt()));
     row(h, "Key ages measured at", esc(r.asOf()));
     row(h, "Rotation deadline", r.rotationDeadlineDays() + " days");

@@ -28,6 +28,7 @@ final class ReportBuilder {
   private final Section stale;
   private final Section anchors;
   private final Section violations;
+  private final Section mapRootMismatches;
   // one-entry cache: consecutive events mostly fall on the same day
   private long lastEpochDay = Long.MIN_VALUE;
   private Day lastDay;
@@ -43,6 +44,7 @@ final class ReportBuilder {
     stale = new Section();
     anchors = new Section();
     violations = new Section();
+    mapRootMismatches = new Section();
   }
 
   /** Counts one event of {@code type} naming {@code carrier}, timestamped {@code timestampMs}. */
@@ -93,6 +95,10 @@ final class ReportBuilder {
     violations.add(f);
   }
 
+  void mapRootMismatch(Finding f) {
+    mapRootMismatches.add(f);
+  }
+
   long violationCount() {
     return violations.total;
   }
@@ -109,6 +115,7 @@ final class ReportBuilder {
       long rotationDeadlineDays,
       long elapsedMillis,
       long subjects,
+      long mapRoots,
       List<String> notes) {
     List<DayCounts> daily = new ArrayList<>(days.size());
     for (Map.Entry<Long, Day> e : new TreeMap<>(days).entrySet()) {
@@ -132,6 +139,7 @@ final class ReportBuilder {
         rotationDeadlineDays,
         elapsedMillis,
         subjects,
+        mapRoots,
         unwrap(byType),
         unwrap(byCarrier),
         daily,
@@ -142,6 +150,7 @@ final class ReportBuilder {
         stale.listing(),
         anchors.listing(),
         violations.listing(),
+        mapRootMismatches.listing(),
         notes);
   }
 

@@ -23,8 +23,12 @@ import org.rcskt.verifier.event.EventJson;
 import org.rcskt.verifier.event.KeyEvent;
 import org.rcskt.verifier.event.RulesContext;
 import org.rcskt.verifier.event.SubjectState;
+import org.rcskt.verifier.map.MapProof;
+import org.rcskt.verifier.map.MapRootEntry;
+import org.rcskt.verifier.map.SubjectLeaf;
 import org.rcskt.verifier.merkle.InclusionProof;
 import org.rcskt.verifier.merkle.InclusionProofException;
+import org.rcskt.verifier.merkle.Merkle;
 import org.rcskt.verifier.note.NoteVerifier;
 
 /**
@@ -41,7 +45,9 @@ import org.rcskt.verifier.note.NoteVerifier;
  *   "events": [ { "leafIndex", "sequence", "leafHash", "encoded" (base64 leaf bytes),
  *                 "event" (JSON form), "accepted", "violation", "inclusionProof" [base64] } ],
  *   "anchors": [ { "leafIndex", "encoded", "event", "inclusionProof" } ],
- *   "finalState": { "carrierId", "nextSequence", "lastEventHash", "devices": [...] } }
+ *   "finalState": { "carrierId", "nextSequence", "lastEventHash", "devices": [...] },
+ *   "mapRoot": { "leafIndex" (treeSize - 1), "entry" (base64 MAP_ROOT), "inclusionProof" },
+ *   "completenessProof" (base64 MapProof of the subject in that map root) }
  * </pre>
  */
 public final class SubjectExport {
@@ -131,6 +137,24 @@ public final class SubjectExport {
       }
     }
     o.set("finalState", stateJson(outcome.exportState()));
+    if (outcome.lastMapRoot() != null && outcome.exportCompleteness() != null) {
+      // The map root the checkpoint ends on, and the subject's proof in it: that the events above
+      // are all of the subject's (protocol 16.2).
+      long leaf = c.treeSize() - 1;
+      byte[] entry = outcome.lastMapRoot();
+      List<Hash> proof = fetcher.inclusionProof(leaf, c.treeSize());
+      InclusionProof.verify(leaf, c.treeSize(), Merkle.leafHash(entry), proof, c.rootHash());
+      ObjectNode m = o.putObject("mapRoot");
+      m.put("leafIndex", leaf);
+      m.put("entry", Base64.getEncoder().encodeToString(entry));
+      ArrayNode p = m.putArray("inclusionProof");
+      for (Hash h : proof) {
+        p.add(h.toBase64());
+      }
+      o.put(
+          "completenessProof",
+          Base64.getEncoder().encodeToString(outcome.exportCompleteness().encoded()));
+    }
     return o;
   }
 
@@ -180,10 +204,14 @@ public final class SubjectExport {
    * previous hashes, and their authorization all verify) and that the stated final state is the
    * replayed one.
    *
-   * <p>What it cannot check alone is that the log holds no further event for the subject: that
-   * rests on the full replay the export reports (docs/audit.md). The ANCHOR events are only those
-   * of the carriers the subject's events name, so the one anchor rule spanning carriers (no key
-   * anchors two carriers) is not re-checked here.
+   * <p>When the export has a {@code mapRoot} and {@code completenessProof} (every export of a log
+   * of protocol version 2), it also checks that the map root entry is the checkpoint's last leaf
+   * and that the subject's map proof in it shows exactly the export's latest event (its sequence +
+   * 1 and its hash; accepted by the rules or not, as the map holds every event), or absence for a
+   * subject without events: so the log itself commits to holding no further event for the subject.
+   * Without them, that rests on the full replay the export reports (docs/audit.md). The ANCHOR
+   * events are only those of the carriers the subject's events name, so the one anchor rule
+   * spanning carriers (no key anchors two carriers) is not re-checked here.
    *
    * @param rules the log's rules: its policy key and unattested-registration setting
    * @throws VerificationException naming the first check that failed
@@ -291,7 +319,73 @@ public final class SubjectExport {
               + " devices and last event "
               + state.lastEventHash());
     }
+    if (o.has("mapRoot") || o.has("completenessProof")) {
+      KeyEvent latest = null;
+      for (Proven p : all.values()) {
+        if (p.subjectEvent) {
+          latest = p.event;
+        }
+      }
+      checkCompleteness(o, c, subject, latest);
+    }
     return new Verified(cp, subject, events, accepted, state);
+  }
+
+  private static void checkCompleteness(JsonNode o, Checkpoint c, Hash subject, KeyEvent latest)
+      throws VerificationException {
+    JsonNode m = o.path("mapRoot");
+    long leaf = m.path("leafIndex").asLong(-1);
+    if (leaf != c.treeSize() - 1) {
+      throw new VerificationException(
+          "mapRoot.leafIndex must be the checkpoint's last leaf "
+              + (c.treeSize() - 1)
+              + ", got "
+              + leaf);
+    }
+    byte[] entry;
+    byte[] encodedProof;
+    List<Hash> proof = new ArrayList<>();
+    try {
+      entry = Base64.getDecoder().decode(m.path("entry").asText());
+      encodedProof = Base64.getDecoder().decode(o.path("completenessProof").asText());
+      for (JsonNode h : m.path("inclusionProof")) {
+        proof.add(Hash.fromBase64(h.asText()));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new VerificationException("mapRoot or completenessProof: " + e.getMessage(), e);
+    }
+    InclusionProof.verify(leaf, c.treeSize(), Merkle.leafHash(entry), proof, c.rootHash());
+    MapRootEntry root = MapRootEntry.decode(entry);
+    java.util.Optional<SubjectLeaf> got = MapProof.verify(encodedProof, root.mapRoot(), subject);
+    if (latest == null) {
+      if (got.isPresent()) {
+        throw new VerificationException(
+            "the map at leaf "
+                + leaf
+                + " holds subject "
+                + subject
+                + ", but the export has no events");
+      }
+      return;
+    }
+    if (got.isEmpty()
+        || got.get().nextSequence() != latest.sequence() + 1
+        || !got.get().lastEventHash().equals(latest.leafHash())) {
+      throw new VerificationException(
+          "the map at leaf "
+              + leaf
+              + " gives subject "
+              + subject
+              + " "
+              + got.map(
+                      l ->
+                          "next sequence " + l.nextSequence() + ", last event " + l.lastEventHash())
+                  .orElse("no events")
+              + ", not the export's latest event: sequence "
+              + latest.sequence()
+              + ", hash "
+              + latest.leafHash());
+    }
   }
 
   /** An export entry whose inclusion proof verified. */

@@ -176,6 +176,18 @@ public final class Evidence {
       return this;
     }
 
+    /** The map proof of each subject against the map root the bundle names as its base. */
+    public Builder mapProofs(java.util.Map<Hash, org.rcskt.verifier.map.MapProof> proofs) {
+      ArrayNode a = n.putArray("mapProofs");
+      proofs.forEach(
+          (index, proof) -> {
+            ObjectNode p = a.addObject();
+            p.put("index", index.toHex());
+            p.put("proof", b64(proof.encoded()));
+          });
+      return this;
+    }
+
     /** A named value. */
     public Builder put(String field, String value) {
       n.put(field, value);

@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.rcskt.monitor.alert.AlertKind;
+import org.rcskt.monitor.map.FollowedMap;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.VerificationException;
 import org.rcskt.verifier.checkpoint.Checkpoint;
@@ -23,6 +26,13 @@ import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.event.RuleViolationException;
 import org.rcskt.verifier.event.RulesContext;
 import org.rcskt.verifier.event.SubjectState;
+import org.rcskt.verifier.map.MapHashes;
+import org.rcskt.verifier.map.MapProof;
+import org.rcskt.verifier.map.MapProofException;
+import org.rcskt.verifier.map.MapRootEntry;
+import org.rcskt.verifier.map.MapRootFormatException;
+import org.rcskt.verifier.map.ProvenMapNodeStore;
+import org.rcskt.verifier.map.SubjectMap;
 import org.rcskt.verifier.merkle.CompactRange;
 import org.rcskt.verifier.merkle.ConsistencyProof;
 import org.rcskt.verifier.merkle.ConsistencyProofException;
@@ -130,6 +140,8 @@ public final class EvidenceVerifier {
           return entryRewritten(n, signed(raw.get(0), origin, key, "checkpoints[0]"));
         case RULE_VIOLATION:
           return ruleViolation(n, signed(raw.get(0), origin, key, "checkpoints[0]"));
+        case MAP_ROOT_MISMATCH:
+          return mapRootMismatch(n, signed(raw.get(0), origin, key, "checkpoints[0]"));
         default:
           throw new MalformedEvidenceException("kind " + kind.wireName() + " has no evidence");
       }
@@ -630,6 +642,190 @@ public final class EvidenceVerifier {
       i++;
     }
     throw new RefutedException("no offending event");
+  }
+
+  /**
+   * A map root the entries before it do not give: the range of the tree before the base map root
+   * and the entries from it to the mismatching one are bound to the signed tree; the base map root
+   * (or the empty map) plus the touched subjects' proofs against it give the map the log should
+   * have committed to.
+   */
+  private static Verdict mapRootMismatch(JsonNode n, Checkpoint c)
+      throws RefutedException, MalformedEvidenceException {
+    long leaf = number(n, "mapRootLeaf", "mapRootLeaf");
+    long baseLeaf = number(n, "baseLeaf", "baseLeaf");
+    JsonNode r = n.get("range");
+    if (r == null) {
+      throw new MalformedEvidenceException("range: missing");
+    }
+    long s = r.path("treeSize").asLong(-1);
+    List<Hash> peaks = hashes(r.get("peaks"), "range.peaks");
+    if (s < 0 || peaks.size() != Long.bitCount(s)) {
+      throw new MalformedEvidenceException(
+          "range: tree size " + s + " does not match " + peaks.size() + " peaks");
+    }
+    if (s != Math.max(baseLeaf, 0) || baseLeaf < -1 || leaf <= baseLeaf) {
+      throw new MalformedEvidenceException(
+          "range: must end before the base map root at leaf "
+              + baseLeaf
+              + " (size "
+              + Math.max(baseLeaf, 0)
+              + "), which must precede leaf "
+              + leaf
+              + "; got size "
+              + s);
+    }
+    if (leaf >= c.treeSize()) {
+      throw new MalformedEvidenceException(
+          "mapRootLeaf: " + leaf + " is outside the signed tree of size " + c.treeSize());
+    }
+    Hash[] byLevel = new Hash[63];
+    int p = 0;
+    for (int level = 0; level < 63; level++) {
+      if (((s >>> level) & 1) != 0) {
+        byLevel[level] = peaks.get(p++);
+      }
+    }
+    CompactRange range = CompactRange.fromSource(s, (level, index) -> byLevel[level]);
+    JsonNode e = n.get("entries");
+    if (e == null || e.path("start").asLong(-1) != s || !e.path("data").isArray()) {
+      throw new MalformedEvidenceException("entries: must start at the range's size " + s);
+    }
+    if (e.path("data").size() != leaf + 1 - s) {
+      throw new MalformedEvidenceException(
+          "entries: must hold leaves " + s + " to " + leaf + ", got " + e.path("data").size());
+    }
+    List<byte[]> entries = new ArrayList<>();
+    int i = 0;
+    for (JsonNode x : e.path("data")) {
+      byte[] entry = b64(x, "entries.data[" + i++ + "]");
+      entries.add(entry);
+      range.append(Merkle.leafHash(entry));
+    }
+    long end = leaf + 1;
+    if (end == c.treeSize()) {
+      if (!range.rootHash().equals(c.rootHash())) {
+        throw new RefutedException(
+            "the entries give root "
+                + range.rootHash()
+                + " for size "
+                + end
+                + ", not the signed "
+                + c.rootHash());
+      }
+    } else {
+      JsonNode q = n.get("consistency");
+      if (q == null
+          || q.path("from").asLong(-1) != end
+          || q.path("to").asLong(-1) != c.treeSize()) {
+        throw new MalformedEvidenceException(
+            "consistency: a proof from " + end + " to " + c.treeSize() + " is needed");
+      }
+      try {
+        ConsistencyProof.verify(
+            end,
+            c.treeSize(),
+            range.rootHash(),
+            c.rootHash(),
+            hashes(q.get("proof"), "consistency.proof"));
+      } catch (ConsistencyProofException ex) {
+        throw new RefutedException(
+            "the entries up to leaf "
+                + leaf
+                + " are not bound to the signed tree: "
+                + ex.getMessage());
+      }
+    }
+    // The entries are the log's: recompute the map from the base.
+    Hash baseRoot = MapHashes.EMPTY;
+    long baseCount = 0;
+    int first = 0;
+    if (baseLeaf >= 0) {
+      try {
+        MapRootEntry b = MapRootEntry.decode(entries.get(0));
+        if (b.treeSize() != baseLeaf + 1) {
+          throw new RefutedException(
+              "the base entry at leaf " + baseLeaf + " states tree size " + b.treeSize());
+        }
+        baseRoot = b.mapRoot();
+        baseCount = b.subjectCount();
+      } catch (MapRootFormatException ex) {
+        throw new RefutedException(
+            "the base entry at leaf " + baseLeaf + " is not a map root: " + ex.getMessage());
+      }
+      first = 1;
+    }
+    Map<Hash, MapProof> proofs = new LinkedHashMap<>();
+    JsonNode mp = n.get("mapProofs");
+    if (mp == null || !mp.isArray()) {
+      throw new MalformedEvidenceException("mapProofs: missing or not a list");
+    }
+    for (JsonNode x : mp) {
+      Hash index;
+      try {
+        index = Hash.fromHex(text(x, "index"));
+      } catch (IllegalArgumentException ex) {
+        throw new MalformedEvidenceException("mapProofs.index: " + ex.getMessage());
+      }
+      try {
+        proofs.put(index, MapProof.decode(b64(x.get("proof"), "mapProofs.proof")));
+      } catch (MapProofException ex) {
+        throw new MalformedEvidenceException("mapProofs: " + ex.getMessage());
+      }
+    }
+    SubjectMap map;
+    try {
+      map = ProvenMapNodeStore.map(baseRoot, baseCount, proofs);
+    } catch (MapProofException | IllegalArgumentException ex) {
+      throw new RefutedException(
+          "the map proofs do not verify against the base root: " + ex.getMessage());
+    }
+    SubjectMap.Batch batch = map.batch();
+    for (int k = first; k < entries.size() - 1; k++) {
+      byte[] x = entries.get(k);
+      if (MapRootEntry.isMapRoot(x)) {
+        continue;
+      }
+      KeyEvent ev;
+      try {
+        ev = EventCodec.decode(x);
+      } catch (EventFormatException ex) {
+        continue; // Not a key event: not in the map (a rule violation of its own).
+      }
+      if (!proofs.containsKey(ev.subject())) {
+        throw new MalformedEvidenceException(
+            "mapProofs: no proof for subject " + ev.subject() + " of leaf " + (s + k));
+      }
+      batch.put(ev.subject(), ev.sequence() + 1, Merkle.leafHash(x));
+    }
+    SubjectMap.Update u = batch.finish();
+    byte[] last = entries.get(entries.size() - 1);
+    if (!MapRootEntry.isMapRoot(last)) {
+      throw new MalformedEvidenceException("entries: leaf " + leaf + " is not a MAP_ROOT entry");
+    }
+    String problem = FollowedMap.compare(leaf, last, u);
+    if (problem == null) {
+      throw new RefutedException(
+          "the entries since leaf "
+              + baseLeaf
+              + " give the map root the log committed to at leaf "
+              + leaf
+              + ": "
+              + u.root()
+              + " of "
+              + u.subjectCount()
+              + " subjects");
+    }
+    return Verdict.proven(
+        "the signed tree of size "
+            + c.treeSize()
+            + " holds a wrong map root: "
+            + problem
+            + " (recomputed from "
+            + (baseLeaf < 0 ? "the empty map" : "the map root at leaf " + baseLeaf)
+            + " and the "
+            + (entries.size() - first - 1)
+            + " entries after it)");
   }
 
   // ---- field readers

@@ -23,6 +23,8 @@ import org.rcskt.monitor.evidence.Evidence;
 import org.rcskt.monitor.evidence.EvidenceStore;
 import org.rcskt.monitor.gossip.GossipOutcome;
 import org.rcskt.monitor.gossip.GossipResult;
+import org.rcskt.monitor.map.FollowedMap;
+import org.rcskt.monitor.map.MapState;
 import org.rcskt.monitor.metrics.MonitorMetrics;
 import org.rcskt.monitor.state.RocksDbStateStore;
 import org.rcskt.monitor.watch.WatchList;
@@ -34,6 +36,7 @@ import org.rcskt.verifier.checkpoint.SignedCheckpoint;
 import org.rcskt.verifier.event.AnchorRegistry;
 import org.rcskt.verifier.event.EventFormatException;
 import org.rcskt.verifier.event.KeyAlgorithm;
+import org.rcskt.verifier.event.KeyEvent;
 import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.event.RulesContext;
 import org.rcskt.verifier.event.SubjectState;
@@ -74,6 +77,7 @@ public final class LogFollower {
   private static final String META_ANCHORS = "anchors";
   private static final String META_ANCHOR_LEAVES = "anchor-leaves";
   private static final String META_PROGRESS_CHECKPOINT = "progress-checkpoint";
+  private static final String META_MAP = "map";
 
   private final LogConfig config;
   private final String origin;
@@ -100,6 +104,8 @@ public final class LogFollower {
   private final Map<Hash, SubjectState> watchedStates = new HashMap<>();
   private final Map<String, byte[]> pendingHeard = new java.util.LinkedHashMap<>();
   private long recheckCursor;
+  private final java.util.concurrent.atomic.AtomicLong mapNanos =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * @param stepBundles how many bundles one step (one commit) covers at most
@@ -178,6 +184,14 @@ public final class LogFollower {
   /** The number of leading entries verified. */
   public long verifiedEntries() throws IOException {
     return progress().treeSize();
+  }
+
+  /**
+   * The time spent recomputing and checking the subject map since start, in nanoseconds: the map
+   * batches, the comparisons and staging its records (not the shared synced write).
+   */
+  public long mapCheckNanos() {
+    return mapNanos.get();
   }
 
   /** When the last poll that reached the log finished, in ms since the epoch; 0 if never. */
@@ -560,6 +574,7 @@ public final class LogFollower {
           }
         };
     List<byte[]> entries = new ArrayList<>((int) (e - s));
+    List<Hash> leafHashes = new ArrayList<>((int) (e - s));
     List<Hash> edge = new ArrayList<>(p.edge());
     long firstBundle = s / WIDTH;
     long lastBundle = (e - 1) / WIDTH;
@@ -589,6 +604,7 @@ public final class LogFollower {
         range.append(leaf, sink);
         edge.add(leaf);
         entries.add(entry);
+        leafHashes.add(leaf);
       }
       if (edge.size() == WIDTH) {
         edge.clear();
@@ -636,12 +652,41 @@ public final class LogFollower {
       alerts.add(
           misbehaviourAlert(ev, v.event() == null ? null : v.event().subject(), v.leafIndex()));
     }
+    long m0 = System.nanoTime();
+    FollowedMap map = loadMap(s);
+    KeyEvent[] decoded = replayer.decoded();
+    for (int i = 0; i < entries.size(); i++) {
+      map.accept(s + i, entries.get(i), decoded[i], leafHashes.get(i));
+    }
+    byte[] mapState = map.state().encode();
+    mapNanos.addAndGet(System.nanoTime() - m0);
+    for (FollowedMap.Mismatch mm : map.mismatches()) {
+      if (!mm.provable()) {
+        LOG.log(
+            Level.ERROR,
+            origin
+                + ": "
+                + mm.problem()
+                + " (the map has diverged for more than "
+                + FollowedMap.MAX_PENDING
+                + " leaves; no evidence is kept until a map root matches again)");
+        lastProblem = mm.problem();
+        continue;
+      }
+      Evidence ev = mapEvidence(target, mm, s, entries);
+      evidences.add(ev);
+      alerts.add(misbehaviourAlert(ev, null, mm.leafIndex()));
+    }
     for (Evidence ev : evidences) {
       evidence.write(ev, now);
     }
     FollowProgress next = new FollowProgress(range, edge);
     try (RocksDbStateStore.Commit c = store.begin()) {
       c.progress(origin, next.encode());
+      c.logMeta(origin, META_MAP, mapState);
+      for (Map.Entry<ByteBuffer, byte[]> mn : map.changes().entrySet()) {
+        c.mapNode(origin, mn.getKey().array(), mn.getValue());
+      }
       for (Map.Entry<Long, Hash> br : bundleRoots.entrySet()) {
         c.bundleDigest(origin, br.getKey(), br.getValue().toByteArray());
       }
@@ -671,6 +716,9 @@ public final class LogFollower {
     for (Replayer.Violation v : replayer.violations()) {
       metrics.verificationFailure(origin, AlertKind.RULE_VIOLATION.wireName());
     }
+    for (FollowedMap.Mismatch mm : map.mismatches()) {
+      metrics.verificationFailure(origin, AlertKind.MAP_ROOT_MISMATCH.wireName());
+    }
     for (Map.Entry<Hash, SubjectRecord> sr : replayer.touched().entrySet()) {
       if (watch.contains(sr.getKey())) {
         watchedStates.put(sr.getKey(), sr.getValue().state());
@@ -678,6 +726,80 @@ public final class LogFollower {
     }
     metrics.progress(origin, e, latestSeen, e - s);
     return new StepResult(next, nextBinding);
+  }
+
+  /** The monitor's map of the log as of leaf {@code s}, from the state store. */
+  private FollowedMap loadMap(long s) throws IOException {
+    byte[] state = store.logMeta(origin, META_MAP);
+    FollowedMap map;
+    try {
+      map = FollowedMap.load(state, key -> store.mapNode(origin, key));
+    } catch (IllegalArgumentException e) {
+      throw new IOException("the stored map state of " + origin + " is corrupt: " + e.getMessage());
+    }
+    if (map.treeSize() != s) {
+      throw new IOException(
+          "the stored map of "
+              + origin
+              + " covers "
+              + map.treeSize()
+              + " entries, but "
+              + s
+              + " are verified; the state was written by a monitor that did not keep the map:"
+              + " start from an empty state directory");
+    }
+    return map;
+  }
+
+  /**
+   * The evidence of a map root that the entries do not give: the checkpoint, the entries from the
+   * base map root to the mismatching one bound to its tree, and the map proofs of the subjects they
+   * touch against the base (docs/monitor.md, "map-root-mismatch").
+   */
+  private Evidence mapEvidence(
+      SignedCheckpoint target, FollowedMap.Mismatch mm, long stepStart, List<byte[]> stepEntries)
+      throws IOException, LogHttpException {
+    long n = target.checkpoint().treeSize();
+    long leaf = mm.leafIndex();
+    MapState base = mm.base();
+    long from = base.baseRange().treeSize();
+    List<byte[]> data = new ArrayList<>((int) (leaf + 1 - from));
+    for (long i = from; i <= leaf; ) {
+      if (i >= stepStart) {
+        data.add(stepEntries.get((int) (i - stepStart)));
+        i++;
+        continue;
+      }
+      long b = i / WIDTH;
+      int w = (int) Math.min(WIDTH, n - b * WIDTH);
+      List<byte[]> bundle;
+      try {
+        bundle = EntryBundle.parse(TilePath.entryBundle(b, w), client.entryBundle(b, w));
+      } catch (VerificationException ex) {
+        throw new LogHttpException("bundle " + b + " no longer parses: " + ex.getMessage(), 0);
+      }
+      for (; i <= leaf && i < stepStart && i < (b + 1) * WIDTH; i++) {
+        data.add(bundle.get((int) (i % WIDTH)));
+      }
+    }
+    Evidence.Builder b =
+        Evidence.builder(
+                AlertKind.MAP_ROOT_MISMATCH,
+                origin,
+                config.verifierKey(),
+                "the log's signed tree of size " + n + " holds a wrong map root: " + mm.problem())
+            .checkpoints(target.raw())
+            .put("mapRootLeaf", leaf)
+            .put("baseLeaf", base.baseLeaf())
+            .range(base.baseRange())
+            .entries(from, data);
+    if (leaf + 1 < n) {
+      b.proof("consistency", leaf + 1, n, client.consistencyProof(leaf + 1, n));
+    }
+    return b.mapProofs(mm.proofs())
+        .put("recomputedSubjectCount", mm.recomputedCount())
+        .put("recomputedRoot", mm.recomputedRoot().toBase64())
+        .build();
   }
 
   /**

@@ -28,10 +28,12 @@ import org.rcskt.verifier.event.RuleViolationException;
 import org.rcskt.verifier.event.RulesContext;
 import org.rcskt.verifier.event.SubjectState;
 import org.rcskt.verifier.event.VerifiedEvent;
+import org.rcskt.verifier.map.MapRootEntry;
 
 /**
- * Replays the key events of one step of entries through the rules (docs/protocol.md, "Rules"),
- * keeping the results in memory until the step is verified and committed.
+ * Replays the key events of one step (map roots are left to the follower's map check) of entries
+ * through the rules (docs/protocol.md, "Rules"), keeping the results in memory until the step is
+ * verified and committed.
  *
  * <p>Signatures are checked in parallel first, with a resolver that knows every key the step could
  * name (the states of the subjects it touches, the anchors, the policy key and every key the step's
@@ -64,6 +66,7 @@ final class Replayer {
   private final List<Alert> alerts = new ArrayList<>();
   private final List<Violation> violations = new ArrayList<>();
   private AnchorRegistry anchors;
+  private KeyEvent[] decoded = new KeyEvent[0];
 
   Replayer(
       String origin,
@@ -102,6 +105,11 @@ final class Replayer {
     return violations;
   }
 
+  /** The entries of the last {@link #replay} decoded as key events; null for map roots and junk. */
+  KeyEvent[] decoded() {
+    return decoded;
+  }
+
   private boolean replays(Hash subject) {
     return scope == LogConfig.Replay.ALL || watch.contains(subject);
   }
@@ -111,7 +119,12 @@ final class Replayer {
       throws IOException {
     int n = entries.size();
     KeyEvent[] events = new KeyEvent[n];
+    decoded = events;
     for (int i = 0; i < n; i++) {
+      if (MapRootEntry.isMapRoot(entries.get(i))) {
+        // Checked against the recomputed map by the follower (protocol 16.3).
+        continue;
+      }
       try {
         events[i] = EventCodec.decode(entries.get(i));
       } catch (EventFormatException e) {

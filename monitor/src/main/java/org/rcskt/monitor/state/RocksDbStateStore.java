@@ -43,6 +43,7 @@ public final class RocksDbStateStore implements AlertOutbox, AutoCloseable {
   private static final byte OUTBOX = 'O';
   private static final byte META = 'M';
   private static final byte PHONE_INDEX = 'I';
+  private static final byte MAP_NODE = 'N';
 
   private static final byte[] ALERT_SEQ = meta("alert-seq");
 
@@ -143,6 +144,14 @@ public final class RocksDbStateStore implements AlertOutbox, AutoCloseable {
     return get(phoneIndexKey(origin, lookupKey));
   }
 
+  /**
+   * The record of the monitor's map of {@code origin} at node key {@code encodedKey} (protocol
+   * 16.4), or null for an EMPTY position.
+   */
+  public byte[] mapNode(String origin, byte[] encodedKey) throws IOException {
+    return get(logKey(MAP_NODE, origin, encodedKey));
+  }
+
   /** The digest recorded for entry bundle {@code bundle} of {@code origin}, or null. */
   public byte[] bundleDigest(String origin, long bundle) throws IOException {
     return get(bundleKey(origin, bundle));
@@ -197,6 +206,11 @@ public final class RocksDbStateStore implements AlertOutbox, AutoCloseable {
     /** Records a verified phone index; see {@link RocksDbStateStore#phoneIndex}. */
     public Commit phoneIndex(String origin, Hash lookupKey, byte[] value) throws IOException {
       return put(phoneIndexKey(origin, lookupKey), value);
+    }
+
+    /** Writes a node record of the monitor's map of {@code origin}; see {@link #mapNode}. */
+    public Commit mapNode(String origin, byte[] encodedKey, byte[] record) throws IOException {
+      return put(logKey(MAP_NODE, origin, encodedKey), record);
     }
 
     public Commit bundleDigest(String origin, long bundle, byte[] digest) throws IOException {

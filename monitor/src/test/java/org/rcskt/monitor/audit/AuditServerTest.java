@@ -59,8 +59,8 @@ class AuditServerTest {
               "--export-file", export.toString());
       assertThat(r.exit()).as(r.err()).isEqualTo(1);
       assertThat(r.err())
-          .contains("auditing audit.test/log at tree size 15 with 2 worker threads")
-          .contains("audited 15 entries in ")
+          .contains("auditing audit.test/log at tree size 16 with 2 worker threads")
+          .contains("audited 16 entries in ")
           .contains("root matches, 5 rules broken")
           .contains("exported 3 events of subject " + planted.s2.toHex());
 
@@ -71,6 +71,9 @@ class AuditServerTest {
       }
       assertThat(found).containsExactlyEntriesOf(planted.expectedViolations);
       assertThat(report.rootMatches()).isTrue();
+      // Servers.plant ends the planted events with their map root.
+      assertThat(report.mapRoots()).isEqualTo(1);
+      assertThat(report.mapRootMismatches().total()).isZero();
       assertThat(report.recoveries().items()).extracting(Finding::leafIndex).containsExactly(5L);
       assertThat(report.unattestedRegistrations().items())
           .extracting(Finding::leafIndex)
@@ -89,6 +92,19 @@ class AuditServerTest {
       assertThat(v.events()).hasSize(3);
       assertThat(v.accepted()).isEqualTo(2);
       assertThat(v.finalState().nextSequence()).isEqualTo(2);
+      // The map commits to the subject's latest event in the log, rejected or not.
+      assertThat(
+              org.rcskt.verifier.map.MapProof.decode(
+                      java.util.Base64.getDecoder()
+                          .decode(
+                              new com.fasterxml.jackson.databind.ObjectMapper()
+                                  .readTree(Files.readAllBytes(export))
+                                  .get("completenessProof")
+                                  .asText()))
+                  .terminal()
+                  .orElseThrow()
+                  .nextSequence())
+          .isEqualTo(4);
 
       // Tampering with the export is caught.
       com.fasterxml.jackson.databind.ObjectMapper m =
@@ -120,7 +136,23 @@ class AuditServerTest {
           .hasMessageStartingWith(
               "event at leaf 5 is marked accepted but breaks the rules on replay: signature by"
                   + " unknown key");
-      assertThat(v.checkpoint().checkpoint().treeSize()).isEqualTo(15);
+      // 15 planted entries and the map root that ends them.
+      assertThat(v.checkpoint().checkpoint().treeSize()).isEqualTo(16);
+
+      // A completeness proof that hides the subject's latest event is caught.
+      com.fasterxml.jackson.databind.node.ObjectNode hidden =
+          (com.fasterxml.jackson.databind.node.ObjectNode) m.readTree(Files.readAllBytes(export));
+      byte[] proof = java.util.Base64.getDecoder().decode(hidden.get("completenessProof").asText());
+      proof[proof.length - 1] ^= 1;
+      hidden.put("completenessProof", java.util.Base64.getEncoder().encodeToString(proof));
+      assertThatThrownBy(
+              () ->
+                  SubjectExport.verify(
+                      m.writeValueAsBytes(hidden),
+                      Servers.ORIGIN,
+                      NoteVerifiers.parse(server.verifierKey()),
+                      planted.rules()))
+          .hasMessageStartingWith("map proof for " + planted.s2 + " leads to root ");
     }
   }
 
@@ -182,7 +214,10 @@ class AuditServerTest {
       assertThat(r.err()).isEmpty();
       AuditReport report = ReportJson.read(Files.readAllBytes(json));
       assertThat(report.passed()).isTrue();
-      assertThat(report.treeSize()).isEqualTo(271); // the dev carrier's ANCHOR, then ours
+      // The dev carrier's ANCHOR, then ours, each batch ended by its map root.
+      assertThat(report.mapRoots()).isPositive();
+      assertThat(report.mapRootMismatches().total()).isZero();
+      assertThat(report.treeSize()).isEqualTo(271 + report.mapRoots());
       assertThat(report.eventsByType())
           .containsEntry("ANCHOR", 1L)
           .containsEntry("REGISTER", 120L)

@@ -131,8 +131,9 @@ class ClientScenarioTest {
       Ed25519.KeyPair next = key();
       Servers.post(honest, at(alice, reg).rotate("phone", pub(next)).sign(next, real));
       Verdict v = checker(honest, appDir).check(ALICE, real.publicKey());
-      assertThat(v.kind()).isEqualTo(Verdict.Kind.REVOKED); // rotated away: the app saw size 3
-      assertThat(v.checkpoint().checkpoint().treeSize()).isEqualTo(3);
+      // Rotated away: the app saw size 6 (three one-event batches, each ended by its map root).
+      assertThat(v.kind()).isEqualTo(Verdict.Kind.REVOKED);
+      assertThat(v.checkpoint().checkpoint().treeSize()).isEqualTo(6);
     }
     copyKeys(a, b);
     try (LogServer evil = LogServer.start(Servers.config(b, true, true))) {
@@ -145,7 +146,7 @@ class ClientScenarioTest {
       LogMisbehaviourException e1 = (LogMisbehaviourException) rollback.evidence();
       assertThat(e1.kind()).isEqualTo(LogMisbehaviourException.Kind.ROLLBACK);
       assertThat(e1.getMessage())
-          .isEqualTo("checkpoint has tree size 2, smaller than the tree size 3 already verified");
+          .isEqualTo("checkpoint has tree size 4, smaller than the tree size 6 already verified");
 
       registerSomeone(evil, BOB, carrier);
       Verdict fork = checker(evil, appDir).check(ALICE, attacker.publicKey());

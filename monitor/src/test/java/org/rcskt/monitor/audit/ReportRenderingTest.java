@@ -39,6 +39,7 @@ class ReportRenderingTest {
         90,
         12,
         2,
+        1,
         java.util.List.of("log key taken from <the log>"));
   }
 

@@ -13,12 +13,18 @@ import org.rcskt.monitor.testing.TestVrf;
 import org.rcskt.server.LogServer;
 import org.rcskt.server.config.ServerConfig;
 import org.rcskt.server.config.ServerKeys;
+import org.rcskt.server.log.StoredMap;
 import org.rcskt.server.storage.AppendBatch;
 import org.rcskt.server.storage.rocksdb.RocksDbLogStore;
 import org.rcskt.verifier.checkpoint.CheckpointSigner;
 import org.rcskt.verifier.crypto.Ed25519;
+import org.rcskt.verifier.event.EventCodec;
 import org.rcskt.verifier.event.EventJson;
 import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.map.MapRootEntry;
+import org.rcskt.verifier.map.MemoryMapNodeStore;
+import org.rcskt.verifier.map.NodeChange;
+import org.rcskt.verifier.map.SubjectMap;
 import org.rcskt.verifier.merkle.CompactRange;
 import org.rcskt.verifier.merkle.Merkle;
 import org.rcskt.verifier.note.Ed25519NoteSigner;
@@ -72,15 +78,38 @@ final class Servers {
    * Writes {@code entries} as the whole log into the store of {@code dataDir}, bypassing every
    * rule: the test-only path for planting violations. The leaves, every tree node and a checkpoint
    * signed with the log's own key are written as the server would; no subject index or state is, so
-   * the server serves the entries, tiles and proofs but no subject views of them.
+   * the server serves the entries, tiles and proofs but no subject views of them. The map of every
+   * event that decodes is written too, and, unless the last entry is a map root (the planter's own,
+   * right or wrong), one correct MAP_ROOT entry is appended, so the server starts.
+   *
+   * @return the entries as planted
    */
-  static void plant(Path dataDir, List<byte[]> entries) {
+  static List<byte[]> plant(Path dataDir, List<byte[]> entries) {
     ServerConfig c = config(dataDir, true, false);
     Ed25519NoteSigner signer = ServerKeys.logSigner(c.logKeyFile(), ORIGIN);
+    List<byte[]> all = new java.util.ArrayList<>(entries);
+    SubjectMap map = SubjectMap.empty(new MemoryMapNodeStore());
+    SubjectMap.Batch mb = map.batch();
+    for (byte[] e : entries) {
+      try {
+        KeyEvent ev = EventCodec.decode(e);
+        mb.put(ev.subject(), ev.sequence() + 1, Merkle.leafHash(e));
+      } catch (org.rcskt.verifier.event.EventFormatException notAnEvent) {
+        // Map roots and junk are not in the map.
+      }
+    }
+    SubjectMap.Update u = mb.finish();
+    if (all.isEmpty() || !MapRootEntry.isMapRoot(all.get(all.size() - 1))) {
+      all.add(new MapRootEntry(all.size() + 1, u.subjectCount(), u.root()).encoded());
+    }
     try (RocksDbLogStore store = RocksDbLogStore.open(dataDir.resolve("db"))) {
       CompactRange range = CompactRange.empty();
       AppendBatch batch = new AppendBatch(store.treeSize());
-      for (byte[] e : entries) {
+      for (NodeChange nc : u.changes()) {
+        batch.putMapNode(nc.key().encoded(), nc.record());
+      }
+      batch.setMapState(StoredMap.state(u.root(), u.subjectCount()));
+      for (byte[] e : all) {
         org.rcskt.verifier.Hash leaf = Merkle.leafHash(e);
         batch.addEntry(e, leaf);
         range.append(leaf, batch::addNode);
@@ -88,5 +117,6 @@ final class Servers {
       batch.setCheckpoint(CheckpointSigner.of(signer).sign(range.treeSize(), range.rootHash()));
       store.append(batch);
     }
+    return all;
   }
 }

@@ -120,6 +120,10 @@ class CatchUpBenchmark {
         System.out.printf(
             "signature floor: %,d entries x 2 signatures at the baseline rate = %.1f s%n",
             size, 2.0 * size / baseline);
+        double map = m.followers().get(0).mapCheckNanos() / 1e9;
+        System.out.printf(
+            "subject map recomputed and checked at every MAP_ROOT leaf: %.1f s of it (%.0f%%)%n",
+            map, 100 * map / s);
         System.out.printf("alerts raised: %d%n", m.store().alertCount());
       }
     }
