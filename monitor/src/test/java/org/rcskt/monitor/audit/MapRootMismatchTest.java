@@ -168,7 +168,15 @@ class MapRootMismatchTest {
       java.io.StringWriter err = new java.io.StringWriter();
       picocli.CommandLine cl = new picocli.CommandLine(new AuditCommand());
       cl.setErr(new java.io.PrintWriter(err, true));
-      int exit = cl.execute("--log-url", server.baseUrl(), "--json", json.toString(), "--quiet");
+      int exit =
+          cl.execute(
+              "--log-url",
+              server.baseUrl(),
+              "--json",
+              json.toString(),
+              "--html",
+              dir.resolve("report.html").toString(),
+              "--quiet");
       assertThat(exit).as(err.toString()).isEqualTo(1);
       AuditReport report = ReportJson.read(Files.readAllBytes(json));
       assertThat(report.rootMatches()).isTrue();
