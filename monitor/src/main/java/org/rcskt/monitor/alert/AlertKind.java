@@ -32,12 +32,25 @@ public enum AlertKind {
    */
   MAP_ROOT_MISMATCH(Severity.CRITICAL),
   /**
+   * The last leaf of a signed tree of size N > 0 (leaf N - 1) is not a {@code MAP_ROOT} entry: the
+   * log signed a tree whose subject map it did not commit to (docs/protocol.md section 16).
+   */
+  MISSING_MAP_ROOT(Severity.CRITICAL),
+  /**
    * The log's answer to the lookup of a watched phone number has a VRF proof that does not verify
    * with the log's configured VRF key, or states another index than the proof gives. The number is
    * not watched on that log until a lookup verifies. A log error, not proven misbehaviour: the
    * answer is not signed, so it proves nothing to a third party and carries no evidence bundle.
    */
   BAD_VRF_PROOF(Severity.CRITICAL),
+  /**
+   * The log's answer to the lookup of a watched phone number has a VRF proof that verifies, but its
+   * checkpoint is not signed by the log, its map root leaf is not the checkpoint's last leaf or not
+   * proven in its tree, or its completeness proof does not verify against that map root. Like
+   * {@link #BAD_VRF_PROOF}, a log error without an evidence bundle: the number is not watched until
+   * a lookup verifies.
+   */
+  BAD_LOOKUP_PROOF(Severity.CRITICAL),
   /** The monitor is alive; sent on the heartbeat interval when heartbeats are on. */
   HEARTBEAT(Severity.INFO);
 
@@ -69,6 +82,7 @@ public enum AlertKind {
       case RULE_VIOLATION:
       case SPLIT_VIEW:
       case MAP_ROOT_MISMATCH:
+      case MISSING_MAP_ROOT:
         return true;
       default:
         return false;

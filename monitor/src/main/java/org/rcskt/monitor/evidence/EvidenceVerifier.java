@@ -142,6 +142,8 @@ public final class EvidenceVerifier {
           return ruleViolation(n, signed(raw.get(0), origin, key, "checkpoints[0]"));
         case MAP_ROOT_MISMATCH:
           return mapRootMismatch(n, signed(raw.get(0), origin, key, "checkpoints[0]"));
+        case MISSING_MAP_ROOT:
+          return missingMapRoot(n, signed(raw.get(0), origin, key, "checkpoints[0]"));
         default:
           throw new MalformedEvidenceException("kind " + kind.wireName() + " has no evidence");
       }
@@ -642,6 +644,46 @@ public final class EvidenceVerifier {
       i++;
     }
     throw new RefutedException("no offending event");
+  }
+
+  /**
+   * A signed tree whose last leaf is not a map root: {@code events[0]} is leaf N - 1 of the signed
+   * tree of size N, proven by inclusion, and is not a {@code MAP_ROOT} entry.
+   */
+  private static Verdict missingMapRoot(JsonNode n, Checkpoint c)
+      throws RefutedException, MalformedEvidenceException {
+    JsonNode events = n.get("events");
+    if (events == null || !events.isArray() || events.size() != 1) {
+      throw new MalformedEvidenceException("events: exactly the last leaf is needed");
+    }
+    JsonNode e = events.get(0);
+    long size = c.treeSize();
+    long leaf = e.path("leafIndex").asLong(-1);
+    if (size == 0 || leaf != size - 1) {
+      throw new MalformedEvidenceException(
+          "events[0].leafIndex: " + leaf + " is not the last leaf of the tree of size " + size);
+    }
+    byte[] entry = b64(e.get("entry"), "events[0].entry");
+    try {
+      InclusionProof.verify(
+          leaf,
+          size,
+          Merkle.leafHash(entry),
+          hashes(e.get("inclusionProof"), "events[0].inclusionProof"),
+          c.rootHash());
+    } catch (VerificationException ex) {
+      throw new RefutedException(
+          "the entry at leaf " + leaf + " is not in the signed tree: " + ex.getMessage());
+    }
+    if (MapRootEntry.isMapRoot(entry)) {
+      throw new RefutedException("the entry at leaf " + leaf + " is a MAP_ROOT entry");
+    }
+    return Verdict.proven(
+        "the signed tree of size "
+            + size
+            + " ends at leaf "
+            + leaf
+            + " in an entry that is not a MAP_ROOT: the log did not commit to its subject map");
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -109,26 +110,68 @@ public final class LogClient {
   }
 
   /**
+   * The map root leaf of a lookup answer as served, unverified (docs/api.md, {@code GET
+   * /v1/subjects}).
+   *
+   * @param leafIndex the leaf index stated
+   * @param entry the entry bytes
+   * @param inclusionProof the inclusion proof hashes, lowest level first
+   */
+  public record MapRootLeaf(long leafIndex, byte[] entry, List<Hash> inclusionProof) {
+    public MapRootLeaf {
+      entry = entry.clone();
+      inclusionProof = List.copyOf(inclusionProof);
+    }
+
+    @Override
+    public byte[] entry() {
+      return entry.clone();
+    }
+  }
+
+  /**
    * What the log answered to a phone number lookup, unverified.
    *
    * @param index the index the log states, as it wrote it
    * @param vrfProof the VRF proof, as served (any length)
+   * @param checkpoint the signed checkpoint note the answer is against; null if none was given
+   * @param mapRoot the map root leaf of that checkpoint; null if none was given (the empty tree)
+   * @param completeness the encoded map proof of the index against that map root; null if none
    */
-  public record Lookup(String index, byte[] vrfProof) {
+  public record Lookup(
+      String index, byte[] vrfProof, byte[] checkpoint, MapRootLeaf mapRoot, byte[] completeness) {
     public Lookup {
       vrfProof = vrfProof.clone();
+      checkpoint = checkpoint == null ? null : checkpoint.clone();
+      completeness = completeness == null ? null : completeness.clone();
+    }
+
+    /** An answer with only the index and its proof (tests of the VRF check). */
+    public Lookup(String index, byte[] vrfProof) {
+      this(index, vrfProof, null, null, null);
     }
 
     @Override
     public byte[] vrfProof() {
       return vrfProof.clone();
     }
+
+    @Override
+    public byte[] checkpoint() {
+      return checkpoint == null ? null : checkpoint.clone();
+    }
+
+    @Override
+    public byte[] completeness() {
+      return completeness == null ? null : completeness.clone();
+    }
   }
 
   /**
-   * {@code GET /v1/keys/<E.164>}: the index and VRF proof the log gives for {@code e164}. The
-   * number is the one thing sent; no error message this method throws contains it (they end up in
-   * logs and in the health endpoint).
+   * {@code GET /v1/keys/<E.164>}: the index and VRF proof the log gives for {@code e164}, with the
+   * checkpoint, map root leaf and completeness proof of the answer. The number is the one thing
+   * sent; no error message this method throws contains it (they end up in logs and in the health
+   * endpoint).
    *
    * @throws LogHttpException if the request fails or the answer is malformed or about another
    *     number
@@ -148,16 +191,56 @@ public final class LogClient {
         throw new LogHttpException(
             base() + path + " answered without \"index\" and \"vrfProof\" strings", 0);
       }
-      byte[] raw;
-      try {
-        raw = Base64.getDecoder().decode(proof.asText());
-      } catch (IllegalArgumentException e) {
-        throw new LogHttpException(
-            base() + path + " answered a \"vrfProof\" that is not base64", 0);
+      byte[] raw = base64(path, proof, "vrfProof");
+      JsonNode cp = n.get("checkpoint");
+      if (cp == null || !cp.isTextual()) {
+        throw new LogHttpException(base() + path + " answered without a \"checkpoint\" string", 0);
       }
-      return new Lookup(index.asText(), raw);
+      MapRootLeaf mapRoot = null;
+      JsonNode m = n.get("mapRoot");
+      if (m != null && !m.isNull()) {
+        JsonNode li = m.get("leafIndex");
+        JsonNode entry = m.get("entry");
+        if (!m.isObject()
+            || li == null
+            || !li.canConvertToExactIntegral()
+            || entry == null
+            || !entry.isTextual()) {
+          throw new LogHttpException(
+              base()
+                  + path
+                  + " answered a \"mapRoot\" without a \"leafIndex\" number and an \"entry\""
+                  + " string",
+              0);
+        }
+        mapRoot =
+            new MapRootLeaf(
+                li.asLong(),
+                base64(path, entry, "mapRoot.entry"),
+                hashes(m.get("inclusionProof"), "mapRoot.inclusionProof"));
+      }
+      JsonNode c = n.get("completeness");
+      if (c == null || !c.isTextual()) {
+        throw new LogHttpException(
+            base() + path + " answered without a \"completeness\" string", 0);
+      }
+      return new Lookup(
+          index.asText(),
+          raw,
+          cp.asText().getBytes(StandardCharsets.UTF_8),
+          mapRoot,
+          base64(path, c, "completeness"));
     } catch (LogHttpException e) {
       throw scrubbed(e, e164);
+    }
+  }
+
+  private byte[] base64(String path, JsonNode v, String field) throws LogHttpException {
+    try {
+      return Base64.getDecoder().decode(v.asText());
+    } catch (IllegalArgumentException e) {
+      throw new LogHttpException(
+          base() + path + " answered a \"" + field + "\" that is not base64", 0);
     }
   }
 

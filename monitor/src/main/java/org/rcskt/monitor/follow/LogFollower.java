@@ -24,6 +24,7 @@ import org.rcskt.monitor.evidence.EvidenceStore;
 import org.rcskt.monitor.gossip.GossipOutcome;
 import org.rcskt.monitor.gossip.GossipResult;
 import org.rcskt.monitor.map.FollowedMap;
+import org.rcskt.monitor.map.LookupProof;
 import org.rcskt.monitor.map.MapState;
 import org.rcskt.monitor.metrics.MonitorMetrics;
 import org.rcskt.monitor.state.RocksDbStateStore;
@@ -40,6 +41,7 @@ import org.rcskt.verifier.event.KeyEvent;
 import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.event.RulesContext;
 import org.rcskt.verifier.event.SubjectState;
+import org.rcskt.verifier.map.MapRootEntry;
 import org.rcskt.verifier.merkle.CompactRange;
 import org.rcskt.verifier.merkle.ConsistencyProof;
 import org.rcskt.verifier.merkle.ConsistencyProofException;
@@ -72,6 +74,12 @@ public final class LogFollower {
   private static final int MAX_HISTORY_EVENTS = 1000;
   private static final int MAX_PENDING_HEARD = 16;
 
+  /**
+   * How many accepted checkpoints may wait for their last leaf to be replayed (one per poll while a
+   * catch-up stalls); past it the oldest are not checked, the latest always is.
+   */
+  private static final int MAX_LAST_LEAF_CHECKS = 1024;
+
   private static final String META_POLICY = "policy-key";
   private static final String META_UNATTESTED = "allow-unattested";
   private static final String META_ANCHORS = "anchors";
@@ -103,6 +111,8 @@ public final class LogFollower {
   private volatile String lastProblem;
   private final Map<Hash, SubjectState> watchedStates = new HashMap<>();
   private final Map<String, byte[]> pendingHeard = new java.util.LinkedHashMap<>();
+  // Accepted checkpoints whose last leaf is not replayed yet, by tree size (poll thread only).
+  private final TreeMap<Long, SignedCheckpoint> lastLeafToCheck = new TreeMap<>();
   private long recheckCursor;
   private final java.util.concurrent.atomic.AtomicLong mapNanos =
       new java.util.concurrent.atomic.AtomicLong();
@@ -164,6 +174,12 @@ public final class LogFollower {
     }
     if (watchConfig.stream().noneMatch(w -> w.phone().isPresent())) {
       useWatchList(new WatchList(watchConfig));
+    }
+    if (phoneIndexes != null) {
+      phoneIndexes.answerCheck(this::checkLookup);
+    }
+    if (verified != null && verified.checkpoint().treeSize() > progress().treeSize()) {
+      lastLeafToCheck.put(verified.checkpoint().treeSize(), verified);
     }
     metrics.progress(origin, progress().treeSize(), latestSeen, 0);
   }
@@ -351,6 +367,12 @@ public final class LogFollower {
       listener.committed(commit.commit());
     }
     verified = c;
+    if (c.checkpoint().treeSize() > 0) {
+      lastLeafToCheck.put(c.checkpoint().treeSize(), c);
+      while (lastLeafToCheck.size() > MAX_LAST_LEAF_CHECKS) {
+        lastLeafToCheck.pollFirstEntry();
+      }
+    }
     metrics.checkpointVerified(origin, c.checkpoint().treeSize());
   }
 
@@ -421,21 +443,24 @@ public final class LogFollower {
       return true;
     }
     String label = refusal.watch().label();
+    AlertKind kind = refusal.vrf() ? AlertKind.BAD_VRF_PROOF : AlertKind.BAD_LOOKUP_PROOF;
     String summary =
-        "the log's index for the watched number \""
+        (refusal.vrf()
+                ? "the log's index for the watched number \""
+                : "the log's answer to the lookup of the watched number \"")
             + label
             + "\" does not verify: "
             + refusal.reason()
             + "; the log's entries are not followed until it does";
     lastProblem = summary;
-    metrics.verificationFailure(origin, AlertKind.BAD_VRF_PROOF.wireName());
+    metrics.verificationFailure(origin, kind.wireName());
     Map<String, String> details = new TreeMap<>();
     details.put("statedIndex", truncate(refusal.statedIndex()));
     details.put("vrfKey", config.vrfKey().orElse(""));
     Alert a =
         new Alert(
             0,
-            AlertKind.BAD_VRF_PROOF.wireName()
+            kind.wireName()
                 + ":"
                 + origin
                 + ":"
@@ -444,7 +469,7 @@ public final class LogFollower {
                 + Hash.sha256(config.vrfKey().orElse("").getBytes(StandardCharsets.UTF_8))
                     .toHex()
                     .substring(0, 16),
-            AlertKind.BAD_VRF_PROOF,
+            kind,
             clock.millis(),
             origin,
             null,
@@ -460,6 +485,47 @@ public final class LogFollower {
     listener.committed(raised);
     LOG.log(raised.isEmpty() ? Level.DEBUG : Level.ERROR, origin + ": " + summary);
     return false;
+  }
+
+  /**
+   * Checks the map part of a lookup answer whose VRF proof verified (docs/monitor.md, "Watching
+   * phone numbers"): its checkpoint is signed by the log, the checkpoint's last leaf is a {@code
+   * MAP_ROOT} entry proven by inclusion, and the completeness proof verifies against that map root.
+   * The checkpoint is then compared with the monitor's own view as a gossiped one is: a signed tree
+   * of the same size with another root, or one not consistent with it, is a split view with
+   * evidence. The same leaf of the same signed tree is the same bytes, so once the roots agree the
+   * answer's map root is the one the monitor replayed and checked.
+   *
+   * @return null if the answer verifies, else the failed check
+   */
+  private String checkLookup(Hash index, LogClient.Lookup answer) throws IOException {
+    byte[] raw = answer.checkpoint();
+    if (raw == null) {
+      return "the answer has no checkpoint";
+    }
+    SignedCheckpoint cp;
+    try {
+      cp = SignedCheckpoint.verify(raw, origin, logKey);
+    } catch (VerificationException e) {
+      return "the answer's checkpoint is not signed by the log (" + e.getMessage() + ")";
+    }
+    LogClient.MapRootLeaf m = answer.mapRoot();
+    try {
+      LookupProof.verify(
+          cp.checkpoint(),
+          index,
+          m == null ? null : m.entry(),
+          m == null ? -1 : m.leafIndex(),
+          m == null ? List.of() : m.inclusionProof(),
+          answer.completeness());
+    } catch (LookupProof.RefusedException e) {
+      return e.getMessage();
+    }
+    GossipResult g = checkHeard(raw);
+    if (g.outcome() == GossipOutcome.SPLIT_VIEW) {
+      LOG.log(Level.ERROR, origin + ": a lookup answer's checkpoint shows a split view");
+    }
+    return null;
   }
 
   private static String truncate(String s) {
@@ -677,6 +743,17 @@ public final class LogFollower {
       evidences.add(ev);
       alerts.add(misbehaviourAlert(ev, null, mm.leafIndex()));
     }
+    List<SignedCheckpoint> missingMapRoots = new ArrayList<>();
+    for (SignedCheckpoint c : lastLeafToCheck.subMap(s, false, e, true).values()) {
+      long size = c.checkpoint().treeSize();
+      byte[] last = entries.get((int) (size - 1 - s));
+      if (!MapRootEntry.isMapRoot(last)) {
+        Evidence ev = missingMapRoot(c, last, lastLeafPath(start, leafHashes, s, size));
+        evidences.add(ev);
+        alerts.add(misbehaviourAlert(ev, null, size - 1));
+        missingMapRoots.add(c);
+      }
+    }
     for (Evidence ev : evidences) {
       evidence.write(ev, now);
     }
@@ -719,6 +796,12 @@ public final class LogFollower {
     for (FollowedMap.Mismatch mm : map.mismatches()) {
       metrics.verificationFailure(origin, AlertKind.MAP_ROOT_MISMATCH.wireName());
     }
+    for (SignedCheckpoint c : missingMapRoots) {
+      metrics.verificationFailure(origin, AlertKind.MISSING_MAP_ROOT.wireName());
+      lastProblem =
+          "the log's checkpoint of size " + c.checkpoint().treeSize() + " ends in an event";
+    }
+    lastLeafToCheck.headMap(e, true).clear();
     for (Map.Entry<Hash, SubjectRecord> sr : replayer.touched().entrySet()) {
       if (watch.contains(sr.getKey())) {
         watchedStates.put(sr.getKey(), sr.getValue().state());
@@ -726,6 +809,47 @@ public final class LogFollower {
     }
     metrics.progress(origin, e, latestSeen, e - s);
     return new StepResult(next, nextBinding);
+  }
+
+  /**
+   * The inclusion proof of leaf {@code size - 1} in the tree of size {@code size}, which lies in
+   * the step starting at {@code s} over {@code start}: for the last leaf it is the peaks of the
+   * tree over the leaves before it, lowest first (RFC 9162 section 2.1.3.1).
+   */
+  private static List<Hash> lastLeafPath(
+      CompactRange start, List<Hash> leafHashes, long s, long size) {
+    CompactRange r = start.copy();
+    for (long i = s; i < size - 1; i++) {
+      r.append(leafHashes.get((int) (i - s)));
+    }
+    List<Hash> path = new ArrayList<>();
+    long n = r.treeSize();
+    for (int level = 0; level < 63; level++) {
+      if (((n >>> level) & 1) != 0) {
+        path.add(r.peak(level));
+      }
+    }
+    return path;
+  }
+
+  /**
+   * The evidence of a checkpoint whose last leaf is not a {@code MAP_ROOT} entry (docs/protocol.md
+   * section 16): the checkpoint and that leaf with its inclusion proof.
+   */
+  private Evidence missingMapRoot(SignedCheckpoint c, byte[] last, List<Hash> proof) {
+    long size = c.checkpoint().treeSize();
+    return Evidence.builder(
+            AlertKind.MISSING_MAP_ROOT,
+            origin,
+            config.verifierKey(),
+            "the log's signed tree of size "
+                + size
+                + " ends at leaf "
+                + (size - 1)
+                + " in an entry that is not a MAP_ROOT")
+        .checkpoints(c.raw())
+        .event(size - 1, last, proof)
+        .build();
   }
 
   /** The monitor's map of the log as of leaf {@code s}, from the state store. */

@@ -38,6 +38,7 @@ public final class PhoneIndexes {
   private final LogClient client;
   private final RocksDbStateStore store;
   private final Map<String, Hash> known = new LinkedHashMap<>();
+  private AnswerCheck answerCheck = (index, answer) -> null;
   private long lookups;
 
   /**
@@ -52,14 +53,34 @@ public final class PhoneIndexes {
   }
 
   /**
+   * A further check of a lookup answer whose VRF proof verified, run before its index is kept: the
+   * follower checks the answer's checkpoint, map root leaf and completeness proof with it.
+   */
+  @FunctionalInterface
+  public interface AnswerCheck {
+    /**
+     * @param index the verified index
+     * @return null if the answer passes, else the failed check, without values
+     * @throws IOException if the monitor's own state fails
+     */
+    String check(Hash index, LogClient.Lookup answer) throws IOException;
+  }
+
+  /** Sets the check run on every verified answer (by default none). */
+  public void answerCheck(AnswerCheck check) {
+    this.answerCheck = Objects.requireNonNull(check, "check");
+  }
+
+  /**
    * A lookup whose answer does not verify.
    *
    * @param watch the entry whose number was looked up
    * @param statedIndex the index the log stated, as it wrote it
    * @param reason which check failed, without values (a proof's parts can confirm a guessed number
    *     offline, so they stay out of alerts and logs)
+   * @param vrf true when the VRF proof or index failed, false when the {@link AnswerCheck} did
    */
-  public record Refusal(WatchConfig watch, String statedIndex, String reason) {}
+  public record Refusal(WatchConfig watch, String statedIndex, String reason, boolean vrf) {}
 
   /**
    * The outcome of {@link #resolve}: the index of every phone number, or the first refusal.
@@ -103,7 +124,12 @@ public final class PhoneIndexes {
         try {
           index = verify(vrfKey, number, answer);
         } catch (RefusedException e) {
-          return new Result(Map.copyOf(known), new Refusal(w, answer.index(), e.getMessage()));
+          return new Result(
+              Map.copyOf(known), new Refusal(w, answer.index(), e.getMessage(), true));
+        }
+        String problem = answerCheck.check(index, answer);
+        if (problem != null) {
+          return new Result(Map.copyOf(known), new Refusal(w, answer.index(), problem, false));
         }
         commit.phoneIndex(origin, key, record(index, answer.vrfProof()));
         known.put(number, index);

@@ -314,6 +314,48 @@ class EvidenceVerifierTest {
   }
 
   @Test
+  void aSignedTreeWhoseLastLeafIsNotAMapRootIsProven() throws Exception {
+    List<byte[]> all = entries(6, "e");
+    MemoryNodeStore t = tree(all);
+    Verdict v =
+        verify(
+            builder(AlertKind.MISSING_MAP_ROOT)
+                .checkpoints(sign(t, 6))
+                .event(5, all.get(5), Proofs.inclusion(5, 6, t))
+                .build());
+    assertThat(v.confirmed()).isTrue();
+    assertThat(v.strength()).isEqualTo(Strength.PROVEN);
+    assertThat(v.message())
+        .isEqualTo(
+            "the signed tree of size 6 ends at leaf 5 in an entry that is not a MAP_ROOT: the log"
+                + " did not commit to its subject map");
+
+    List<byte[]> withRoot = new ArrayList<>(all.subList(0, 5));
+    byte[] mapRoot =
+        new org.rcskt.verifier.map.MapRootEntry(6, 0, org.rcskt.verifier.map.MapHashes.EMPTY)
+            .encoded();
+    withRoot.add(mapRoot);
+    MemoryNodeStore r = tree(withRoot);
+    Verdict refuted =
+        verify(
+            builder(AlertKind.MISSING_MAP_ROOT)
+                .checkpoints(sign(r, 6))
+                .event(5, mapRoot, Proofs.inclusion(5, 6, r))
+                .build());
+    assertThat(refuted.confirmed()).isFalse();
+    assertThat(refuted.message()).isEqualTo("the entry at leaf 5 is a MAP_ROOT entry");
+
+    Verdict notInTree =
+        verify(
+            builder(AlertKind.MISSING_MAP_ROOT)
+                .checkpoints(sign(t, 6))
+                .event(5, "other".getBytes(StandardCharsets.UTF_8), Proofs.inclusion(5, 6, t))
+                .build());
+    assertThat(notInTree.confirmed()).isFalse();
+    assertThat(notInTree.message()).startsWith("the entry at leaf 5 is not in the signed tree: ");
+  }
+
+  @Test
   void aCheckpointWithoutTheLogsSignatureIsServedEvidence() throws Exception {
     Ed25519NoteSigner other = Ed25519NoteSigner.of(ORIGIN, Ed25519.KeyPair.generate(RANDOM));
     MemoryNodeStore t = tree(entries(3, "s"));
