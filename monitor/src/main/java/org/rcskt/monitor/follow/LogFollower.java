@@ -816,8 +816,7 @@ public final class LogFollower {
    * the step starting at {@code s} over {@code start}: for the last leaf it is the peaks of the
    * tree over the leaves before it, lowest first (RFC 9162 section 2.1.3.1).
    */
-  private static List<Hash> lastLeafPath(
-      CompactRange start, List<Hash> leafHashes, long s, long size) {
+  static List<Hash> lastLeafPath(CompactRange start, List<Hash> leafHashes, long s, long size) {
     CompactRange r = start.copy();
     for (long i = s; i < size - 1; i++) {
       r.append(leafHashes.get((int) (i - s)));

@@ -6,6 +6,9 @@ import static org.rcskt.monitor.testing.Fixtures.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +26,7 @@ import org.rcskt.monitor.alert.AlertKind;
 import org.rcskt.monitor.config.LogConfig;
 import org.rcskt.monitor.config.MonitorConfig;
 import org.rcskt.monitor.config.SinkConfig;
+import org.rcskt.monitor.evidence.EvidenceVerifier;
 import org.rcskt.monitor.testing.Fixtures;
 import org.rcskt.monitor.testing.TamperingProxy;
 import org.rcskt.monitor.testing.TestLog;
@@ -106,6 +110,54 @@ class LookupProofTest {
         Thread.sleep(4 * POLL.toMillis());
         assertThat(alerts(alertFile)).isEmpty();
         assertThat(m.followers().get(0).lastProblem()).isNull();
+      }
+    }
+  }
+
+  @Test
+  void aLookupAnswerFromAnotherSignedTreeIsASplitViewWithEvidence() throws Exception {
+    Random random = new Random(33);
+    Ed25519.KeyPair expected = Ed25519.KeyPair.generate(random);
+    Path alertFile = dir.resolve("alerts.jsonl");
+    try (TestLog log = TestLog.start(dir.resolve("log"));
+        TestLog fork = TestLog.startWithKeysOf(dir.resolve("fork"), log);
+        TamperingProxy proxy = TamperingProxy.start(log.url())) {
+      log.register(ALICE, "phone", expected);
+      // The fork holds the number under another key: its lookup answer verifies on its own.
+      fork.register(ALICE, "phone", Ed25519.KeyPair.generate(random));
+      assertThat(fork.treeSize()).isEqualTo(log.treeSize());
+      HttpClient http = HttpClient.newHttpClient();
+      proxy.rewrite(
+          (path, body) -> {
+            if (!path.startsWith("/v1/keys/")) {
+              return body;
+            }
+            try {
+              return http.send(
+                      HttpRequest.newBuilder(fork.url().resolve(path.substring(1))).build(),
+                      HttpResponse.BodyHandlers.ofByteArray())
+                  .body();
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException(e);
+            }
+          });
+      try (Monitor m = Monitor.start(config(log, proxy, alertFile, expected))) {
+        await(Duration.ofSeconds(20), () -> !alerts(alertFile).isEmpty());
+        Thread.sleep(4 * POLL.toMillis());
+        List<Alert> got = alerts(alertFile);
+        assertThat(got).hasSize(1);
+        Alert a = got.get(0);
+        assertThat(a.kind()).isEqualTo(AlertKind.SPLIT_VIEW);
+        assertThat(a.toJson()).doesNotContain(ALICE.substring(1));
+        EvidenceVerifier.Verdict v =
+            EvidenceVerifier.verify(Files.readAllBytes(Path.of(a.details().get("evidenceFile"))));
+        assertThat(v.confirmed()).isTrue();
+        assertThat(v.strength()).isEqualTo(EvidenceVerifier.Strength.PROVEN);
+        assertThat(v.message())
+            .startsWith("the log signed two different trees of size " + log.treeSize());
       }
     }
   }
