@@ -111,7 +111,7 @@ final class BatchWriter {
     store.append(batch);
     if (u != null) {
       mapNodes.commit(u.changes());
-      map = SubjectMap.of(mapNodes, u.root(), u.subjectCount());
+      map = map.advance(u);
     }
   }
 

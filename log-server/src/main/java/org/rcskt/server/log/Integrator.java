@@ -455,7 +455,7 @@ final class Integrator {
       }
       recent.add(mapLeafHash, null, append.endIndex() - 1);
       mapNodes.commit(mapUpdate.changes());
-      map = SubjectMap.of(mapNodes, mapUpdate.root(), mapUpdate.subjectCount());
+      map = map.advance(mapUpdate);
       range = work;
       edgeTile = edge;
       nodes.commit(append.nodes());

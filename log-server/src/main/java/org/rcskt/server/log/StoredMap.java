@@ -13,7 +13,7 @@ import org.rcskt.verifier.map.SubjectMap;
  * The subject map's records as the integrator reads them: from the log store, with the records of
  * the top levels kept in memory, since every update of a batch walks through them. The integrator
  * writes a batch's changed records in the batch's own store write and then {@link #commit}s them
- * here; {@link #apply} is therefore not used.
+ * here.
  *
  * <p>Public for the bench tools that build a log without a server the way the integrator does
  * ({@code bench.BatchWriter}). Only one thread (the integrator's) uses an instance. Lookups read a
@@ -86,12 +86,6 @@ public final class StoredMap implements MapNodeStore {
     return r == ABSENT ? null : r;
   }
 
-  @Override
-  public void apply(List<NodeChange> changes) {
-    throw new UnsupportedOperationException(
-        "the integrator writes map records in its batch write, then commits them");
-  }
-
   /** Takes note of records the store now holds (after a successful batch write). */
   public void commit(List<NodeChange> changes) {
     for (NodeChange c : changes) {
@@ -141,16 +135,6 @@ public final class StoredMap implements MapNodeStore {
 
   /** A read-only node store over a snapshot, for proofs that must match the snapshot's state. */
   static MapNodeStore over(LogStore.Snapshot snapshot) {
-    return new MapNodeStore() {
-      @Override
-      public byte[] get(int depth, byte[] path) {
-        return snapshot.mapNode(NodeKey.encode(depth, path));
-      }
-
-      @Override
-      public void apply(List<NodeChange> changes) {
-        throw new UnsupportedOperationException("a snapshot is read-only");
-      }
-    };
+    return (depth, path) -> snapshot.mapNode(NodeKey.encode(depth, path));
   }
 }

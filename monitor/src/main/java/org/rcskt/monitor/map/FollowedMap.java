@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Map;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.event.KeyEvent;
-import org.rcskt.verifier.map.MapNodeStore;
 import org.rcskt.verifier.map.MapProof;
 import org.rcskt.verifier.map.MapRootEntry;
 import org.rcskt.verifier.map.MapRootFormatException;
 import org.rcskt.verifier.map.NodeChange;
 import org.rcskt.verifier.map.NodeKey;
 import org.rcskt.verifier.map.SubjectMap;
+import org.rcskt.verifier.map.WritableMapNodeStore;
 import org.rcskt.verifier.merkle.CompactRange;
 
 /**
@@ -237,7 +237,7 @@ public final class FollowedMap {
   }
 
   /** Stored records with the changes of this session on top. */
-  private static final class Staged implements MapNodeStore {
+  private static final class Staged implements WritableMapNodeStore {
     private final NodeReader reader;
     final Map<ByteBuffer, byte[]> overlay = new HashMap<>();
 

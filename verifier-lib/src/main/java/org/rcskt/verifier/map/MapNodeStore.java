@@ -1,18 +1,15 @@
 package org.rcskt.verifier.map;
 
-import java.util.List;
-
 /**
- * Where the map's node records (protocol 16.4) live: in memory for monitors, auditors and tests
- * ({@link MemoryMapNodeStore}), in a database for the log. Only non-EMPTY positions have records;
- * the map never deletes one (subjects are never removed, and a position once occupied stays
- * occupied).
+ * Where the map's node records (protocol 16.4) are read from: in memory for monitors, auditors and
+ * tests ({@link MemoryMapNodeStore}), a database or a snapshot of one for the log. Only non-EMPTY
+ * positions have records; the map never deletes one (subjects are never removed, and a position
+ * once occupied stays occupied). A store the map itself may write is a {@link
+ * WritableMapNodeStore}; the log writes the changed records in its own batch write instead.
  *
- * <p>Contract: {@link #get} returns the record as of the last {@link #apply}, or null for a
- * position that has none. {@link #apply} is all or nothing: after a failure the store holds exactly
- * what it held before. The map reads through {@link #get} in a single thread while it builds a
- * batch; it does not call {@code apply} itself.
+ * <p>The map reads through {@link #get} in a single thread while it builds a batch.
  */
+@FunctionalInterface
 public interface MapNodeStore {
   /**
    * The record of the node at {@code depth} on the path of {@code path}, or null if that position
@@ -22,11 +19,4 @@ public interface MapNodeStore {
    * @param path a 32-byte index; only its first {@code depth} bits matter
    */
   byte[] get(int depth, byte[] path);
-
-  /**
-   * Writes {@code changes} atomically (all of them, or none with an exception).
-   *
-   * @throws IllegalArgumentException if a record is neither a leaf nor an internal record
-   */
-  void apply(List<NodeChange> changes);
 }

@@ -15,7 +15,7 @@ import java.util.Map;
  * records per subject, about 280 bytes per subject in all (measured at 1,000,000 subjects). Not
  * thread-safe: one writer, and no reads during {@link #apply}.
  */
-public final class MemoryMapNodeStore implements MapNodeStore {
+public final class MemoryMapNodeStore implements WritableMapNodeStore {
   private static final int PACKED_DEPTH = 56;
 
   /** Never a packed key: depth 0 has no prefix bits. */

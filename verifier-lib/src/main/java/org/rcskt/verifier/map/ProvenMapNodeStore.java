@@ -16,7 +16,7 @@ import org.rcskt.verifier.Hash;
  * <p>Reading a position no proof covers throws {@link IllegalStateException}: the store cannot know
  * what is there, and answering "EMPTY" would give a wrong root. Not thread-safe.
  */
-public final class ProvenMapNodeStore implements MapNodeStore {
+public final class ProvenMapNodeStore implements WritableMapNodeStore {
   private final Map<NodeKey, byte[]> records = new HashMap<>();
 
   /** The positions where a proof's path ends: below them, the old map is EMPTY. */

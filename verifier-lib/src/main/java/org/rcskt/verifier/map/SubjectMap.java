@@ -142,10 +142,26 @@ public final class SubjectMap {
 
   /**
    * Writes {@code update} to this map's store and returns the map at its root: for stores whose
-   * {@link MapNodeStore#apply} is the whole write (as in memory).
+   * {@link WritableMapNodeStore#apply} is the whole write (as in memory).
+   *
+   * @throws IllegalStateException if this map's store is not a {@link WritableMapNodeStore}; a
+   *     caller that writes the changes itself uses {@link #advance}
    */
   public SubjectMap apply(Update update) {
-    store.apply(update.changes());
+    if (!(store instanceof WritableMapNodeStore writable)) {
+      throw new IllegalStateException(
+          "this map's store is read-only: write the update's changes and call advance");
+    }
+    writable.apply(update.changes());
+    return advance(update);
+  }
+
+  /**
+   * The map at {@code update}'s root, over the same store, once the caller has written the update's
+   * changes there itself (as the log does, in the batch's own store write). Reads and hashes
+   * nothing.
+   */
+  public SubjectMap advance(Update update) {
     return new SubjectMap(store, update.root(), update.subjectCount());
   }
 
