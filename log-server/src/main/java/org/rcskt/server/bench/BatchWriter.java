@@ -1,5 +1,8 @@
 package org.rcskt.server.bench;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import org.rcskt.server.log.LogReader;
 import org.rcskt.server.log.LogSigner;
 import org.rcskt.server.log.StoredMap;
@@ -7,8 +10,7 @@ import org.rcskt.server.storage.AppendBatch;
 import org.rcskt.server.storage.LogStore;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.map.MapRootEntry;
-import org.rcskt.verifier.map.NodeChange;
-import org.rcskt.verifier.map.SubjectMap;
+import org.rcskt.verifier.map.SubjectLeaf;
 import org.rcskt.verifier.merkle.CompactRange;
 import org.rcskt.verifier.merkle.Merkle;
 
@@ -29,9 +31,9 @@ final class BatchWriter {
   private final CompactRange range;
   // The leaf hashes of the rightmost, incomplete level-0 tile.
   private final byte[] edge = new byte[LogReader.TILE_WIDTH * Hash.SIZE];
-  private final StoredMap mapNodes;
-  private SubjectMap map;
-  private SubjectMap.Batch mapBatch;
+  private final StoredMap map;
+  // The batch's map puts, the last per subject.
+  private final Map<Hash, SubjectLeaf> mapPuts = new HashMap<>();
   private long mapNanos;
 
   /**
@@ -53,8 +55,7 @@ final class BatchWriter {
     this.store = store;
     this.signer = signer;
     this.range = CompactRange.empty();
-    this.mapNodes = subjectMap ? new StoredMap(store, StoredMap.DEFAULT_CACHE_DEPTH) : null;
-    this.map = subjectMap ? mapNodes.load() : null;
+    this.map = subjectMap ? StoredMap.open(store) : null;
   }
 
   AppendBatch begin() {
@@ -68,10 +69,7 @@ final class BatchWriter {
   long addEvent(AppendBatch batch, byte[] encoded, Hash leafHash, Hash subject, long sequence) {
     if (map != null) {
       long m0 = System.nanoTime();
-      if (mapBatch == null) {
-        mapBatch = map.batch();
-      }
-      mapBatch.put(subject, sequence + 1, leafHash);
+      mapPuts.put(subject, new SubjectLeaf(subject, sequence + 1, leafHash));
       mapNanos += System.nanoTime() - m0;
     }
     return add(batch, encoded, leafHash);
@@ -94,15 +92,12 @@ final class BatchWriter {
    * including it and writes it all, synced.
    */
   void commit(AppendBatch batch) {
-    SubjectMap.Update u = null;
-    if (mapBatch != null) {
+    StoredMap.Update u = null;
+    if (!mapPuts.isEmpty()) {
       long m0 = System.nanoTime();
-      u = mapBatch.finish();
-      mapBatch = null;
-      for (NodeChange c : u.changes()) {
-        batch.putMapNode(c.key().encoded(), c.record());
-      }
-      batch.setMapState(StoredMap.state(u.root(), u.subjectCount()));
+      u = map.update(new ArrayList<>(mapPuts.values()));
+      mapPuts.clear();
+      u.writeTo(batch);
       byte[] entry = new MapRootEntry(batch.endIndex() + 1, u.subjectCount(), u.root()).encoded();
       mapNanos += System.nanoTime() - m0;
       add(batch, entry, Merkle.leafHash(entry));
@@ -110,8 +105,7 @@ final class BatchWriter {
     batch.setCheckpoint(signer.sign(range.treeSize(), range.rootHash()));
     store.append(batch);
     if (u != null) {
-      mapNodes.commit(u.changes());
-      map = map.advance(u);
+      map.commit(u);
     }
   }
 

@@ -99,15 +99,16 @@ public final class Fsck {
   }
 
   /**
-   * The stored map against the one recomputed from the entries: its state (root and count), then,
-   * for every subject of the log, the proof its stored records give, which must verify against the
-   * stored root and name the subject's latest event. A damaged record would otherwise show only as
-   * lookups whose completeness proofs fail.
+   * The stored map against the one recomputed from the entries: its state (root and count), every
+   * leaf record (each names a subject of the log with its latest event), then, for every subject of
+   * the log, the proof the stored records give, which must verify against the stored root and name
+   * the subject's latest event. A damaged record would otherwise show only as lookups whose
+   * completeness proofs fail.
    */
   private void checkStoredMap(SubjectMap recomputed, Set<Hash> subjects) {
-    SubjectMap stored;
+    StoredMap stored;
     try {
-      stored = new StoredMap(store, -1).load();
+      stored = StoredMap.open(store);
       if (!stored.root().equals(recomputed.root())
           || stored.subjectCount() != recomputed.subjectCount()) {
         problem(
@@ -125,11 +126,39 @@ public final class Fsck {
       problem("the stored subject map does not load: " + e.getMessage());
       return;
     }
+    long[] leafRecords = {0};
+    try {
+      StoredMap.forEachLeaf(
+          store,
+          leaf -> {
+            leafRecords[0]++;
+            Optional<SubjectLeaf> want = recomputed.get(leaf.index());
+            if (!want.equals(Optional.of(leaf))) {
+              problem(
+                  "the stored subject map has a leaf record of "
+                      + leaf.index()
+                      + " with "
+                      + describe(leaf)
+                      + "; the entries give "
+                      + want.map(Fsck::describe).orElse("no such subject"));
+            }
+          });
+    } catch (RuntimeException e) {
+      problem("the stored subject map's leaf records do not read: " + e.getMessage());
+    }
+    if (leafRecords[0] != recomputed.subjectCount()) {
+      problem(
+          "the stored subject map has "
+              + leafRecords[0]
+              + " leaf records; the entries give "
+              + recomputed.subjectCount()
+              + " subjects");
+    }
     for (Hash subject : subjects) {
       Optional<SubjectLeaf> want = recomputed.get(subject);
       Optional<SubjectLeaf> got;
-      try {
-        got = stored.prove(subject).verify(stored.root(), subject);
+      try (StoredMap.Proved p = stored.prove(subject)) {
+        got = p.proof().verify(stored.root(), subject);
       } catch (MapProofException | RuntimeException e) {
         problem(
             "the stored subject map's records give no valid proof for subject "

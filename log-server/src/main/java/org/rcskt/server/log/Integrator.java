@@ -28,8 +28,7 @@ import org.rcskt.verifier.event.SubjectState;
 import org.rcskt.verifier.event.VerifiedEvent;
 import org.rcskt.verifier.event.Violation;
 import org.rcskt.verifier.map.MapRootEntry;
-import org.rcskt.verifier.map.NodeChange;
-import org.rcskt.verifier.map.SubjectMap;
+import org.rcskt.verifier.map.SubjectLeaf;
 import org.rcskt.verifier.merkle.CompactRange;
 import org.rcskt.verifier.merkle.Merkle;
 
@@ -116,8 +115,7 @@ final class Integrator {
 
   // Integrator-thread state.
   private final RecentWrites recent;
-  private final StoredMap mapNodes;
-  private SubjectMap map;
+  private final StoredMap map;
   private CompactRange range;
   // The leaf hashes of the rightmost, incomplete level-0 tile, packed.
   private byte[] edgeTile;
@@ -139,10 +137,8 @@ final class Integrator {
       CompactRange range,
       TreeHead head,
       AnchorRegistry anchors,
-      StoredMap mapNodes,
-      SubjectMap map) {
+      StoredMap map) {
     this.store = store;
-    this.mapNodes = mapNodes;
     this.map = map;
     this.nodes = nodes;
     this.signer = signer;
@@ -388,7 +384,7 @@ final class Integrator {
 
     TreeHead after = before;
     long writeNanos = 0;
-    SubjectMap.Update mapUpdate = null;
+    StoredMap.Update mapUpdate = null;
     Hash mapLeafHash = null;
     // Counted before the map root leaf: the metrics report events, not leaves.
     int appendedEvents = append.size();
@@ -403,21 +399,20 @@ final class Integrator {
       // of every checkpoint commits to every subject's latest event.
       long m0 = System.nanoTime();
       mapUpdate = updateMap(states, carriersChanged, registry);
-      for (NodeChange c : mapUpdate.changes()) {
-        append.putMapNode(c.key().encoded(), c.record());
-      }
-      append.setMapState(StoredMap.state(mapUpdate.root(), mapUpdate.subjectCount()));
+      mapUpdate.writeTo(append);
       byte[] mapEntry =
           new MapRootEntry(append.endIndex() + 1, mapUpdate.subjectCount(), mapUpdate.root())
               .encoded();
       mapLeafHash = Merkle.leafHash(mapEntry);
       appendLeaf(append, work, edge, mapEntry, mapLeafHash);
-      metrics.mapUpdate(mapUpdate.changes().size(), System.nanoTime() - m0);
+      metrics.mapUpdate(mapUpdate.records(), System.nanoTime() - m0);
       long newSize = append.endIndex();
       Hash root = work.rootHash();
       byte[] note = signer.sign(newSize, root);
       append.setCheckpoint(note);
       long w0 = System.nanoTime();
+      // Lookups that take their snapshot after this write, before the commit below, need it.
+      map.stage(mapUpdate);
       try {
         store.append(append);
       } catch (RuntimeException e) {
@@ -454,8 +449,7 @@ final class Integrator {
         }
       }
       recent.add(mapLeafHash, null, append.endIndex() - 1);
-      mapNodes.commit(mapUpdate.changes());
-      map = map.advance(mapUpdate);
+      map.commit(mapUpdate);
       range = work;
       edgeTile = edge;
       nodes.commit(append.nodes());
@@ -490,18 +484,19 @@ final class Integrator {
    * The map after this batch: every phone subject whose state changed and every carrier whose
    * ANCHOR chain grew, each with its new next sequence number and last event hash.
    */
-  private SubjectMap.Update updateMap(
+  private StoredMap.Update updateMap(
       Map<Hash, SubjectState> states, Set<String> carriers, AnchorRegistry registry) {
-    SubjectMap.Batch b = map.batch();
+    List<SubjectLeaf> leaves = new ArrayList<>(states.size() + carriers.size());
     for (Map.Entry<Hash, SubjectState> e : states.entrySet()) {
       SubjectState st = e.getValue();
-      b.put(e.getKey(), st.nextSequence(), st.lastEventHash());
+      leaves.add(new SubjectLeaf(e.getKey(), st.nextSequence(), st.lastEventHash()));
     }
     for (String id : carriers) {
       AnchorRegistry.Carrier c = registry.carrier(id);
-      b.put(PhoneNumbers.carrierSubject(id), c.nextSequence(), c.lastEventHash());
+      leaves.add(
+          new SubjectLeaf(PhoneNumbers.carrierSubject(id), c.nextSequence(), c.lastEventHash()));
     }
-    return b.finish();
+    return map.update(leaves);
   }
 
   private void finish(
@@ -656,8 +651,7 @@ final class Integrator {
       range = CompactRange.fromSource(size, nodes);
       edgeTile = loadEdgeTile(nodes, size);
       anchors = StateCodec.anchors(store);
-      mapNodes.clear();
-      map = mapNodes.load();
+      map.reload();
       recent.clear(size);
       head = stored;
     } catch (Exception e) {

@@ -26,7 +26,6 @@ import org.rcskt.verifier.event.SubjectState;
 import org.rcskt.verifier.event.VerifiedEvent;
 import org.rcskt.verifier.map.MapProof;
 import org.rcskt.verifier.map.MapRootEntry;
-import org.rcskt.verifier.map.SubjectMap;
 import org.rcskt.verifier.merkle.CompactRange;
 
 /**
@@ -79,6 +78,7 @@ public final class KeyEventLog implements AutoCloseable {
   }
 
   private final LogStore store;
+  private final StoredMap map;
   private final LogSigner signer;
   private final RulesContext rules;
   private final LogMetrics metrics;
@@ -98,9 +98,9 @@ public final class KeyEventLog implements AutoCloseable {
       CompactRange range,
       TreeHead head,
       AnchorRegistry anchors,
-      StoredMap mapNodes,
-      SubjectMap map) {
+      StoredMap map) {
     this.store = store;
+    this.map = map;
     this.signer = signer;
     this.rules = rules;
     this.metrics = metrics;
@@ -119,7 +119,6 @@ public final class KeyEventLog implements AutoCloseable {
             range,
             head,
             anchors,
-            mapNodes,
             map);
     this.reader = new LogReader(store, nodes, integrator::head, settings.tileCacheSize());
     AtomicInteger n = new AtomicInteger();
@@ -207,12 +206,10 @@ public final class KeyEventLog implements AutoCloseable {
       }
     }
     AnchorRegistry anchors = StateCodec.anchors(store);
-    StoredMap mapNodes = new StoredMap(store, StoredMap.DEFAULT_CACHE_DEPTH);
-    SubjectMap map = openMap(store, mapNodes, size);
+    StoredMap map = openMap(store, size);
     KeyEventLog log =
         new KeyEventLog(
-            store, signer, rules, engine, metrics, settings, nodes, range, head, anchors, mapNodes,
-            map);
+            store, signer, rules, engine, metrics, settings, nodes, range, head, anchors, map);
     log.integrator.start();
     LOG.log(
         System.Logger.Level.INFO,
@@ -222,13 +219,13 @@ public final class KeyEventLog implements AutoCloseable {
 
   /**
    * The stored subject map, checked against the last leaf: in a non-empty log it is the MAP_ROOT
-   * entry of the last batch, and it must name the stored map's root and count. Reads one entry and
-   * one record; nothing is rebuilt.
+   * entry of the last batch, and it must name the stored map's root and count. Reads the map's
+   * group records and rebuilds the levels above its buckets (docs/design/0010-map-storage.md).
    */
-  private static SubjectMap openMap(LogStore store, StoredMap mapNodes, long size) {
-    SubjectMap map;
+  private static StoredMap openMap(LogStore store, long size) {
+    StoredMap map;
     try {
-      map = mapNodes.load();
+      map = StoredMap.open(store);
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new LogStateException("the stored subject map is damaged: " + e.getMessage(), e);
     }
@@ -381,7 +378,8 @@ public final class KeyEventLog implements AutoCloseable {
     TreeHead head;
     SubjectState state;
     MapProof proof;
-    try (LogStore.Snapshot snap = store.snapshot()) {
+    try (StoredMap.Proved proved = map.prove(subject)) {
+      LogStore.Snapshot snap = proved.snapshot();
       byte[] stored = snap.checkpoint();
       TreeHead published = integrator.head();
       if (java.util.Arrays.equals(stored, published.signedCheckpoint())) {
@@ -395,7 +393,7 @@ public final class KeyEventLog implements AutoCloseable {
         }
       }
       state = StateCodec.decode(snap.subjectState(subject), subject);
-      proof = StoredMap.of(StoredMap.over(snap), snap.mapState()).prove(subject);
+      proof = proved.proof();
     }
     long next =
         proof

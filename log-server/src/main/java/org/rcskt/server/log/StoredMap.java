@@ -1,140 +1,835 @@
 package org.rcskt.server.log;
 
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.rcskt.server.storage.AppendBatch;
 import org.rcskt.server.storage.LogStore;
 import org.rcskt.verifier.Hash;
-import org.rcskt.verifier.map.MapNodeStore;
-import org.rcskt.verifier.map.NodeChange;
-import org.rcskt.verifier.map.NodeKey;
-import org.rcskt.verifier.map.SubjectMap;
+import org.rcskt.verifier.map.MapHashes;
+import org.rcskt.verifier.map.MapProof;
+import org.rcskt.verifier.map.SubjectLeaf;
 
 /**
- * The subject map's records as the integrator reads them: from the log store, with the records of
- * the top levels kept in memory, since every update of a batch walks through them. The integrator
- * writes a batch's changed records in the batch's own store write and then {@link #commit}s them
- * here.
+ * The log's subject map (protocol 16), stored for cheap updates (docs/design/0010-map-storage.md).
  *
- * <p>Public for the bench tools that build a log without a server the way the integrator does
- * ({@code bench.BatchWriter}). Only one thread (the integrator's) uses an instance. Lookups read a
- * store snapshot instead ({@link #over(LogStore.Snapshot)}), which the cache (newer than any
- * snapshot) must not serve.
+ * <p>The store holds two kinds of records in its map column: one <em>leaf record</em> per subject,
+ * {@code 0x01 || index -> uint64 next_sequence || last_event_hash}, and one <em>group record</em>
+ * per run of eight <em>buckets</em>, the map's nodes at depth {@value #BUCKET_DEPTH}: {@code 0x02
+ * || uint24 group -> 8 x (kind || hash)}, kind 0 for an EMPTY bucket, 1 for a bucket holding one
+ * subject (hash: its leaf hash), 2 for one holding more (hash: the bucket's node hash). Nothing in
+ * between is stored: the nodes above the buckets live in memory, in one dense array per depth,
+ * rebuilt from the group records at startup; a bucket's nodes below it are recomputed from its leaf
+ * records, read with one range scan, whenever the bucket changes or a proof goes through it. A new
+ * subject therefore costs one leaf record and one group record, and one contiguous read.
+ *
+ * <p>Threads: one writer (the integrator) calls {@link #update}, {@link #stage}, {@link #commit}
+ * and {@link #reload}; any thread may call {@link #prove} and the getters. A proof must match the
+ * snapshot it is served with, while the in-memory levels are always the latest: {@link #prove}
+ * takes its snapshot under a read lock, {@link #commit} changes the levels under the write lock,
+ * and the update written to the store but not yet committed is {@link #stage staged} for the
+ * snapshots that already see it.
+ *
+ * <p>Public for the bench tools and the monitor's tests, which build logs without a server the way
+ * the integrator does.
  */
-public final class StoredMap implements MapNodeStore {
-  /** The map state of a store without one: the empty map. */
-  /**
-   * The default depth of the cached top levels: about 2^17 records, some 20 MB, in a map of
-   * millions of subjects.
-   */
-  public static final int DEFAULT_CACHE_DEPTH = 16;
+public final class StoredMap {
+  /** The depth of the buckets: 2^20 of them, some 10 subjects each in a map of 10 million. */
+  public static final int BUCKET_DEPTH = 20;
 
+  static final byte LEAF_TAG = 0x01;
+  static final byte GROUP_TAG = 0x02;
+  static final int GROUP_SHIFT = 3;
+  static final int GROUP_BUCKETS = 1 << GROUP_SHIFT;
+  static final int SLOT = 1 + Hash.SIZE;
+  static final int GROUP_SIZE = GROUP_BUCKETS * SLOT;
+  static final int LEAF_VALUE_SIZE = 8 + Hash.SIZE;
+
+  static final byte EMPTY = 0;
+  static final byte SINGLE = 1;
+  static final byte INTERNAL = 2;
+
+  /** The map state of a store without one: the empty map. */
   static final byte[] EMPTY_STATE = new byte[Hash.SIZE + 8];
 
-  private static final byte[] ABSENT = new byte[0];
+  private static final byte[] EMPTY_SLOT = new byte[SLOT];
+  private static final byte[] LEAF_LABEL = MapHashes.leafLabel();
+  private static final byte[] NODE_LABEL = MapHashes.nodeLabel();
 
   private final LogStore store;
-  private final int cacheDepth;
-  // top[d][p]: the record at depth d whose path starts with the d bits p; ABSENT for an EMPTY
-  // position, null when not read yet. Dense, since in a large map every such position is occupied.
-  private final byte[][][] top;
-  private int cached;
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  // levels[d]: the nodes at depth d, 0..BUCKET_DEPTH. Written under the write lock only.
+  private final Level[] levels = new Level[BUCKET_DEPTH + 1];
+  private long subjectCount;
+  // Written to the store, not yet in the levels; see the class comment.
+  private volatile Update staged;
+
+  private StoredMap(LogStore store) {
+    this.store = store;
+  }
 
   /**
-   * @param cacheDepth records at depths 0 to {@code cacheDepth} (at most 20) are kept in memory
-   *     once read (about 2^(cacheDepth+1) of them in a large map); -1 for none
+   * Loads the map kept in {@code store}: reads every group record, rebuilds the levels above the
+   * buckets and checks the root against the store's map state.
+   *
+   * @throws IllegalStateException if a record is malformed or the records do not hash to the stored
+   *     root
    */
-  public StoredMap(LogStore store, int cacheDepth) {
-    if (cacheDepth > 20) {
-      throw new IllegalArgumentException("cacheDepth must be at most 20, got " + cacheDepth);
-    }
-    this.store = store;
-    this.cacheDepth = cacheDepth;
-    this.top = new byte[Math.max(0, cacheDepth + 1)][][];
+  public static StoredMap open(LogStore store) {
+    StoredMap m = new StoredMap(store);
+    m.load();
+    return m;
   }
 
-  /** The first {@code depth} bits of {@code path} as an int (depth at most 20). */
-  private static int prefix(int depth, byte[] path) {
-    if (depth == 0) {
-      return 0;
+  private void load() {
+    for (int d = 0; d <= BUCKET_DEPTH; d++) {
+      levels[d] = new Level(d);
     }
-    int v = ((path[0] & 0xff) << 16) | ((path[1] & 0xff) << 8) | (path[2] & 0xff);
-    return v >>> (24 - depth);
-  }
-
-  private byte[][] level(int depth) {
-    byte[][] l = top[depth];
-    if (l == null) {
-      l = top[depth] = new byte[1 << depth][];
+    byte[] s = store.mapState();
+    Hash wantRoot;
+    long wantCount;
+    if (s == null) {
+      wantRoot = MapHashes.EMPTY;
+      wantCount = 0;
+    } else {
+      if (s.length != Hash.SIZE + 8) {
+        throw new IllegalStateException("stored map state has " + s.length + " bytes, not 40");
+      }
+      wantRoot = Hash.of(s, 0);
+      wantCount = ByteBuffer.wrap(s, Hash.SIZE, 8).getLong();
     }
-    return l;
-  }
-
-  @Override
-  public byte[] get(int depth, byte[] path) {
-    if (depth > cacheDepth) {
-      return store.mapNode(NodeKey.encode(depth, path));
-    }
-    byte[][] l = level(depth);
-    int p = prefix(depth, path);
-    byte[] r = l[p];
-    if (r == null) {
-      r = store.mapNode(NodeKey.encode(depth, path));
-      l[p] = r == null ? ABSENT : r;
-      cached++;
-      return r;
-    }
-    return r == ABSENT ? null : r;
-  }
-
-  /** Takes note of records the store now holds (after a successful batch write). */
-  public void commit(List<NodeChange> changes) {
-    for (NodeChange c : changes) {
-      int d = c.key().depth();
-      if (d <= cacheDepth) {
-        byte[][] l = level(d);
-        int p = prefix(d, c.key().path());
-        if (l[p] == null) {
-          cached++;
+    Level buckets = levels[BUCKET_DEPTH];
+    store.scanMap(
+        List.of(new LogStore.KeyRange(new byte[] {GROUP_TAG}, new byte[] {GROUP_TAG + 1})),
+        (range, key, value) -> {
+          int g = groupOf(key);
+          checkGroup(g, value);
+          for (int i = 0; i < GROUP_BUCKETS; i++) {
+            if (value[i * SLOT] != EMPTY) {
+              buckets.set((g << GROUP_SHIFT) + i, value, i * SLOT);
+            }
+          }
+          return true;
+        });
+    MessageDigest md = Hash.newSha256();
+    byte[] l = new byte[SLOT];
+    byte[] r = new byte[SLOT];
+    byte[] slot = new byte[SLOT];
+    for (int d = BUCKET_DEPTH - 1; d >= 0; d--) {
+      Level below = levels[d + 1];
+      Level here = levels[d];
+      // Only chunks of the level below that hold a node can have parents that are not EMPTY.
+      for (int c = 0; c < below.chunks.length; c++) {
+        if (below.chunks[c] == null) {
+          continue;
         }
-        l[p] = c.record();
+        int first = c << Level.CHUNK_SHIFT;
+        for (int q = first; q < first + below.chunkSize; q += 2) {
+          below.get(q, l, 0);
+          below.get(q + 1, r, 0);
+          if (l[0] == EMPTY && r[0] == EMPTY) {
+            continue;
+          }
+          combine(md, l, r, slot);
+          here.set(q >>> 1, slot, 0);
+        }
+      }
+    }
+    Hash root = rootOf(levels[0]);
+    if (!root.equals(wantRoot)) {
+      throw new IllegalStateException(
+          "the map's group records hash to " + root + ", not to the stored root " + wantRoot);
+    }
+    if ((root.equals(MapHashes.EMPTY)) != (wantCount == 0)) {
+      throw new IllegalStateException(
+          "a map with root " + root + " cannot have " + wantCount + " subjects");
+    }
+    subjectCount = wantCount;
+  }
+
+  private static Hash rootOf(Level top) {
+    byte[] slot = new byte[SLOT];
+    top.get(0, slot, 0);
+    return Hash.of(slot, 1);
+  }
+
+  private static int groupOf(byte[] key) {
+    if (key.length != 4 || key[0] != GROUP_TAG) {
+      throw new IllegalStateException("map group record key has " + key.length + " bytes");
+    }
+    int g = ((key[1] & 0xff) << 16) | ((key[2] & 0xff) << 8) | (key[3] & 0xff);
+    if (g >= 1 << (BUCKET_DEPTH - GROUP_SHIFT)) {
+      throw new IllegalStateException("map group record " + g + " is beyond the last group");
+    }
+    return g;
+  }
+
+  private static void checkGroup(int g, byte[] value) {
+    if (value.length != GROUP_SIZE) {
+      throw new IllegalStateException(
+          "map group record " + g + " has " + value.length + " bytes, not " + GROUP_SIZE);
+    }
+    for (int i = 0; i < GROUP_BUCKETS; i++) {
+      byte kind = value[i * SLOT];
+      if (kind != EMPTY && kind != SINGLE && kind != INTERNAL) {
+        throw new IllegalStateException(
+            "map group record " + g + " has bucket kind " + kind + " in slot " + i);
+      }
+      if (kind == EMPTY && !Arrays.equals(value, i * SLOT, (i + 1) * SLOT, EMPTY_SLOT, 0, SLOT)) {
+        throw new IllegalStateException(
+            "map group record " + g + " has an empty bucket with a hash in slot " + i);
       }
     }
   }
 
-  /** Forgets the cache, after a failed write whose outcome is unknown. */
-  void clear() {
-    java.util.Arrays.fill(top, null);
-    cached = 0;
-  }
-
-  /** The number of cached records (for the memory gauge). */
-  int cached() {
-    return cached;
-  }
-
-  /** The map at the store's current state. */
-  public SubjectMap load() {
-    return of(this, store.mapState());
-  }
-
-  /** A map over {@code state} (root then count) read from {@code nodes}. */
-  static SubjectMap of(MapNodeStore nodes, byte[] state) {
-    byte[] s = state == null ? EMPTY_STATE : state;
-    if (s.length != Hash.SIZE + 8) {
-      throw new IllegalStateException("stored map state has " + s.length + " bytes, not 40");
+  /** The root after the last commit. */
+  public Hash root() {
+    lock.readLock().lock();
+    try {
+      return rootOf(levels[0]);
+    } finally {
+      lock.readLock().unlock();
     }
-    return SubjectMap.of(nodes, Hash.of(s, 0), ByteBuffer.wrap(s, Hash.SIZE, 8).getLong());
   }
 
-  /** The encoded map state (root then count) of {@code map}. */
+  /** The number of subjects after the last commit. */
+  public long subjectCount() {
+    lock.readLock().lock();
+    try {
+      return subjectCount;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Bytes held by the in-memory levels, for the memory gauge. */
+  long bytes() {
+    lock.readLock().lock();
+    try {
+      long b = 0;
+      for (Level l : levels) {
+        b += l.bytes();
+      }
+      return b;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- updates (the writer's thread)
+
+  /**
+   * The map after putting {@code leaves} (distinct indexes, any order): reads the changed buckets'
+   * leaf records from the store, changes nothing. Write it with {@link Update#writeTo} in the
+   * batch's store write, {@link #stage} it before that write and {@link #commit} it after.
+   *
+   * @throws IllegalArgumentException if two leaves have one index
+   */
+  public Update update(List<SubjectLeaf> leaves) {
+    if (leaves.isEmpty()) {
+      Hash root = rootOf(levels[0]);
+      return new Update(
+          root, subjectCount, List.of(), List.of(), Map.of(), state(root, subjectCount));
+    }
+    List<SubjectLeaf> puts = new ArrayList<>(leaves);
+    puts.sort(Comparator.comparing(SubjectLeaf::index, StoredMap::compareIndexes));
+    for (int i = 1; i < puts.size(); i++) {
+      if (puts.get(i).index().equals(puts.get(i - 1).index())) {
+        throw new IllegalArgumentException("subject " + puts.get(i).index() + " is put twice");
+      }
+    }
+    // The buckets the puts fall in, ascending, and where each one's puts start.
+    List<Integer> buckets = new ArrayList<>();
+    List<Integer> starts = new ArrayList<>();
+    for (int i = 0; i < puts.size(); i++) {
+      int b = bucketOf(puts.get(i).index().toByteArray());
+      if (buckets.isEmpty() || buckets.get(buckets.size() - 1) != b) {
+        buckets.add(b);
+        starts.add(i);
+      }
+    }
+    starts.add(puts.size());
+    List<LogStore.KeyRange> ranges = new ArrayList<>(buckets.size());
+    for (int b : buckets) {
+      ranges.add(bucketRange(b));
+    }
+    List<List<byte[][]>> stored = new ArrayList<>(buckets.size());
+    for (int i = 0; i < buckets.size(); i++) {
+      stored.add(new ArrayList<>());
+    }
+    store.scanMap(
+        ranges,
+        (r, key, value) -> {
+          stored.get(r).add(new byte[][] {key, value});
+          return true;
+        });
+
+    Map<Long, byte[]> delta = new HashMap<>();
+    List<byte[]> keys = new ArrayList<>();
+    List<byte[]> values = new ArrayList<>();
+    long count = subjectCount;
+    MessageDigest md = Hash.newSha256();
+    for (int i = 0; i < buckets.size(); i++) {
+      List<byte[]> merged = new ArrayList<>();
+      List<byte[][]> old = stored.get(i);
+      int o = 0;
+      for (int j = starts.get(i); j < starts.get(i + 1); j++) {
+        SubjectLeaf put = puts.get(j);
+        byte[] x = put.index().toByteArray();
+        while (o < old.size() && compareKeyToIndex(old.get(o)[0], x) < 0) {
+          merged.add(leafBytes(old.get(o)));
+          o++;
+        }
+        if (o < old.size() && compareKeyToIndex(old.get(o)[0], x) == 0) {
+          o++;
+        } else {
+          count++;
+        }
+        byte[] value = leafValue(put.nextSequence(), put.lastEventHash());
+        keys.add(leafKey(x));
+        values.add(value);
+        merged.add(leafBytes(x, value));
+      }
+      while (o < old.size()) {
+        merged.add(leafBytes(old.get(o)));
+        o++;
+      }
+      byte[] slot = new byte[SLOT];
+      subtree(md, merged, 0, merged.size(), BUCKET_DEPTH, slot);
+      delta.put(pos(BUCKET_DEPTH, buckets.get(i)), slot);
+    }
+    // Every ancestor of a changed bucket, level by level, each once.
+    int[] touched = buckets.stream().mapToInt(Integer::intValue).toArray();
+    for (int d = BUCKET_DEPTH - 1; d >= 0; d--) {
+      int n = 0;
+      for (int t : touched) {
+        int p = t >>> 1;
+        if (n == 0 || touched[n - 1] != p) {
+          touched[n++] = p;
+        }
+      }
+      touched = Arrays.copyOf(touched, n);
+      for (int p : touched) {
+        byte[] l = slotAt(delta, d + 1, 2 * p);
+        byte[] r = slotAt(delta, d + 1, 2 * p + 1);
+        byte[] slot = new byte[SLOT];
+        combine(md, l, r, slot);
+        delta.put(pos(d, p), slot);
+      }
+    }
+    // The group records of the changed buckets.
+    int lastGroup = -1;
+    for (int b : buckets) {
+      int g = b >>> GROUP_SHIFT;
+      if (g == lastGroup) {
+        continue;
+      }
+      lastGroup = g;
+      byte[] v = new byte[GROUP_SIZE];
+      for (int i = 0; i < GROUP_BUCKETS; i++) {
+        System.arraycopy(slotAt(delta, BUCKET_DEPTH, (g << GROUP_SHIFT) + i), 0, v, i * SLOT, SLOT);
+      }
+      keys.add(groupKey(g));
+      values.add(v);
+    }
+    Hash root = Hash.of(slotAt(delta, 0, 0), 1);
+    return new Update(root, count, keys, values, delta, state(root, count));
+  }
+
+  private byte[] slotAt(Map<Long, byte[]> delta, int depth, int p) {
+    byte[] s = delta.get(pos(depth, p));
+    if (s != null) {
+      return s;
+    }
+    s = new byte[SLOT];
+    levels[depth].get(p, s, 0);
+    return s;
+  }
+
+  /**
+   * Makes {@code u} visible to {@link #prove} for snapshots that show its write, before the write:
+   * a snapshot taken after the write but before {@link #commit} would otherwise find levels older
+   * than itself.
+   */
+  public void stage(Update u) {
+    staged = u;
+  }
+
+  /** Applies {@code u}, which the store now holds, to the in-memory levels. */
+  public void commit(Update u) {
+    lock.writeLock().lock();
+    try {
+      for (Map.Entry<Long, byte[]> e : u.delta.entrySet()) {
+        long k = e.getKey();
+        levels[(int) (k >>> 32)].set((int) k, e.getValue(), 0);
+      }
+      subjectCount = u.subjectCount;
+      staged = null;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Forgets everything and loads the map from the store again, after a doubtful write. */
+  public void reload() {
+    lock.writeLock().lock();
+    try {
+      staged = null;
+      load();
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * The result of {@link #update}: the new root and count, the records to write and the in-memory
+   * changes to commit.
+   */
+  public static final class Update {
+    private final Hash root;
+    private final long subjectCount;
+    private final List<byte[]> keys;
+    private final List<byte[]> values;
+    private final Map<Long, byte[]> delta;
+    private final byte[] state;
+
+    private Update(
+        Hash root,
+        long subjectCount,
+        List<byte[]> keys,
+        List<byte[]> values,
+        Map<Long, byte[]> delta,
+        byte[] state) {
+      this.root = root;
+      this.subjectCount = subjectCount;
+      this.keys = keys;
+      this.values = values;
+      this.delta = delta;
+      this.state = state;
+    }
+
+    public Hash root() {
+      return root;
+    }
+
+    public long subjectCount() {
+      return subjectCount;
+    }
+
+    /** The number of records the update writes. */
+    public int records() {
+      return keys.size();
+    }
+
+    /** Puts the update's records and the new map state into {@code batch}. */
+    public void writeTo(AppendBatch batch) {
+      for (int i = 0; i < keys.size(); i++) {
+        batch.putMapRecord(keys.get(i), values.get(i));
+      }
+      batch.setMapState(state);
+    }
+  }
+
+  // --------------------------------------------------------------------------- proofs (any thread)
+
+  /**
+   * A store snapshot and the proof, as of that snapshot, of {@code index}'s leaf or absence. Close
+   * it to release the snapshot.
+   */
+  public record Proved(LogStore.Snapshot snapshot, MapProof proof) implements AutoCloseable {
+    @Override
+    public void close() {
+      snapshot.close();
+    }
+  }
+
+  /**
+   * Takes a store snapshot and proves {@code index} against the map the snapshot holds.
+   *
+   * @throws IllegalStateException if the stored records are damaged
+   */
+  public Proved prove(Hash index) {
+    byte[] x = index.toByteArray();
+    byte[] siblings = new byte[64 * Hash.SIZE];
+    byte[] slot = new byte[SLOT];
+    int d;
+    LogStore.Snapshot snap;
+    lock.readLock().lock();
+    try {
+      snap = store.snapshot();
+      try {
+        Map<Long, byte[]> delta = deltaFor(snap);
+        for (d = 0; ; d++) {
+          int p = prefix(x, d);
+          slotIn(delta, d, p, slot);
+          if (slot[0] != INTERNAL || d == BUCKET_DEPTH) {
+            break;
+          }
+          slotIn(delta, d + 1, (2 * p) | (1 - MapHashes.bit(index, d)), slot);
+          System.arraycopy(slot, 1, siblings, d * Hash.SIZE, Hash.SIZE);
+        }
+      } catch (RuntimeException e) {
+        snap.close();
+        throw e;
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+    try {
+      return new Proved(snap, finishProof(snap, x, d, slot[0], siblings));
+    } catch (RuntimeException e) {
+      snap.close();
+      throw e;
+    }
+  }
+
+  /** The in-memory changes that the snapshot shows on top of the committed levels. */
+  private Map<Long, byte[]> deltaFor(LogStore.Snapshot snap) {
+    byte[] s = snap.mapState();
+    Hash snapRoot = s == null ? MapHashes.EMPTY : Hash.of(s, 0);
+    if (snapRoot.equals(rootOf(levels[0]))) {
+      return Map.of();
+    }
+    Update u = staged;
+    if (u != null && snapRoot.equals(u.root)) {
+      return u.delta;
+    }
+    throw new IllegalStateException(
+        "the store's map state (root " + snapRoot + ") is neither committed nor staged");
+  }
+
+  private void slotIn(Map<Long, byte[]> delta, int depth, int p, byte[] dst) {
+    byte[] s = delta.get(pos(depth, p));
+    if (s != null) {
+      System.arraycopy(s, 0, dst, 0, SLOT);
+    } else {
+      levels[depth].get(p, dst, 0);
+    }
+  }
+
+  /**
+   * The proof's end, below the levels in memory: the path stopped at depth {@code d} at a node of
+   * {@code kind}.
+   */
+  private static MapProof finishProof(
+      LogStore.Snapshot snap, byte[] x, int d, byte kind, byte[] siblings) {
+    if (kind == EMPTY) {
+      return MapProof.of(null, Arrays.copyOf(siblings, d * Hash.SIZE));
+    }
+    List<byte[]> leaves = new ArrayList<>();
+    LogStore.KeyRange range = leafRange(x, d);
+    snap.scanMap(
+        List.of(range),
+        (r, key, value) -> {
+          leaves.add(leafBytes(new byte[][] {key, value}));
+          return kind == INTERNAL;
+        });
+    if (kind == SINGLE) {
+      if (leaves.size() != 1) {
+        throw new IllegalStateException(
+            "the map holds one subject under " + describe(x, d) + " but no leaf record there");
+      }
+      return MapProof.of(toLeaf(leaves.get(0)), Arrays.copyOf(siblings, d * Hash.SIZE));
+    }
+    if (leaves.size() < 2) {
+      throw new IllegalStateException(
+          "the map holds subjects under "
+              + describe(x, d)
+              + " but "
+              + leaves.size()
+              + " leaf records there");
+    }
+    MessageDigest md = Hash.newSha256();
+    byte[] slot = new byte[SLOT];
+    int lo = 0;
+    int hi = leaves.size();
+    while (hi - lo >= 2) {
+      if (d >= MapHashes.MAX_DEPTH) {
+        throw new IllegalStateException("two leaf records have one index");
+      }
+      if ((d + 1) * Hash.SIZE > siblings.length) {
+        siblings = Arrays.copyOf(siblings, Math.min(2 * siblings.length, 256 * Hash.SIZE));
+      }
+      int mid = split(leaves, lo, hi, d);
+      if (bit(x, d) == 0) {
+        subtree(md, leaves, mid, hi, d + 1, slot);
+        hi = mid;
+      } else {
+        subtree(md, leaves, lo, mid, d + 1, slot);
+        lo = mid;
+      }
+      System.arraycopy(slot, 1, siblings, d * Hash.SIZE, Hash.SIZE);
+      d++;
+    }
+    SubjectLeaf terminal = hi == lo ? null : toLeaf(leaves.get(lo));
+    return MapProof.of(terminal, Arrays.copyOf(siblings, d * Hash.SIZE));
+  }
+
+  private static String describe(byte[] x, int d) {
+    return "the " + d + "-bit prefix of " + Hash.of(x);
+  }
+
+  // ----------------------------------------------------------------------------- hashing helpers
+
+  /**
+   * The node over {@code leaves[lo, hi)} (73-byte {@code index || seq || hash} arrays, ascending),
+   * all of which share their first {@code depth} bits: EMPTY, SINGLE with the leaf hash, or
+   * INTERNAL with the node hash.
+   */
+  private static void subtree(
+      MessageDigest md, List<byte[]> leaves, int lo, int hi, int depth, byte[] out) {
+    int n = hi - lo;
+    if (n == 0) {
+      System.arraycopy(EMPTY_SLOT, 0, out, 0, SLOT);
+      return;
+    }
+    if (n == 1) {
+      out[0] = SINGLE;
+      leafHash(md, leaves.get(lo), out, 1);
+      return;
+    }
+    if (depth >= MapHashes.MAX_DEPTH) {
+      throw new IllegalStateException("two subjects have one index");
+    }
+    int mid = split(leaves, lo, hi, depth);
+    byte[] l = new byte[SLOT];
+    byte[] r = new byte[SLOT];
+    subtree(md, leaves, lo, mid, depth + 1, l);
+    subtree(md, leaves, mid, hi, depth + 1, r);
+    combine(md, l, r, out);
+  }
+
+  /** The first leaf of {@code [lo, hi)} whose bit {@code depth} is 1, or hi. */
+  private static int split(List<byte[]> leaves, int lo, int hi, int depth) {
+    int mid = lo;
+    while (mid < hi && bit(leaves.get(mid), depth) == 0) {
+      mid++;
+    }
+    return mid;
+  }
+
+  private static int bit(byte[] index, int i) {
+    return (index[i >>> 3] >>> (7 - (i & 7))) & 1;
+  }
+
+  /** The parent of two nodes given as slots (kind || hash). */
+  private static void combine(MessageDigest md, byte[] l, byte[] r, byte[] out) {
+    if (l[0] == EMPTY && r[0] != INTERNAL) {
+      System.arraycopy(r, 0, out, 0, SLOT);
+    } else if (r[0] == EMPTY && l[0] != INTERNAL) {
+      System.arraycopy(l, 0, out, 0, SLOT);
+    } else {
+      out[0] = INTERNAL;
+      md.update(NODE_LABEL);
+      md.update(l, 1, Hash.SIZE);
+      md.update(r, 1, Hash.SIZE);
+      digest(md, out, 1);
+    }
+  }
+
+  private static void leafHash(MessageDigest md, byte[] leaf, byte[] out, int off) {
+    md.update(LEAF_LABEL);
+    md.update(leaf, 0, Hash.SIZE + LEAF_VALUE_SIZE);
+    digest(md, out, off);
+  }
+
+  private static void digest(MessageDigest md, byte[] out, int off) {
+    try {
+      md.digest(out, off, Hash.SIZE);
+    } catch (java.security.DigestException e) {
+      throw new IllegalStateException("SHA-256 into a 32-byte buffer failed", e);
+    }
+  }
+
+  // ------------------------------------------------------------------------------- record layout
+
+  private static long pos(int depth, int p) {
+    return ((long) depth << 32) | (p & 0xffffffffL);
+  }
+
+  /** The first {@code depth} bits of {@code x} as an int (depth at most {@link #BUCKET_DEPTH}). */
+  private static int prefix(byte[] x, int depth) {
+    if (depth == 0) {
+      return 0;
+    }
+    int v = ((x[0] & 0xff) << 16) | ((x[1] & 0xff) << 8) | (x[2] & 0xff);
+    return v >>> (24 - depth);
+  }
+
+  private static int bucketOf(byte[] x) {
+    return prefix(x, BUCKET_DEPTH);
+  }
+
+  static byte[] leafKey(byte[] index) {
+    byte[] k = new byte[1 + Hash.SIZE];
+    k[0] = LEAF_TAG;
+    System.arraycopy(index, 0, k, 1, Hash.SIZE);
+    return k;
+  }
+
+  static byte[] groupKey(int g) {
+    return new byte[] {GROUP_TAG, (byte) (g >>> 16), (byte) (g >>> 8), (byte) g};
+  }
+
+  private static byte[] leafValue(long nextSequence, Hash lastEventHash) {
+    byte[] v = new byte[LEAF_VALUE_SIZE];
+    ByteBuffer.wrap(v).putLong(nextSequence);
+    lastEventHash.copyTo(v, 8);
+    return v;
+  }
+
+  /** {@code index || uint64 next_sequence || last_event_hash}: the leaf hash's input. */
+  private static byte[] leafBytes(byte[] index, byte[] value) {
+    byte[] b = new byte[Hash.SIZE + LEAF_VALUE_SIZE];
+    System.arraycopy(index, 0, b, 0, Hash.SIZE);
+    System.arraycopy(value, 0, b, Hash.SIZE, LEAF_VALUE_SIZE);
+    return b;
+  }
+
+  private static byte[] leafBytes(byte[][] record) {
+    checkLeaf(record[0], record[1]);
+    return leafBytes(Arrays.copyOfRange(record[0], 1, 1 + Hash.SIZE), record[1]);
+  }
+
+  private static void checkLeaf(byte[] key, byte[] value) {
+    if (key.length != 1 + Hash.SIZE || key[0] != LEAF_TAG) {
+      throw new IllegalStateException("map leaf record key has " + key.length + " bytes");
+    }
+    if (value.length != LEAF_VALUE_SIZE) {
+      throw new IllegalStateException(
+          "map leaf record of "
+              + Hash.of(key, 1)
+              + " has "
+              + value.length
+              + " bytes, not "
+              + LEAF_VALUE_SIZE);
+    }
+    if (ByteBuffer.wrap(value).getLong() < 1) {
+      throw new IllegalStateException(
+          "map leaf record of " + Hash.of(key, 1) + " has a next sequence below 1");
+    }
+  }
+
+  private static SubjectLeaf toLeaf(byte[] leaf) {
+    return new SubjectLeaf(
+        Hash.of(leaf, 0), ByteBuffer.wrap(leaf, Hash.SIZE, 8).getLong(), Hash.of(leaf, 40));
+  }
+
+  /** The store key range of the leaf records of {@code bucket}. */
+  private static LogStore.KeyRange bucketRange(int bucket) {
+    byte[] x = new byte[Hash.SIZE];
+    int v = bucket << (24 - BUCKET_DEPTH);
+    x[0] = (byte) (v >>> 16);
+    x[1] = (byte) (v >>> 8);
+    x[2] = (byte) v;
+    return leafRange(x, BUCKET_DEPTH);
+  }
+
+  /** The store key range of the leaf records whose indexes share {@code x}'s first d bits. */
+  static LogStore.KeyRange leafRange(byte[] x, int d) {
+    int n = (d + 7) >>> 3;
+    byte[] from = new byte[1 + n];
+    from[0] = LEAF_TAG;
+    System.arraycopy(x, 0, from, 1, n);
+    if ((d & 7) != 0) {
+      from[n] &= (byte) (0xff << (8 - (d & 7)));
+    }
+    byte[] to = from.clone();
+    // Add one at bit d - 1 (with carry into the tag byte, which then names the next kind).
+    int i = n;
+    int add = d == 0 ? 1 : 1 << ((8 - (d & 7)) & 7);
+    while (true) {
+      int s = (to[i] & 0xff) + add;
+      to[i] = (byte) s;
+      if (s <= 0xff) {
+        break;
+      }
+      add = 1;
+      i--;
+    }
+    return new LogStore.KeyRange(from, to);
+  }
+
+  private static int compareIndexes(Hash a, Hash b) {
+    return Arrays.compareUnsigned(a.toByteArray(), b.toByteArray());
+  }
+
+  private static int compareKeyToIndex(byte[] leafKey, byte[] index) {
+    return Arrays.compareUnsigned(leafKey, 1, 1 + Hash.SIZE, index, 0, Hash.SIZE);
+  }
+
+  /**
+   * Visits every leaf record of the map in {@code store}, in index order; for consistency checks.
+   *
+   * @throws IllegalStateException if a leaf record is malformed
+   */
+  public static void forEachLeaf(LogStore store, java.util.function.Consumer<SubjectLeaf> visitor) {
+    store.scanMap(
+        List.of(new LogStore.KeyRange(new byte[] {LEAF_TAG}, new byte[] {LEAF_TAG + 1})),
+        (r, key, value) -> {
+          checkLeaf(key, value);
+          visitor.accept(toLeaf(leafBytes(Arrays.copyOfRange(key, 1, 1 + Hash.SIZE), value)));
+          return true;
+        });
+  }
+
+  /** The encoded map state (root then count). */
   public static byte[] state(Hash root, long subjectCount) {
     ByteBuffer b = ByteBuffer.allocate(Hash.SIZE + 8);
     b.put(root.toByteArray()).putLong(subjectCount);
     return b.array();
   }
 
-  /** A read-only node store over a snapshot, for proofs that must match the snapshot's state. */
-  static MapNodeStore over(LogStore.Snapshot snapshot) {
-    return (depth, path) -> snapshot.mapNode(NodeKey.encode(depth, path));
+  /**
+   * The nodes of one depth: kind and hash per position, in chunks allocated when a position in them
+   * first becomes non-EMPTY, so a small map stays small.
+   */
+  private static final class Level {
+    static final int CHUNK_SHIFT = 12;
+    static final int CHUNK = 1 << CHUNK_SHIFT;
+
+    private final int chunkSize;
+    private final byte[][] chunks;
+
+    Level(int depth) {
+      int size = 1 << depth;
+      this.chunkSize = Math.min(CHUNK, size);
+      this.chunks = new byte[Math.max(1, size >>> CHUNK_SHIFT)][];
+    }
+
+    void get(int p, byte[] dst, int off) {
+      byte[] c = chunks[p >>> CHUNK_SHIFT];
+      if (c == null) {
+        System.arraycopy(EMPTY_SLOT, 0, dst, off, SLOT);
+      } else {
+        System.arraycopy(c, (p & (CHUNK - 1)) * SLOT, dst, off, SLOT);
+      }
+    }
+
+    void set(int p, byte[] src, int off) {
+      int ci = p >>> CHUNK_SHIFT;
+      byte[] c = chunks[ci];
+      if (c == null) {
+        if (src[off] == EMPTY) {
+          return;
+        }
+        c = chunks[ci] = new byte[chunkSize * SLOT];
+      }
+      System.arraycopy(src, off, c, (p & (CHUNK - 1)) * SLOT, SLOT);
+    }
+
+    long bytes() {
+      long b = 0;
+      for (byte[] c : chunks) {
+        b += c == null ? 0 : c.length;
+      }
+      return b;
+    }
   }
 }

@@ -81,8 +81,8 @@ public final class ServerMetrics implements LogMetrics {
             .register(registry);
     mapNodesWritten =
         Counter.builder()
-            .name("rcskt_map_nodes_written_total")
-            .help("Subject map records rewritten by batches")
+            .name("rcskt_map_records_written_total")
+            .help("Subject map records (leaf and bucket-group records) written by batches")
             .register(registry);
     invariantViolations =
         Counter.builder()

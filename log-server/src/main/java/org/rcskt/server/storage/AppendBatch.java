@@ -103,10 +103,10 @@ public final class AppendBatch {
     this.anchorRegistry = Objects.requireNonNull(encodedRegistry, "encodedRegistry");
   }
 
-  /** Sets the subject map's node record under an encoded node key (it may replace one). */
-  public void putMapNode(byte[] encodedKey, byte[] record) {
+  /** Sets the subject map's record under {@code key} (it may replace one). */
+  public void putMapRecord(byte[] key, byte[] record) {
     mapNodes.put(
-        java.nio.ByteBuffer.wrap(Objects.requireNonNull(encodedKey, "encodedKey")),
+        java.nio.ByteBuffer.wrap(Objects.requireNonNull(key, "key")),
         Objects.requireNonNull(record, "record"));
   }
 
@@ -115,8 +115,8 @@ public final class AppendBatch {
     this.mapState = Objects.requireNonNull(state, "state");
   }
 
-  /** The map node records this batch writes, by encoded key. */
-  public Map<java.nio.ByteBuffer, byte[]> mapNodes() {
+  /** The map records this batch writes, by key. */
+  public Map<java.nio.ByteBuffer, byte[]> mapRecords() {
     return Collections.unmodifiableMap(mapNodes);
   }
 

@@ -94,8 +94,8 @@ public abstract class ForwardingLogStore implements LogStore {
   }
 
   @Override
-  public byte[] mapNode(byte[] encodedKey) {
-    return delegate.mapNode(encodedKey);
+  public void scanMap(List<KeyRange> ranges, MapRecordVisitor visitor) {
+    delegate.scanMap(ranges, visitor);
   }
 
   @Override

@@ -111,8 +111,11 @@ public interface LogStore extends AutoCloseable {
    */
   byte[] mapState();
 
-  /** The subject map's node record under the encoded node key, or null when there is none. */
-  byte[] mapNode(byte[] encodedKey);
+  /**
+   * Visits the subject map's records whose keys fall in each of {@code ranges}, in key order, with
+   * one pass over the store. The ranges must be ascending and disjoint.
+   */
+  void scanMap(List<KeyRange> ranges, MapRecordVisitor visitor);
 
   /**
    * A consistent view of the latest checkpoint, the subject states and the subject map, as of one
@@ -130,7 +133,8 @@ public interface LogStore extends AutoCloseable {
 
     byte[] mapState();
 
-    byte[] mapNode(byte[] encodedKey);
+    /** As {@link LogStore#scanMap}, as of the snapshot. */
+    void scanMap(List<KeyRange> ranges, MapRecordVisitor visitor);
 
     @Override
     void close();
@@ -169,6 +173,18 @@ public interface LogStore extends AutoCloseable {
   /** Flushes and releases the store. Further calls throw {@link StorageException}. */
   @Override
   void close();
+
+  /**
+   * The keys from {@code from} (inclusive) to {@code to} (exclusive), compared as unsigned bytes.
+   */
+  record KeyRange(byte[] from, byte[] to) {}
+
+  /** See {@link #scanMap}. */
+  @FunctionalInterface
+  interface MapRecordVisitor {
+    /** One record of range number {@code range}; return false to skip the rest of that range. */
+    boolean visit(int range, byte[] key, byte[] value);
+  }
 
   /** See {@link #forEachNode}. */
   @FunctionalInterface

@@ -331,7 +331,7 @@ class LogServerHttpTest {
     // Two batches (the dev anchor's and the event's) of an event and a map root each.
     assertThat(t).contains("rcskt_tree_size 4.0");
     assertThat(t).contains("rcskt_map_update_seconds_count 2");
-    assertThat(t).containsPattern("rcskt_map_nodes_written_total [1-9]");
+    assertThat(t).containsPattern("rcskt_map_records_written_total [1-9]");
     assertThat(t).contains("rcskt_batch_size_count");
     assertThat(t).contains("rcskt_store_write_seconds_bucket");
     assertThat(t)

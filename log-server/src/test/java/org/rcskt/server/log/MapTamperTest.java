@@ -20,7 +20,6 @@ import org.rcskt.verifier.event.KeyEvent;
 import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.event.RulesContext;
 import org.rcskt.verifier.map.MapRootEntry;
-import org.rcskt.verifier.map.NodeKey;
 import org.rcskt.verifier.note.Ed25519NoteSigner;
 
 /**
@@ -85,9 +84,9 @@ class MapTamperTest {
     }
     // The state names a root its records do not hash to: the map does not load at all.
     String damage =
-        "the store's root record hashes to "
+        "the map's group records hash to "
             + lastMapRoot.mapRoot()
-            + ", not to the given root "
+            + ", not to the stored root "
             + bogus;
     Fsck.Report r = fsck();
     assertThat(r.problems()).containsExactly("the stored subject map does not load: " + damage);
@@ -148,32 +147,69 @@ class MapTamperTest {
   }
 
   @Test
-  void aWrongMapRecordIsFoundByFsck() throws Exception {
+  void aWrongLeafRecordIsFoundByFsck() throws Exception {
     Hash victim = subjects.get(1);
     try (RawRocks raw = RawRocks.open(db())) {
-      // The subject's leaf record: the first leaf record (type byte 0) on its path from the root.
-      byte[] key = null;
-      byte[] record = null;
-      for (int d = 0; d <= 256; d++) {
-        byte[] k = NodeKey.encode(d, victim.toByteArray());
-        byte[] rec = raw.get("map", k);
-        assertThat(rec).as("record at depth %d on the path of %s", d, victim).isNotNull();
-        if (rec[0] == 0) {
-          key = k;
-          record = rec;
-          break;
-        }
-      }
-      assertThat(record).hasSize(73);
-      // Next sequence 5 instead of 1: a well-formed leaf that the parent's hash does not cover.
-      record[33 + 7] = 5;
-      raw.put("map", key, record);
+      byte[] key = StoredMap.leafKey(victim.toByteArray());
+      byte[] value = raw.get("map", key);
+      assertThat(value).hasSize(40);
+      // Next sequence 5 instead of 1: a well-formed leaf that its bucket's hash does not cover.
+      value[7] = 5;
+      raw.put("map", key, value);
     }
     Fsck.Report r = fsck();
     assertThat(r.ok()).isFalse();
-    assertThat(r.problems())
-        .singleElement()
-        .asString()
+    assertThat(r.problems()).hasSize(2);
+    assertThat(r.problems().get(0))
+        .startsWith(
+            "the stored subject map has a leaf record of " + victim + " with next sequence 5");
+    assertThat(r.problems().get(1))
         .startsWith("the stored subject map's records give no valid proof for subject " + victim);
+  }
+
+  @Test
+  void aMissingLeafRecordIsFoundByFsck() throws Exception {
+    Hash victim = subjects.get(2);
+    try (RawRocks raw = RawRocks.open(db())) {
+      raw.delete("map", StoredMap.leafKey(victim.toByteArray()));
+    }
+    Fsck.Report r = fsck();
+    assertThat(r.problems())
+        .contains("the stored subject map has 3 leaf records; the entries give 4 subjects");
+    assertThat(r.problems())
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith(
+                        "the stored subject map's records give no valid proof for subject "
+                            + victim));
+  }
+
+  @Test
+  void aWrongGroupRecordIsRefusedByOpen() throws Exception {
+    Hash victim = subjects.get(0);
+    int bucket =
+        ((victim.toByteArray()[0] & 0xff) << 12)
+            | ((victim.toByteArray()[1] & 0xff) << 4)
+            | ((victim.toByteArray()[2] & 0xff) >>> 4);
+    byte[] key = StoredMap.groupKey(bucket >>> 3);
+    try (RawRocks raw = RawRocks.open(db())) {
+      byte[] value = raw.get("map", key);
+      assertThat(value).hasSize(8 * 33);
+      value[(bucket & 7) * 33 + 5] ^= 1;
+      raw.put("map", key, value);
+    }
+    try (RocksDbLogStore store = RocksDbLogStore.open(db())) {
+      assertThatThrownBy(
+              () ->
+                  KeyEventLog.open(
+                      store, signer, rules, LogMetrics.NONE, KeyEventLog.Settings.defaults()))
+          .isInstanceOf(LogStateException.class)
+          .hasMessageStartingWith(
+              "the stored subject map is damaged: the map's group records hash to ")
+          .hasMessageEndingWith(", not to the stored root " + lastMapRoot.mapRoot());
+    }
+    assertThat(fsck().problems().get(0))
+        .startsWith("the stored subject map does not load: the map's group records hash to ");
   }
 }

@@ -22,9 +22,7 @@ import org.rcskt.verifier.event.EventCodec;
 import org.rcskt.verifier.event.EventJson;
 import org.rcskt.verifier.event.KeyEvent;
 import org.rcskt.verifier.map.MapRootEntry;
-import org.rcskt.verifier.map.MemoryMapNodeStore;
-import org.rcskt.verifier.map.NodeChange;
-import org.rcskt.verifier.map.SubjectMap;
+import org.rcskt.verifier.map.SubjectLeaf;
 import org.rcskt.verifier.merkle.CompactRange;
 import org.rcskt.verifier.merkle.Merkle;
 import org.rcskt.verifier.note.Ed25519NoteSigner;
@@ -88,27 +86,24 @@ final class Servers {
     ServerConfig c = config(dataDir, true, false);
     Ed25519NoteSigner signer = ServerKeys.logSigner(c.logKeyFile(), ORIGIN);
     List<byte[]> all = new java.util.ArrayList<>(entries);
-    SubjectMap map = SubjectMap.empty(new MemoryMapNodeStore());
-    SubjectMap.Batch mb = map.batch();
+    java.util.Map<org.rcskt.verifier.Hash, SubjectLeaf> leaves = new java.util.LinkedHashMap<>();
     for (byte[] e : entries) {
       try {
         KeyEvent ev = EventCodec.decode(e);
-        mb.put(ev.subject(), ev.sequence() + 1, Merkle.leafHash(e));
+        leaves.put(
+            ev.subject(), new SubjectLeaf(ev.subject(), ev.sequence() + 1, Merkle.leafHash(e)));
       } catch (org.rcskt.verifier.event.EventFormatException notAnEvent) {
         // Map roots and junk are not in the map.
       }
     }
-    SubjectMap.Update u = mb.finish();
-    if (all.isEmpty() || !MapRootEntry.isMapRoot(all.get(all.size() - 1))) {
-      all.add(new MapRootEntry(all.size() + 1, u.subjectCount(), u.root()).encoded());
-    }
     try (RocksDbLogStore store = RocksDbLogStore.open(dataDir.resolve("db"))) {
+      StoredMap.Update u = StoredMap.open(store).update(new java.util.ArrayList<>(leaves.values()));
+      if (all.isEmpty() || !MapRootEntry.isMapRoot(all.get(all.size() - 1))) {
+        all.add(new MapRootEntry(all.size() + 1, u.subjectCount(), u.root()).encoded());
+      }
       CompactRange range = CompactRange.empty();
       AppendBatch batch = new AppendBatch(store.treeSize());
-      for (NodeChange nc : u.changes()) {
-        batch.putMapNode(nc.key().encoded(), nc.record());
-      }
-      batch.setMapState(StoredMap.state(u.root(), u.subjectCount()));
+      u.writeTo(batch);
       for (byte[] e : all) {
         org.rcskt.verifier.Hash leaf = Merkle.leafHash(e);
         batch.addEntry(e, leaf);

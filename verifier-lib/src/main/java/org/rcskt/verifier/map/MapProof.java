@@ -52,7 +52,22 @@ public final class MapProof {
     return new MapProof(leaf, flatten(siblings));
   }
 
-  static MapProof of(SubjectLeaf leaf, byte[] siblings) {
+  /**
+   * A proof whose terminal is {@code leaf} (null for EMPTY) with the siblings packed in {@code
+   * siblings}, 32 bytes each, the root's first; for provers that hold them that way. The array
+   * belongs to the proof.
+   *
+   * @throws IllegalArgumentException if {@code siblings} is not a whole number of hashes, at most
+   *     256
+   */
+  public static MapProof of(SubjectLeaf leaf, byte[] siblings) {
+    if (siblings == null
+        || siblings.length % Hash.SIZE != 0
+        || siblings.length > MapHashes.MAX_DEPTH * Hash.SIZE) {
+      throw new IllegalArgumentException(
+          "siblings must be at most 256 packed 32-byte hashes, got "
+              + (siblings == null ? "null" : siblings.length + " bytes"));
+    }
     return new MapProof(leaf, siblings);
   }
 

@@ -62,6 +62,15 @@ public final class RocksDbLogStore implements LogStore {
   /** The protocol version of the logs this code writes. */
   public static final int FORMAT = 2;
 
+  /**
+   * How the subject map is laid out in the map column (docs/design/0010-map-storage.md): absent in
+   * stores of earlier builds, which kept one record per tree node and are refused, not misread.
+   */
+  private static final byte[] KEY_MAP_LAYOUT = "map-layout".getBytes(StandardCharsets.US_ASCII);
+
+  /** The map layout this code writes: leaf records and bucket group records. */
+  public static final int MAP_LAYOUT = 2;
+
   private static final TickerType[] TICKERS = {
     TickerType.BLOCK_CACHE_HIT,
     TickerType.BLOCK_CACHE_MISS,
@@ -253,7 +262,11 @@ public final class RocksDbLogStore implements LogStore {
       format = db.get(meta, KEY_FORMAT);
       if (format == null && treeSize == 0 && checkpoint == null) {
         // A new store: mark it before anything else is written.
-        db.put(meta, syncWrite, KEY_FORMAT, new byte[] {(byte) FORMAT});
+        try (WriteBatch wb = new WriteBatch()) {
+          wb.put(meta, KEY_FORMAT, new byte[] {(byte) FORMAT});
+          wb.put(meta, KEY_MAP_LAYOUT, new byte[] {(byte) MAP_LAYOUT});
+          db.write(syncWrite, wb);
+        }
         return;
       }
     } catch (RocksDBException e) {
@@ -279,6 +292,37 @@ public final class RocksDbLogStore implements LogStore {
               + HexFormat.of().formatHex(format)
               + "; this server reads only format "
               + FORMAT);
+    }
+    byte[] layout;
+    try {
+      layout = db.get(meta, KEY_MAP_LAYOUT);
+      if (layout == null && treeSize == 0) {
+        // No map yet: an empty log of an earlier build can take this layout.
+        db.put(meta, syncWrite, KEY_MAP_LAYOUT, new byte[] {(byte) MAP_LAYOUT});
+        return;
+      }
+    } catch (RocksDBException e) {
+      throw new StorageException("cannot read store metadata in " + directory, e);
+    }
+    if (layout == null) {
+      throw new StorageException(
+          "store in "
+              + directory
+              + " holds a version 2 log of "
+              + treeSize
+              + " entries whose subject map an earlier build stored as one record per tree node;"
+              + " this build stores it in buckets (docs/design/0010-map-storage.md) and cannot"
+              + " read the old layout. Start this build with an empty data directory, or keep the"
+              + " earlier build for that directory");
+    }
+    if (layout.length != 1 || layout[0] != MAP_LAYOUT) {
+      throw new StorageException(
+          "store in "
+              + directory
+              + " holds a subject map of an unknown layout "
+              + HexFormat.of().formatHex(layout)
+              + "; this server reads only layout "
+              + MAP_LAYOUT);
     }
   }
 
@@ -507,8 +551,33 @@ public final class RocksDbLogStore implements LogStore {
   }
 
   @Override
-  public byte[] mapNode(byte[] encodedKey) {
-    return read(mapNodes, encodedKey, "map node");
+  public void scanMap(List<KeyRange> ranges, MapRecordVisitor visitor) {
+    lifecycle.readLock().lock();
+    try (ReadOptions ro = new ReadOptions()) {
+      ensureOpen();
+      scanRanges(ro, ranges, visitor);
+    } catch (RocksDBException e) {
+      throw new StorageException("cannot read the subject map", e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /** One iterator for all ranges: a seek per range, then next until the range ends. */
+  private void scanRanges(ReadOptions ro, List<KeyRange> ranges, MapRecordVisitor visitor)
+      throws RocksDBException {
+    try (RocksIterator it = db.newIterator(mapNodes, ro)) {
+      for (int r = 0; r < ranges.size(); r++) {
+        KeyRange range = ranges.get(r);
+        for (it.seek(range.from()); it.isValid(); it.next()) {
+          byte[] k = it.key();
+          if (Arrays.compareUnsigned(k, range.to()) >= 0 || !visitor.visit(r, k, it.value())) {
+            break;
+          }
+        }
+        it.status();
+      }
+    }
   }
 
   @Override
@@ -566,8 +635,16 @@ public final class RocksDbLogStore implements LogStore {
     }
 
     @Override
-    public byte[] mapNode(byte[] encodedKey) {
-      return get(mapNodes, encodedKey, "map node");
+    public void scanMap(List<KeyRange> ranges, MapRecordVisitor visitor) {
+      lifecycle.readLock().lock();
+      try {
+        ensureOpen();
+        scanRanges(options, ranges, visitor);
+      } catch (RocksDBException e) {
+        throw new StorageException("cannot read the subject map from a snapshot", e);
+      } finally {
+        lifecycle.readLock().unlock();
+      }
     }
 
     @Override
@@ -694,7 +771,7 @@ public final class RocksDbLogStore implements LogStore {
         if (batch.anchorRegistry() != null) {
           wb.put(meta, KEY_ANCHORS, batch.anchorRegistry());
         }
-        for (Map.Entry<java.nio.ByteBuffer, byte[]> m : batch.mapNodes().entrySet()) {
+        for (Map.Entry<java.nio.ByteBuffer, byte[]> m : batch.mapRecords().entrySet()) {
           wb.put(mapNodes, m.getKey().array(), m.getValue());
         }
         if (batch.mapState() != null) {
