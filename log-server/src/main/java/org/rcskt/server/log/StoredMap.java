@@ -48,7 +48,6 @@ public final class StoredMap {
   static final int GROUP_SHIFT = 3;
   static final int GROUP_BUCKETS = 1 << GROUP_SHIFT;
   static final int SLOT = 1 + Hash.SIZE;
-  static final int GROUP_SIZE = GROUP_BUCKETS * SLOT;
   static final int LEAF_VALUE_SIZE = 8 + Hash.SIZE;
 
   static final byte EMPTY = 0;
@@ -110,9 +109,12 @@ public final class StoredMap {
         (range, key, value) -> {
           int g = groupOf(key);
           checkGroup(g, value);
+          int mask = value[0] & 0xff;
+          int off = 1;
           for (int i = 0; i < GROUP_BUCKETS; i++) {
-            if (value[i * SLOT] != EMPTY) {
-              buckets.set((g << GROUP_SHIFT) + i, value, i * SLOT);
+            if ((mask & (0x80 >>> i)) != 0) {
+              buckets.set((g << GROUP_SHIFT) + i, value, off);
+              off += SLOT;
             }
           }
           return true;
@@ -170,22 +172,56 @@ public final class StoredMap {
     return g;
   }
 
+  /**
+   * Checks a group record's value: a mask byte (bit {@code 0x80 >> i} set when bucket i is not
+   * EMPTY), then kind and hash of each such bucket in order.
+   */
   private static void checkGroup(int g, byte[] value) {
-    if (value.length != GROUP_SIZE) {
+    int present = value.length == 0 ? 0 : Integer.bitCount(value[0] & 0xff);
+    if (value.length != 1 + present * SLOT) {
       throw new IllegalStateException(
-          "map group record " + g + " has " + value.length + " bytes, not " + GROUP_SIZE);
+          "map group record "
+              + g
+              + " has "
+              + value.length
+              + " bytes, not "
+              + (1 + present * SLOT)
+              + " for its "
+              + present
+              + " buckets");
     }
+    if (present == 0) {
+      throw new IllegalStateException("map group record " + g + " has no bucket");
+    }
+    for (int i = 0; i < present; i++) {
+      byte kind = value[1 + i * SLOT];
+      if (kind != SINGLE && kind != INTERNAL) {
+        throw new IllegalStateException(
+            "map group record " + g + " has bucket kind " + kind + " in its entry " + i);
+      }
+    }
+  }
+
+  /** The group record value of the 8 slots (kind || hash each) in {@code slots}. */
+  private static byte[] encodeGroup(byte[][] slots) {
+    int mask = 0;
+    int present = 0;
     for (int i = 0; i < GROUP_BUCKETS; i++) {
-      byte kind = value[i * SLOT];
-      if (kind != EMPTY && kind != SINGLE && kind != INTERNAL) {
-        throw new IllegalStateException(
-            "map group record " + g + " has bucket kind " + kind + " in slot " + i);
-      }
-      if (kind == EMPTY && !Arrays.equals(value, i * SLOT, (i + 1) * SLOT, EMPTY_SLOT, 0, SLOT)) {
-        throw new IllegalStateException(
-            "map group record " + g + " has an empty bucket with a hash in slot " + i);
+      if (slots[i][0] != EMPTY) {
+        mask |= 0x80 >>> i;
+        present++;
       }
     }
+    byte[] v = new byte[1 + present * SLOT];
+    v[0] = (byte) mask;
+    int off = 1;
+    for (int i = 0; i < GROUP_BUCKETS; i++) {
+      if (slots[i][0] != EMPTY) {
+        System.arraycopy(slots[i], 0, v, off, SLOT);
+        off += SLOT;
+      }
+    }
+    return v;
   }
 
   /** The root after the last commit. */
@@ -255,20 +291,30 @@ public final class StoredMap {
       }
     }
     starts.add(puts.size());
+    // Only buckets that hold subjects have leaf records to read; in a map much smaller than the
+    // 2^20 buckets most new subjects land in an EMPTY one.
     List<LogStore.KeyRange> ranges = new ArrayList<>(buckets.size());
-    for (int b : buckets) {
-      ranges.add(bucketRange(b));
-    }
     List<List<byte[][]>> stored = new ArrayList<>(buckets.size());
-    for (int i = 0; i < buckets.size(); i++) {
-      stored.add(new ArrayList<>());
+    List<List<byte[][]>> scanned = new ArrayList<>(buckets.size());
+    Level bucketLevel = levels[BUCKET_DEPTH];
+    for (int b : buckets) {
+      if (bucketLevel.kind(b) == EMPTY) {
+        stored.add(List.of());
+      } else {
+        List<byte[][]> l = new ArrayList<>();
+        stored.add(l);
+        scanned.add(l);
+        ranges.add(bucketRange(b));
+      }
     }
-    store.scanMap(
-        ranges,
-        (r, key, value) -> {
-          stored.get(r).add(new byte[][] {key, value});
-          return true;
-        });
+    if (!ranges.isEmpty()) {
+      store.scanMap(
+          ranges,
+          (r, key, value) -> {
+            scanned.get(r).add(new byte[][] {key, value});
+            return true;
+          });
+    }
 
     Map<Long, byte[]> delta = new HashMap<>();
     List<byte[]> keys = new ArrayList<>();
@@ -331,12 +377,13 @@ public final class StoredMap {
         continue;
       }
       lastGroup = g;
-      byte[] v = new byte[GROUP_SIZE];
+      byte[][] slots = new byte[GROUP_BUCKETS][];
       for (int i = 0; i < GROUP_BUCKETS; i++) {
-        System.arraycopy(slotAt(delta, BUCKET_DEPTH, (g << GROUP_SHIFT) + i), 0, v, i * SLOT, SLOT);
+        slots[i] = slotAt(delta, BUCKET_DEPTH, (g << GROUP_SHIFT) + i);
       }
+      // A bucket never becomes EMPTY again, so a changed group always has one to store.
       keys.add(groupKey(g));
-      values.add(v);
+      values.add(encodeGroup(slots));
     }
     Hash root = Hash.of(slotAt(delta, 0, 0), 1);
     return new Update(root, count, keys, values, delta, state(root, count));
@@ -801,6 +848,11 @@ public final class StoredMap {
       int size = 1 << depth;
       this.chunkSize = Math.min(CHUNK, size);
       this.chunks = new byte[Math.max(1, size >>> CHUNK_SHIFT)][];
+    }
+
+    byte kind(int p) {
+      byte[] c = chunks[p >>> CHUNK_SHIFT];
+      return c == null ? EMPTY : c[(p & (CHUNK - 1)) * SLOT];
     }
 
     void get(int p, byte[] dst, int off) {

@@ -186,6 +186,27 @@ class MapTamperTest {
   }
 
   @Test
+  void aMalformedGroupRecordIsRefusedByOpen() throws Exception {
+    try (RawRocks raw = RawRocks.open(db())) {
+      // Two buckets in the mask, one entry after it.
+      raw.put(
+          "map",
+          StoredMap.groupKey(12345),
+          java.util.Arrays.copyOf(new byte[] {(byte) 0xc0, 1}, 34));
+    }
+    try (RocksDbLogStore store = RocksDbLogStore.open(db())) {
+      assertThatThrownBy(
+              () ->
+                  KeyEventLog.open(
+                      store, signer, rules, LogMetrics.NONE, KeyEventLog.Settings.defaults()))
+          .isInstanceOf(LogStateException.class)
+          .hasMessage(
+              "the stored subject map is damaged: map group record 12345 has 34 bytes, not 67 for"
+                  + " its 2 buckets");
+    }
+  }
+
+  @Test
   void aWrongGroupRecordIsRefusedByOpen() throws Exception {
     Hash victim = subjects.get(0);
     int bucket =
@@ -195,8 +216,10 @@ class MapTamperTest {
     byte[] key = StoredMap.groupKey(bucket >>> 3);
     try (RawRocks raw = RawRocks.open(db())) {
       byte[] value = raw.get("map", key);
-      assertThat(value).hasSize(8 * 33);
-      value[(bucket & 7) * 33 + 5] ^= 1;
+      // The mask byte, then the victim's bucket alone in its group: kind, hash.
+      assertThat(value).hasSize(1 + 33);
+      assertThat(value[0] & 0xff).isEqualTo(0x80 >>> (bucket & 7));
+      value[1 + 5] ^= 1;
       raw.put("map", key, value);
     }
     try (RocksDbLogStore store = RocksDbLogStore.open(db())) {
