@@ -118,6 +118,31 @@ class RestartTest {
   }
 
   @Test
+  void refusesADataDirectoryWithTheOldMapLayoutNamingIt() throws Exception {
+    try (LogServer s = LogServer.start(config())) {
+      Events events = new Events(8, LogServer.DEV_CARRIER_ID, s.devCarrierKey());
+      KeyEvent e = events.register(events.newSubject(), "phone-1", events.newKey());
+      assertThat(new Http(s.baseUrl()).post("/v1/events", EventJson.toJsonString(e)).status())
+          .isEqualTo(200);
+    }
+    // An earlier build's store: format 2 but no map-layout marker.
+    try (RawRocks raw = RawRocks.open(dir.resolve("db"))) {
+      assertThat(raw.get("default", RawRocks.meta("map-layout"))).containsExactly(2);
+      raw.delete("default", RawRocks.meta("map-layout"));
+    }
+    assertThatThrownBy(() -> LogServer.start(config()))
+        .isInstanceOf(StorageException.class)
+        .hasMessageStartingWith(
+            "store in "
+                + dir.resolve("db")
+                + " holds a version 2 log of 4 entries whose subject map an earlier build stored"
+                + " as one record per tree node;");
+    try (RawRocks raw = RawRocks.open(dir.resolve("db"))) {
+      assertThat(raw.get("default", RawRocks.meta("map-layout"))).isNull();
+    }
+  }
+
+  @Test
   void refusesToStartWithAnotherOrigin() {
     LogServer.start(config()).close();
     assertThatThrownBy(
