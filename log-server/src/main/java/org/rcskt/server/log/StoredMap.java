@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -273,18 +272,22 @@ public final class StoredMap {
       return new Update(
           root, subjectCount, List.of(), List.of(), Map.of(), state(root, subjectCount));
     }
-    List<SubjectLeaf> puts = new ArrayList<>(leaves);
-    puts.sort(Comparator.comparing(SubjectLeaf::index, StoredMap::compareIndexes));
+    // Each index copied out once, not once per comparison.
+    List<Put> puts = new ArrayList<>(leaves.size());
+    for (SubjectLeaf l : leaves) {
+      puts.add(new Put(l.index().toByteArray(), l));
+    }
+    puts.sort((a, b) -> Arrays.compareUnsigned(a.x, b.x));
     for (int i = 1; i < puts.size(); i++) {
-      if (puts.get(i).index().equals(puts.get(i - 1).index())) {
-        throw new IllegalArgumentException("subject " + puts.get(i).index() + " is put twice");
+      if (Arrays.equals(puts.get(i).x, puts.get(i - 1).x)) {
+        throw new IllegalArgumentException("subject " + puts.get(i).leaf.index() + " is put twice");
       }
     }
     // The buckets the puts fall in, ascending, and where each one's puts start.
     List<Integer> buckets = new ArrayList<>();
     List<Integer> starts = new ArrayList<>();
     for (int i = 0; i < puts.size(); i++) {
-      int b = bucketOf(puts.get(i).index().toByteArray());
+      int b = bucketOf(puts.get(i).x);
       if (buckets.isEmpty() || buckets.get(buckets.size() - 1) != b) {
         buckets.add(b);
         starts.add(i);
@@ -326,8 +329,8 @@ public final class StoredMap {
       List<byte[][]> old = stored.get(i);
       int o = 0;
       for (int j = starts.get(i); j < starts.get(i + 1); j++) {
-        SubjectLeaf put = puts.get(j);
-        byte[] x = put.index().toByteArray();
+        SubjectLeaf put = puts.get(j).leaf;
+        byte[] x = puts.get(j).x;
         while (o < old.size() && compareKeyToIndex(old.get(o)[0], x) < 0) {
           merged.add(leafBytes(old.get(o)));
           o++;
@@ -388,6 +391,9 @@ public final class StoredMap {
     Hash root = Hash.of(slotAt(delta, 0, 0), 1);
     return new Update(root, count, keys, values, delta, state(root, count));
   }
+
+  /** A leaf to put, with its index's bytes. */
+  private record Put(byte[] x, SubjectLeaf leaf) {}
 
   private byte[] slotAt(Map<Long, byte[]> delta, int depth, int p) {
     byte[] s = delta.get(pos(depth, p));
@@ -801,10 +807,6 @@ public final class StoredMap {
       i--;
     }
     return new LogStore.KeyRange(from, to);
-  }
-
-  private static int compareIndexes(Hash a, Hash b) {
-    return Arrays.compareUnsigned(a.toByteArray(), b.toByteArray());
   }
 
   private static int compareKeyToIndex(byte[] leafKey, byte[] index) {

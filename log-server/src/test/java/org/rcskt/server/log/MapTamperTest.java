@@ -70,6 +70,10 @@ class MapTamperTest {
     assertThat(fsck().problems()).isEmpty();
   }
 
+  KeyEventLog openLog(RocksDbLogStore store) {
+    return KeyEventLog.open(store, signer, rules, LogMetrics.NONE, KeyEventLog.Settings.defaults());
+  }
+
   Fsck.Report fsck() {
     try (RocksDbLogStore store = RocksDbLogStore.open(db())) {
       return new Fsck(store, signer, rules.withoutNow(), s -> {}).run();
@@ -92,10 +96,7 @@ class MapTamperTest {
     assertThat(r.problems()).containsExactly("the stored subject map does not load: " + damage);
 
     try (RocksDbLogStore store = RocksDbLogStore.open(db())) {
-      assertThatThrownBy(
-              () ->
-                  KeyEventLog.open(
-                      store, signer, rules, LogMetrics.NONE, KeyEventLog.Settings.defaults()))
+      assertThatThrownBy(() -> openLog(store))
           .isInstanceOf(LogStateException.class)
           .hasMessage("the stored subject map is damaged: " + damage);
     }
@@ -108,10 +109,7 @@ class MapTamperTest {
       raw.put("default", RawRocks.meta("map"), StoredMap.state(lastMapRoot.mapRoot(), 5));
     }
     try (RocksDbLogStore store = RocksDbLogStore.open(db())) {
-      assertThatThrownBy(
-              () ->
-                  KeyEventLog.open(
-                      store, signer, rules, LogMetrics.NONE, KeyEventLog.Settings.defaults()))
+      assertThatThrownBy(() -> openLog(store))
           .isInstanceOf(LogStateException.class)
           .hasMessage(
               "the last leaf commits to map root "
@@ -137,10 +135,7 @@ class MapTamperTest {
     assertThat(fsck().problems())
         .contains("the stored subject map does not load: stored map state has 3 bytes, not 40");
     try (RocksDbLogStore store = RocksDbLogStore.open(db())) {
-      assertThatThrownBy(
-              () ->
-                  KeyEventLog.open(
-                      store, signer, rules, LogMetrics.NONE, KeyEventLog.Settings.defaults()))
+      assertThatThrownBy(() -> openLog(store))
           .isInstanceOf(LogStateException.class)
           .hasMessage("the stored subject map is damaged: stored map state has 3 bytes, not 40");
     }
@@ -195,10 +190,7 @@ class MapTamperTest {
           java.util.Arrays.copyOf(new byte[] {(byte) 0xc0, 1}, 34));
     }
     try (RocksDbLogStore store = RocksDbLogStore.open(db())) {
-      assertThatThrownBy(
-              () ->
-                  KeyEventLog.open(
-                      store, signer, rules, LogMetrics.NONE, KeyEventLog.Settings.defaults()))
+      assertThatThrownBy(() -> openLog(store))
           .isInstanceOf(LogStateException.class)
           .hasMessage(
               "the stored subject map is damaged: map group record 12345 has 34 bytes, not 67 for"
@@ -223,10 +215,7 @@ class MapTamperTest {
       raw.put("map", key, value);
     }
     try (RocksDbLogStore store = RocksDbLogStore.open(db())) {
-      assertThatThrownBy(
-              () ->
-                  KeyEventLog.open(
-                      store, signer, rules, LogMetrics.NONE, KeyEventLog.Settings.defaults()))
+      assertThatThrownBy(() -> openLog(store))
           .isInstanceOf(LogStateException.class)
           .hasMessageStartingWith(
               "the stored subject map is damaged: the map's group records hash to ")

@@ -35,14 +35,19 @@ class StoredMapTest {
 
   /** Writes a map update the way the integrator does: in a store batch of its own. */
   static void write(LogStore store, StoredMap map, StoredMap.Update u) {
+    map.stage(u);
+    store.append(batchOf(store, u));
+    map.commit(u);
+  }
+
+  /** A store batch of one entry carrying {@code u}. */
+  static AppendBatch batchOf(LogStore store, StoredMap.Update u) {
     AppendBatch batch = new AppendBatch(store.treeSize());
     byte[] entry = ("entry " + store.treeSize()).getBytes(StandardCharsets.US_ASCII);
     batch.addEntry(entry, Hash.sha256(entry));
     u.writeTo(batch);
     batch.setCheckpoint(("checkpoint " + store.treeSize()).getBytes(StandardCharsets.US_ASCII));
-    map.stage(u);
-    store.append(batch);
-    map.commit(u);
+    return batch;
   }
 
   static Hash randomIndex(Random r) {
@@ -162,12 +167,8 @@ class StoredMapTest {
       Hash b = sharing(a, 25, r);
       SubjectLeaf lb = leaf(b, r);
       StoredMap.Update u = map.update(List.of(lb));
-      AppendBatch batch = new AppendBatch(store.treeSize());
-      batch.addEntry(new byte[] {1}, Hash.sha256(new byte[] {1}));
-      u.writeTo(batch);
-      batch.setCheckpoint(new byte[] {2});
       map.stage(u);
-      store.append(batch);
+      store.append(batchOf(store, u));
       // Written and staged, not committed: the levels still hold the old root.
       assertThat(map.root()).isEqualTo(before);
       try (StoredMap.Proved p = map.prove(b)) {
@@ -189,11 +190,7 @@ class StoredMapTest {
     try (RocksDbLogStore store = RocksDbLogStore.open(dir.resolve("db"))) {
       StoredMap map = StoredMap.open(store);
       StoredMap.Update u = map.update(List.of(leaf(randomIndex(r), r)));
-      AppendBatch batch = new AppendBatch(store.treeSize());
-      batch.addEntry(new byte[] {1}, Hash.sha256(new byte[] {1}));
-      u.writeTo(batch);
-      batch.setCheckpoint(new byte[] {2});
-      store.append(batch);
+      store.append(batchOf(store, u));
       assertThatThrownBy(() -> map.prove(randomIndex(r)))
           .isInstanceOf(IllegalStateException.class)
           .hasMessage(
