@@ -96,6 +96,11 @@ public final class LogServer implements AutoCloseable {
    * @throws org.rcskt.server.storage.StorageException if the store cannot be opened
    * @throws IllegalStateException if the HTTP server cannot listen
    */
+  /** Where a data directory keeps the log's RocksDB store. */
+  public static Path storeDirectory(Path dataDir) {
+    return dataDir.resolve("db");
+  }
+
   public static LogServer start(ServerConfig config) {
     return start(config, UnaryOperator.identity());
   }
@@ -139,7 +144,7 @@ public final class LogServer implements AutoCloseable {
       LogStore store =
           wrapStore.apply(
               RocksDbLogStore.open(
-                  dataDir.resolve("db"),
+                  storeDirectory(dataDir),
                   new RocksDbLogStore.Settings(config.blockCacheBytes(), 64L << 20, true)));
       opened.add(store);
       KeyEventLog log = KeyEventLog.open(store, signer, rules, metrics, settings);

@@ -90,8 +90,25 @@ public final class BaselineCommand implements Callable<Integer> {
   @Option(names = "--keep", description = "Keep the scratch stores.")
   boolean keep;
 
+  @Option(
+      names = "--onto",
+      description =
+          "Write every writing phase into this existing log (a data directory that populate"
+              + " built) instead of a new scratch store, each phase with its own fresh subjects, to"
+              + " measure at that log's size. The events are signed by a carrier the log never"
+              + " anchored, its checkpoints by a scratch key, and -nomap phases skip the map:"
+              + " afterwards the directory is not a valid log, so use a copy.")
+  Path onto;
+
   @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
+
+  @Option(
+      names = "--block-cache-mib",
+      description =
+          "RocksDB block cache of each store, as the server's blockCacheBytes (default: the"
+              + " server's default, 1024).")
+  Long blockCacheMib;
 
   private static final List<String> PHASES =
       List.of(
@@ -125,10 +142,24 @@ public final class BaselineCommand implements Callable<Integer> {
     RulesContext rules;
     byte[][] encoded;
     byte[][] json;
+    // Events per slice; with --onto, each writing phase takes the next slice of fresh subjects.
+    int sliceSize;
+    int nextSlice;
+
+    int takeSlice(boolean fresh) {
+      if (!fresh) {
+        return 0;
+      }
+      return nextSlice++ * sliceSize;
+    }
   }
 
   @Override
   public Integer call() throws Exception {
+    if (blockCacheMib != null && (blockCacheMib < 8 || blockCacheMib > 1 << 20)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--block-cache-mib must be 8 to 1048576");
+    }
     if (events < 1 || batch < 1) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--events and --batch must be positive");
@@ -140,17 +171,44 @@ public final class BaselineCommand implements Callable<Integer> {
       }
     }
     int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    long firstSubject = 0;
+    int slices = 1;
+    if (onto != null) {
+      if (!Files.isDirectory(LogServer.storeDirectory(onto))) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--onto "
+                + onto
+                + " is not a data directory: it has no "
+                + LogServer.storeDirectory(onto));
+      }
+      try (RocksDbLogStore s = RocksDbLogStore.open(LogServer.storeDirectory(onto), settings())) {
+        // Subjects numbered from the tree size: never used by this log, nor by an earlier run.
+        firstSubject = s.treeSize();
+      }
+      slices =
+          (int)
+              phases.stream()
+                  .filter(ph -> ph.startsWith("write") || ph.startsWith("pipeline"))
+                  .count();
+    }
     // A new directory even inside --dir, so that deleting the scratch stores deletes nothing else.
     Path base =
         dir != null
             ? Files.createTempDirectory(Files.createDirectories(dir), "rcskt-baseline")
             : Files.createTempDirectory("rcskt-baseline");
     out.printf(
-        "baseline: %,d events per phase, %d verification threads, batches of %d, stores in %s;"
+        "baseline: %,d events per phase, %d verification threads, batches of %d, %s;"
             + " load average %s%n",
-        events, t, batch, base, Reports.loadAverage());
+        events,
+        t,
+        batch,
+        onto != null
+            ? "writing onto the log in " + onto + " (" + firstSubject + " entries)"
+            : "stores in " + base,
+        Reports.loadAverage());
     try {
-      Prepared p = prepare(t);
+      Prepared p = prepare(t, firstSubject, slices);
       // Untimed warm-up, so the JIT has compiled the hot paths before the first timed phase.
       int warm = Math.min(events, 5000);
       for (int round = 0; round < 2; round++) {
@@ -188,7 +246,15 @@ public final class BaselineCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Prepared prepare(int t) throws Exception {
+  /** The server's store settings, with --block-cache-mib if given. */
+  private RocksDbLogStore.Settings settings() {
+    RocksDbLogStore.Settings d = RocksDbLogStore.Settings.defaults();
+    return blockCacheMib == null
+        ? d
+        : new RocksDbLogStore.Settings(blockCacheMib << 20, d.writeBufferBytes(), d.statistics());
+  }
+
+  private Prepared prepare(int t, long firstSubject, int slices) throws Exception {
     Random random = new Random(seed);
     Ed25519.KeyPair policyKey = Ed25519.KeyPair.generate(random);
     Ed25519.KeyPair carrier = Ed25519.KeyPair.generate(random);
@@ -209,17 +275,18 @@ public final class BaselineCommand implements Callable<Integer> {
 
     long p0 = System.nanoTime();
     BenchEvents gen = new BenchEvents(LogServer.DEV_CARRIER_ID, carrier, 1, seed, 4096);
-    p.encoded = new byte[events][];
-    p.json = new byte[events][];
+    p.sliceSize = events;
+    p.encoded = new byte[events * slices][];
+    p.json = new byte[events * slices][];
     BenchEvents.parallel(
-        events,
+        events * slices,
         t,
         i -> {
-          KeyEvent e = gen.register(i, now);
+          KeyEvent e = gen.register(firstSubject + i, now);
           p.encoded[i] = e.encoded();
           p.json[i] = EventJson.toJsonString(e).getBytes(StandardCharsets.UTF_8);
         });
-    out.printf("prepared %,d events in %.1f s%n", events, (System.nanoTime() - p0) / 1e9);
+    out.printf("prepared %,d events in %.1f s%n", events * slices, (System.nanoTime() - p0) / 1e9);
     return p;
   }
 
@@ -255,9 +322,10 @@ public final class BaselineCommand implements Callable<Integer> {
   }
 
   private Timed writePhase(Prepared p, int t, Path storeDir, boolean map) throws Exception {
+    int off = p.takeSlice(onto != null);
     // Verified first, untimed: this phase measures the single writer alone.
     VerifiedEvent[] verified = new VerifiedEvent[events];
-    BenchEvents.parallel(events, t, i -> verified[i] = verify(p, decode(p.encoded[i])));
+    BenchEvents.parallel(events, t, i -> verified[i] = verify(p, decode(p.encoded[off + i])));
     try (Writer w = new Writer(p, storeDir, map)) {
       return timed(
           () -> {
@@ -279,6 +347,7 @@ public final class BaselineCommand implements Callable<Integer> {
 
   private String pipeline(Prepared p, int t, Path storeDir, boolean fromJson, boolean map)
       throws Exception {
+    int off = p.takeSlice(onto != null);
     ExecutorService pool = Executors.newFixedThreadPool(t);
     Deque<Future<VerifiedEvent[]>> window = new ArrayDeque<>();
     int nextFrom = 0;
@@ -292,7 +361,8 @@ public final class BaselineCommand implements Callable<Integer> {
                   () -> {
                     VerifiedEvent[] vs = new VerifiedEvent[to - from];
                     for (int i = from; i < to; i++) {
-                      KeyEvent e = fromJson ? parseJson(p.json[i]) : decode(p.encoded[i]);
+                      KeyEvent e =
+                          fromJson ? parseJson(p.json[off + i]) : decode(p.encoded[off + i]);
                       vs[i - from] = verify(p, e);
                     }
                     return vs;
@@ -326,21 +396,26 @@ public final class BaselineCommand implements Callable<Integer> {
 
     String mapNote() {
       return map
-          ? String.format("subject map %.1f us/event", writer.mapNanos() / 1e3 / events)
+          ? String.format(
+              "subject map %.1f us/event (%.1f reading)",
+              writer.mapNanos() / 1e3 / events, writer.mapReadNanos() / 1e3 / events)
           : "no subject map";
     }
 
     Writer(Prepared p, Path storeDir, boolean map) {
       this.p = p;
       // The server's own store settings, so the baseline differs from it only by HTTP.
-      this.store = RocksDbLogStore.open(storeDir, RocksDbLogStore.Settings.defaults());
+      this.store =
+          RocksDbLogStore.open(
+              onto != null ? LogServer.storeDirectory(onto) : storeDir, settings());
+      NoteLogSigner signer =
+          new NoteLogSigner(
+              Ed25519NoteSigner.of(
+                  ServerConfig.DEFAULT_ORIGIN, Ed25519.KeyPair.generate(new Random(seed))));
       this.writer =
-          new BatchWriter(
-              store,
-              new NoteLogSigner(
-                  Ed25519NoteSigner.of(
-                      ServerConfig.DEFAULT_ORIGIN, Ed25519.KeyPair.generate(new Random(seed)))),
-              map);
+          onto != null
+              ? BatchWriter.resume(store, signer, map)
+              : new BatchWriter(store, signer, map);
       this.map = map;
     }
 

@@ -13,6 +13,7 @@ import org.rcskt.verifier.map.MapRootEntry;
 import org.rcskt.verifier.map.SubjectLeaf;
 import org.rcskt.verifier.merkle.CompactRange;
 import org.rcskt.verifier.merkle.Merkle;
+import org.rcskt.verifier.merkle.NodeSource;
 
 /**
  * Appends batches to a new store the way the log's integrator lays them out: the events, the
@@ -35,6 +36,7 @@ final class BatchWriter {
   // The batch's map puts, the last per subject.
   private final Map<Hash, SubjectLeaf> mapPuts = new HashMap<>();
   private long mapNanos;
+  private long mapReadNanos;
 
   /**
    * @throws IllegalStateException if {@code store} is not empty
@@ -48,13 +50,39 @@ final class BatchWriter {
    * @throws IllegalStateException if {@code store} is not empty
    */
   BatchWriter(LogStore store, LogSigner signer, boolean subjectMap) {
-    if (store.treeSize() != 0 || store.checkpoint() != null) {
-      throw new IllegalStateException(
-          "the store already holds a log of " + store.treeSize() + " entries");
+    this(store, signer, subjectMap, false);
+  }
+
+  /**
+   * A writer that appends after what {@code store} already holds (a log that {@code populate}
+   * built, say); {@link #BatchWriter(LogStore, LogSigner, boolean)} refuses a store that is not
+   * empty. The store's tree must be complete: its compact range and the leaves of its rightmost
+   * incomplete tile are read from the stored nodes.
+   */
+  static BatchWriter resume(LogStore store, LogSigner signer, boolean subjectMap) {
+    return new BatchWriter(store, signer, subjectMap, true);
+  }
+
+  private BatchWriter(LogStore store, LogSigner signer, boolean subjectMap, boolean resume) {
+    long size = store.treeSize();
+    if (!resume && (size != 0 || store.checkpoint() != null)) {
+      throw new IllegalStateException("the store already holds a log of " + size + " entries");
     }
     this.store = store;
     this.signer = signer;
-    this.range = CompactRange.empty();
+    NodeSource stored =
+        (level, index) -> {
+          Hash h = store.node(level, index);
+          if (h == null) {
+            throw new IllegalStateException("the store lacks node (" + level + ", " + index + ")");
+          }
+          return h;
+        };
+    this.range = size == 0 ? CompactRange.empty() : CompactRange.fromSource(size, stored);
+    int n = (int) (size % LogReader.TILE_WIDTH);
+    if (n > 0 && store.nodes(0, size - n, n, edge) != n) {
+      throw new IllegalStateException("the store lacks leaves of its rightmost tile");
+    }
     this.map = subjectMap ? StoredMap.open(store) : null;
   }
 
@@ -96,6 +124,7 @@ final class BatchWriter {
     if (!mapPuts.isEmpty()) {
       long m0 = System.nanoTime();
       u = map.update(new ArrayList<>(mapPuts.values()));
+      mapReadNanos += u.readNanos();
       mapPuts.clear();
       u.writeTo(batch);
       byte[] entry = new MapRootEntry(batch.endIndex() + 1, u.subjectCount(), u.root()).encoded();
@@ -112,6 +141,11 @@ final class BatchWriter {
   /** Nanoseconds spent updating the map so far (hashing and the reads it needed). */
   long mapNanos() {
     return mapNanos;
+  }
+
+  /** Of {@link #mapNanos}, the part spent reading leaf records. */
+  long mapReadNanos() {
+    return mapReadNanos;
   }
 
   long treeSize() {

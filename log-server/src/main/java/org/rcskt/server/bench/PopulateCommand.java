@@ -138,7 +138,7 @@ public final class PopulateCommand implements Callable<Integer> {
               + " cannot be built: every batch is its events and one map root leaf (the ANCHOR's"
               + " batch is 2 leaves, every other one 2 to --batch + 1)");
     }
-    Path db = dataDir.resolve("db");
+    Path db = LogServer.storeDirectory(dataDir);
     if (Files.exists(db)) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), db + " exists: populate only builds new logs");

@@ -3,6 +3,7 @@ package org.rcskt.server.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.rcskt.server.LogServer;
 import org.rcskt.server.config.ConfigException;
 import org.rcskt.server.config.KeyFiles;
 import org.rcskt.server.config.ServerKeys;
@@ -46,7 +47,7 @@ final class FsckCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Path keyFile = logKey != null ? logKey : dataDir.resolve("log.key");
-    Path db = dataDir.resolve("db");
+    Path db = LogServer.storeDirectory(dataDir);
     if (!Files.isDirectory(db)) {
       System.err.println("fsck: no database in " + db);
       return 2;

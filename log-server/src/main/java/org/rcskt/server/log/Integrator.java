@@ -405,7 +405,7 @@ final class Integrator {
               .encoded();
       mapLeafHash = Merkle.leafHash(mapEntry);
       appendLeaf(append, work, edge, mapEntry, mapLeafHash);
-      metrics.mapUpdate(mapUpdate.records(), System.nanoTime() - m0);
+      metrics.mapUpdate(mapUpdate.records(), System.nanoTime() - m0, mapUpdate.readNanos());
       long newSize = append.endIndex();
       Hash root = work.rootHash();
       byte[] note = signer.sign(newSize, root);

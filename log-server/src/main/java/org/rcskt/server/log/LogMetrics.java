@@ -22,10 +22,11 @@ public interface LogMetrics {
   default void batch(int size, int appended, long integrateNanos, long writeNanos) {}
 
   /**
-   * The subject map was updated for one batch: {@code changedNodes} records rewritten, in {@code
-   * nanos} (hashing and the reads it needed, not the write).
+   * The subject map was updated for one batch: {@code records} records rewritten, in {@code nanos}
+   * (hashing and the reads it needed, not the write), of which {@code readNanos} reading leaf
+   * records.
    */
-  default void mapUpdate(int changedNodes, long nanos) {}
+  default void mapUpdate(int records, long nanos, long readNanos) {}
 
   /** A batch write failed. */
   default void writeFailed() {}

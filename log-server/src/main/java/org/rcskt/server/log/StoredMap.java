@@ -270,7 +270,7 @@ public final class StoredMap {
     if (leaves.isEmpty()) {
       Hash root = rootOf(levels[0]);
       return new Update(
-          root, subjectCount, List.of(), List.of(), Map.of(), state(root, subjectCount));
+          root, subjectCount, List.of(), List.of(), Map.of(), state(root, subjectCount), 0);
     }
     // Each index copied out once, not once per comparison.
     List<Put> puts = new ArrayList<>(leaves.size());
@@ -310,6 +310,7 @@ public final class StoredMap {
         ranges.add(bucketRange(b));
       }
     }
+    long read0 = System.nanoTime();
     if (!ranges.isEmpty()) {
       store.scanMap(
           ranges,
@@ -319,6 +320,7 @@ public final class StoredMap {
           });
     }
 
+    long readNanos = System.nanoTime() - read0;
     Map<Long, byte[]> delta = new HashMap<>();
     List<byte[]> keys = new ArrayList<>();
     List<byte[]> values = new ArrayList<>();
@@ -389,7 +391,7 @@ public final class StoredMap {
       values.add(encodeGroup(slots));
     }
     Hash root = Hash.of(slotAt(delta, 0, 0), 1);
-    return new Update(root, count, keys, values, delta, state(root, count));
+    return new Update(root, count, keys, values, delta, state(root, count), readNanos);
   }
 
   /** A leaf to put, with its index's bytes. */
@@ -451,6 +453,7 @@ public final class StoredMap {
     private final List<byte[]> values;
     private final Map<Long, byte[]> delta;
     private final byte[] state;
+    private final long readNanos;
 
     private Update(
         Hash root,
@@ -458,13 +461,23 @@ public final class StoredMap {
         List<byte[]> keys,
         List<byte[]> values,
         Map<Long, byte[]> delta,
-        byte[] state) {
+        byte[] state,
+        long readNanos) {
       this.root = root;
       this.subjectCount = subjectCount;
       this.keys = keys;
       this.values = values;
       this.delta = delta;
       this.state = state;
+      this.readNanos = readNanos;
+    }
+
+    /**
+     * Nanoseconds the update spent reading the changed buckets' leaf records from the store: the
+     * part of its cost that depends on the block cache.
+     */
+    public long readNanos() {
+      return readNanos;
     }
 
     public Hash root() {

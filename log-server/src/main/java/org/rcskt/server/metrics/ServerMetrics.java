@@ -32,6 +32,7 @@ public final class ServerMetrics implements LogMetrics {
   private final Histogram fsyncSeconds;
   private final Histogram mapSeconds;
   private final Counter mapNodesWritten;
+  private final Counter mapReadSeconds;
   private final Counter writeFailures;
   private final Counter invariantViolations;
   private final Histogram httpSeconds;
@@ -83,6 +84,13 @@ public final class ServerMetrics implements LogMetrics {
         Counter.builder()
             .name("rcskt_map_records_written_total")
             .help("Subject map records (leaf and bucket-group records) written by batches")
+            .register(registry);
+    mapReadSeconds =
+        Counter.builder()
+            .name("rcskt_map_read_seconds_total")
+            .help(
+                "Time the subject map updates spent reading leaf records; a large share of"
+                    + " rcskt_map_update_seconds means the block cache does not hold the map")
             .register(registry);
     invariantViolations =
         Counter.builder()
@@ -160,9 +168,10 @@ public final class ServerMetrics implements LogMetrics {
   }
 
   @Override
-  public void mapUpdate(int changedNodes, long nanos) {
+  public void mapUpdate(int records, long nanos, long readNanos) {
     mapSeconds.observe(nanos / 1e9);
-    mapNodesWritten.inc(changedNodes);
+    mapReadSeconds.inc(readNanos / 1e9);
+    mapNodesWritten.inc(records);
   }
 
   @Override

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rcskt.server.LogServer;
 import org.rcskt.server.config.ServerConfig;
+import org.rcskt.server.storage.rocksdb.RocksDbLogStore;
 import org.rcskt.server.testing.Cli;
 import org.rcskt.server.testing.Cli.Run;
 import org.rcskt.server.testing.Http;
@@ -298,11 +299,12 @@ class BenchToolsTest {
     }
     assertThat(r.out())
         .containsPattern(
-            "one writer: lookups, rules, hashing, subject map [\\d.]+ us/event, 4 synced")
+            "one writer: lookups, rules, hashing, subject map [\\d.]+ us/event \\([\\d.]+"
+                + " reading\\), 4 synced")
         .contains("one writer: lookups, rules, hashing, no subject map, 4 synced writes of ")
         .containsPattern(
-            "binary decode \\+ verify on 2 threads -> one writer; subject map [\\d.]+ us/event; 4"
-                + " synced writes of ")
+            "binary decode \\+ verify on 2 threads -> one writer; subject map [\\d.]+ us/event"
+                + " \\([\\d.]+ reading\\); 4 synced writes of ")
         .contains("binary decode + verify on 2 threads -> one writer; no subject map; 4 synced")
         .containsPattern(
             "JSON parse \\+ verify on 2 threads -> one writer; subject map [\\d.]+ us/event")
@@ -310,6 +312,51 @@ class BenchToolsTest {
         .containsPattern("(?m)^write +[\\d,]+ events/s .* us CPU/event");
     try (Stream<Path> left = Files.list(scratch)) {
       assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
+  void baselineOntoAnExistingLogAppendsFreshSubjectsAfterIt() throws Exception {
+    Path data = dir.resolve("onto");
+    Run p = run("populate", "--data-dir", data.toString(), "--entries", "1000", "--seed", "5");
+    assertThat(p.code()).as(p.toString()).isZero();
+    for (int round = 0; round < 2; round++) {
+      long before = treeSize(data);
+      Run r =
+          run(
+              "baseline",
+              "--onto",
+              data.toString(),
+              "--events",
+              "200",
+              "--batch",
+              "100",
+              "--threads",
+              "2",
+              "--block-cache-mib",
+              "16",
+              "--phases",
+              "write,pipeline");
+      assertThat(r.code()).as(r.toString()).isZero();
+      assertThat(r.out())
+          .contains("writing onto the log in " + data + " (" + before + " entries)")
+          .contains("prepared 400 events in ");
+      // Two phases of 200 fresh subjects, each phase two batches closed by a map root leaf; the
+      // second round's subjects are numbered from the larger tree, so none is taken already.
+      assertThat(treeSize(data)).isEqualTo(before + 2 * 200 + 4);
+    }
+    assertOneLineFailure(
+        run("baseline", "--onto", dir.resolve("nothing").toString()),
+        "log-server baseline: --onto "
+            + dir.resolve("nothing")
+            + " is not a data directory: it has no "
+            + dir.resolve("nothing").resolve("db")
+            + " (see: log-server baseline --help)");
+  }
+
+  private static long treeSize(Path data) {
+    try (RocksDbLogStore s = RocksDbLogStore.open(LogServer.storeDirectory(data))) {
+      return s.treeSize();
     }
   }
 

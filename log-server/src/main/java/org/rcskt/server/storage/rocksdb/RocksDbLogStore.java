@@ -1,5 +1,6 @@
 package org.rcskt.server.storage.rocksdb;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,9 @@ public final class RocksDbLogStore implements LogStore {
       return new Settings(1L << 30, 64L << 20, true);
     }
   }
+
+  // Larger than any subject map key or value (a group record is at most 1 + 8 * 33 bytes).
+  private static final int MAX_MAP_RECORD = 1024;
 
   private static final byte[] KEY_TREE_SIZE = "tree_size".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] KEY_CHECKPOINT = "checkpoint".getBytes(StandardCharsets.US_ASCII);
@@ -566,12 +570,32 @@ public final class RocksDbLogStore implements LogStore {
   /** One iterator for all ranges: a seek per range, then next until the range ends. */
   private void scanRanges(ReadOptions ro, List<KeyRange> ranges, MapRecordVisitor visitor)
       throws RocksDBException {
+    // Keys and values are copied out through direct buffers: one JNI copy each instead of a new
+    // Java array made on the native side. Map records are small (MAX_MAP_RECORD).
+    ByteBuffer kb = ByteBuffer.allocateDirect(MAX_MAP_RECORD);
+    ByteBuffer vb = ByteBuffer.allocateDirect(MAX_MAP_RECORD);
     try (RocksIterator it = db.newIterator(mapNodes, ro)) {
       for (int r = 0; r < ranges.size(); r++) {
         KeyRange range = ranges.get(r);
         for (it.seek(range.from()); it.isValid(); it.next()) {
-          byte[] k = it.key();
-          if (Arrays.compareUnsigned(k, range.to()) >= 0 || !visitor.visit(r, k, it.value())) {
+          kb.clear();
+          int kn = it.key(kb);
+          if (kn > MAX_MAP_RECORD) {
+            throw new StorageException("a subject map key of " + kn + " bytes is stored");
+          }
+          byte[] k = new byte[kn];
+          kb.get(k);
+          if (Arrays.compareUnsigned(k, range.to()) >= 0) {
+            break;
+          }
+          vb.clear();
+          int vn = it.value(vb);
+          if (vn > MAX_MAP_RECORD) {
+            throw new StorageException("a subject map record of " + vn + " bytes is stored");
+          }
+          byte[] v = new byte[vn];
+          vb.get(v);
+          if (!visitor.visit(r, k, v)) {
             break;
           }
         }
