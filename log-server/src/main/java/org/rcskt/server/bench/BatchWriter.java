@@ -143,7 +143,7 @@ final class BatchWriter {
     return mapNanos;
   }
 
-  /** Of {@link #mapNanos}, the part spent reading bucket records. */
+  /** Of {@link #mapNanos}, the part spent reading leaf records. */
   long mapReadNanos() {
     return mapReadNanos;
   }

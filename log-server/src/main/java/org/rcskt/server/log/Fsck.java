@@ -100,10 +100,10 @@ public final class Fsck {
 
   /**
    * The stored map against the one recomputed from the entries: its state (root and count), every
-   * leaf in its bucket records (each names a subject of the log with its latest event), then, for
-   * every subject of the log, the proof the stored records give, which must verify against the
-   * stored root and name the subject's latest event. A damaged record would otherwise show only as
-   * lookups whose completeness proofs fail.
+   * leaf record (each names a subject of the log with its latest event), then, for every subject of
+   * the log, the proof the stored records give, which must verify against the stored root and name
+   * the subject's latest event. A damaged record would otherwise show only as lookups whose
+   * completeness proofs fail.
    */
   private void checkStoredMap(SubjectMap recomputed, Set<Hash> subjects) {
     StoredMap stored;
@@ -135,7 +135,7 @@ public final class Fsck {
             Optional<SubjectLeaf> want = recomputed.get(leaf.index());
             if (!want.equals(Optional.of(leaf))) {
               problem(
-                  "the stored subject map has a leaf of "
+                  "the stored subject map has a leaf record of "
                       + leaf.index()
                       + " with "
                       + describe(leaf)
@@ -144,13 +144,13 @@ public final class Fsck {
             }
           });
     } catch (RuntimeException e) {
-      problem("the stored subject map's bucket records do not read: " + e.getMessage());
+      problem("the stored subject map's leaf records do not read: " + e.getMessage());
     }
     if (leafRecords[0] != recomputed.subjectCount()) {
       problem(
-          "the stored subject map holds "
+          "the stored subject map has "
               + leafRecords[0]
-              + " leaves; the entries give "
+              + " leaf records; the entries give "
               + recomputed.subjectCount()
               + " subjects");
     }

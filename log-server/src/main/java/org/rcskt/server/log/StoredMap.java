@@ -18,17 +18,15 @@ import org.rcskt.verifier.map.SubjectLeaf;
 /**
  * The log's subject map (protocol 16), stored for cheap updates (docs/design/0010-map-storage.md).
  *
- * <p>The store holds two kinds of records in its map column: one <em>bucket record</em> per
- * non-EMPTY <em>bucket</em>, the map's nodes at depth {@value #BUCKET_DEPTH}: {@code 0x03 || uint24
- * bucket -> n x (index || uint64 next_sequence || last_event_hash)}, its subjects' leaves (72 bytes
- * each, the leaf hash's input) in ascending index order; and one <em>group record</em> per run of
- * eight buckets: {@code 0x02 || uint24 group -> mask || (kind || hash) per non-EMPTY bucket}, kind
- * 1 for a bucket holding one subject (hash: its leaf hash), 2 for one holding more (hash: the
- * bucket's node hash). Nothing in between is stored: the nodes above the buckets live in memory, in
- * one dense array per depth, rebuilt from the group records at startup; a bucket's nodes below it
- * are recomputed from its bucket record whenever the bucket changes or a proof goes through it. A
- * batch's update reads its buckets' records with one batched point read and writes one bucket
- * record and one group record per changed bucket.
+ * <p>The store holds two kinds of records in its map column: one <em>leaf record</em> per subject,
+ * {@code 0x01 || index -> uint64 next_sequence || last_event_hash}, and one <em>group record</em>
+ * per run of eight <em>buckets</em>, the map's nodes at depth {@value #BUCKET_DEPTH}: {@code 0x02
+ * || uint24 group -> 8 x (kind || hash)}, kind 0 for an EMPTY bucket, 1 for a bucket holding one
+ * subject (hash: its leaf hash), 2 for one holding more (hash: the bucket's node hash). Nothing in
+ * between is stored: the nodes above the buckets live in memory, in one dense array per depth,
+ * rebuilt from the group records at startup; a bucket's nodes below it are recomputed from its leaf
+ * records, read with one range scan, whenever the bucket changes or a proof goes through it. A new
+ * subject therefore costs one leaf record and one group record, and one contiguous read.
  *
  * <p>Threads: one writer (the integrator) calls {@link #update}, {@link #stage}, {@link #commit}
  * and {@link #reload}; any thread may call {@link #prove} and the getters. A proof must match the
@@ -44,15 +42,12 @@ public final class StoredMap {
   /** The depth of the buckets: 2^20 of them, some 10 subjects each in a map of 10 million. */
   public static final int BUCKET_DEPTH = 20;
 
+  static final byte LEAF_TAG = 0x01;
   static final byte GROUP_TAG = 0x02;
-  static final byte BUCKET_TAG = 0x03;
   static final int GROUP_SHIFT = 3;
   static final int GROUP_BUCKETS = 1 << GROUP_SHIFT;
   static final int SLOT = 1 + Hash.SIZE;
   static final int LEAF_VALUE_SIZE = 8 + Hash.SIZE;
-
-  /** A leaf in a bucket record: index, next sequence, last event hash. */
-  static final int LEAF_SIZE = Hash.SIZE + LEAF_VALUE_SIZE;
 
   static final byte EMPTY = 0;
   static final byte SINGLE = 1;
@@ -266,7 +261,7 @@ public final class StoredMap {
 
   /**
    * The map after putting {@code leaves} (distinct indexes, any order): reads the changed buckets'
-   * bucket records from the store, changes nothing. Write it with {@link Update#writeTo} in the
+   * leaf records from the store, changes nothing. Write it with {@link Update#writeTo} in the
    * batch's store write, {@link #stage} it before that write and {@link #commit} it after.
    *
    * @throws IllegalArgumentException if two leaves have one index
@@ -299,33 +294,32 @@ public final class StoredMap {
       }
     }
     starts.add(puts.size());
-    // Only buckets that hold subjects have a record to read; in a map much smaller than the 2^20
-    // buckets most new subjects land in an EMPTY one.
-    List<byte[]> readKeys = new ArrayList<>(buckets.size());
-    List<Integer> readAt = new ArrayList<>(buckets.size());
-    List<List<byte[]>> stored = new ArrayList<>(buckets.size());
+    // Only buckets that hold subjects have leaf records to read; in a map much smaller than the
+    // 2^20 buckets most new subjects land in an EMPTY one.
+    List<LogStore.KeyRange> ranges = new ArrayList<>(buckets.size());
+    List<List<byte[][]>> stored = new ArrayList<>(buckets.size());
+    List<List<byte[][]>> scanned = new ArrayList<>(buckets.size());
     Level bucketLevel = levels[BUCKET_DEPTH];
-    for (int i = 0; i < buckets.size(); i++) {
-      stored.add(List.of());
-      int b = buckets.get(i);
-      if (bucketLevel.kind(b) != EMPTY) {
-        readKeys.add(bucketKey(b));
-        readAt.add(i);
+    for (int b : buckets) {
+      if (bucketLevel.kind(b) == EMPTY) {
+        stored.add(List.of());
+      } else {
+        List<byte[][]> l = new ArrayList<>();
+        stored.add(l);
+        scanned.add(l);
+        ranges.add(bucketRange(b));
       }
     }
     long read0 = System.nanoTime();
-    if (!readKeys.isEmpty()) {
-      List<byte[]> got = store.getMapRecords(readKeys);
-      for (int j = 0; j < readAt.size(); j++) {
-        int i = readAt.get(j);
-        int b = buckets.get(i);
-        if (got.get(j) == null) {
-          throw new IllegalStateException(
-              "the map's bucket " + b + " holds subjects but has no bucket record");
-        }
-        stored.set(i, leavesOf(b, got.get(j)));
-      }
+    if (!ranges.isEmpty()) {
+      store.scanMap(
+          ranges,
+          (r, key, value) -> {
+            scanned.get(r).add(new byte[][] {key, value});
+            return true;
+          });
     }
+
     long readNanos = System.nanoTime() - read0;
     Map<Long, byte[]> delta = new HashMap<>();
     List<byte[]> keys = new ArrayList<>();
@@ -333,32 +327,33 @@ public final class StoredMap {
     long count = subjectCount;
     MessageDigest md = Hash.newSha256();
     for (int i = 0; i < buckets.size(); i++) {
-      List<byte[]> old = stored.get(i);
-      List<byte[]> merged = new ArrayList<>(old.size() + starts.get(i + 1) - starts.get(i));
+      List<byte[]> merged = new ArrayList<>();
+      List<byte[][]> old = stored.get(i);
       int o = 0;
       for (int j = starts.get(i); j < starts.get(i + 1); j++) {
         SubjectLeaf put = puts.get(j).leaf;
         byte[] x = puts.get(j).x;
-        while (o < old.size() && compareIndex(old.get(o), x) < 0) {
-          merged.add(old.get(o));
+        while (o < old.size() && compareKeyToIndex(old.get(o)[0], x) < 0) {
+          merged.add(leafBytes(old.get(o)));
           o++;
         }
-        if (o < old.size() && compareIndex(old.get(o), x) == 0) {
+        if (o < old.size() && compareKeyToIndex(old.get(o)[0], x) == 0) {
           o++;
         } else {
           count++;
         }
-        merged.add(leafBytes(x, put.nextSequence(), put.lastEventHash()));
+        byte[] value = leafValue(put.nextSequence(), put.lastEventHash());
+        keys.add(leafKey(x));
+        values.add(value);
+        merged.add(leafBytes(x, value));
       }
       while (o < old.size()) {
-        merged.add(old.get(o));
+        merged.add(leafBytes(old.get(o)));
         o++;
       }
       byte[] slot = new byte[SLOT];
       subtree(md, merged, 0, merged.size(), BUCKET_DEPTH, slot);
       delta.put(pos(BUCKET_DEPTH, buckets.get(i)), slot);
-      keys.add(bucketKey(buckets.get(i)));
-      values.add(encodeBucket(merged));
     }
     // Every ancestor of a changed bucket, level by level, each once.
     int[] touched = buckets.stream().mapToInt(Integer::intValue).toArray();
@@ -478,7 +473,7 @@ public final class StoredMap {
     }
 
     /**
-     * Nanoseconds the update spent reading the changed buckets' bucket records from the store: the
+     * Nanoseconds the update spent reading the changed buckets' leaf records from the store: the
      * part of its cost that depends on the block cache.
      */
     public long readNanos() {
@@ -594,22 +589,17 @@ public final class StoredMap {
       return MapProof.of(null, Arrays.copyOf(siblings, d * Hash.SIZE));
     }
     List<byte[]> leaves = new ArrayList<>();
-    // The bucket records under x's first d bits: one bucket for d = BUCKET_DEPTH; for a SINGLE
-    // node above it, the one non-EMPTY bucket below it.
+    LogStore.KeyRange range = leafRange(x, d);
     snap.scanMap(
-        List.of(bucketRange(x, d)),
+        List.of(range),
         (r, key, value) -> {
-          leaves.addAll(leavesOf(bucketOfKey(key), value));
+          leaves.add(leafBytes(new byte[][] {key, value}));
           return kind == INTERNAL;
         });
     if (kind == SINGLE) {
       if (leaves.size() != 1) {
         throw new IllegalStateException(
-            "the map holds one subject under "
-                + describe(x, d)
-                + " but "
-                + leaves.size()
-                + " leaves in its bucket records there");
+            "the map holds one subject under " + describe(x, d) + " but no leaf record there");
       }
       return MapProof.of(toLeaf(leaves.get(0)), Arrays.copyOf(siblings, d * Hash.SIZE));
     }
@@ -619,7 +609,7 @@ public final class StoredMap {
               + describe(x, d)
               + " but "
               + leaves.size()
-              + " leaves in its bucket records there");
+              + " leaf records there");
     }
     MessageDigest md = Hash.newSha256();
     byte[] slot = new byte[SLOT];
@@ -627,7 +617,7 @@ public final class StoredMap {
     int hi = leaves.size();
     while (hi - lo >= 2) {
       if (d >= MapHashes.MAX_DEPTH) {
-        throw new IllegalStateException("two leaves have one index");
+        throw new IllegalStateException("two leaf records have one index");
       }
       if ((d + 1) * Hash.SIZE > siblings.length) {
         siblings = Arrays.copyOf(siblings, Math.min(2 * siblings.length, 256 * Hash.SIZE));
@@ -742,75 +732,54 @@ public final class StoredMap {
     return prefix(x, BUCKET_DEPTH);
   }
 
-  static byte[] bucketKey(int bucket) {
-    return new byte[] {BUCKET_TAG, (byte) (bucket >>> 16), (byte) (bucket >>> 8), (byte) bucket};
-  }
-
-  private static int bucketOfKey(byte[] key) {
-    if (key.length != 4 || key[0] != BUCKET_TAG) {
-      throw new IllegalStateException("map bucket record key has " + key.length + " bytes");
-    }
-    int b = ((key[1] & 0xff) << 16) | ((key[2] & 0xff) << 8) | (key[3] & 0xff);
-    if (b >= 1 << BUCKET_DEPTH) {
-      throw new IllegalStateException("map bucket record " + b + " is beyond the last bucket");
-    }
-    return b;
+  static byte[] leafKey(byte[] index) {
+    byte[] k = new byte[1 + Hash.SIZE];
+    k[0] = LEAF_TAG;
+    System.arraycopy(index, 0, k, 1, Hash.SIZE);
+    return k;
   }
 
   static byte[] groupKey(int g) {
     return new byte[] {GROUP_TAG, (byte) (g >>> 16), (byte) (g >>> 8), (byte) g};
   }
 
-  /** {@code index || uint64 next_sequence || last_event_hash}: the leaf hash's input. */
-  private static byte[] leafBytes(byte[] index, long nextSequence, Hash lastEventHash) {
-    byte[] b = new byte[LEAF_SIZE];
-    System.arraycopy(index, 0, b, 0, Hash.SIZE);
-    ByteBuffer.wrap(b, Hash.SIZE, 8).putLong(nextSequence);
-    lastEventHash.copyTo(b, Hash.SIZE + 8);
-    return b;
-  }
-
-  private static byte[] encodeBucket(List<byte[]> leaves) {
-    byte[] v = new byte[leaves.size() * LEAF_SIZE];
-    for (int i = 0; i < leaves.size(); i++) {
-      System.arraycopy(leaves.get(i), 0, v, i * LEAF_SIZE, LEAF_SIZE);
-    }
+  private static byte[] leafValue(long nextSequence, Hash lastEventHash) {
+    byte[] v = new byte[LEAF_VALUE_SIZE];
+    ByteBuffer.wrap(v).putLong(nextSequence);
+    lastEventHash.copyTo(v, 8);
     return v;
   }
 
-  /**
-   * The leaves of bucket {@code b}'s record, checked: at least one, whole, each under the bucket,
-   * indexes strictly ascending, next sequences at least 1.
-   */
-  static List<byte[]> leavesOf(int b, byte[] value) {
-    if (value.length == 0 || value.length % LEAF_SIZE != 0) {
+  /** {@code index || uint64 next_sequence || last_event_hash}: the leaf hash's input. */
+  private static byte[] leafBytes(byte[] index, byte[] value) {
+    byte[] b = new byte[Hash.SIZE + LEAF_VALUE_SIZE];
+    System.arraycopy(index, 0, b, 0, Hash.SIZE);
+    System.arraycopy(value, 0, b, Hash.SIZE, LEAF_VALUE_SIZE);
+    return b;
+  }
+
+  private static byte[] leafBytes(byte[][] record) {
+    checkLeaf(record[0], record[1]);
+    return leafBytes(Arrays.copyOfRange(record[0], 1, 1 + Hash.SIZE), record[1]);
+  }
+
+  private static void checkLeaf(byte[] key, byte[] value) {
+    if (key.length != 1 + Hash.SIZE || key[0] != LEAF_TAG) {
+      throw new IllegalStateException("map leaf record key has " + key.length + " bytes");
+    }
+    if (value.length != LEAF_VALUE_SIZE) {
       throw new IllegalStateException(
-          "map bucket record "
-              + b
+          "map leaf record of "
+              + Hash.of(key, 1)
               + " has "
               + value.length
-              + " bytes, not a positive multiple of "
-              + LEAF_SIZE);
+              + " bytes, not "
+              + LEAF_VALUE_SIZE);
     }
-    int n = value.length / LEAF_SIZE;
-    List<byte[]> leaves = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      byte[] leaf = Arrays.copyOfRange(value, i * LEAF_SIZE, (i + 1) * LEAF_SIZE);
-      if (bucketOf(leaf) != b) {
-        throw new IllegalStateException(
-            "map bucket record " + b + " holds " + Hash.of(leaf, 0) + " of another bucket");
-      }
-      if (i > 0 && compareIndex(leaves.get(i - 1), leaf) >= 0) {
-        throw new IllegalStateException(
-            "map bucket record " + b + " holds " + Hash.of(leaf, 0) + " out of order");
-      }
-      if (ByteBuffer.wrap(leaf, Hash.SIZE, 8).getLong() < 1) {
-        throw new IllegalStateException(
-            "map bucket record " + b + " gives " + Hash.of(leaf, 0) + " a next sequence below 1");
-      }
-      leaves.add(leaf);
+    if (ByteBuffer.wrap(value).getLong() < 1) {
+      throw new IllegalStateException(
+          "map leaf record of " + Hash.of(key, 1) + " has a next sequence below 1");
     }
-    return leaves;
   }
 
   private static SubjectLeaf toLeaf(byte[] leaf) {
@@ -818,30 +787,56 @@ public final class StoredMap {
         Hash.of(leaf, 0), ByteBuffer.wrap(leaf, Hash.SIZE, 8).getLong(), Hash.of(leaf, 40));
   }
 
-  /** The store key range of the bucket records under {@code x}'s first {@code d} bits. */
-  private static LogStore.KeyRange bucketRange(byte[] x, int d) {
-    int first = prefix(x, d) << (BUCKET_DEPTH - d);
-    return new LogStore.KeyRange(bucketKey(first), bucketKey(first + (1 << (BUCKET_DEPTH - d))));
+  /** The store key range of the leaf records of {@code bucket}. */
+  private static LogStore.KeyRange bucketRange(int bucket) {
+    byte[] x = new byte[Hash.SIZE];
+    int v = bucket << (24 - BUCKET_DEPTH);
+    x[0] = (byte) (v >>> 16);
+    x[1] = (byte) (v >>> 8);
+    x[2] = (byte) v;
+    return leafRange(x, BUCKET_DEPTH);
   }
 
-  /** Compares the indexes (first 32 bytes) of two leaves or a leaf and an index. */
-  private static int compareIndex(byte[] a, byte[] b) {
-    return Arrays.compareUnsigned(a, 0, Hash.SIZE, b, 0, Hash.SIZE);
+  /** The store key range of the leaf records whose indexes share {@code x}'s first d bits. */
+  static LogStore.KeyRange leafRange(byte[] x, int d) {
+    int n = (d + 7) >>> 3;
+    byte[] from = new byte[1 + n];
+    from[0] = LEAF_TAG;
+    System.arraycopy(x, 0, from, 1, n);
+    if ((d & 7) != 0) {
+      from[n] &= (byte) (0xff << (8 - (d & 7)));
+    }
+    byte[] to = from.clone();
+    // Add one at bit d - 1 (with carry into the tag byte, which then names the next kind).
+    int i = n;
+    int add = d == 0 ? 1 : 1 << ((8 - (d & 7)) & 7);
+    while (true) {
+      int s = (to[i] & 0xff) + add;
+      to[i] = (byte) s;
+      if (s <= 0xff) {
+        break;
+      }
+      add = 1;
+      i--;
+    }
+    return new LogStore.KeyRange(from, to);
+  }
+
+  private static int compareKeyToIndex(byte[] leafKey, byte[] index) {
+    return Arrays.compareUnsigned(leafKey, 1, 1 + Hash.SIZE, index, 0, Hash.SIZE);
   }
 
   /**
-   * Visits every leaf in the map's bucket records in {@code store}, in index order; for consistency
-   * checks.
+   * Visits every leaf record of the map in {@code store}, in index order; for consistency checks.
    *
-   * @throws IllegalStateException if a bucket record is malformed
+   * @throws IllegalStateException if a leaf record is malformed
    */
   public static void forEachLeaf(LogStore store, java.util.function.Consumer<SubjectLeaf> visitor) {
     store.scanMap(
-        List.of(new LogStore.KeyRange(new byte[] {BUCKET_TAG}, new byte[] {BUCKET_TAG + 1})),
+        List.of(new LogStore.KeyRange(new byte[] {LEAF_TAG}, new byte[] {LEAF_TAG + 1})),
         (r, key, value) -> {
-          for (byte[] leaf : leavesOf(bucketOfKey(key), value)) {
-            visitor.accept(toLeaf(leaf));
-          }
+          checkLeaf(key, value);
+          visitor.accept(toLeaf(leafBytes(Arrays.copyOfRange(key, 1, 1 + Hash.SIZE), value)));
           return true;
         });
   }

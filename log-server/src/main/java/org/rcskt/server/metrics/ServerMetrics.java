@@ -89,7 +89,7 @@ public final class ServerMetrics implements LogMetrics {
         Counter.builder()
             .name("rcskt_map_read_seconds_total")
             .help(
-                "Time the subject map updates spent reading bucket records; a large share of"
+                "Time the subject map updates spent reading leaf records; a large share of"
                     + " rcskt_map_update_seconds means the block cache does not hold the map")
             .register(registry);
     invariantViolations =

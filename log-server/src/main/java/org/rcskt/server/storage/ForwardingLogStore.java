@@ -99,11 +99,6 @@ public abstract class ForwardingLogStore implements LogStore {
   }
 
   @Override
-  public List<byte[]> getMapRecords(List<byte[]> keys) {
-    return delegate.getMapRecords(keys);
-  }
-
-  @Override
   public Snapshot snapshot() {
     return delegate.snapshot();
   }

@@ -118,12 +118,6 @@ public interface LogStore extends AutoCloseable {
   void scanMap(List<KeyRange> ranges, MapRecordVisitor visitor);
 
   /**
-   * The values of the subject map's records at {@code keys}, in order, null where a key has no
-   * record; one batched read (the map's update reads a batch's buckets with it).
-   */
-  List<byte[]> getMapRecords(List<byte[]> keys);
-
-  /**
    * A consistent view of the latest checkpoint, the subject states and the subject map, as of one
    * moment; batches appended later do not show through it. Close it when done.
    */

@@ -127,7 +127,7 @@ class RestartTest {
     }
     // An earlier build's store: format 2 but no map-layout marker.
     try (RawRocks raw = RawRocks.open(dir.resolve("db"))) {
-      assertThat(raw.get("default", RawRocks.meta("map-layout"))).containsExactly(3);
+      assertThat(raw.get("default", RawRocks.meta("map-layout"))).containsExactly(2);
       raw.delete("default", RawRocks.meta("map-layout"));
     }
     assertThatThrownBy(() -> LogServer.start(config()))
@@ -139,18 +139,6 @@ class RestartTest {
                 + " as one record per tree node;");
     try (RawRocks raw = RawRocks.open(dir.resolve("db"))) {
       assertThat(raw.get("default", RawRocks.meta("map-layout"))).isNull();
-      // The layout before the bucket records: one leaf record per subject.
-      raw.put("default", RawRocks.meta("map-layout"), new byte[] {2});
-    }
-    assertThatThrownBy(() -> LogServer.start(config()))
-        .isInstanceOf(StorageException.class)
-        .hasMessageStartingWith(
-            "store in "
-                + dir.resolve("db")
-                + " holds a version 2 log of 4 entries whose subject map an earlier build stored"
-                + " in layout 2 (one leaf record per subject);");
-    try (RawRocks raw = RawRocks.open(dir.resolve("db"))) {
-      assertThat(raw.get("default", RawRocks.meta("map-layout"))).containsExactly(2);
     }
   }
 

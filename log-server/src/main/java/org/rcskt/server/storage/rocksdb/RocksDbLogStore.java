@@ -49,11 +49,8 @@ public final class RocksDbLogStore implements LogStore {
     }
   }
 
-  // Larger than any sane subject map key or value: a bucket record holds 72 bytes per subject in
-  // its bucket, about 10 at 10 million subjects and 100 at 100 million; a group record is at most
-  // 1 + 8 * 33 bytes. A larger record is damage.
-  private static final int MAX_MAP_RECORD = 1 << 20;
-  private static final int MAP_SCAN_BUFFER = 4096;
+  // Larger than any subject map key or value (a group record is at most 1 + 8 * 33 bytes).
+  private static final int MAX_MAP_RECORD = 1024;
 
   private static final byte[] KEY_TREE_SIZE = "tree_size".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] KEY_CHECKPOINT = "checkpoint".getBytes(StandardCharsets.US_ASCII);
@@ -75,11 +72,8 @@ public final class RocksDbLogStore implements LogStore {
    */
   private static final byte[] KEY_MAP_LAYOUT = "map-layout".getBytes(StandardCharsets.US_ASCII);
 
-  /**
-   * The map layout this code writes: one record per bucket holding its subjects' leaves, and bucket
-   * group records. Layout 2 kept one record per subject and is refused by name.
-   */
-  public static final int MAP_LAYOUT = 3;
+  /** The map layout this code writes: leaf records and bucket group records. */
+  public static final int MAP_LAYOUT = 2;
 
   private static final TickerType[] TICKERS = {
     TickerType.BLOCK_CACHE_HIT,
@@ -324,18 +318,6 @@ public final class RocksDbLogStore implements LogStore {
               + " this build stores it in buckets (docs/design/0010-map-storage.md) and cannot"
               + " read the old layout. Start this build with an empty data directory, or keep the"
               + " earlier build for that directory");
-    }
-    if (layout.length == 1 && layout[0] == 2) {
-      throw new StorageException(
-          "store in "
-              + directory
-              + " holds a version 2 log of "
-              + treeSize
-              + " entries whose subject map an earlier build stored in layout 2 (one leaf record"
-              + " per subject); this build stores each bucket's leaves in one record (layout "
-              + MAP_LAYOUT
-              + ", docs/design/0010-map-storage.md) and cannot read layout 2. Start this build"
-              + " with an empty data directory, or keep the earlier build for that directory");
     }
     if (layout.length != 1 || layout[0] != MAP_LAYOUT) {
       throw new StorageException(
@@ -585,43 +567,20 @@ public final class RocksDbLogStore implements LogStore {
     }
   }
 
-  @Override
-  public List<byte[]> getMapRecords(List<byte[]> keys) {
-    if (keys.isEmpty()) {
-      return List.of();
-    }
-    List<ColumnFamilyHandle> cfs = java.util.Collections.nCopies(keys.size(), mapNodes);
-    lifecycle.readLock().lock();
-    try {
-      ensureOpen();
-      List<byte[]> vs = db.multiGetAsList(cfs, keys);
-      for (byte[] v : vs) {
-        if (v != null && v.length > MAX_MAP_RECORD) {
-          throw new StorageException("a subject map record of " + v.length + " bytes is stored");
-        }
-      }
-      return vs;
-    } catch (RocksDBException e) {
-      throw new StorageException("cannot read " + keys.size() + " subject map records", e);
-    } finally {
-      lifecycle.readLock().unlock();
-    }
-  }
-
   /** One iterator for all ranges: a seek per range, then next until the range ends. */
   private void scanRanges(ReadOptions ro, List<KeyRange> ranges, MapRecordVisitor visitor)
       throws RocksDBException {
     // Keys and values are copied out through direct buffers: one JNI copy each instead of a new
-    // Java array made on the native side; the value buffer grows for a larger record.
-    ByteBuffer kb = ByteBuffer.allocateDirect(64);
-    ByteBuffer vb = ByteBuffer.allocateDirect(MAP_SCAN_BUFFER);
+    // Java array made on the native side. Map records are small (MAX_MAP_RECORD).
+    ByteBuffer kb = ByteBuffer.allocateDirect(MAX_MAP_RECORD);
+    ByteBuffer vb = ByteBuffer.allocateDirect(MAX_MAP_RECORD);
     try (RocksIterator it = db.newIterator(mapNodes, ro)) {
       for (int r = 0; r < ranges.size(); r++) {
         KeyRange range = ranges.get(r);
         for (it.seek(range.from()); it.isValid(); it.next()) {
           kb.clear();
           int kn = it.key(kb);
-          if (kn > kb.capacity()) {
+          if (kn > MAX_MAP_RECORD) {
             throw new StorageException("a subject map key of " + kn + " bytes is stored");
           }
           byte[] k = new byte[kn];
@@ -633,10 +592,6 @@ public final class RocksDbLogStore implements LogStore {
           int vn = it.value(vb);
           if (vn > MAX_MAP_RECORD) {
             throw new StorageException("a subject map record of " + vn + " bytes is stored");
-          }
-          if (vn > vb.capacity()) {
-            vb = ByteBuffer.allocateDirect(Integer.highestOneBit(vn) << 1);
-            vn = it.value(vb);
           }
           byte[] v = new byte[vn];
           vb.get(v);
