@@ -26,6 +26,7 @@ import org.rcskt.monitor.alert.CommandSink;
 import org.rcskt.monitor.alert.FileSink;
 import org.rcskt.monitor.alert.JsonLinesSink;
 import org.rcskt.monitor.alert.WebhookSink;
+import org.rcskt.monitor.config.ConfigException;
 import org.rcskt.monitor.config.LogConfig;
 import org.rcskt.monitor.config.MonitorConfig;
 import org.rcskt.monitor.config.SinkConfig;
@@ -38,6 +39,9 @@ import org.rcskt.monitor.gossip.GossipService;
 import org.rcskt.monitor.http.MonitorHttpServer;
 import org.rcskt.monitor.metrics.MonitorMetrics;
 import org.rcskt.monitor.state.RocksDbStateStore;
+import org.rcskt.monitor.witness.StoredWitnessState;
+import org.rcskt.monitor.witness.Witness;
+import org.rcskt.monitor.witness.WitnessKeys;
 import org.rcskt.verifier.checkpoint.SignedCheckpoint;
 import org.rcskt.verifier.vrf.VrfKeys;
 import org.rcskt.verifier.vrf.VrfVerificationException;
@@ -175,6 +179,11 @@ public final class Monitor implements AutoCloseable {
           Executors.newScheduledThreadPool(followers.size() + 2, daemon("monitor"));
       opened.add(0, scheduler::shutdownNow);
 
+      Witness witness = null;
+      if (config.witness().isPresent()) {
+        witness = witness(config.witness().get(), followers, store, gossip, clock, opened);
+      }
+
       Vertx vertx = Vertx.vertx();
       opened.add(0, () -> vertx.close().await());
       Monitor[] self = new Monitor[1];
@@ -202,7 +211,8 @@ public final class Monitor implements AutoCloseable {
                   return self[0].health();
                 }
               },
-              metrics);
+              metrics,
+              witness);
       try {
         vertx.deployVerticle(http).await();
       } catch (Exception e) {
@@ -255,6 +265,58 @@ public final class Monitor implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * The witness for every followed log. Each checkpoint it is shown with a valid log signature is
+   * also heard as gossip, so the monitor checks it against its own view of the log (a fork offered
+   * to the witness becomes proven evidence); that runs on one thread behind a short queue, the
+   * oldest dropped when it is full, so a flood of requests cannot pile up work.
+   */
+  private static Witness witness(
+      org.rcskt.monitor.config.WitnessConfig wc,
+      List<LogFollower> followers,
+      RocksDbStateStore store,
+      GossipService gossip,
+      Clock clock,
+      List<AutoCloseable> opened)
+      throws IOException {
+    org.rcskt.verifier.note.CosignatureV1Signer signer;
+    try {
+      signer = WitnessKeys.load(wc.keyFile(), "witness.keyFile", clock);
+    } catch (ConfigException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    java.util.Map<String, org.rcskt.verifier.note.NoteVerifier> logs = new java.util.HashMap<>();
+    for (LogFollower f : followers) {
+      logs.put(f.origin(), f.logKey());
+    }
+    java.util.concurrent.ThreadPoolExecutor hearing =
+        new java.util.concurrent.ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new java.util.concurrent.ArrayBlockingQueue<>(16),
+            daemon("witness-gossip"),
+            new java.util.concurrent.ThreadPoolExecutor.DiscardOldestPolicy());
+    opened.add(0, hearing::shutdownNow);
+    LOG.log(
+        Level.INFO,
+        "witnessing as " + signer.name() + " (verifier key " + signer.verifierKey() + ")");
+    return new Witness(
+        signer,
+        logs,
+        new StoredWitnessState(store),
+        cp ->
+            hearing.execute(
+                () -> {
+                  try {
+                    gossip.hear(cp.raw());
+                  } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "checking a witnessed checkpoint failed", e);
+                  }
+                }));
   }
 
   /** The log's VRF public key, or null when the configuration names none. */

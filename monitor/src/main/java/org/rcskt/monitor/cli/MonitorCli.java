@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       VerifyCheckpointCommand.class,
       VerifyProofCommand.class,
       VerifyEvidenceCommand.class,
-      AuditCommand.class
+      AuditCommand.class,
+      WitnessKeygenCommand.class
     })
 public final class MonitorCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

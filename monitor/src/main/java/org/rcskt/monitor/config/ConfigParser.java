@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.rcskt.monitor.witness.WitnessKeys;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.event.KeyAlgorithm;
 import org.rcskt.verifier.event.PhoneNumbers;
@@ -122,7 +123,8 @@ public final class ConfigParser {
         "watch",
         "sinks",
         "gossip",
-        "heartbeat");
+        "heartbeat",
+        "witness");
     Path dataDir = baseDir.resolve(string(root, "dataDir", "", "monitor-data"));
 
     String host = "127.0.0.1";
@@ -236,6 +238,18 @@ public final class ConfigParser {
       }
       heartbeat = Optional.of(duration(hb, "interval", "heartbeat", null, Duration.ofMillis(10)));
     }
+    Optional<WitnessConfig> witness = Optional.empty();
+    JsonNode w = root.get("witness");
+    if (w != null) {
+      requireObject(w, "witness");
+      allowOnly(w, "witness", "keyFile");
+      if (w.get("keyFile") == null) {
+        throw new ConfigException("witness.keyFile", "is required");
+      }
+      Path keyFile = baseDir.resolve(requiredString(w, "keyFile", "witness"));
+      WitnessKeys.load(keyFile, "witness.keyFile", java.time.Clock.systemUTC());
+      witness = Optional.of(new WitnessConfig(keyFile));
+    }
     return new MonitorConfig(
         dataDir,
         host,
@@ -244,7 +258,8 @@ public final class ConfigParser {
         watch,
         sinks,
         new GossipConfig(gossipInterval, peers),
-        heartbeat);
+        heartbeat,
+        witness);
   }
 
   private LogConfig log(JsonNode n, String path, Duration defaultPoll) throws ConfigException {

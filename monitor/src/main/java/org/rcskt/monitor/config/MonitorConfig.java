@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param sinks the alert sinks, names distinct; stdout alone when the file names none
  * @param gossip gossip peers and interval
  * @param heartbeat the heartbeat interval, if heartbeats are on
+ * @param witness the witness role, if the monitor serves as a witness
  */
 public record MonitorConfig(
     Path dataDir,
@@ -27,12 +28,26 @@ public record MonitorConfig(
     List<WatchConfig> watch,
     List<SinkConfig> sinks,
     GossipConfig gossip,
-    Optional<Duration> heartbeat) {
+    Optional<Duration> heartbeat,
+    Optional<WitnessConfig> witness) {
 
   public MonitorConfig {
     logs = List.copyOf(logs);
     watch = List.copyOf(watch);
     sinks = List.copyOf(sinks);
+  }
+
+  /** A configuration without the witness role. */
+  public MonitorConfig(
+      Path dataDir,
+      String listenHost,
+      int listenPort,
+      List<LogConfig> logs,
+      List<WatchConfig> watch,
+      List<SinkConfig> sinks,
+      GossipConfig gossip,
+      Optional<Duration> heartbeat) {
+    this(dataDir, listenHost, listenPort, logs, watch, sinks, gossip, heartbeat, Optional.empty());
   }
 
   /** The poll interval used when neither the file nor a log names one. */
@@ -46,7 +61,8 @@ public record MonitorConfig(
 
   /** A copy with another listen port, for tests and the command line. */
   public MonitorConfig withListenPort(int port) {
-    return new MonitorConfig(dataDir, listenHost, port, logs, watch, sinks, gossip, heartbeat);
+    return new MonitorConfig(
+        dataDir, listenHost, port, logs, watch, sinks, gossip, heartbeat, witness);
   }
 
   /** A copy with other gossip peers. */
@@ -59,6 +75,13 @@ public record MonitorConfig(
         watch,
         sinks,
         new GossipConfig(gossip.interval(), peers),
-        heartbeat);
+        heartbeat,
+        witness);
+  }
+
+  /** A copy with the witness role. */
+  public MonitorConfig withWitness(WitnessConfig w) {
+    return new MonitorConfig(
+        dataDir, listenHost, listenPort, logs, watch, sinks, gossip, heartbeat, Optional.of(w));
   }
 }

@@ -184,6 +184,11 @@ public final class LogFollower {
     metrics.progress(origin, progress().treeSize(), latestSeen, 0);
   }
 
+  /** The log's checkpoint key. */
+  public Ed25519NoteVerifier logKey() {
+    return logKey;
+  }
+
   public String origin() {
     return origin;
   }

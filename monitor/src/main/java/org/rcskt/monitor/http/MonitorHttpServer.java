@@ -14,6 +14,8 @@ import java.lang.System.Logger.Level;
 import java.util.List;
 import org.rcskt.monitor.gossip.GossipResult;
 import org.rcskt.monitor.metrics.MonitorMetrics;
+import org.rcskt.monitor.witness.Witness;
+import org.rcskt.verifier.witness.AddCheckpointRequest;
 
 /** The monitor's HTTP server. Deploying it binds the port; a failed bind fails the deployment. */
 public final class MonitorHttpServer extends VerticleBase {
@@ -47,13 +49,24 @@ public final class MonitorHttpServer extends VerticleBase {
   private final int port;
   private final Backend backend;
   private final MonitorMetrics metrics;
+  private final Witness witness;
   private HttpServer server;
 
   public MonitorHttpServer(String host, int port, Backend backend, MonitorMetrics metrics) {
+    this(host, port, backend, metrics, null);
+  }
+
+  /**
+   * @param witness the witness whose C2SP tlog-witness API ({@code POST /add-checkpoint}) this
+   *     server serves, or null for none
+   */
+  public MonitorHttpServer(
+      String host, int port, Backend backend, MonitorMetrics metrics, Witness witness) {
     this.host = host;
     this.port = port;
     this.backend = backend;
     this.metrics = metrics;
+    this.witness = witness;
   }
 
   @Override
@@ -64,6 +77,13 @@ public final class MonitorHttpServer extends VerticleBase {
         .post("/gossip/checkpoint")
         .handler(BodyHandler.create(false).setBodyLimit(MAX_GOSSIP_BODY))
         .handler(this::hear);
+    if (witness != null) {
+      router
+          .post("/add-checkpoint")
+          .handler(BodyHandler.create(false).setBodyLimit(AddCheckpointRequest.MAX_BODY))
+          .handler(this::addCheckpoint)
+          .failureHandler(this::witnessFailure);
+    }
     router.get("/metrics").handler(this::metrics);
     router.get("/healthz").handler(this::health);
     return vertx
@@ -110,6 +130,50 @@ public final class MonitorHttpServer extends VerticleBase {
               }
               json(ctx, r.outcome().httpStatus(), body);
             });
+  }
+
+  private void addCheckpoint(RoutingContext ctx) {
+    byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    vertx
+        .executeBlocking(() -> witness.addCheckpoint(body), false)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                LOG.log(Level.ERROR, "the witness could not record a checkpoint", ar.cause());
+                text(ctx, 503, "text/plain; charset=utf-8", "the witness's state is unavailable\n");
+                return;
+              }
+              Witness.Answer a = ar.result();
+              metrics.witnessAnswer(a.status());
+              text(ctx, a.status(), a.contentType(), a.bodyText());
+            });
+  }
+
+  /** The body handler's refusals (a body over the limit) as the witness's one-line answers. */
+  private void witnessFailure(RoutingContext ctx) {
+    int status = ctx.statusCode();
+    if (status == 413) {
+      metrics.witnessAnswer(413);
+      text(
+          ctx,
+          413,
+          "text/plain; charset=utf-8",
+          "the body is larger than " + AddCheckpointRequest.MAX_BODY + " bytes\n");
+    } else {
+      LOG.log(Level.ERROR, "add-checkpoint failed", ctx.failure());
+      text(ctx, 500, "text/plain; charset=utf-8", "internal error\n");
+    }
+  }
+
+  private static void text(RoutingContext ctx, int status, String contentType, String body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", contentType)
+        .putHeader("Cache-Control", "no-store")
+        .end(body);
   }
 
   private void metrics(RoutingContext ctx) {

@@ -94,6 +94,13 @@ public final class MonitorMetrics {
           .labelNames("peer", "outcome")
           .register(registry);
 
+  private final Counter witnessAnswers =
+      Counter.builder()
+          .name("rcskt_monitor_witness_requests")
+          .help("add-checkpoint requests answered by the witness, by HTTP status")
+          .labelNames("status")
+          .register(registry);
+
   public MonitorMetrics() {
     JvmMetrics.builder().register(registry);
   }
@@ -132,6 +139,11 @@ public final class MonitorMetrics {
 
   public void pending(String sink, long count) {
     pending.labelValues(sink).set(count);
+  }
+
+  /** One add-checkpoint answer; the label is the status, a bounded set the witness chooses. */
+  public void witnessAnswer(int status) {
+    witnessAnswers.labelValues(Integer.toString(status)).inc();
   }
 
   public void gossipCheckpoint(String origin, String outcome) {

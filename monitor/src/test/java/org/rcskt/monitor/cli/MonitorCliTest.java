@@ -63,7 +63,13 @@ class MonitorCliTest {
   void everySubcommandIsListed() {
     assertThat(MonitorCli.commandLine().getSubcommands().keySet())
         .containsExactly(
-            "run", "index", "verify-checkpoint", "verify-proof", "verify-evidence", "audit");
+            "run",
+            "index",
+            "verify-checkpoint",
+            "verify-proof",
+            "verify-evidence",
+            "audit",
+            "witness-keygen");
   }
 
   @Test

@@ -284,6 +284,34 @@ class ConfigParserTest {
   }
 
   @Test
+  void theWitnessRoleNeedsAReadableCosigningKey() throws Exception {
+    org.rcskt.monitor.witness.WitnessKeys.generate("witness.test/w1", dir.resolve("w.key"));
+    MonitorConfig c = parse(minimal("") + ",\"witness\":{\"keyFile\":\"w.key\"}}");
+    assertThat(c.witness()).contains(new WitnessConfig(dir.resolve("w.key")));
+    assertThat(parse(minimal("") + "}").witness()).isEmpty();
+    fails(minimal("") + ",\"witness\":{}}", "witness.keyFile: is required");
+    fails(
+        minimal("") + ",\"witness\":{\"keyFile\":\"w.key\",\"name\":\"x\"}}",
+        "witness.name: unknown field");
+    fails(
+        minimal("") + ",\"witness\":{\"keyFile\":\"missing.key\"}}",
+        "witness.keyFile: cannot read "
+            + dir.resolve("missing.key")
+            + ": "
+            + dir.resolve("missing.key"));
+    // A log signing key is not a cosigning key.
+    java.nio.file.Files.writeString(
+        dir.resolve("log.key"),
+        org.rcskt.verifier.note.Ed25519NoteKeys.generate("some.log").signerKey() + "\n");
+    assertThatThrownBy(() -> parse(minimal("") + ",\"witness\":{\"keyFile\":\"log.key\"}}"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            "witness.keyFile: "
+                + dir.resolve("log.key")
+                + " does not hold a cosignature/v1 signer key");
+  }
+
+  @Test
   void unreadableFileIsReported() {
     Path missing = dir.resolve("missing.json");
     assertThatThrownBy(() -> ConfigParser.read(missing))

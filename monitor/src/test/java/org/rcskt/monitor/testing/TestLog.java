@@ -111,6 +111,11 @@ public final class TestLog implements AutoCloseable {
     return server.verifierKey();
   }
 
+  /** The file holding the log's checkpoint signing key, for tests that play a misbehaving log. */
+  public Path logKeyFile() {
+    return config.logKeyFile();
+  }
+
   public Ed25519.KeyPair carrier() {
     return server.devCarrierKey();
   }
