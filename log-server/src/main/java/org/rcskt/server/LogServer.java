@@ -25,9 +25,12 @@ import org.rcskt.server.http.SourceRateLimiter;
 import org.rcskt.server.log.KeyEventLog;
 import org.rcskt.server.log.NoteLogSigner;
 import org.rcskt.server.log.PhoneIndexer;
+import org.rcskt.server.log.TreeHead;
 import org.rcskt.server.metrics.ServerMetrics;
 import org.rcskt.server.storage.LogStore;
 import org.rcskt.server.storage.rocksdb.RocksDbLogStore;
+import org.rcskt.server.witness.WitnessCollector;
+import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.AnchorRegistry;
 import org.rcskt.verifier.event.EventBuilder;
@@ -64,7 +67,11 @@ public final class LogServer implements AutoCloseable {
   private final ServerMetrics metrics;
   private final Vertx vertx;
   private final int port;
+  private final WitnessCollector witnesses;
   private volatile boolean closed;
+
+  /** How long the log waits for one witness's answer. */
+  static final java.time.Duration WITNESS_TIMEOUT = java.time.Duration.ofSeconds(10);
 
   private LogServer(
       ServerConfig config,
@@ -75,7 +82,8 @@ public final class LogServer implements AutoCloseable {
       Ed25519.KeyPair devCarrier,
       ServerMetrics metrics,
       Vertx vertx,
-      int port) {
+      int port,
+      WitnessCollector witnesses) {
     this.config = config;
     this.store = store;
     this.log = log;
@@ -85,6 +93,7 @@ public final class LogServer implements AutoCloseable {
     this.metrics = metrics;
     this.vertx = vertx;
     this.port = port;
+    this.witnesses = witnesses;
   }
 
   /**
@@ -167,7 +176,31 @@ public final class LogServer implements AutoCloseable {
               algorithms,
               rules,
               vrf.publicKey(),
-              EventFormat.MAX_EVENT_SIZE);
+              EventFormat.MAX_EVENT_SIZE,
+              config.witnesses());
+      WitnessCollector witnesses = null;
+      if (!config.witnesses().witnesses().isEmpty()) {
+        witnesses =
+            new WitnessCollector(
+                signer.origin(),
+                logKey.verifier(),
+                config.witnesses(),
+                new WitnessCollector.Log() {
+                  @Override
+                  public TreeHead head() {
+                    return log.head();
+                  }
+
+                  @Override
+                  public List<Hash> consistency(long from, long to) {
+                    return log.reader().consistency(from, to);
+                  }
+                },
+                store,
+                metrics,
+                WITNESS_TIMEOUT);
+        opened.add(0, witnesses);
+      }
       PhoneIndexer indexer = new PhoneIndexer(vrf.secretKey());
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores));
       opened.add(0, () -> vertx.close().toCompletionStage().toCompletableFuture().join());
@@ -190,7 +223,8 @@ public final class LogServer implements AutoCloseable {
                     readThreads,
                     config.idleTimeoutSeconds(),
                     config.requestTimeoutSeconds()),
-                lookupLimit);
+                lookupLimit,
+                witnesses);
         join(vertx.deployVerticle(v));
         verticles.add(v);
       }
@@ -207,7 +241,8 @@ public final class LogServer implements AutoCloseable {
               + log.head().treeSize()
               + "; verifier key "
               + signer.verifierKey());
-      return new LogServer(config, store, log, signer, policy, devCarrier, metrics, vertx, port);
+      return new LogServer(
+          config, store, log, signer, policy, devCarrier, metrics, vertx, port, witnesses);
     } catch (RuntimeException e) {
       for (AutoCloseable c : opened) {
         try {
@@ -346,10 +381,18 @@ public final class LogServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       try {
+        if (witnesses != null) {
+          witnesses.close();
+        }
         log.close();
       } finally {
         store.close();
       }
     }
+  }
+
+  /** The collector of witness cosignatures, or null when the log has no witnesses. */
+  public WitnessCollector witnesses() {
+    return witnesses;
   }
 }

@@ -76,6 +76,8 @@ public final class Monitor implements AutoCloseable {
   private final ExecutorService fetchPool;
   private final ScheduledExecutorService scheduler;
   private final Vertx vertx;
+  private boolean closed; // guarded by this
+  private java.util.concurrent.ExecutorService witnessHearing;
   private final MonitorHttpServer http;
   private final Clock clock;
   private volatile String fatal;
@@ -180,8 +182,19 @@ public final class Monitor implements AutoCloseable {
       opened.add(0, scheduler::shutdownNow);
 
       Witness witness = null;
+      java.util.concurrent.ThreadPoolExecutor hearing = null;
       if (config.witness().isPresent()) {
-        witness = witness(config.witness().get(), followers, store, gossip, clock, opened);
+        hearing =
+            new java.util.concurrent.ThreadPoolExecutor(
+                1,
+                1,
+                0,
+                TimeUnit.MILLISECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(16),
+                daemon("witness-gossip"),
+                new java.util.concurrent.ThreadPoolExecutor.DiscardOldestPolicy());
+        opened.add(0, hearing::shutdownNow);
+        witness = witness(config.witness().get(), followers, store, gossip, clock, hearing);
       }
 
       Vertx vertx = Vertx.vertx();
@@ -240,6 +253,7 @@ public final class Monitor implements AutoCloseable {
               http,
               clock);
       self[0] = m;
+      m.witnessHearing = hearing;
       holder.monitor = m;
       dispatcher.start();
       m.schedule();
@@ -279,7 +293,7 @@ public final class Monitor implements AutoCloseable {
       RocksDbStateStore store,
       GossipService gossip,
       Clock clock,
-      List<AutoCloseable> opened)
+      java.util.concurrent.Executor hearing)
       throws IOException {
     org.rcskt.verifier.note.CosignatureV1Signer signer;
     try {
@@ -291,16 +305,6 @@ public final class Monitor implements AutoCloseable {
     for (LogFollower f : followers) {
       logs.put(f.origin(), f.logKey());
     }
-    java.util.concurrent.ThreadPoolExecutor hearing =
-        new java.util.concurrent.ThreadPoolExecutor(
-            1,
-            1,
-            0,
-            TimeUnit.MILLISECONDS,
-            new java.util.concurrent.ArrayBlockingQueue<>(16),
-            daemon("witness-gossip"),
-            new java.util.concurrent.ThreadPoolExecutor.DiscardOldestPolicy());
-    opened.add(0, hearing::shutdownNow);
     LOG.log(
         Level.INFO,
         "witnessing as " + signer.name() + " (verifier key " + signer.verifierKey() + ")");
@@ -512,7 +516,14 @@ public final class Monitor implements AutoCloseable {
 
   /** Stops everything and closes the state; alerts still queued stay queued for the next start. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (witnessHearing != null) {
+      witnessHearing.shutdownNow();
+    }
     scheduler.shutdownNow();
     try {
       scheduler.awaitTermination(30, TimeUnit.SECONDS);

@@ -45,6 +45,7 @@ public final class ServerConfig {
   private final int idleTimeoutSeconds;
   private final int requestTimeoutSeconds;
   private final RateLimitConfig lookupRateLimit;
+  private final WitnessSettings witnesses;
 
   private ServerConfig(Builder b) {
     this.dataDir = b.dataDir;
@@ -66,6 +67,7 @@ public final class ServerConfig {
     this.idleTimeoutSeconds = b.idleTimeoutSeconds;
     this.requestTimeoutSeconds = b.requestTimeoutSeconds;
     this.lookupRateLimit = b.lookupRateLimit;
+    this.witnesses = b.witnesses;
   }
 
   /** A builder with every default set and {@code dataDir} as the data directory. */
@@ -101,6 +103,8 @@ public final class ServerConfig {
     }
     Path base = file.toAbsolutePath().getParent();
     Builder b = new Builder(null);
+    java.util.List<WitnessSettings.Witness> witnessList = java.util.List.of();
+    Integer quorum = null;
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       String key = e.getKey();
@@ -126,11 +130,101 @@ public final class ServerConfig {
         case "requestTimeoutSeconds" -> b.requestTimeoutSeconds(integer(file, key, v));
         case RateLimitConfig.NAME ->
             b.lookupRateLimit(rateLimit(file, key, v, RateLimitConfig.LOOKUP_DEFAULT));
+        case "witnesses" -> witnessList = witnessList(file, key, v);
+        case "witnessQuorum" -> quorum = integer(file, key, v);
         default ->
             throw new ConfigException("config file " + file + " has unknown key \"" + key + "\"");
       }
     }
+    if (!witnessList.isEmpty() && quorum == null) {
+      throw new ConfigException(
+          "config file "
+              + file
+              + " names witnesses but no \"witnessQuorum\" (how many must cosign)");
+    }
+    if (witnessList.isEmpty() && quorum != null) {
+      throw new ConfigException(
+          "config file " + file + " has a \"witnessQuorum\" but no \"witnesses\"");
+    }
+    if (!witnessList.isEmpty()) {
+      b.witnesses(new WitnessSettings(witnessList, quorum));
+    }
     return b;
+  }
+
+  /**
+   * The {@code witnesses} array: objects with a cosignature/v1 {@code verifierKey} and a {@code
+   * url}.
+   */
+  private static java.util.List<WitnessSettings.Witness> witnessList(
+      Path file, String key, JsonNode v) {
+    if (!v.isArray()) {
+      throw new ConfigException("config file " + file + ": \"" + key + "\" must be an array");
+    }
+    if (v.size() > WitnessSettings.MAX_WITNESSES) {
+      throw new ConfigException(
+          "config file "
+              + file
+              + ": \""
+              + key
+              + "\" has "
+              + v.size()
+              + " entries; at most "
+              + WitnessSettings.MAX_WITNESSES
+              + " are allowed");
+    }
+    java.util.List<WitnessSettings.Witness> out = new java.util.ArrayList<>();
+    for (int i = 0; i < v.size(); i++) {
+      String at = key + "[" + i + "]";
+      JsonNode w = v.get(i);
+      if (!w.isObject()) {
+        throw new ConfigException("config file " + file + ": \"" + at + "\" must be an object");
+      }
+      String vkey = null;
+      String url = null;
+      for (Iterator<Map.Entry<String, JsonNode>> it = w.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        switch (e.getKey()) {
+          case "verifierKey" -> vkey = text(file, at + ".verifierKey", e.getValue());
+          case "url" -> url = text(file, at + ".url", e.getValue());
+          default ->
+              throw new ConfigException(
+                  "config file "
+                      + file
+                      + ": \""
+                      + at
+                      + "\" has unknown key \""
+                      + e.getKey()
+                      + "\"");
+        }
+      }
+      if (vkey == null || url == null) {
+        throw new ConfigException(
+            "config file " + file + ": \"" + at + "\" needs both \"verifierKey\" and \"url\"");
+      }
+      org.rcskt.verifier.note.CosignatureV1Verifier k;
+      try {
+        k = org.rcskt.verifier.note.CosignatureV1Verifier.fromVerifierKey(vkey);
+      } catch (org.rcskt.verifier.VerificationException e) {
+        throw new ConfigException(
+            "config file "
+                + file
+                + ": \""
+                + at
+                + ".verifierKey\" is not a cosignature/v1 verifier key: "
+                + e.getMessage(),
+            e);
+      }
+      java.net.URI u;
+      try {
+        u = new java.net.URI(url.endsWith("/") ? url : url + "/");
+      } catch (java.net.URISyntaxException e) {
+        throw new ConfigException(
+            "config file " + file + ": \"" + at + ".url\" is not a URL: " + e.getMessage(), e);
+      }
+      out.add(new WitnessSettings.Witness(k, u));
+    }
+    return out;
   }
 
   /** A {@link RateLimitConfig} object; keys left out keep their value in {@code defaults}. */
@@ -299,6 +393,11 @@ public final class ServerConfig {
     return lookupRateLimit;
   }
 
+  /** The witnesses and their quorum; {@link WitnessSettings#NONE} by default. */
+  public WitnessSettings witnesses() {
+    return witnesses;
+  }
+
   @Override
   public String toString() {
     return "ServerConfig[dataDir="
@@ -339,6 +438,7 @@ public final class ServerConfig {
     private int idleTimeoutSeconds = DEFAULT_IDLE_TIMEOUT_SECONDS;
     private int requestTimeoutSeconds = DEFAULT_REQUEST_TIMEOUT_SECONDS;
     private RateLimitConfig lookupRateLimit = RateLimitConfig.LOOKUP_DEFAULT;
+    private WitnessSettings witnesses = WitnessSettings.NONE;
 
     private Builder(Path dataDir) {
       this.dataDir = dataDir;
@@ -476,6 +576,11 @@ public final class ServerConfig {
     }
 
     /** See {@link ServerConfig#lookupRateLimit()}. */
+    public Builder witnesses(WitnessSettings v) {
+      this.witnesses = Objects.requireNonNull(v, "witnesses");
+      return this;
+    }
+
     public Builder lookupRateLimit(RateLimitConfig v) {
       this.lookupRateLimit = Objects.requireNonNull(v, "lookupRateLimit");
       return this;

@@ -22,6 +22,7 @@ import org.rcskt.server.log.PhoneIndexer;
 import org.rcskt.server.log.Sequenced;
 import org.rcskt.server.log.TreeHead;
 import org.rcskt.server.metrics.ServerMetrics;
+import org.rcskt.server.witness.WitnessCollector;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.event.AnchorRegistry;
 import org.rcskt.verifier.event.EventJson;
@@ -54,6 +55,7 @@ public final class LogVerticle extends VerticleBase {
   private final ServerInfo info;
   private final ServerMetrics metrics;
   private final HttpSettings settings;
+  private final WitnessCollector witnesses;
   private final RateLimitGate lookupLimit;
   private final Set<String> routeNames = new HashSet<>();
   private WorkerExecutor reads;
@@ -73,12 +75,28 @@ public final class LogVerticle extends VerticleBase {
       ServerMetrics metrics,
       HttpSettings settings,
       RateLimitGate lookupLimit) {
+    this(log, indexer, info, metrics, settings, lookupLimit, null);
+  }
+
+  /**
+   * @param witnesses the collector of witness cosignatures, or null when the log has no witnesses:
+   *     {@code GET /checkpoint} then serves the log-signed checkpoint
+   */
+  public LogVerticle(
+      KeyEventLog log,
+      PhoneIndexer indexer,
+      ServerInfo info,
+      ServerMetrics metrics,
+      HttpSettings settings,
+      RateLimitGate lookupLimit,
+      WitnessCollector witnesses) {
     this.log = log;
     this.indexer = indexer;
     this.info = info;
     this.metrics = metrics;
     this.settings = settings;
     this.lookupLimit = lookupLimit;
+    this.witnesses = witnesses;
   }
 
   @Override
@@ -112,6 +130,7 @@ public final class LogVerticle extends VerticleBase {
     r.get("/checkpoint").setName("/checkpoint").handler(this::checkpoint);
     r.getWithRegex("/tile/.+").setName("/tile").handler(this::tile);
     r.get("/v1/info").setName("/v1/info").handler(this::info);
+    r.get("/v1/checkpoints").setName("/v1/checkpoints").handler(this::checkpoints);
     r.get("/v1/proof/inclusion").setName("/v1/proof/inclusion").handler(this::inclusion);
     r.get("/v1/proof/consistency").setName("/v1/proof/consistency").handler(this::consistency);
     r.get("/v1/entries").setName("/v1/entries").handler(this::entries);
@@ -177,11 +196,30 @@ public final class LogVerticle extends VerticleBase {
     return o;
   }
 
+  /**
+   * The newest witnessed checkpoint, cosignatures appended; the log-signed one while the log has no
+   * witnesses or none has been witnessed yet.
+   */
   private void checkpoint(RoutingContext ctx) {
+    byte[] w = witnesses == null ? null : witnesses.witnessed();
     ctx.response()
         .putHeader("Content-Type", "text/plain; charset=utf-8")
         .putHeader("Cache-Control", "no-cache")
-        .end(Buffer.buffer(log.head().signedCheckpoint()));
+        .end(Buffer.buffer(w != null ? w : log.head().signedCheckpoint()));
+  }
+
+  /** Both checkpoints as JSON: the newest log-signed one and the newest witnessed one. */
+  private void checkpoints(RoutingContext ctx) {
+    TreeHead head = log.head();
+    ObjectNode o = JSON.objectNode();
+    o.put("logSigned", head.checkpointText());
+    byte[] w = witnesses == null ? null : witnesses.witnessed();
+    if (w == null) {
+      o.putNull("witnessed");
+    } else {
+      o.put("witnessed", new String(w, java.nio.charset.StandardCharsets.UTF_8));
+    }
+    writeJson(ctx, 200, o);
   }
 
   private void tile(RoutingContext ctx) {
@@ -236,6 +274,12 @@ public final class LogVerticle extends VerticleBase {
     r.put("maxRetiredKeyIdsPerSubject", SubjectState.MAX_RETIRED_KEY_IDS);
     r.put("maxRetiredAnchorKeysPerCarrier", AnchorRegistry.MAX_RETIRED_PER_CARRIER);
     r.put("maxCarriers", AnchorRegistry.MAX_CARRIERS);
+    ObjectNode wit = o.putObject("witnesses");
+    wit.put("quorum", info.witnesses().quorum());
+    ArrayNode keys = wit.putArray("keys");
+    for (org.rcskt.server.config.WitnessSettings.Witness w : info.witnesses().witnesses()) {
+      keys.add(w.key().verifierKey());
+    }
     ObjectNode limits = o.putObject("limits");
     limits.put("maxBodyBytes", ApiError.MAX_BODY_BYTES);
     limits.put("maxEventBytes", info.maxEventBytes());

@@ -16,6 +16,7 @@ import org.rcskt.verifier.vrf.VrfKeys;
  *     the timestamp window and the limits the rules depend on, which a replay must use too
  * @param vrfKey the public key of the log's VRF (ECVRF-EDWARDS25519-SHA512-TAI)
  * @param maxEventBytes the largest encoded event accepted
+ * @param witnesses the witnesses whose cosignatures make a checkpoint witnessed, and how many
  */
 public record ServerInfo(
     String origin,
@@ -24,4 +25,5 @@ public record ServerInfo(
     List<String> algorithms,
     RulesContext rules,
     VrfKeys.PublicKey vrfKey,
-    int maxEventBytes) {}
+    int maxEventBytes,
+    org.rcskt.server.config.WitnessSettings witnesses) {}

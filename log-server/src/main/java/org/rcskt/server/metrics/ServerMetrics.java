@@ -38,6 +38,9 @@ public final class ServerMetrics implements LogMetrics {
   private final Histogram httpSeconds;
   private final Counter readPaths;
   private final Counter rateLimited;
+  private final Counter witnessRequests;
+  private final Histogram witnessDelay;
+  private final io.prometheus.metrics.core.metrics.Gauge witnessedSize;
 
   public ServerMetrics() {
     submissions =
@@ -125,7 +128,36 @@ public final class ServerMetrics implements LogMetrics {
             .help("Requests refused with 429 by a per-client rate limit, by route")
             .labelNames("route")
             .register(registry);
+    witnessRequests =
+        Counter.builder()
+            .name("rcskt_witness_requests_total")
+            .help("add-checkpoint requests to each witness by outcome")
+            .labelNames("witness", "outcome")
+            .register(registry);
+    witnessDelay =
+        Histogram.builder()
+            .name("rcskt_witness_delay_seconds")
+            .help("Time from a checkpoint being signed to it being witnessed (quorum reached)")
+            .classicOnly()
+            .classicUpperBounds(LATENCY_BUCKETS)
+            .register(registry);
+    witnessedSize =
+        io.prometheus.metrics.core.metrics.Gauge.builder()
+            .name("rcskt_witnessed_tree_size")
+            .help("Tree size of the newest witnessed checkpoint")
+            .register(registry);
     JvmMetrics.builder().register(registry);
+  }
+
+  /** One add-checkpoint request to a configured witness (names are bounded by the config). */
+  public void witnessRequest(String witness, String outcome) {
+    witnessRequests.labelValues(witness, outcome).inc();
+  }
+
+  /** A checkpoint reached its witness quorum {@code nanos} after it was signed. */
+  public void witnessed(long treeSize, long nanos) {
+    witnessedSize.set(treeSize);
+    witnessDelay.observe(nanos / 1e9);
   }
 
   /** Registers gauges read at scrape time from the running log and its store. */

@@ -29,6 +29,16 @@ public abstract class ForwardingLogStore implements LogStore {
   }
 
   @Override
+  public byte[] witnessedCheckpoint() {
+    return delegate.witnessedCheckpoint();
+  }
+
+  @Override
+  public void putWitnessedCheckpoint(byte[] note) {
+    delegate.putWitnessedCheckpoint(note);
+  }
+
+  @Override
   public byte[] entry(long leafIndex) {
     return delegate.entry(leafIndex);
   }

@@ -111,6 +111,15 @@ public interface LogStore extends AutoCloseable {
    */
   byte[] mapState();
 
+  /** The newest witnessed checkpoint (the log's note with cosignatures), or null if none. */
+  byte[] witnessedCheckpoint();
+
+  /**
+   * Keeps {@code note} as the newest witnessed checkpoint. Not synced: a witnessed checkpoint lost
+   * to a crash is asked for again, and the log-signed checkpoints are what durability covers.
+   */
+  void putWitnessedCheckpoint(byte[] note);
+
   /**
    * Visits the subject map's records whose keys fall in each of {@code ranges}, in key order, with
    * one pass over the store. The ranges must be ascending and disjoint.

@@ -197,4 +197,63 @@ class ServerConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("policy key file " + dir.resolve("junk.key") + " holds neither");
   }
+
+  @Test
+  void witnessesAndTheirQuorumAreReadFromTheFile() throws Exception {
+    String k1 =
+        org.rcskt.verifier.note.CosignatureV1Signer.of(
+                "w1.test",
+                org.rcskt.verifier.crypto.Ed25519.KeyPair.generate(),
+                java.time.Clock.systemUTC())
+            .verifierKey();
+    String k2 =
+        org.rcskt.verifier.note.CosignatureV1Signer.of(
+                "w2.test",
+                org.rcskt.verifier.crypto.Ed25519.KeyPair.generate(),
+                java.time.Clock.systemUTC())
+            .verifierKey();
+    Path f = dir.resolve("c.json");
+    Files.writeString(
+        f,
+        "{\"witnesses\":[{\"verifierKey\":\""
+            + k1
+            + "\",\"url\":\"http://127.0.0.1:9001\"},{\"verifierKey\":\""
+            + k2
+            + "\",\"url\":\"https://w2.test/w/\"}],\"witnessQuorum\":2}");
+    WitnessSettings w = ServerConfig.fromJson(f).dataDir(dir).build().witnesses();
+    assertThat(w.quorum()).isEqualTo(2);
+    assertThat(w.witnesses()).extracting(x -> x.key().name()).containsExactly("w1.test", "w2.test");
+    assertThat(w.witnesses())
+        .extracting(x -> x.url().toString())
+        .containsExactly("http://127.0.0.1:9001/", "https://w2.test/w/");
+    assertThat(ServerConfig.builder(dir).build().witnesses()).isEqualTo(WitnessSettings.NONE);
+
+    Files.writeString(
+        f, "{\"witnesses\":[{\"verifierKey\":\"" + k1 + "\",\"url\":\"http://a/\"}]}");
+    assertThatThrownBy(() -> ServerConfig.fromJson(f))
+        .hasMessageEndingWith("names witnesses but no \"witnessQuorum\" (how many must cosign)");
+    Files.writeString(
+        f,
+        "{\"witnesses\":[{\"verifierKey\":\""
+            + k1
+            + "\",\"url\":\"http://a/\"}],\"witnessQuorum\":2}");
+    assertThatThrownBy(() -> ServerConfig.fromJson(f))
+        .hasMessage("witnessQuorum 2 is not between 1 and the 1 configured witnesses");
+    Files.writeString(
+        f,
+        "{\"witnesses\":[{\"verifierKey\":\"w1.test+00000000+AAAA\",\"url\":\"http://a/\"}],"
+            + "\"witnessQuorum\":1}");
+    assertThatThrownBy(() -> ServerConfig.fromJson(f))
+        .hasMessageContaining("\"witnesses[0].verifierKey\" is not a cosignature/v1 verifier key");
+    Files.writeString(
+        f,
+        "{\"witnesses\":[{\"verifierKey\":\""
+            + k1
+            + "\",\"url\":\"ftp://a/\"}],\"witnessQuorum\":1}");
+    assertThatThrownBy(() -> ServerConfig.fromJson(f))
+        .hasMessage("witness w1.test: url must be absolute http or https, got ftp://a/");
+    Files.writeString(f, "{\"witnesses\":[{\"url\":\"http://a/\"}],\"witnessQuorum\":1}");
+    assertThatThrownBy(() -> ServerConfig.fromJson(f))
+        .hasMessageEndingWith("\"witnesses[0]\" needs both \"verifierKey\" and \"url\"");
+  }
 }

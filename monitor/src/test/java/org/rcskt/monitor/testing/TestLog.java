@@ -99,6 +99,25 @@ public final class TestLog implements AutoCloseable {
     server = LogServer.start(c, wrap);
   }
 
+  /** Starts the server again on the same data, port and keys, asking {@code witnesses}. */
+  public void restartWithWitnesses(org.rcskt.server.config.WitnessSettings witnesses) {
+    int port = server.port();
+    ServerConfig c =
+        ServerConfig.builder(dir)
+            .port(port)
+            .devMode(true)
+            .logKeyFile(config.logKeyFile())
+            .policyKeyFile(config.policyKeyFile())
+            .witnesses(witnesses)
+            .build();
+    server = LogServer.start(c, s -> s);
+  }
+
+  /** The running server. */
+  public LogServer server() {
+    return server;
+  }
+
   public URI url() {
     return URI.create(server.baseUrl() + "/");
   }
@@ -122,12 +141,13 @@ public final class TestLog implements AutoCloseable {
 
   /** The log's current tree size, from its own checkpoint endpoint. */
   public long treeSize() throws IOException, InterruptedException {
-    String note =
+    // /v1/info: the newest log-signed size (GET /checkpoint may serve an older witnessed one).
+    String info =
         HTTP.send(
-                HttpRequest.newBuilder(url().resolve("checkpoint")).build(),
+                HttpRequest.newBuilder(url().resolve("v1/info")).build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();
-    return Long.parseLong(note.split("\n")[1]);
+    return JSON.readTree(info).get("treeSize").asLong();
   }
 
   /** Registers {@code key} for {@code phone} without a carrier attestation (trust on first use). */

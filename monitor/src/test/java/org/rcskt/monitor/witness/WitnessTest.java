@@ -109,6 +109,41 @@ class WitnessTest {
   }
 
   @Test
+  void theCosignatureIsTheSpecsBytesCheckedWithAnotherEd25519Implementation() throws Exception {
+    byte[] cp = checkpoint(tree("a", 3));
+    String line = add(0, List.of(), cp).bodyText();
+    String prefix = "\u2014 witness.test/w1 ";
+    assertThat(line).startsWith(prefix);
+    byte[] sig = java.util.Base64.getDecoder().decode(line.substring(prefix.length()).strip());
+    assertThat(sig).hasSize(4 + 8 + 64);
+    // Key ID: the first four bytes of SHA-256(name || 0x0A || 0x04 || public key).
+    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+    sha.update("witness.test/w1\n".getBytes(StandardCharsets.UTF_8));
+    sha.update((byte) 0x04);
+    sha.update(witnessKey.verifier().publicKey().encoded());
+    assertThat(java.util.Arrays.copyOf(sig, 4)).isEqualTo(java.util.Arrays.copyOf(sha.digest(), 4));
+    // Then the timestamp, big-endian seconds.
+    assertThat(java.nio.ByteBuffer.wrap(sig, 4, 8).getLong()).isEqualTo(NOW);
+    // The signed message: "cosignature/v1\ntime <seconds>\n" and the checkpoint text as signed.
+    String body = org.rcskt.verifier.note.Note.parse(cp).body();
+    byte[] message = ("cosignature/v1\ntime " + NOW + "\n" + body).getBytes(StandardCharsets.UTF_8);
+    java.security.Signature jdk = java.security.Signature.getInstance("Ed25519");
+    jdk.initVerify(jdkPublicKey(witnessKey.verifier().publicKey().encoded()));
+    jdk.update(message);
+    assertThat(jdk.verify(java.util.Arrays.copyOfRange(sig, 12, 76))).isTrue();
+  }
+
+  /** A raw 32-byte Ed25519 public key as a JDK key, through its X.509 encoding. */
+  private static java.security.PublicKey jdkPublicKey(byte[] raw) throws Exception {
+    byte[] spki = new byte[12 + 32];
+    byte[] head = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
+    System.arraycopy(head, 0, spki, 0, 12);
+    System.arraycopy(raw, 0, spki, 12, 32);
+    return java.security.KeyFactory.getInstance("Ed25519")
+        .generatePublic(new java.security.spec.X509EncodedKeySpec(spki));
+  }
+
+  @Test
   void answersTheLatestSizeWithA409WhenTheOldSizeIsNotIt() throws Exception {
     assertThat(grow("a", 0, 5).status()).isEqualTo(200);
     Witness.Answer a = grow("a", 0, 7);

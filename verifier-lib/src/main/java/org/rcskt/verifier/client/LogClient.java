@@ -30,6 +30,8 @@ import org.rcskt.verifier.merkle.InclusionProofException;
 import org.rcskt.verifier.note.NoteVerifier;
 import org.rcskt.verifier.vrf.EcVrf;
 import org.rcskt.verifier.vrf.VrfVerificationException;
+import org.rcskt.verifier.witness.QuorumException;
+import org.rcskt.verifier.witness.WitnessPolicy;
 
 /**
  * Fetches from one log over HTTP (docs/api.md) and verifies everything before returning it:
@@ -67,6 +69,7 @@ public final class LogClient {
   private final Duration timeout;
   private final int maxResponseBytes;
   private final byte[] vrfKey;
+  private final WitnessPolicy witnessPolicy;
   private final Object lock = new Object();
   private SignedCheckpoint latest; // guarded by lock; null until loaded or first verified
   private boolean loaded; // guarded by lock
@@ -80,6 +83,7 @@ public final class LogClient {
     this.timeout = b.timeout;
     this.maxResponseBytes = b.maxResponseBytes;
     this.vrfKey = b.vrfKey;
+    this.witnessPolicy = b.witnessPolicy;
     this.http =
         b.http != null
             ? b.http
@@ -144,13 +148,16 @@ public final class LogClient {
    * @throws LogMisbehaviourException with kind ROLLBACK if its tree is smaller than the latest
    *     verified one's, FORK if it has the same size but another root, INCONSISTENT if the
    *     consistency proof from the latest verified size to its size fails
-   * @throws VerificationException if it is malformed, for another origin or not signed by the log
+   * @throws QuorumException if the client has a {@linkplain Builder#witnessPolicy witness policy}
+   *     and too few of its witnesses cosigned the checkpoint; the exception names those that did
+   * @throws VerificationException if it is malformed, for another origin, not signed by the log, or
+   *     a configured witness's cosignature on it does not verify
    * @throws IOException if fetching the proof or saving the checkpoint fails
    */
   public SignedCheckpoint accept(byte[] signedCheckpoint)
       throws IOException, VerificationException {
     Objects.requireNonNull(signedCheckpoint, "signedCheckpoint");
-    SignedCheckpoint next = SignedCheckpoint.verify(signedCheckpoint, origin, logKey);
+    SignedCheckpoint next = witnessPolicy.verify(signedCheckpoint, origin, logKey);
     synchronized (lock) {
       SignedCheckpoint prev = loadLatest();
       if (prev == null) {
@@ -608,6 +615,7 @@ public final class LogClient {
     private Duration timeout = DEFAULT_TIMEOUT;
     private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
     private byte[] vrfKey;
+    private WitnessPolicy witnessPolicy = WitnessPolicy.none();
 
     private Builder(URI base, String origin, NoteVerifier logKey, CheckpointStore store) {
       Objects.requireNonNull(base, "base");
@@ -657,6 +665,17 @@ public final class LogClient {
         throw new IllegalArgumentException(e.getMessage(), e);
       }
       this.vrfKey = publicKey.clone();
+      return this;
+    }
+
+    /**
+     * The witnesses a checkpoint needs before {@link LogClient#accept} (and so {@link
+     * LogClient#fetchCheckpoint}) takes it; default {@link WitnessPolicy#none()}. A receipt's
+     * checkpoint ({@link LogClient#acceptReceipt}) is the log's own and needs none: it is checked
+     * against the witnessed one later.
+     */
+    public Builder witnessPolicy(WitnessPolicy policy) {
+      this.witnessPolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 

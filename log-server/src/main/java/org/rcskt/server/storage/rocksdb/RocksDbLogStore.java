@@ -56,6 +56,7 @@ public final class RocksDbLogStore implements LogStore {
   private static final byte[] KEY_CHECKPOINT = "checkpoint".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] KEY_ANCHORS = "anchors".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] KEY_MAP = "map".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] KEY_WITNESSED = "witnessed".getBytes(StandardCharsets.US_ASCII);
 
   /**
    * The protocol version whose log this store holds (docs/protocol.md section 1). Version 1 stores
@@ -552,6 +553,24 @@ public final class RocksDbLogStore implements LogStore {
   @Override
   public byte[] mapState() {
     return read(meta, KEY_MAP, "map state");
+  }
+
+  @Override
+  public byte[] witnessedCheckpoint() {
+    return read(meta, KEY_WITNESSED, "witnessed checkpoint");
+  }
+
+  @Override
+  public void putWitnessedCheckpoint(byte[] note) {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      db.put(meta, KEY_WITNESSED, java.util.Objects.requireNonNull(note, "note"));
+    } catch (RocksDBException e) {
+      throw new StorageException("cannot store the witnessed checkpoint", e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
   }
 
   @Override
