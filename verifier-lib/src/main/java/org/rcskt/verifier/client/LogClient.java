@@ -221,6 +221,9 @@ public final class LogClient {
    * that is no rollback. Such a checkpoint is checked to be a prefix of the latest verified tree
    * with a consistency proof from its size to the latest size, and the latest verified checkpoint
    * stays; a receipt's tree of the latest size or larger is handled exactly as {@link #accept}.
+   * With a {@linkplain Builder#witnessPolicy witness policy} a receipt (which no witness has
+   * cosigned yet) never becomes the latest verified checkpoint: a larger one is checked to extend
+   * it with a consistency proof, one of the same size to have its root.
    *
    * @param signedCheckpoint the receipt's {@code checkpoint}
    * @return the receipt's verified checkpoint, against which its inclusion proof is checked
@@ -237,10 +240,46 @@ public final class LogClient {
     synchronized (lock) {
       prev = loadLatest();
     }
-    if (prev == null || next.checkpoint().treeSize() >= prev.checkpoint().treeSize()) {
+    Checkpoint n = next.checkpoint();
+    if (witnessPolicy.quorum() > 0
+        && (prev == null || n.treeSize() >= prev.checkpoint().treeSize())) {
+      // A receipt is the log's own checkpoint, never witnessed yet: it is checked against the
+      // latest witnessed one but does not become it.
+      if (prev != null) {
+        Checkpoint p = prev.checkpoint();
+        if (n.treeSize() == p.treeSize() && !n.rootHash().equals(p.rootHash())) {
+          throw misbehaviour(
+              LogMisbehaviourException.Kind.FORK,
+              "receipt checkpoint for tree size "
+                  + n.treeSize()
+                  + " has root hash "
+                  + n.rootHash()
+                  + " but root hash "
+                  + p.rootHash()
+                  + " was already verified for that size",
+              prev,
+              next,
+              List.of(),
+              null);
+        }
+        if (n.treeSize() > p.treeSize()) {
+          proveConsistent(
+              p,
+              n,
+              "receipt checkpoint for tree size "
+                  + n.treeSize()
+                  + " does not extend the tree size "
+                  + p.treeSize()
+                  + " already verified",
+              prev,
+              next);
+        }
+      }
+      return next;
+    }
+    if (prev == null || n.treeSize() >= prev.checkpoint().treeSize()) {
       return accept(signedCheckpoint);
     }
-    Checkpoint n = next.checkpoint();
     Checkpoint p = prev.checkpoint();
     proveConsistent(
         n,

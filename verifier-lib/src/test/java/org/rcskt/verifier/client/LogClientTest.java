@@ -97,6 +97,63 @@ class LogClientTest {
   }
 
   @Test
+  void withAWitnessPolicyOnlyCosignedCheckpointsBecomeTheLatestAndReceiptsAreCheckedAgainstIt()
+      throws Exception {
+    org.rcskt.verifier.note.CosignatureV1Signer w1 =
+        org.rcskt.verifier.note.CosignatureV1Signer.of(
+            "w1.test", key(), java.time.Clock.systemUTC());
+    org.rcskt.verifier.note.CosignatureV1Signer w2 =
+        org.rcskt.verifier.note.CosignatureV1Signer.of(
+            "w2.test", key(), java.time.Clock.systemUTC());
+    org.rcskt.verifier.witness.WitnessPolicy policy =
+        org.rcskt.verifier.witness.WitnessPolicy.of(
+            2, java.util.List.of(w1.verifier(), w2.verifier()));
+    LogClient c =
+        LogClient.builder(server.uri(), TestLog.ORIGIN, log.verifier(), store)
+            .timeout(Duration.ofSeconds(5))
+            .witnessPolicy(policy)
+            .build();
+    grow(4);
+    // The fixture serves the log-signed checkpoint alone: not witnessed.
+    org.rcskt.verifier.witness.QuorumException q =
+        catchThrowableOfType(c::fetchCheckpoint, org.rcskt.verifier.witness.QuorumException.class);
+    assertThat(q.signed()).isEmpty();
+    assertThat(q.getMessage())
+        .isEqualTo(
+            "the checkpoint of size 10 carries 0 of the 2 witness cosignatures required; the"
+                + " witnesses are w1.test, w2.test");
+    byte[] one = org.rcskt.verifier.note.Notes.addSignatures(log.checkpoint(10), w1);
+    assertThat(
+            catchThrowableOfType(
+                    () -> c.accept(one), org.rcskt.verifier.witness.QuorumException.class)
+                .signed())
+        .containsExactly("w1.test");
+    byte[] both = org.rcskt.verifier.note.Notes.addSignatures(one, w2);
+    assertThat(c.accept(both).checkpoint().treeSize()).isEqualTo(10);
+    assertThat(store.load()).hasValueSatisfying(b -> assertThat(b).isEqualTo(both));
+    // A receipt of a larger tree is proven to extend the witnessed one but does not replace it.
+    grow(3);
+    assertThat(c.acceptReceipt(log.checkpoint(16)).checkpoint().treeSize()).isEqualTo(16);
+    assertThat(store.load()).hasValueSatisfying(b -> assertThat(b).isEqualTo(both));
+    // One from another history is caught.
+    TestLog other = new TestLog(3);
+    other.addAnchor();
+    for (int i = 0; i < 7; i++) {
+      other.register(TestVrf.index("+4915100000" + i), "d", key(), true);
+    }
+    assertThat(
+            catchThrowableOfType(
+                    () -> c.acceptReceipt(other.checkpoint(16)), LogMisbehaviourException.class)
+                .kind())
+        .isEqualTo(LogMisbehaviourException.Kind.INCONSISTENT);
+    assertThat(
+            catchThrowableOfType(
+                    () -> c.acceptReceipt(other.checkpoint(10)), LogMisbehaviourException.class)
+                .kind())
+        .isEqualTo(LogMisbehaviourException.Kind.FORK);
+  }
+
+  @Test
   void anOlderReceiptFromAnotherHistoryIsInconsistent() throws Exception {
     TestLog other = new TestLog(3); // same keys, different entries
     other.addAnchor();
