@@ -105,6 +105,7 @@ public final class ServerConfig {
     Builder b = new Builder(null);
     java.util.List<WitnessSettings.Witness> witnessList = java.util.List.of();
     Integer quorum = null;
+    Integer interval = null;
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       String key = e.getKey();
@@ -132,6 +133,7 @@ public final class ServerConfig {
             b.lookupRateLimit(rateLimit(file, key, v, RateLimitConfig.LOOKUP_DEFAULT));
         case "witnesses" -> witnessList = witnessList(file, key, v);
         case "witnessQuorum" -> quorum = integer(file, key, v);
+        case "witnessIntervalMillis" -> interval = integer(file, key, v);
         default ->
             throw new ConfigException("config file " + file + " has unknown key \"" + key + "\"");
       }
@@ -142,12 +144,20 @@ public final class ServerConfig {
               + file
               + " names witnesses but no \"witnessQuorum\" (how many must cosign)");
     }
-    if (witnessList.isEmpty() && quorum != null) {
+    if (witnessList.isEmpty() && (quorum != null || interval != null)) {
       throw new ConfigException(
-          "config file " + file + " has a \"witnessQuorum\" but no \"witnesses\"");
+          "config file "
+              + file
+              + " has a \"witnessQuorum\" or \"witnessIntervalMillis\" but no \"witnesses\"");
     }
     if (!witnessList.isEmpty()) {
-      b.witnesses(new WitnessSettings(witnessList, quorum));
+      b.witnesses(
+          new WitnessSettings(
+              witnessList,
+              quorum,
+              interval == null
+                  ? WitnessSettings.DEFAULT_INTERVAL
+                  : java.time.Duration.ofMillis(interval)));
     }
     return b;
   }

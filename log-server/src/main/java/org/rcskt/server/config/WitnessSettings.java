@@ -1,6 +1,7 @@
 package org.rcskt.server.config;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -12,13 +13,23 @@ import org.rcskt.verifier.note.CosignatureV1Verifier;
  *
  * @param witnesses each witness's cosigning key and its tlog-witness URL prefix
  * @param quorum how many of them must cosign a checkpoint; 0 exactly when there are none
+ * @param interval the least time between two requests to one witness: the log signs a checkpoint
+ *     per batch, many a second under load, and witnesses need only the newest one now and then
  */
-public record WitnessSettings(List<Witness> witnesses, int quorum) {
+public record WitnessSettings(List<Witness> witnesses, int quorum, Duration interval) {
+  /** The default {@link #interval}. */
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+
   /** The most witnesses a log may name. */
   public static final int MAX_WITNESSES = 32;
 
   /** No witnesses: {@code GET /checkpoint} serves the log-signed checkpoint, as before. */
   public static final WitnessSettings NONE = new WitnessSettings(List.of(), 0);
+
+  /** Settings with the default interval. */
+  public WitnessSettings(List<Witness> witnesses, int quorum) {
+    this(witnesses, quorum, DEFAULT_INTERVAL);
+  }
 
   /**
    * One witness.
@@ -34,6 +45,10 @@ public record WitnessSettings(List<Witness> witnesses, int quorum) {
    */
   public WitnessSettings {
     witnesses = List.copyOf(witnesses);
+    if (interval.toMillis() < 10 || interval.toMillis() > 3_600_000) {
+      throw new ConfigException(
+          "witnessIntervalMillis " + interval.toMillis() + " is not between 10 and 3600000");
+    }
     if (witnesses.size() > MAX_WITNESSES) {
       throw new ConfigException(
           witnesses.size()

@@ -34,12 +34,13 @@ import org.rcskt.verifier.witness.AddCheckpointRequest;
  * (docs/design/0011-witness.md, "The log collects cosignatures").
  *
  * <p>One coordinator thread looks at the log's published head every {@value #TICK_MILLIS} ms and
- * sends the newest checkpoint to every witness that has no request in flight and is not backing
- * off: at most one request per witness at a time, and the newest checkpoint wins. A witness's last
- * cosigned size is learnt from its 409 answer the first time (the request starts from size 0). A
- * checkpoint is <em>witnessed</em> when {@code quorum} witnesses cosigned it; the newest witnessed
- * checkpoint (the log's note with the cosignature lines appended, in configuration order) is kept
- * in memory and in the store, and {@code GET /checkpoint} serves it.
+ * sends the newest checkpoint to every witness that has no request in flight, is not backing off
+ * and was last asked at least the configured interval ago: at most one request per witness at a
+ * time and per interval, and the newest checkpoint wins. A witness's last cosigned size is learnt
+ * from its 409 answer the first time (the request starts from size 0). A checkpoint is
+ * <em>witnessed</em> when {@code quorum} witnesses cosigned it; the newest witnessed checkpoint
+ * (the log's note with the cosignature lines appended, in configuration order) is kept in memory
+ * and in the store, and {@code GET /checkpoint} serves it.
  *
  * <p>Nothing here is on the write path: a slow or dead witness delays only its own cosignatures.
  */
@@ -71,6 +72,7 @@ public final class WitnessCollector implements AutoCloseable {
   private final LogStore store;
   private final ServerMetrics metrics;
   private final int quorum;
+  private final long intervalNanos;
   private final List<Remote> remotes = new ArrayList<>();
   private final HttpClient http;
   private final Duration timeout;
@@ -102,6 +104,7 @@ public final class WitnessCollector implements AutoCloseable {
     this.store = Objects.requireNonNull(store, "store");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.quorum = settings.quorum();
+    this.intervalNanos = settings.interval().toNanos();
     this.timeout = timeout;
     for (WitnessSettings.Witness w : settings.witnesses()) {
       remotes.add(new Remote(w));
@@ -171,9 +174,13 @@ public final class WitnessCollector implements AutoCloseable {
           }
         }
         for (Remote r : remotes) {
-          if (!r.busy && now - r.backoffUntil >= 0 && r.sent != h.treeSize()) {
+          if (!r.busy
+              && now - r.backoffUntil >= 0
+              && now - r.lastStart >= intervalNanos
+              && r.sent != h.treeSize()) {
             r.busy = true;
             r.sent = h.treeSize();
+            r.lastStart = now;
             pool.execute(() -> request(r, h));
           }
         }
@@ -385,6 +392,7 @@ public final class WitnessCollector implements AutoCloseable {
     volatile boolean busy;
     volatile long sent = -1;
     volatile long backoffUntil = System.nanoTime();
+    volatile long lastStart = System.nanoTime() - (1L << 62);
     volatile long knownSize = -1;
     volatile int failures;
 
