@@ -482,6 +482,10 @@ public final class Monitor implements AutoCloseable {
       o.put(
           "lastPollOk",
           lf.lastPollOkMs() == 0 ? null : Instant.ofEpochMilli(lf.lastPollOkMs()).toString());
+      if (!lf.config().witnesses().isEmpty()) {
+        ArrayNode by = o.putArray("cosignedBy");
+        lf.lastCosigners().forEach(by::add);
+      }
       if (lf.lastProblem() != null) {
         o.put("lastProblem", lf.lastProblem());
       }

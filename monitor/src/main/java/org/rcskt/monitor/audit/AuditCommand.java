@@ -61,6 +61,13 @@ public final class AuditCommand implements Callable<Integer> {
   String logKey;
 
   @Option(
+      names = "--witness",
+      description =
+          "A witness's cosignature/v1 verifier key; repeat for each. The report states which of"
+              + " them cosigned the audited checkpoint.")
+  java.util.List<String> witnesses = new java.util.ArrayList<>();
+
+  @Option(
       names = "--policy-key",
       description =
           "The log's policy key, as a verifier key string or 32 bytes of hex. Default: from"
@@ -188,6 +195,10 @@ public final class AuditCommand implements Callable<Integer> {
     byte[] raw = fetcher.checkpoint();
     SignedCheckpoint cp = SignedCheckpoint.verify(raw, verifier.name(), verifier);
     long treeSize = cp.checkpoint().treeSize();
+    String witnessNote = witnessNote(raw, verifier, cp);
+    if (witnessNote != null) {
+      notes.add(witnessNote);
+    }
     Hash export = exportSubject == null ? null : parseSubject(exportSubject);
     Auditor.Options options =
         new Auditor.Options(
@@ -288,6 +299,43 @@ public final class AuditCommand implements Callable<Integer> {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
     return t;
+  }
+
+  /**
+   * Which of the given witnesses cosigned the audited checkpoint, or how many other signature lines
+   * it carries when no witness was given; null when there is nothing to say.
+   */
+  private String witnessNote(
+      byte[] raw, org.rcskt.verifier.note.NoteVerifier verifier, SignedCheckpoint cp)
+      throws IOException {
+    int lines = cp.note().signatures().size() - 1;
+    if (witnesses.isEmpty()) {
+      if (lines == 0) {
+        return null;
+      }
+      return "The audited checkpoint carries "
+          + lines
+          + " signature line(s) besides the log's; no witness keys were given (--witness), so"
+          + " none was checked.";
+    }
+    java.util.List<org.rcskt.verifier.note.CosignatureV1Verifier> keys =
+        new java.util.ArrayList<>();
+    for (String w : witnesses) {
+      try {
+        keys.add(org.rcskt.verifier.note.CosignatureV1Verifier.fromVerifierKey(w));
+      } catch (org.rcskt.verifier.VerificationException e) {
+        throw new IOException("--witness " + w + ": " + e.getMessage(), e);
+      }
+    }
+    java.util.List<String> by =
+        org.rcskt.verifier.witness.WitnessPolicy.cosignedBy(raw, verifier.name(), verifier, keys);
+    return "The audited checkpoint carries verified cosignatures of "
+        + by.size()
+        + " of the "
+        + keys.size()
+        + " given witnesses"
+        + (by.isEmpty() ? "" : ": " + String.join(", ", by))
+        + ".";
   }
 
   private static String require(JsonNode info, String field) throws IOException {

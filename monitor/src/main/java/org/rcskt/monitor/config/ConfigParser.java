@@ -274,7 +274,8 @@ public final class ConfigParser {
         "policyKey",
         "pollInterval",
         "replay",
-        "recheckBundles");
+        "recheckBundles",
+        "witnesses");
     URI url = httpUrl(requiredString(n, "url", path), path + ".url", true);
     String origin = requiredString(n, "origin", path);
     if (origin.isEmpty() || origin.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
@@ -314,7 +315,22 @@ public final class ConfigParser {
             path + ".replay", "must be \"all\" or \"watched\", got \"" + r + "\"");
     }
     int recheck = integer(n, "recheckBundles", path, LogConfig.DEFAULT_RECHECK_BUNDLES, 0, 1 << 20);
-    return new LogConfig(url, origin, vkey, vrfKey, policyKey, poll, replay, recheck);
+    List<org.rcskt.verifier.note.CosignatureV1Verifier> witnesses = new ArrayList<>();
+    JsonNode w = n.get("witnesses");
+    if (w != null) {
+      for (JsonNode k : array(w, path + ".witnesses", 0, 32)) {
+        String at = path + ".witnesses[" + witnesses.size() + "]";
+        if (!k.isTextual()) {
+          throw new ConfigException(at, "must be a string");
+        }
+        try {
+          witnesses.add(org.rcskt.verifier.note.CosignatureV1Verifier.fromVerifierKey(k.asText()));
+        } catch (org.rcskt.verifier.VerificationException e) {
+          throw new ConfigException(at, "is not a cosignature/v1 verifier key: " + e.getMessage());
+        }
+      }
+    }
+    return new LogConfig(url, origin, vkey, vrfKey, policyKey, poll, replay, recheck, witnesses);
   }
 
   private WatchConfig watch(JsonNode n, String path) throws ConfigException {

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param replay whose events are replayed through the rules
  * @param recheckBundles how many already verified entry bundles to fetch again on each poll, to
  *     catch a log that rewrites what it served (0 turns the sweep off)
+ * @param witnesses witnesses whose cosignatures on the log's checkpoints the monitor reports (in
+ *     {@code /healthz} and its metrics); none by default
  */
 public record LogConfig(
     URI url,
@@ -29,7 +31,34 @@ public record LogConfig(
     Optional<String> policyKey,
     Duration pollInterval,
     Replay replay,
-    int recheckBundles) {
+    int recheckBundles,
+    java.util.List<org.rcskt.verifier.note.CosignatureV1Verifier> witnesses) {
+
+  public LogConfig {
+    witnesses = java.util.List.copyOf(witnesses);
+  }
+
+  /** A log without reported witnesses. */
+  public LogConfig(
+      URI url,
+      String origin,
+      String verifierKey,
+      Optional<String> vrfKey,
+      Optional<String> policyKey,
+      Duration pollInterval,
+      Replay replay,
+      int recheckBundles) {
+    this(
+        url,
+        origin,
+        verifierKey,
+        vrfKey,
+        policyKey,
+        pollInterval,
+        replay,
+        recheckBundles,
+        java.util.List.of());
+  }
 
   /** Whose events the monitor replays through the key-event rules. */
   public enum Replay {

@@ -109,6 +109,7 @@ public final class LogFollower {
   private volatile long latestSeen;
   private volatile long lastPollOkMs;
   private volatile String lastProblem;
+  private volatile List<String> lastCosigners = List.of();
   private final Map<Hash, SubjectState> watchedStates = new HashMap<>();
   private final Map<String, byte[]> pendingHeard = new java.util.LinkedHashMap<>();
   // Accepted checkpoints whose last leaf is not replayed yet, by tree size (poll thread only).
@@ -221,6 +222,14 @@ public final class LogFollower {
   }
 
   /** The last problem met (unreachable log, misbehaviour), or null. */
+  /**
+   * The configured witnesses ({@link LogConfig#witnesses}) whose cosignature the log's latest
+   * polled checkpoint carried, verified.
+   */
+  public List<String> lastCosigners() {
+    return lastCosigners;
+  }
+
   public String lastProblem() {
     return lastProblem;
   }
@@ -254,6 +263,13 @@ public final class LogFollower {
         return;
       }
       latestSeen = Math.max(latestSeen, latest.checkpoint().treeSize());
+      if (!config.witnesses().isEmpty()) {
+        List<String> by =
+            org.rcskt.verifier.witness.WitnessPolicy.cosignedBy(
+                raw, origin, logKey, config.witnesses());
+        lastCosigners = by;
+        metrics.checkpointCosignatures(origin, by.size());
+      }
       if (!acceptCheckpoint(latest)) {
         metrics.poll(origin, "misbehaviour");
         return;

@@ -101,6 +101,14 @@ public final class MonitorMetrics {
           .labelNames("status")
           .register(registry);
 
+  private final Gauge cosignatures =
+      Gauge.builder()
+          .name("rcskt_monitor_checkpoint_cosignatures")
+          .help(
+              "Configured witnesses whose verified cosignature the log's latest checkpoint carried")
+          .labelNames("origin")
+          .register(registry);
+
   public MonitorMetrics() {
     JvmMetrics.builder().register(registry);
   }
@@ -139,6 +147,10 @@ public final class MonitorMetrics {
 
   public void pending(String sink, long count) {
     pending.labelValues(sink).set(count);
+  }
+
+  public void checkpointCosignatures(String origin, int n) {
+    cosignatures.labelValues(origin).set(n);
   }
 
   /** One add-checkpoint answer; the label is the status, a bounded set the witness chooses. */

@@ -137,6 +137,67 @@ class WitnessHttpTest {
     }
   }
 
+  @Test
+  void seededGarbageGetsOneLineRefusalsAndLeavesTheStateUsable() throws Exception {
+    Random random = new Random(77);
+    WitnessKeys.generate("witness.test/w1", dir.resolve("w.key"));
+    try (TestLog log = TestLog.start(dir.resolve("log"))) {
+      log.register("+447700900123", "phone", Ed25519.KeyPair.generate(random));
+      try (Monitor m =
+          Monitor.start(
+              Fixtures.monitor(
+                      dir.resolve("monitor"),
+                      List.of(Fixtures.follow(log, Duration.ofMillis(200), 1)),
+                      List.of(),
+                      List.of(new SinkConfig.File("file", dir.resolve("alerts.jsonl"))),
+                      List.of())
+                  .withWitness(new WitnessConfig(dir.resolve("w.key"))))) {
+        URI add = URI.create("http://127.0.0.1:" + m.port() + "/add-checkpoint");
+        LogClient client = new LogClient(log.url(), Duration.ofSeconds(10));
+        byte[] cp = client.checkpoint();
+        assertThat(post(add, new AddCheckpointRequest(0, List.of(), cp).encode()).statusCode())
+            .isEqualTo(200);
+        long size =
+            SignedCheckpoint.verify(
+                    cp, log.origin(), Ed25519NoteVerifier.fromVerifierKey(log.verifierKey()))
+                .checkpoint()
+                .treeSize();
+        byte[] valid = new AddCheckpointRequest(size, List.of(), cp).encode();
+        java.util.Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        for (int i = 0; i < 400; i++) {
+          byte[] b = valid.clone();
+          switch (random.nextInt(4)) {
+            case 0 -> b[random.nextInt(b.length)] = (byte) random.nextInt(256);
+            case 1 -> b = java.util.Arrays.copyOf(b, random.nextInt(b.length));
+            case 2 -> {
+              byte[] junk = new byte[random.nextInt(300)];
+              random.nextBytes(junk);
+              b = junk;
+            }
+            default -> {
+              for (int f = 0; f < 8; f++) {
+                b[random.nextInt(b.length)] ^= (byte) (1 << random.nextInt(8));
+              }
+            }
+          }
+          HttpResponse<String> r = post(add, b);
+          statuses.merge(r.statusCode(), 1, Integer::sum);
+          assertThat(r.statusCode()).as("answer %d", i).isIn(200, 400, 403, 404, 409, 422);
+          if (r.statusCode() != 200) {
+            assertThat(r.body()).endsWith("\n");
+            assertThat(r.body().strip()).doesNotContain("\n").isNotEmpty();
+          }
+        }
+        assertThat(statuses.keySet()).contains(400);
+        // The witness still knows where it stands and still cosigns the log.
+        HttpResponse<String> again = post(add, valid);
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(post(add, new AddCheckpointRequest(0, List.of(), cp).encode()).body())
+            .isEqualTo(size + "\n");
+      }
+    }
+  }
+
   private static byte[] concat(byte[] a, byte[] b) {
     byte[] out = new byte[a.length + b.length];
     System.arraycopy(a, 0, out, 0, a.length);

@@ -89,6 +89,64 @@ class WitnessQuorumTest {
                 .build();
         assertThat(client.fetchCheckpoint().checkpoint().treeSize()).isGreaterThanOrEqualTo(size1);
 
+        // A monitor told of the witnesses reports who cosigned the checkpoint it polled.
+        org.rcskt.monitor.config.LogConfig f = Fixtures.follow(log, Duration.ofMillis(100), 0);
+        try (Monitor observer =
+            Monitor.start(
+                Fixtures.monitor(
+                    dir.resolve("observer"),
+                    List.of(
+                        new org.rcskt.monitor.config.LogConfig(
+                            f.url(),
+                            f.origin(),
+                            f.verifierKey(),
+                            f.vrfKey(),
+                            f.policyKey(),
+                            f.pollInterval(),
+                            f.replay(),
+                            f.recheckBundles(),
+                            keys)),
+                    List.of(),
+                    List.of(new SinkConfig.File("file", dir.resolve("alerts-observer"))),
+                    List.of()))) {
+          await(
+              Duration.ofSeconds(20),
+              () -> observer.followers().get(0).lastCosigners().size() >= 2);
+          String health = get(URI.create("http://127.0.0.1:" + observer.port() + "/healthz"));
+          assertThat(health).contains("\"cosignedBy\":[\"witness.test/w");
+        }
+
+        // The audit states which of the given witnesses cosigned the checkpoint it audited.
+        Path auditJson = dir.resolve("audit.json");
+        int exit =
+            new picocli.CommandLine(new org.rcskt.monitor.audit.AuditCommand())
+                .execute(
+                    "--log-url",
+                    log.url().toString(),
+                    "--log-key",
+                    log.verifierKey(),
+                    "--witness",
+                    keys.get(0).verifierKey(),
+                    "--witness",
+                    keys.get(1).verifierKey(),
+                    "--witness",
+                    keys.get(2).verifierKey(),
+                    "--json",
+                    auditJson.toString(),
+                    "--html",
+                    dir.resolve("audit.html").toString(),
+                    "--quiet");
+        assertThat(exit).isZero();
+        assertThat(
+                org.rcskt.monitor.audit.ReportJson.read(java.nio.file.Files.readAllBytes(auditJson))
+                    .notes())
+            .anySatisfy(
+                n ->
+                    assertThat(n)
+                        .matches(
+                            "The audited checkpoint carries verified cosignatures of [23] of the 3"
+                                + " given witnesses: witness\\.test/w.*\\."));
+
         // One witness down: still witnessed.
         monitors.get(0).close();
         log.register("+447700900202", "phone", Ed25519.KeyPair.generate(random));

@@ -125,6 +125,30 @@ public final class WitnessPolicy {
     return List.copyOf(out);
   }
 
+  /**
+   * The names of {@code witnesses} whose cosignature on a log-signed checkpoint verifies, for
+   * reports: a witness whose line is missing or does not verify is left out instead of failing the
+   * checkpoint (that is {@link #verify}'s job for clients).
+   */
+  public static List<String> cosignedBy(
+      byte[] raw, String origin, NoteVerifier logKey, List<CosignatureV1Verifier> witnesses) {
+    List<String> out = new ArrayList<>();
+    for (CosignatureV1Verifier w : witnesses) {
+      try {
+        SignedCheckpoint cp = SignedCheckpoint.verify(raw, origin, logKey, NoteVerifiers.of(w));
+        for (Cosignature c : cp.cosignatures()) {
+          if (c.name().equals(w.name()) && c.keyId() == w.keyId()) {
+            out.add(w.name());
+            break;
+          }
+        }
+      } catch (org.rcskt.verifier.VerificationException e) {
+        // Not cosigned by this witness, or its line is bad: not counted.
+      }
+    }
+    return List.copyOf(out);
+  }
+
   @Override
   public String toString() {
     return "WitnessPolicy[" + quorum + " of " + witnesses.size() + "]";
