@@ -57,15 +57,7 @@ class WitnessHttpTest {
     Path alertsFile = dir.resolve("alerts.jsonl");
     try (TestLog log = TestLog.start(dir.resolve("log"))) {
       log.register("+447700900123", "phone", Ed25519.KeyPair.generate(random));
-      try (Monitor m =
-          Monitor.start(
-              Fixtures.monitor(
-                      dir.resolve("monitor"),
-                      List.of(Fixtures.follow(log, Duration.ofMillis(200), 1)),
-                      List.of(),
-                      List.of(new SinkConfig.File("file", alertsFile)),
-                      List.of())
-                  .withWitness(new WitnessConfig(dir.resolve("w.key"))))) {
+      try (Monitor m = startWitness(log, alertsFile)) {
         URI add = URI.create("http://127.0.0.1:" + m.port() + "/add-checkpoint");
         LogClient client = new LogClient(log.url(), Duration.ofSeconds(10));
         Ed25519NoteVerifier logKey = Ed25519NoteVerifier.fromVerifierKey(log.verifierKey());
@@ -143,15 +135,7 @@ class WitnessHttpTest {
     WitnessKeys.generate("witness.test/w1", dir.resolve("w.key"));
     try (TestLog log = TestLog.start(dir.resolve("log"))) {
       log.register("+447700900123", "phone", Ed25519.KeyPair.generate(random));
-      try (Monitor m =
-          Monitor.start(
-              Fixtures.monitor(
-                      dir.resolve("monitor"),
-                      List.of(Fixtures.follow(log, Duration.ofMillis(200), 1)),
-                      List.of(),
-                      List.of(new SinkConfig.File("file", dir.resolve("alerts.jsonl"))),
-                      List.of())
-                  .withWitness(new WitnessConfig(dir.resolve("w.key"))))) {
+      try (Monitor m = startWitness(log, dir.resolve("alerts.jsonl"))) {
         URI add = URI.create("http://127.0.0.1:" + m.port() + "/add-checkpoint");
         LogClient client = new LogClient(log.url(), Duration.ofSeconds(10));
         byte[] cp = client.checkpoint();
@@ -196,6 +180,18 @@ class WitnessHttpTest {
             .isEqualTo(size + "\n");
       }
     }
+  }
+
+  /** A monitor following {@code log} and witnessing it with the key in {@code w.key}. */
+  private Monitor startWitness(TestLog log, Path alerts) throws Exception {
+    return Monitor.start(
+        Fixtures.monitor(
+                dir.resolve("monitor"),
+                List.of(Fixtures.follow(log, Duration.ofMillis(200), 1)),
+                List.of(),
+                List.of(new SinkConfig.File("file", alerts)),
+                List.of())
+            .withWitness(new WitnessConfig(dir.resolve("w.key"))));
   }
 
   private static byte[] concat(byte[] a, byte[] b) {

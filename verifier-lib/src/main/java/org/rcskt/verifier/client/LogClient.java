@@ -182,19 +182,7 @@ public final class LogClient {
       }
       if (n.treeSize() == p.treeSize()) {
         if (!n.rootHash().equals(p.rootHash())) {
-          throw misbehaviour(
-              LogMisbehaviourException.Kind.FORK,
-              "checkpoint for tree size "
-                  + n.treeSize()
-                  + " has root hash "
-                  + n.rootHash()
-                  + " but root hash "
-                  + p.rootHash()
-                  + " was already verified for that size",
-              prev,
-              next,
-              List.of(),
-              null);
+          throw fork("checkpoint", prev, next);
         }
         return prev;
       }
@@ -248,19 +236,7 @@ public final class LogClient {
       if (prev != null) {
         Checkpoint p = prev.checkpoint();
         if (n.treeSize() == p.treeSize() && !n.rootHash().equals(p.rootHash())) {
-          throw misbehaviour(
-              LogMisbehaviourException.Kind.FORK,
-              "receipt checkpoint for tree size "
-                  + n.treeSize()
-                  + " has root hash "
-                  + n.rootHash()
-                  + " but root hash "
-                  + p.rootHash()
-                  + " was already verified for that size",
-              prev,
-              next,
-              List.of(),
-              null);
+          throw fork("receipt checkpoint", prev, next);
         }
         if (n.treeSize() > p.treeSize()) {
           proveConsistent(
@@ -292,6 +268,25 @@ public final class LogClient {
         prev,
         next);
     return next;
+  }
+
+  /** FORK: {@code next} has the size of the verified {@code prev} but another root. */
+  private LogMisbehaviourException fork(String what, SignedCheckpoint prev, SignedCheckpoint next) {
+    Checkpoint n = next.checkpoint();
+    return misbehaviour(
+        LogMisbehaviourException.Kind.FORK,
+        what
+            + " for tree size "
+            + n.treeSize()
+            + " has root hash "
+            + n.rootHash()
+            + " but root hash "
+            + prev.checkpoint().rootHash()
+            + " was already verified for that size",
+        prev,
+        next,
+        List.of(),
+        null);
   }
 
   /**
