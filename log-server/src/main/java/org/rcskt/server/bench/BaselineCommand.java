@@ -335,7 +335,7 @@ public final class BaselineCommand implements Callable<Integer> {
             }
             return String.format(
                 "one writer: lookups, rules, hashing, %s, %d synced writes of %.1f ms mean",
-                w.mapNote(), w.writes, w.writeNanos / 1e6 / w.writes);
+                w.mapNote(), w.writes, w.writer.appendNanos() / 1e6 / w.writes);
           });
     }
   }
@@ -377,7 +377,7 @@ public final class BaselineCommand implements Callable<Integer> {
           t,
           w.mapNote(),
           w.writes,
-          w.writeNanos / 1e6 / w.writes);
+          w.writer.appendNanos() / 1e6 / w.writes);
     } catch (ExecutionException e) {
       throw new IllegalStateException("verification failed: " + e.getCause(), e.getCause());
     } finally {
@@ -392,7 +392,6 @@ public final class BaselineCommand implements Callable<Integer> {
     private final BatchWriter writer;
     private final boolean map;
     long writes;
-    long writeNanos;
 
     String mapNote() {
       return map
@@ -442,9 +441,7 @@ public final class BaselineCommand implements Callable<Integer> {
         b.putSubjectState(e.subject(), a.state().toBytes());
         b.addSubjectEvent(e.subject(), e.sequence(), index);
       }
-      long t0 = System.nanoTime();
       writer.commit(b);
-      writeNanos += System.nanoTime() - t0;
       writes++;
     }
 
