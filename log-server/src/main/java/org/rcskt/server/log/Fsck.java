@@ -179,6 +179,49 @@ public final class Fsck {
     }
   }
 
+  /**
+   * The newest witnessed checkpoint, when the store keeps one: signed by the log's key, of a size
+   * the log has, and with the root the stored tree has at that size (nodes checked above).
+   */
+  private void checkWitnessed(long n) {
+    byte[] raw = store.witnessedCheckpoint();
+    if (raw == null) {
+      return;
+    }
+    TreeHead w;
+    try {
+      w = signer.open(raw);
+    } catch (VerificationException e) {
+      problem("the stored witnessed checkpoint does not verify: " + e.getMessage());
+      return;
+    }
+    if (w.treeSize() > n) {
+      problem(
+          "the stored witnessed checkpoint is for tree size "
+              + w.treeSize()
+              + " but the store holds "
+              + n);
+      return;
+    }
+    Hash root;
+    try {
+      root = org.rcskt.verifier.merkle.Proofs.rootHash(w.treeSize(), store::node);
+    } catch (RuntimeException e) {
+      problem(
+          "the tree at the witnessed size " + w.treeSize() + " does not read: " + e.getMessage());
+      return;
+    }
+    if (!root.equals(w.rootHash())) {
+      problem(
+          "the stored witnessed checkpoint of size "
+              + w.treeSize()
+              + " has root "
+              + w.rootHash()
+              + "; the stored tree has "
+              + root);
+    }
+  }
+
   private static String describe(SubjectLeaf l) {
     return "next sequence " + l.nextSequence() + " after " + l.lastEventHash();
   }
@@ -339,6 +382,7 @@ public final class Fsck {
     if (head != null && head.treeSize() == n && !root.equals(head.rootHash())) {
       problem("recomputed root hash " + root + " differs from the checkpoint's " + head.rootHash());
     }
+    checkWitnessed(n);
 
     long[] counts = new long[3];
     store.forEachLeafIndex((h, i) -> counts[0]++);

@@ -181,6 +181,32 @@ class MapTamperTest {
   }
 
   @Test
+  void theStoredWitnessedCheckpointIsCheckedAgainstTheTree() throws Exception {
+    Hash rootAt6;
+    try (RocksDbLogStore store = RocksDbLogStore.open(db())) {
+      rootAt6 = org.rcskt.verifier.merkle.Proofs.rootHash(6, store::node);
+      store.putWitnessedCheckpoint(signer.sign(6, rootAt6));
+    }
+    assertThat(fsck().problems()).isEmpty();
+    Hash other = Hash.sha256(new byte[] {6});
+    try (RocksDbLogStore store = RocksDbLogStore.open(db())) {
+      store.putWitnessedCheckpoint(signer.sign(6, other));
+    }
+    assertThat(fsck().problems())
+        .containsExactly(
+            "the stored witnessed checkpoint of size 6 has root "
+                + other
+                + "; the stored tree has "
+                + rootAt6);
+    try (RocksDbLogStore store = RocksDbLogStore.open(db())) {
+      store.putWitnessedCheckpoint(signer.sign(9, other));
+    }
+    assertThat(fsck().problems())
+        .containsExactly(
+            "the stored witnessed checkpoint is for tree size 9 but the store holds 8");
+  }
+
+  @Test
   void aMalformedGroupRecordIsRefusedByOpen() throws Exception {
     try (RawRocks raw = RawRocks.open(db())) {
       // Two buckets in the mask, one entry after it.
