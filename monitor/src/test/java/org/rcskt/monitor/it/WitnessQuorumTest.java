@@ -147,6 +147,18 @@ class WitnessQuorumTest {
                             "The audited checkpoint carries verified cosignatures of [23] of the 3"
                                 + " given witnesses: witness\\.test/w.*\\."));
 
+        // A restarted log knows no witness's size: it learns each from the 409 to its first
+        // request (old size 0) and resends with the consistency proof from there.
+        WitnessSettings settings = log.server().config().witnesses();
+        log.stop();
+        log.restartWithWitnesses(settings);
+        log.register("+447700900209", "phone", Ed25519.KeyPair.generate(random));
+        awaitWitnessed(log, logKey, twoOfThree, log.treeSize());
+        assertThat(
+                new String(
+                    log.server().metrics().scrape(), java.nio.charset.StandardCharsets.UTF_8))
+            .contains("rcskt_witness_requests_total{outcome=\"cosigned\"");
+
         // One witness down: still witnessed.
         monitors.get(0).close();
         log.register("+447700900202", "phone", Ed25519.KeyPair.generate(random));
