@@ -96,6 +96,11 @@ public final class LogServer implements AutoCloseable {
     this.witnesses = witnesses;
   }
 
+  /** Where a data directory keeps the log's RocksDB store. */
+  public static Path storeDirectory(Path dataDir) {
+    return dataDir.resolve("db");
+  }
+
   /**
    * Starts a server and returns once it is listening.
    *
@@ -105,11 +110,6 @@ public final class LogServer implements AutoCloseable {
    * @throws org.rcskt.server.storage.StorageException if the store cannot be opened
    * @throws IllegalStateException if the HTTP server cannot listen
    */
-  /** Where a data directory keeps the log's RocksDB store. */
-  public static Path storeDirectory(Path dataDir) {
-    return dataDir.resolve("db");
-  }
-
   public static LogServer start(ServerConfig config) {
     return start(config, UnaryOperator.identity());
   }

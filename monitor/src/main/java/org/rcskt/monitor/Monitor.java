@@ -77,7 +77,8 @@ public final class Monitor implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Vertx vertx;
   private boolean closed; // guarded by this
-  private java.util.concurrent.ExecutorService witnessHearing;
+  // Null when the monitor is no witness.
+  private final ExecutorService witnessHearing;
   private final MonitorHttpServer http;
   private final Clock clock;
   private volatile String fatal;
@@ -94,6 +95,7 @@ public final class Monitor implements AutoCloseable {
       ScheduledExecutorService scheduler,
       Vertx vertx,
       MonitorHttpServer http,
+      ExecutorService witnessHearing,
       Clock clock) {
     this.config = config;
     this.store = store;
@@ -106,6 +108,7 @@ public final class Monitor implements AutoCloseable {
     this.scheduler = scheduler;
     this.vertx = vertx;
     this.http = http;
+    this.witnessHearing = witnessHearing;
     this.clock = clock;
   }
 
@@ -251,9 +254,9 @@ public final class Monitor implements AutoCloseable {
               scheduler,
               vertx,
               http,
+              hearing,
               clock);
       self[0] = m;
-      m.witnessHearing = hearing;
       holder.monitor = m;
       dispatcher.start();
       m.schedule();

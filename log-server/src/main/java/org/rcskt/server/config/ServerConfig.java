@@ -585,12 +585,13 @@ public final class ServerConfig {
       return this;
     }
 
-    /** See {@link ServerConfig#lookupRateLimit()}. */
+    /** See {@link ServerConfig#witnesses()}. */
     public Builder witnesses(WitnessSettings v) {
       this.witnesses = Objects.requireNonNull(v, "witnesses");
       return this;
     }
 
+    /** See {@link ServerConfig#lookupRateLimit()}. */
     public Builder lookupRateLimit(RateLimitConfig v) {
       this.lookupRateLimit = Objects.requireNonNull(v, "lookupRateLimit");
       return this;

@@ -67,18 +67,6 @@ public final class LogVerticle extends VerticleBase {
    * @param lookupLimit the per-client limit on lookups by phone number, shared by every verticle of
    *     the server (docs/design/0008-lookup-rate-limit.md); the lookup route's first handler is
    *     {@code lookupLimit.forRoute(name)}
-   */
-  public LogVerticle(
-      KeyEventLog log,
-      PhoneIndexer indexer,
-      ServerInfo info,
-      ServerMetrics metrics,
-      HttpSettings settings,
-      RateLimitGate lookupLimit) {
-    this(log, indexer, info, metrics, settings, lookupLimit, null);
-  }
-
-  /**
    * @param witnesses the collector of witness cosignatures, or null when the log has no witnesses:
    *     {@code GET /checkpoint} then serves the log-signed checkpoint
    */

@@ -23,10 +23,11 @@ import org.rcskt.server.log.TreeHead;
 import org.rcskt.server.metrics.ServerMetrics;
 import org.rcskt.server.storage.LogStore;
 import org.rcskt.verifier.Hash;
-import org.rcskt.verifier.checkpoint.Cosignature;
 import org.rcskt.verifier.checkpoint.SignedCheckpoint;
+import org.rcskt.verifier.note.Note;
+import org.rcskt.verifier.note.NoteFormatException;
+import org.rcskt.verifier.note.NoteSignature;
 import org.rcskt.verifier.note.NoteVerifier;
-import org.rcskt.verifier.note.NoteVerifiers;
 import org.rcskt.verifier.witness.AddCheckpointRequest;
 
 /**
@@ -297,7 +298,10 @@ public final class WitnessCollector implements AutoCloseable {
     return "conflict";
   }
 
-  /** The witness's cosignature line for {@code h} in a 200 answer, verified, or null. */
+  /**
+   * The witness's cosignature line for {@code h} in a 200 answer, verified with its key, or null.
+   * The log's own signature on {@code h} is this log's and is not checked again.
+   */
   private String cosignatureLine(Remote r, TreeHead h, byte[] answer) {
     String text = new String(answer, StandardCharsets.UTF_8);
     for (String line : text.split("\n", -1)) {
@@ -306,19 +310,20 @@ public final class WitnessCollector implements AutoCloseable {
       }
       byte[] candidate =
           concat(h.signedCheckpoint(), (line + "\n").getBytes(StandardCharsets.UTF_8));
+      Note note;
       try {
-        SignedCheckpoint cp =
-            SignedCheckpoint.verify(candidate, origin, logKey, NoteVerifiers.of(r.witness.key()));
-        for (Cosignature c : cp.cosignatures()) {
-          if (c.name().equals(r.name()) && c.keyId() == r.witness.key().keyId()) {
-            return line;
-          }
-        }
-      } catch (org.rcskt.verifier.VerificationException e) {
-        LOG.log(
-            Level.WARNING,
-            "witness " + r.name() + "'s cosignature does not verify: " + e.getMessage());
+        note = Note.parse(candidate);
+      } catch (NoteFormatException e) {
+        LOG.log(Level.WARNING, "witness " + r.name() + " sent a malformed line: " + e.getMessage());
+        continue;
       }
+      List<NoteSignature> sigs = note.signatures();
+      NoteSignature sig = sigs.get(sigs.size() - 1);
+      if (sig.isFrom(r.witness.key())
+          && r.witness.key().verify(note.bodyBytes(), sig.signature())) {
+        return line;
+      }
+      LOG.log(Level.WARNING, "witness " + r.name() + "'s cosignature does not verify with its key");
     }
     return null;
   }

@@ -195,7 +195,7 @@ public final class AuditCommand implements Callable<Integer> {
     byte[] raw = fetcher.checkpoint();
     SignedCheckpoint cp = SignedCheckpoint.verify(raw, verifier.name(), verifier);
     long treeSize = cp.checkpoint().treeSize();
-    String witnessNote = witnessNote(raw, verifier, cp);
+    String witnessNote = witnessNote(cp);
     if (witnessNote != null) {
       notes.add(witnessNote);
     }
@@ -305,9 +305,7 @@ public final class AuditCommand implements Callable<Integer> {
    * Which of the given witnesses cosigned the audited checkpoint, or how many other signature lines
    * it carries when no witness was given; null when there is nothing to say.
    */
-  private String witnessNote(
-      byte[] raw, org.rcskt.verifier.note.NoteVerifier verifier, SignedCheckpoint cp)
-      throws IOException {
+  private String witnessNote(SignedCheckpoint cp) throws IOException {
     int lines = cp.note().signatures().size() - 1;
     if (witnesses.isEmpty()) {
       if (lines == 0) {
@@ -327,8 +325,7 @@ public final class AuditCommand implements Callable<Integer> {
         throw new IOException("--witness " + w + ": " + e.getMessage(), e);
       }
     }
-    java.util.List<String> by =
-        org.rcskt.verifier.witness.WitnessPolicy.cosignedBy(raw, verifier.name(), verifier, keys);
+    java.util.List<String> by = org.rcskt.verifier.witness.WitnessPolicy.cosignedBy(cp, keys);
     return "The audited checkpoint carries verified cosignatures of "
         + by.size()
         + " of the "

@@ -221,7 +221,6 @@ public final class LogFollower {
     return lastPollOkMs;
   }
 
-  /** The last problem met (unreachable log, misbehaviour), or null. */
   /**
    * The configured witnesses ({@link LogConfig#witnesses}) whose cosignature the log's latest
    * polled checkpoint carried, verified.
@@ -230,6 +229,7 @@ public final class LogFollower {
     return lastCosigners;
   }
 
+  /** The last problem met (unreachable log, misbehaviour), or null. */
   public String lastProblem() {
     return lastProblem;
   }
@@ -265,8 +265,7 @@ public final class LogFollower {
       latestSeen = Math.max(latestSeen, latest.checkpoint().treeSize());
       if (!config.witnesses().isEmpty()) {
         List<String> by =
-            org.rcskt.verifier.witness.WitnessPolicy.cosignedBy(
-                raw, origin, logKey, config.witnesses());
+            org.rcskt.verifier.witness.WitnessPolicy.cosignedBy(latest, config.witnesses());
         lastCosigners = by;
         metrics.checkpointCosignatures(origin, by.size());
       }

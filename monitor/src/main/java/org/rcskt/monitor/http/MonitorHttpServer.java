@@ -52,10 +52,6 @@ public final class MonitorHttpServer extends VerticleBase {
   private final Witness witness;
   private HttpServer server;
 
-  public MonitorHttpServer(String host, int port, Backend backend, MonitorMetrics metrics) {
-    this(host, port, backend, metrics, null);
-  }
-
   /**
    * @param witness the witness whose C2SP tlog-witness API ({@code POST /add-checkpoint}) this
    *     server serves, or null for none

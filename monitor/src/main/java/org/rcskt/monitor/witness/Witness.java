@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.rcskt.verifier.Hash;
@@ -75,6 +76,9 @@ public final class Witness {
   private final Map<String, ReentrantLock> locks;
   private final State state;
   private final Consumer<SignedCheckpoint> seen;
+  // The latest cosigned checkpoint per origin, as stored; each entry under its origin's lock.
+  private final Map<String, Optional<Checkpoint>> cosigned =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param signer the witness's cosigning key
@@ -160,19 +164,9 @@ public final class Witness {
   private Answer underLock(String origin, AddCheckpointRequest req, SignedCheckpoint signed)
       throws IOException {
     Checkpoint cp = signed.checkpoint();
-    byte[] latestNote = state.latest(origin);
-    long latestSize = 0;
-    Hash latestRoot = null;
-    if (latestNote != null) {
-      Checkpoint latest;
-      try {
-        latest = Checkpoint.parse(Note.parse(latestNote).bodyBytes());
-      } catch (NoteFormatException | CheckpointFormatException e) {
-        throw new IOException("the stored latest checkpoint of " + origin + " is damaged", e);
-      }
-      latestSize = latest.treeSize();
-      latestRoot = latest.rootHash();
-    }
+    Checkpoint latest = latest(origin);
+    long latestSize = latest == null ? 0 : latest.treeSize();
+    Hash latestRoot = latest == null ? null : latest.rootHash();
     if (req.oldSize() != latestSize) {
       return new Answer(
           409, SIZE_CONTENT_TYPE, (latestSize + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -219,13 +213,36 @@ public final class Witness {
         return Answer.text(422, "the consistency proof does not verify: " + e.getMessage());
       }
     }
-    if (latestNote == null || cp.treeSize() > latestSize) {
+    if (latest == null || cp.treeSize() > latestSize) {
       state.store(origin, signed.raw());
+      cosigned.put(origin, Optional.of(cp));
     }
     // The cosignature covers the note's text exactly as the log signed it.
     byte[] sig = signer.sign(signed.note().bodyBytes());
     String line = NoteSignature.of(signer.name(), signer.keyId(), sig).line() + "\n";
     return new Answer(200, TEXT, line.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The latest cosigned checkpoint of {@code origin}, or null: read from the state once, then kept
+   * in memory (only {@link #underLock}, holding the origin's lock, reads or changes it).
+   */
+  private Checkpoint latest(String origin) throws IOException {
+    Optional<Checkpoint> known = cosigned.get(origin);
+    if (known == null) {
+      byte[] note = state.latest(origin);
+      Checkpoint c = null;
+      if (note != null) {
+        try {
+          c = Checkpoint.parse(Note.parse(note).bodyBytes());
+        } catch (NoteFormatException | CheckpointFormatException e) {
+          throw new IOException("the stored latest checkpoint of " + origin + " is damaged", e);
+        }
+      }
+      known = Optional.ofNullable(c);
+      cosigned.put(origin, known);
+    }
+    return known.orElse(null);
   }
 
   private static String quote(String s) {

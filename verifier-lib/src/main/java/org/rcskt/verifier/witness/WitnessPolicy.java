@@ -13,6 +13,7 @@ import org.rcskt.verifier.checkpoint.SignedCheckpoint;
 import org.rcskt.verifier.note.CosignatureV1Verifier;
 import org.rcskt.verifier.note.InvalidNoteSignatureException;
 import org.rcskt.verifier.note.NoteFormatException;
+import org.rcskt.verifier.note.NoteSignature;
 import org.rcskt.verifier.note.NoteVerifier;
 import org.rcskt.verifier.note.NoteVerifiers;
 import org.rcskt.verifier.note.UnverifiedNoteException;
@@ -126,24 +127,21 @@ public final class WitnessPolicy {
   }
 
   /**
-   * The names of {@code witnesses} whose cosignature on a log-signed checkpoint verifies, for
-   * reports: a witness whose line is missing or does not verify is left out instead of failing the
-   * checkpoint (that is {@link #verify}'s job for clients).
+   * The names of {@code witnesses} whose cosignature on {@code cp} (a checkpoint whose log
+   * signature was verified) verifies, for reports: a witness whose line is missing or does not
+   * verify is left out instead of failing the checkpoint (that is {@link #verify}'s job for
+   * clients).
    */
   public static List<String> cosignedBy(
-      byte[] raw, String origin, NoteVerifier logKey, List<CosignatureV1Verifier> witnesses) {
+      SignedCheckpoint cp, List<CosignatureV1Verifier> witnesses) {
+    byte[] body = cp.note().bodyBytes();
     List<String> out = new ArrayList<>();
     for (CosignatureV1Verifier w : witnesses) {
-      try {
-        SignedCheckpoint cp = SignedCheckpoint.verify(raw, origin, logKey, NoteVerifiers.of(w));
-        for (Cosignature c : cp.cosignatures()) {
-          if (c.name().equals(w.name()) && c.keyId() == w.keyId()) {
-            out.add(w.name());
-            break;
-          }
+      for (NoteSignature sig : cp.note().signatures()) {
+        if (sig.isFrom(w) && w.verify(body, sig.signature())) {
+          out.add(w.name());
+          break;
         }
-      } catch (org.rcskt.verifier.VerificationException e) {
-        // Not cosigned by this witness, or its line is bad: not counted.
       }
     }
     return List.copyOf(out);
