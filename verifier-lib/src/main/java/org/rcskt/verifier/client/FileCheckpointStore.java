@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import org.rcskt.verifier.io.AtomicFiles;
 
 /** A {@link CheckpointStore} in one file, replaced atomically on each save. */
 public final class FileCheckpointStore implements CheckpointStore {

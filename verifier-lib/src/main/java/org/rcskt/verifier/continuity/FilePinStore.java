@@ -8,8 +8,8 @@ import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import org.rcskt.verifier.Hash;
-import org.rcskt.verifier.client.AtomicFiles;
 import org.rcskt.verifier.crypto.Ed25519;
+import org.rcskt.verifier.io.AtomicFiles;
 
 /**
  * A {@link PinStore} with one small text file per contact in a directory, named by the subject

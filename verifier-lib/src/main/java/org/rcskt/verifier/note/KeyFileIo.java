@@ -13,6 +13,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import org.rcskt.verifier.io.AtomicFiles;
 
 /**
  * Key files as the log server and the monitor keep them: one key string (a signer, verifier or VRF
@@ -46,7 +47,7 @@ public final class KeyFileIo {
 
   /**
    * Writes {@code key} and a newline to a new file {@code file}, readable and writable by the owner
-   * only: synced, then atomically renamed into place.
+   * only: synced, atomically renamed into place, then the directory synced.
    *
    * @throws FileAlreadyExistsException if the file exists (it is never overwritten)
    * @throws IOException if the file cannot be written
@@ -70,6 +71,9 @@ public final class KeyFileIo {
       throw new FileAlreadyExistsException(file.toString());
     }
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+    // The rename is durable only once the directory is: a crash could otherwise lose a key that
+    // was already printed and handed out.
+    AtomicFiles.forceDirectory(dir);
   }
 
   /** True when {@code file} is readable or writable by anyone but its owner. */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rcskt.verifier.io.AtomicFiles;
 
 class FileCheckpointStoreTest {
   @TempDir Path dir;

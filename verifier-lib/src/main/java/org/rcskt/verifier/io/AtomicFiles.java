@@ -1,4 +1,4 @@
-package org.rcskt.verifier.client;
+package org.rcskt.verifier.io;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
- * Small-file persistence for the client's state (the latest verified checkpoint, pinned keys): a
+ * Small-file persistence (a client's latest verified checkpoint and pinned keys, key files): a
  * write either fully replaces the old content or leaves it untouched, and is on disk when the call
  * returns; a read refuses a file larger than the caller's bound.
  */
@@ -80,7 +80,7 @@ public final class AtomicFiles {
    * allowed to fail. A failed force is an I/O error like any other: the caller must not report the
    * write as durable.
    */
-  private static void forceDirectory(Path dir) throws IOException {
+  public static void forceDirectory(Path dir) throws IOException {
     FileChannel ch;
     try {
       ch = FileChannel.open(dir, StandardOpenOption.READ);
