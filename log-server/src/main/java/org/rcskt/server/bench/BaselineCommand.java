@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -100,6 +101,15 @@ public final class BaselineCommand implements Callable<Integer> {
               + " afterwards the directory is not a valid log, so use a copy.")
   Path onto;
 
+  @Option(
+      names = "--warm-up-events",
+      defaultValue = "0",
+      description =
+          "With --onto: before the timed phases, write this many events with the map and as many"
+              + " without it, untimed, so that the timed phases find the block cache and the JIT as"
+              + " a server that has been running would (default: ${DEFAULT-VALUE}).")
+  int warmUpEvents;
+
   @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -135,6 +145,20 @@ public final class BaselineCommand implements Callable<Integer> {
 
   private final PrintStream out = System.out;
 
+  private ExecutorService verifyPool;
+
+  // With --onto: the log's store, open for the whole run as a server keeps it (its block cache
+  // warm from one phase to the next); each phase writes through its own BatchWriter.
+  private RocksDbLogStore shared;
+
+  private static final ExecutorService WRITER =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread th = new Thread(r, "writer");
+            th.setDaemon(true);
+            return th;
+          });
+
   /** Everything prepared before any phase is timed. */
   private static final class Prepared {
     PublicKeyInfo policy;
@@ -159,6 +183,10 @@ public final class BaselineCommand implements Callable<Integer> {
     if (blockCacheMib != null && (blockCacheMib < 8 || blockCacheMib > 1 << 20)) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--block-cache-mib must be 8 to 1048576");
+    }
+    if (warmUpEvents < 0 || warmUpEvents > events || (warmUpEvents > 0 && onto == null)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--warm-up-events must be 0 to --events, and needs --onto");
     }
     if (events < 1 || batch < 1) {
       throw new CommandLine.ParameterException(
@@ -188,9 +216,10 @@ public final class BaselineCommand implements Callable<Integer> {
       }
       slices =
           (int)
-              phases.stream()
-                  .filter(ph -> ph.startsWith("write") || ph.startsWith("pipeline"))
-                  .count();
+                  phases.stream()
+                      .filter(ph -> ph.startsWith("write") || ph.startsWith("pipeline"))
+                      .count()
+              + (warmUpEvents > 0 ? 2 : 0);
     }
     // A new directory even inside --dir, so that deleting the scratch stores deletes nothing else.
     Path base =
@@ -213,6 +242,42 @@ public final class BaselineCommand implements Callable<Integer> {
       int warm = Math.min(events, 5000);
       for (int round = 0; round < 2; round++) {
         BenchEvents.parallel(warm, t, i -> verify(p, parseJson(p.json[i])));
+      }
+      // And of the writer's path with and without the map, on scratch stores: otherwise the first
+      // timed phase of each kind pays for compiling it.
+      for (boolean map : new boolean[] {true, false}) {
+        VerifiedEvent[] vs = new VerifiedEvent[warm];
+        BenchEvents.parallel(warm, t, i -> vs[i] = verify(p, decode(p.encoded[i])));
+        try (Writer w = new Writer(p, base.resolve(map ? "warm-up" : "warm-up-nomap"), map, true)) {
+          WRITER
+              .submit(
+                  () -> {
+                    for (int from = 0; from < warm; from += batch) {
+                      w.write(java.util.Arrays.copyOfRange(vs, from, Math.min(warm, from + batch)));
+                    }
+                    return null;
+                  })
+              .get();
+        }
+      }
+      if (onto != null) {
+        shared = RocksDbLogStore.open(LogServer.storeDirectory(onto), settings());
+      }
+      if (warmUpEvents > 0) {
+        for (boolean map : new boolean[] {true, false}) {
+          int off = p.takeSlice(true);
+          Writer w = new Writer(p, base.resolve("unused"), map);
+          long t0 = System.nanoTime();
+          WRITER.submit(() -> pipeline(p, t, off, w, false, warmUpEvents)).get();
+          out.printf(
+              "warm-up %s: %,d events, untimed (%.1f s)%n",
+              map ? "with the map" : "without the map",
+              warmUpEvents,
+              (System.nanoTime() - t0) / 1e9);
+        }
+      }
+      if (shared != null) {
+        lastCompactions = shared.compactionCpuSeconds();
       }
       for (String phase : phases) {
         String load = Reports.loadAverage();
@@ -237,8 +302,18 @@ public final class BaselineCommand implements Callable<Integer> {
             r.cpuNanos() / 1e3 / events,
             load,
             r.detail());
+        out.print(breakdown(r));
+        if (shared != null) {
+          out.print(compactions());
+        }
       }
     } finally {
+      if (shared != null) {
+        shared.close();
+      }
+      if (verifyPool != null) {
+        verifyPool.shutdownNow();
+      }
       if (!keep) {
         deleteTree(base);
       }
@@ -290,19 +365,96 @@ public final class BaselineCommand implements Callable<Integer> {
     return p;
   }
 
-  /** A timed phase: wall seconds, CPU of this process over them, and what was measured. */
-  private record Timed(double seconds, long cpuNanos, String detail) {}
+  /**
+   * A timed phase: wall seconds, CPU of this process over them, the CPU of its thread groups, and
+   * what was measured.
+   */
+  private record Timed(double seconds, long cpuNanos, Map<String, Long> groups, String detail) {}
 
   private interface Work {
     String run() throws Exception;
   }
 
+  /**
+   * Runs {@code work} on the thread named "writer" (the launcher's main thread has no name Linux
+   * shows; one thread for the run, so it is alive at both snapshots) and times it.
+   */
   private static Timed timed(Work work) throws Exception {
+    ThreadCpu threads0 = ThreadCpu.now(BaselineCommand::threadGroup);
     long cpu0 = LoadRun.processCpuNanos();
     long t0 = System.nanoTime();
-    String detail = work.run();
+    String detail;
+    try {
+      detail = WRITER.submit(work::run).get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception x) {
+        throw x;
+      }
+      throw e;
+    }
     double s = (System.nanoTime() - t0) / 1e9;
-    return new Timed(s, LoadRun.processCpuNanos() - cpu0, detail);
+    long cpu = LoadRun.processCpuNanos() - cpu0;
+    Map<String, Long> groups = ThreadCpu.now(BaselineCommand::threadGroup).since(threads0);
+    return new Timed(s, cpu, groups, detail);
+  }
+
+  /**
+   * The group a thread's CPU is reported under, from its name as Linux keeps it (at most 15
+   * characters).
+   */
+  static String threadGroup(String name) {
+    if (name.equals("writer")) {
+      return "writer";
+    }
+    if (name.startsWith("verify-")) {
+      return "verify";
+    }
+    if (name.startsWith("rocksdb:high")) {
+      return "rocksdb-flush";
+    }
+    if (name.startsWith("rocksdb:")) {
+      return "rocksdb-compaction";
+    }
+    if (name.startsWith("GC ") || name.startsWith("G1 ")) {
+      return "gc";
+    }
+    if (name.startsWith("C1 ") || name.startsWith("C2 ")) {
+      return "jit";
+    }
+    return "other";
+  }
+
+  private Map<String, Double> lastCompactions = Map.of();
+
+  /** Compaction CPU per event by column since the last call, largest first (the shared store). */
+  private String compactions() {
+    Map<String, Double> now = shared.compactionCpuSeconds();
+    StringBuilder b = new StringBuilder("    compaction CPU/event by column:");
+    now.entrySet().stream()
+        .map(
+            e ->
+                Map.entry(e.getKey(), e.getValue() - lastCompactions.getOrDefault(e.getKey(), 0.0)))
+        .filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(
+            e -> b.append(String.format(" %s %.1f us,", e.getKey(), e.getValue() * 1e6 / events)));
+    lastCompactions = now;
+    return b.append(System.lineSeparator()).toString();
+  }
+
+  /** The groups' CPU per event, largest first, and what ended threads used. */
+  private String breakdown(Timed r) {
+    if (r.groups().isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("    CPU/event by thread:");
+    long sum = 0;
+    for (Map.Entry<String, Long> e : r.groups().entrySet()) {
+      sum += e.getValue();
+      b.append(String.format(" %s %.1f us,", e.getKey(), e.getValue() / 1e3 / events));
+    }
+    b.append(String.format(" ended threads %.1f us", (r.cpuNanos() - sum) / 1e3 / events));
+    return b.append(System.lineSeparator()).toString();
   }
 
   private Timed jsonPhase(Prepared p, int t) throws Exception {
@@ -326,9 +478,12 @@ public final class BaselineCommand implements Callable<Integer> {
     // Verified first, untimed: this phase measures the single writer alone.
     VerifiedEvent[] verified = new VerifiedEvent[events];
     BenchEvents.parallel(events, t, i -> verified[i] = verify(p, decode(p.encoded[off + i])));
-    try (Writer w = new Writer(p, storeDir, map)) {
-      return timed(
-          () -> {
+    // Opened untimed (a resumed map reads its bucket records), closed timed: closing waits for
+    // the background work the phase's writes started.
+    Writer w = new Writer(p, storeDir, map);
+    return timed(
+        () -> {
+          try (w) {
             for (int from = 0; from < events; from += batch) {
               int to = Math.min(events, from + batch);
               w.write(java.util.Arrays.copyOfRange(verified, from, to));
@@ -336,22 +491,24 @@ public final class BaselineCommand implements Callable<Integer> {
             return String.format(
                 "one writer: lookups, rules, hashing, %s, %d synced writes of %.1f ms mean",
                 w.mapNote(), w.writes, w.writer.appendNanos() / 1e6 / w.writes);
-          });
-    }
+          }
+        });
   }
 
   private Timed pipelinePhase(Prepared p, int t, Path storeDir, boolean fromJson, boolean map)
       throws Exception {
-    return timed(() -> pipeline(p, t, storeDir, fromJson, map));
+    int off = p.takeSlice(onto != null);
+    // As in writePhase: opened untimed, closed timed.
+    Writer w = new Writer(p, storeDir, map);
+    return timed(() -> pipeline(p, t, off, w, fromJson, events));
   }
 
-  private String pipeline(Prepared p, int t, Path storeDir, boolean fromJson, boolean map)
+  private String pipeline(Prepared p, int t, int off, Writer w, boolean fromJson, int events)
       throws Exception {
-    int off = p.takeSlice(onto != null);
-    ExecutorService pool = Executors.newFixedThreadPool(t);
+    ExecutorService pool = verifyPool(t);
     Deque<Future<VerifiedEvent[]>> window = new ArrayDeque<>();
     int nextFrom = 0;
-    try (Writer w = new Writer(p, storeDir, map)) {
+    try (w) {
       while (nextFrom < events || !window.isEmpty()) {
         while (nextFrom < events && window.size() < 2 * t + 1) {
           int from = nextFrom;
@@ -380,9 +537,26 @@ public final class BaselineCommand implements Callable<Integer> {
           w.writer.appendNanos() / 1e6 / w.writes);
     } catch (ExecutionException e) {
       throw new IllegalStateException("verification failed: " + e.getCause(), e.getCause());
-    } finally {
-      pool.shutdownNow();
     }
+  }
+
+  /**
+   * The pipeline phases' verification threads, one pool for the whole run so that their CPU is seen
+   * by {@link ThreadCpu} (a thread that ended is not) and no phase pays for starting them.
+   */
+  private ExecutorService verifyPool(int t) {
+    if (verifyPool == null) {
+      java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+      verifyPool =
+          Executors.newFixedThreadPool(
+              t,
+              r -> {
+                Thread th = new Thread(r, "verify-" + n.getAndIncrement());
+                th.setDaemon(true);
+                return th;
+              });
+    }
+    return verifyPool;
   }
 
   /** The integrator's work for fresh-subject events, on one thread, into a new store. */
@@ -391,30 +565,41 @@ public final class BaselineCommand implements Callable<Integer> {
     private final RocksDbLogStore store;
     private final BatchWriter writer;
     private final boolean map;
+    private final boolean owned;
     long writes;
 
     String mapNote() {
+      String write =
+          String.format(
+              "store write %.1f us CPU/event on the writer",
+              writer.appendCpuNanos() / 1e3 / events);
       return map
           ? String.format(
-              "subject map %.1f us/event (%.1f reading)",
-              writer.mapNanos() / 1e3 / events, writer.mapReadNanos() / 1e3 / events)
-          : "no subject map";
+              "subject map %.1f us/event (%.1f reading), %.1f us CPU/event on the writer; %s",
+              writer.mapNanos() / 1e3 / events,
+              writer.mapReadNanos() / 1e3 / events,
+              writer.mapCpuNanos() / 1e3 / events,
+              write)
+          : "no subject map; " + write;
     }
 
     Writer(Prepared p, Path storeDir, boolean map) {
+      this(p, storeDir, map, false);
+    }
+
+    /** With {@code scratch}, into {@code storeDir} even when --onto names a log. */
+    Writer(Prepared p, Path storeDir, boolean map, boolean scratch) {
       this.p = p;
+      boolean intoLog = onto != null && !scratch;
       // The server's own store settings, so the baseline differs from it only by HTTP.
-      this.store =
-          RocksDbLogStore.open(
-              onto != null ? LogServer.storeDirectory(onto) : storeDir, settings());
+      this.store = intoLog ? shared : RocksDbLogStore.open(storeDir, settings());
+      this.owned = !intoLog;
       NoteLogSigner signer =
           new NoteLogSigner(
               Ed25519NoteSigner.of(
                   ServerConfig.DEFAULT_ORIGIN, Ed25519.KeyPair.generate(new Random(seed))));
       this.writer =
-          onto != null
-              ? BatchWriter.resume(store, signer, map)
-              : new BatchWriter(store, signer, map);
+          intoLog ? BatchWriter.resume(store, signer, map) : new BatchWriter(store, signer, map);
       this.map = map;
     }
 
@@ -447,7 +632,9 @@ public final class BaselineCommand implements Callable<Integer> {
 
     @Override
     public void close() {
-      store.close();
+      if (owned) {
+        store.close();
+      }
     }
   }
 

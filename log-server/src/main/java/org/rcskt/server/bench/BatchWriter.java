@@ -38,6 +38,10 @@ final class BatchWriter {
   private long mapNanos;
   private long appendNanos;
   private long mapReadNanos;
+  private long mapCpuNanos;
+  private long appendCpuNanos;
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
 
   /**
    * @throws IllegalStateException if {@code store} is not empty
@@ -124,7 +128,9 @@ final class BatchWriter {
     StoredMap.Update u = null;
     if (!mapPuts.isEmpty()) {
       long m0 = System.nanoTime();
+      long c0 = THREADS.getCurrentThreadCpuTime();
       u = map.update(new ArrayList<>(mapPuts.values()));
+      mapCpuNanos += THREADS.getCurrentThreadCpuTime() - c0;
       mapReadNanos += u.readNanos();
       mapPuts.clear();
       u.writeTo(batch);
@@ -134,7 +140,9 @@ final class BatchWriter {
     }
     batch.setCheckpoint(signer.sign(range.treeSize(), range.rootHash()));
     long a0 = System.nanoTime();
+    long c0 = THREADS.getCurrentThreadCpuTime();
     store.append(batch);
+    appendCpuNanos += THREADS.getCurrentThreadCpuTime() - c0;
     appendNanos += System.nanoTime() - a0;
     if (u != null) {
       map.commit(u);
@@ -149,6 +157,16 @@ final class BatchWriter {
   /** Nanoseconds spent in the store's synced batch writes alone. */
   long appendNanos() {
     return appendNanos;
+  }
+
+  /** CPU time of the writer's thread in the map's updates (reads and hashing). */
+  long mapCpuNanos() {
+    return mapCpuNanos;
+  }
+
+  /** CPU time of the writer's thread in the store's batch writes (WAL, memtables; not fsync). */
+  long appendCpuNanos() {
+    return appendCpuNanos;
   }
 
   /** Of {@link #mapNanos}, the part spent reading leaf records. */

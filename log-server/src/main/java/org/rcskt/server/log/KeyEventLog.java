@@ -220,7 +220,7 @@ public final class KeyEventLog implements AutoCloseable {
   /**
    * The stored subject map, checked against the last leaf: in a non-empty log it is the MAP_ROOT
    * entry of the last batch, and it must name the stored map's root and count. Reads the map's
-   * group records and rebuilds the levels above its buckets (docs/design/0010-map-storage.md).
+   * bucket records and rebuilds the levels above its buckets (docs/design/0010-map-storage.md).
    */
   private static StoredMap openMap(LogStore store, long size) {
     StoredMap map;

@@ -4,9 +4,7 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rcskt.server.storage.AppendBatch;
 import org.rcskt.server.storage.LogStore;
@@ -18,15 +16,16 @@ import org.rcskt.verifier.map.SubjectLeaf;
 /**
  * The log's subject map (protocol 16), stored for cheap updates (docs/design/0010-map-storage.md).
  *
- * <p>The store holds two kinds of records in its map column: one <em>leaf record</em> per subject,
- * {@code 0x01 || index -> uint64 next_sequence || last_event_hash}, and one <em>group record</em>
- * per run of eight <em>buckets</em>, the map's nodes at depth {@value #BUCKET_DEPTH}: {@code 0x02
- * || uint24 group -> 8 x (kind || hash)}, kind 0 for an EMPTY bucket, 1 for a bucket holding one
- * subject (hash: its leaf hash), 2 for one holding more (hash: the bucket's node hash). Nothing in
- * between is stored: the nodes above the buckets live in memory, in one dense array per depth,
- * rebuilt from the group records at startup; a bucket's nodes below it are recomputed from its leaf
- * records, read with one range scan, whenever the bucket changes or a proof goes through it. A new
- * subject therefore costs one leaf record and one group record, and one contiguous read.
+ * <p>The store holds two kinds of records: one <em>leaf record</em> per subject, {@code uint24
+ * bucket || index -> uint64 next_sequence || last_event_hash} (the store's map leaves, read by
+ * bucket prefix), and in its map column one <em>bucket record</em> per non-EMPTY <em>bucket</em>,
+ * the map's nodes at depth {@value #BUCKET_DEPTH}: {@code 0x03 || uint24 bucket -> kind || hash},
+ * kind 1 for a bucket holding one subject (hash: its leaf hash), 2 for one holding more (hash: the
+ * bucket's node hash). Nothing in between is stored: the nodes above the buckets live in memory, in
+ * one dense array per depth, rebuilt from the bucket records at startup; a bucket's nodes below it
+ * are recomputed from its leaf records, read with one range scan, whenever the bucket changes or a
+ * proof goes through it. A new subject therefore costs one leaf record and one bucket record, and
+ * one contiguous read.
  *
  * <p>Threads: one writer (the integrator) calls {@link #update}, {@link #stage}, {@link #commit}
  * and {@link #reload}; any thread may call {@link #prove} and the getters. A proof must match the
@@ -42,10 +41,11 @@ public final class StoredMap {
   /** The depth of the buckets: 2^20 of them, some 10 subjects each in a map of 10 million. */
   public static final int BUCKET_DEPTH = 20;
 
-  static final byte LEAF_TAG = 0x01;
-  static final byte GROUP_TAG = 0x02;
-  static final int GROUP_SHIFT = 3;
-  static final int GROUP_BUCKETS = 1 << GROUP_SHIFT;
+  static final byte BUCKET_TAG = 0x03;
+
+  /** A leaf record's key: the uint24 bucket, then the index. */
+  static final int LEAF_KEY_SIZE = LogStore.MAP_LEAF_PREFIX + Hash.SIZE;
+
   static final int SLOT = 1 + Hash.SIZE;
   static final int LEAF_VALUE_SIZE = 8 + Hash.SIZE;
 
@@ -73,7 +73,7 @@ public final class StoredMap {
   }
 
   /**
-   * Loads the map kept in {@code store}: reads every group record, rebuilds the levels above the
+   * Loads the map kept in {@code store}: reads every bucket record, rebuilds the levels above the
    * buckets and checks the root against the store's map state.
    *
    * @throws IllegalStateException if a record is malformed or the records do not hash to the stored
@@ -104,18 +104,11 @@ public final class StoredMap {
     }
     Level buckets = levels[BUCKET_DEPTH];
     store.scanMap(
-        List.of(new LogStore.KeyRange(new byte[] {GROUP_TAG}, new byte[] {GROUP_TAG + 1})),
+        List.of(new LogStore.KeyRange(new byte[] {BUCKET_TAG}, new byte[] {BUCKET_TAG + 1})),
         (range, key, value) -> {
-          int g = groupOf(key);
-          checkGroup(g, value);
-          int mask = value[0] & 0xff;
-          int off = 1;
-          for (int i = 0; i < GROUP_BUCKETS; i++) {
-            if ((mask & (0x80 >>> i)) != 0) {
-              buckets.set((g << GROUP_SHIFT) + i, value, off);
-              off += SLOT;
-            }
-          }
+          int b = bucketOfRecord(key);
+          checkBucket(b, value);
+          buckets.set(b, value, 0);
           return true;
         });
     MessageDigest md = Hash.newSha256();
@@ -145,7 +138,7 @@ public final class StoredMap {
     Hash root = rootOf(levels[0]);
     if (!root.equals(wantRoot)) {
       throw new IllegalStateException(
-          "the map's group records hash to " + root + ", not to the stored root " + wantRoot);
+          "the map's bucket records hash to " + root + ", not to the stored root " + wantRoot);
     }
     if ((root.equals(MapHashes.EMPTY)) != (wantCount == 0)) {
       throw new IllegalStateException(
@@ -160,67 +153,26 @@ public final class StoredMap {
     return Hash.of(slot, 1);
   }
 
-  private static int groupOf(byte[] key) {
-    if (key.length != 4 || key[0] != GROUP_TAG) {
-      throw new IllegalStateException("map group record key has " + key.length + " bytes");
+  private static int bucketOfRecord(byte[] key) {
+    if (key.length != 4 || key[0] != BUCKET_TAG) {
+      throw new IllegalStateException("map bucket record key has " + key.length + " bytes");
     }
-    int g = ((key[1] & 0xff) << 16) | ((key[2] & 0xff) << 8) | (key[3] & 0xff);
-    if (g >= 1 << (BUCKET_DEPTH - GROUP_SHIFT)) {
-      throw new IllegalStateException("map group record " + g + " is beyond the last group");
+    int b = ((key[1] & 0xff) << 16) | ((key[2] & 0xff) << 8) | (key[3] & 0xff);
+    if (b >= 1 << BUCKET_DEPTH) {
+      throw new IllegalStateException("map bucket record " + b + " is beyond the last bucket");
     }
-    return g;
+    return b;
   }
 
-  /**
-   * Checks a group record's value: a mask byte (bit {@code 0x80 >> i} set when bucket i is not
-   * EMPTY), then kind and hash of each such bucket in order.
-   */
-  private static void checkGroup(int g, byte[] value) {
-    int present = value.length == 0 ? 0 : Integer.bitCount(value[0] & 0xff);
-    if (value.length != 1 + present * SLOT) {
+  /** Checks a bucket record's value: kind (SINGLE or INTERNAL) and hash. */
+  private static void checkBucket(int b, byte[] value) {
+    if (value.length != SLOT) {
       throw new IllegalStateException(
-          "map group record "
-              + g
-              + " has "
-              + value.length
-              + " bytes, not "
-              + (1 + present * SLOT)
-              + " for its "
-              + present
-              + " buckets");
+          "map bucket record " + b + " has " + value.length + " bytes, not " + SLOT);
     }
-    if (present == 0) {
-      throw new IllegalStateException("map group record " + g + " has no bucket");
+    if (value[0] != SINGLE && value[0] != INTERNAL) {
+      throw new IllegalStateException("map bucket record " + b + " has kind " + value[0]);
     }
-    for (int i = 0; i < present; i++) {
-      byte kind = value[1 + i * SLOT];
-      if (kind != SINGLE && kind != INTERNAL) {
-        throw new IllegalStateException(
-            "map group record " + g + " has bucket kind " + kind + " in its entry " + i);
-      }
-    }
-  }
-
-  /** The group record value of the 8 slots (kind || hash each) in {@code slots}. */
-  private static byte[] encodeGroup(byte[][] slots) {
-    int mask = 0;
-    int present = 0;
-    for (int i = 0; i < GROUP_BUCKETS; i++) {
-      if (slots[i][0] != EMPTY) {
-        mask |= 0x80 >>> i;
-        present++;
-      }
-    }
-    byte[] v = new byte[1 + present * SLOT];
-    v[0] = (byte) mask;
-    int off = 1;
-    for (int i = 0; i < GROUP_BUCKETS; i++) {
-      if (slots[i][0] != EMPTY) {
-        System.arraycopy(slots[i], 0, v, off, SLOT);
-        off += SLOT;
-      }
-    }
-    return v;
   }
 
   /** The root after the last commit. */
@@ -270,7 +222,15 @@ public final class StoredMap {
     if (leaves.isEmpty()) {
       Hash root = rootOf(levels[0]);
       return new Update(
-          root, subjectCount, List.of(), List.of(), Map.of(), state(root, subjectCount), 0);
+          root,
+          subjectCount,
+          List.of(),
+          List.of(),
+          List.of(),
+          List.of(),
+          Delta.NONE,
+          state(root, subjectCount),
+          0);
     }
     // Each index copied out once, not once per comparison.
     List<Put> puts = new ArrayList<>(leaves.size());
@@ -284,27 +244,30 @@ public final class StoredMap {
       }
     }
     // The buckets the puts fall in, ascending, and where each one's puts start.
-    List<Integer> buckets = new ArrayList<>();
-    List<Integer> starts = new ArrayList<>();
+    int[] buckets = new int[puts.size()];
+    int[] starts = new int[puts.size() + 1];
+    int nb = 0;
     for (int i = 0; i < puts.size(); i++) {
       int b = bucketOf(puts.get(i).x);
-      if (buckets.isEmpty() || buckets.get(buckets.size() - 1) != b) {
-        buckets.add(b);
-        starts.add(i);
+      if (nb == 0 || buckets[nb - 1] != b) {
+        buckets[nb] = b;
+        starts[nb++] = i;
       }
     }
-    starts.add(puts.size());
+    buckets = Arrays.copyOf(buckets, nb);
+    starts[nb] = puts.size();
     // Only buckets that hold subjects have leaf records to read; in a map much smaller than the
     // 2^20 buckets most new subjects land in an EMPTY one.
-    List<LogStore.KeyRange> ranges = new ArrayList<>(buckets.size());
-    List<List<byte[][]>> stored = new ArrayList<>(buckets.size());
-    List<List<byte[][]>> scanned = new ArrayList<>(buckets.size());
+    List<LogStore.KeyRange> ranges = new ArrayList<>(nb);
+    // Each bucket's stored leaves as leaf bytes (index || value), checked as they are read.
+    List<List<byte[]>> stored = new ArrayList<>(nb);
+    List<List<byte[]>> scanned = new ArrayList<>(nb);
     Level bucketLevel = levels[BUCKET_DEPTH];
     for (int b : buckets) {
       if (bucketLevel.kind(b) == EMPTY) {
         stored.add(List.of());
       } else {
-        List<byte[][]> l = new ArrayList<>();
+        List<byte[]> l = new ArrayList<>();
         stored.add(l);
         scanned.add(l);
         ranges.add(bucketRange(b));
@@ -312,100 +275,99 @@ public final class StoredMap {
     }
     long read0 = System.nanoTime();
     if (!ranges.isEmpty()) {
-      store.scanMap(
+      store.scanMapLeaves(
           ranges,
           (r, key, value) -> {
-            scanned.get(r).add(new byte[][] {key, value});
+            scanned.get(r).add(storedLeaf(key, value));
             return true;
           });
     }
 
     long readNanos = System.nanoTime() - read0;
-    Map<Long, byte[]> delta = new HashMap<>();
-    List<byte[]> keys = new ArrayList<>();
-    List<byte[]> values = new ArrayList<>();
+    Delta delta = new Delta();
+    List<byte[]> leafKeys = new ArrayList<>(puts.size());
+    List<byte[]> leafValues = new ArrayList<>(puts.size());
     long count = subjectCount;
     MessageDigest md = Hash.newSha256();
-    for (int i = 0; i < buckets.size(); i++) {
-      List<byte[]> merged = new ArrayList<>();
-      List<byte[][]> old = stored.get(i);
+    byte[] slots = new byte[nb * SLOT];
+    List<byte[]> merged = new ArrayList<>();
+    for (int i = 0; i < nb; i++) {
+      merged.clear();
+      List<byte[]> old = stored.get(i);
       int o = 0;
-      for (int j = starts.get(i); j < starts.get(i + 1); j++) {
+      for (int j = starts[i]; j < starts[i + 1]; j++) {
         SubjectLeaf put = puts.get(j).leaf;
         byte[] x = puts.get(j).x;
-        while (o < old.size() && compareKeyToIndex(old.get(o)[0], x) < 0) {
-          merged.add(leafBytes(old.get(o)));
+        while (o < old.size()
+            && Arrays.compareUnsigned(old.get(o), 0, Hash.SIZE, x, 0, Hash.SIZE) < 0) {
+          merged.add(old.get(o));
           o++;
         }
-        if (o < old.size() && compareKeyToIndex(old.get(o)[0], x) == 0) {
+        if (o < old.size()
+            && Arrays.compareUnsigned(old.get(o), 0, Hash.SIZE, x, 0, Hash.SIZE) == 0) {
           o++;
         } else {
           count++;
         }
         byte[] value = leafValue(put.nextSequence(), put.lastEventHash());
-        keys.add(leafKey(x));
-        values.add(value);
+        leafKeys.add(leafKey(x));
+        leafValues.add(value);
         merged.add(leafBytes(x, value));
       }
       while (o < old.size()) {
-        merged.add(leafBytes(old.get(o)));
+        merged.add(old.get(o));
         o++;
       }
-      byte[] slot = new byte[SLOT];
-      subtree(md, merged, 0, merged.size(), BUCKET_DEPTH, slot);
-      delta.put(pos(BUCKET_DEPTH, buckets.get(i)), slot);
+      subtree(md, merged, 0, merged.size(), BUCKET_DEPTH, slots, i * SLOT);
     }
+    delta.put(BUCKET_DEPTH, buckets, slots);
     // Every ancestor of a changed bucket, level by level, each once.
-    int[] touched = buckets.stream().mapToInt(Integer::intValue).toArray();
+    int[] touched = buckets;
+    byte[] l = new byte[SLOT];
+    byte[] r = new byte[SLOT];
     for (int d = BUCKET_DEPTH - 1; d >= 0; d--) {
+      int[] parents = new int[touched.length];
       int n = 0;
       for (int t : touched) {
         int p = t >>> 1;
-        if (n == 0 || touched[n - 1] != p) {
-          touched[n++] = p;
+        if (n == 0 || parents[n - 1] != p) {
+          parents[n++] = p;
         }
       }
-      touched = Arrays.copyOf(touched, n);
-      for (int p : touched) {
-        byte[] l = slotAt(delta, d + 1, 2 * p);
-        byte[] r = slotAt(delta, d + 1, 2 * p + 1);
-        byte[] slot = new byte[SLOT];
-        combine(md, l, r, slot);
-        delta.put(pos(d, p), slot);
+      parents = Arrays.copyOf(parents, n);
+      byte[] here = new byte[n * SLOT];
+      for (int i = 0; i < n; i++) {
+        int p = parents[i];
+        slotIn(delta, d + 1, 2 * p, l);
+        slotIn(delta, d + 1, 2 * p + 1, r);
+        combine(md, l, r, here, i * SLOT);
       }
+      delta.put(d, parents, here);
+      touched = parents;
     }
-    // The group records of the changed buckets.
-    int lastGroup = -1;
-    for (int b : buckets) {
-      int g = b >>> GROUP_SHIFT;
-      if (g == lastGroup) {
-        continue;
-      }
-      lastGroup = g;
-      byte[][] slots = new byte[GROUP_BUCKETS][];
-      for (int i = 0; i < GROUP_BUCKETS; i++) {
-        slots[i] = slotAt(delta, BUCKET_DEPTH, (g << GROUP_SHIFT) + i);
-      }
-      // A bucket never becomes EMPTY again, so a changed group always has one to store.
-      keys.add(groupKey(g));
-      values.add(encodeGroup(slots));
+    // The bucket records of the changed buckets (a bucket never becomes EMPTY again).
+    List<byte[]> bucketKeys = new ArrayList<>(nb);
+    List<byte[]> bucketValues = new ArrayList<>(nb);
+    for (int i = 0; i < nb; i++) {
+      bucketKeys.add(bucketKey(buckets[i]));
+      bucketValues.add(Arrays.copyOfRange(slots, i * SLOT, (i + 1) * SLOT));
     }
-    Hash root = Hash.of(slotAt(delta, 0, 0), 1);
-    return new Update(root, count, keys, values, delta, state(root, count), readNanos);
+    slotIn(delta, 0, 0, l);
+    Hash root = Hash.of(l, 1);
+    return new Update(
+        root,
+        count,
+        leafKeys,
+        leafValues,
+        bucketKeys,
+        bucketValues,
+        delta,
+        state(root, count),
+        readNanos);
   }
 
   /** A leaf to put, with its index's bytes. */
   private record Put(byte[] x, SubjectLeaf leaf) {}
-
-  private byte[] slotAt(Map<Long, byte[]> delta, int depth, int p) {
-    byte[] s = delta.get(pos(depth, p));
-    if (s != null) {
-      return s;
-    }
-    s = new byte[SLOT];
-    levels[depth].get(p, s, 0);
-    return s;
-  }
 
   /**
    * Makes {@code u} visible to {@link #prove} for snapshots that show its write, before the write:
@@ -420,9 +382,12 @@ public final class StoredMap {
   public void commit(Update u) {
     lock.writeLock().lock();
     try {
-      for (Map.Entry<Long, byte[]> e : u.delta.entrySet()) {
-        long k = e.getKey();
-        levels[(int) (k >>> 32)].set((int) k, e.getValue(), 0);
+      for (int d = 0; d <= BUCKET_DEPTH; d++) {
+        int[] ps = u.delta.positions[d];
+        byte[] ss = u.delta.slots[d];
+        for (int i = 0; i < ps.length; i++) {
+          levels[d].set(ps[i], ss, i * SLOT);
+        }
       }
       subjectCount = u.subjectCount;
       staged = null;
@@ -449,24 +414,30 @@ public final class StoredMap {
   public static final class Update {
     private final Hash root;
     private final long subjectCount;
-    private final List<byte[]> keys;
-    private final List<byte[]> values;
-    private final Map<Long, byte[]> delta;
+    private final List<byte[]> leafKeys;
+    private final List<byte[]> leafValues;
+    private final List<byte[]> bucketKeys;
+    private final List<byte[]> bucketValues;
+    private final Delta delta;
     private final byte[] state;
     private final long readNanos;
 
     private Update(
         Hash root,
         long subjectCount,
-        List<byte[]> keys,
-        List<byte[]> values,
-        Map<Long, byte[]> delta,
+        List<byte[]> leafKeys,
+        List<byte[]> leafValues,
+        List<byte[]> bucketKeys,
+        List<byte[]> bucketValues,
+        Delta delta,
         byte[] state,
         long readNanos) {
       this.root = root;
       this.subjectCount = subjectCount;
-      this.keys = keys;
-      this.values = values;
+      this.leafKeys = leafKeys;
+      this.leafValues = leafValues;
+      this.bucketKeys = bucketKeys;
+      this.bucketValues = bucketValues;
       this.delta = delta;
       this.state = state;
       this.readNanos = readNanos;
@@ -490,13 +461,16 @@ public final class StoredMap {
 
     /** The number of records the update writes. */
     public int records() {
-      return keys.size();
+      return leafKeys.size() + bucketKeys.size();
     }
 
     /** Puts the update's records and the new map state into {@code batch}. */
     public void writeTo(AppendBatch batch) {
-      for (int i = 0; i < keys.size(); i++) {
-        batch.putMapRecord(keys.get(i), values.get(i));
+      for (int i = 0; i < leafKeys.size(); i++) {
+        batch.putMapLeaf(leafKeys.get(i), leafValues.get(i));
+      }
+      for (int i = 0; i < bucketKeys.size(); i++) {
+        batch.putMapRecord(bucketKeys.get(i), bucketValues.get(i));
       }
       batch.setMapState(state);
     }
@@ -530,7 +504,7 @@ public final class StoredMap {
     try {
       snap = store.snapshot();
       try {
-        Map<Long, byte[]> delta = deltaFor(snap);
+        Delta delta = deltaFor(snap);
         for (d = 0; ; d++) {
           int p = prefix(x, d);
           slotIn(delta, d, p, slot);
@@ -556,11 +530,11 @@ public final class StoredMap {
   }
 
   /** The in-memory changes that the snapshot shows on top of the committed levels. */
-  private Map<Long, byte[]> deltaFor(LogStore.Snapshot snap) {
+  private Delta deltaFor(LogStore.Snapshot snap) {
     byte[] s = snap.mapState();
     Hash snapRoot = s == null ? MapHashes.EMPTY : Hash.of(s, 0);
     if (snapRoot.equals(rootOf(levels[0]))) {
-      return Map.of();
+      return Delta.NONE;
     }
     Update u = staged;
     if (u != null && snapRoot.equals(u.root)) {
@@ -570,12 +544,41 @@ public final class StoredMap {
         "the store's map state (root " + snapRoot + ") is neither committed nor staged");
   }
 
-  private void slotIn(Map<Long, byte[]> delta, int depth, int p, byte[] dst) {
-    byte[] s = delta.get(pos(depth, p));
-    if (s != null) {
-      System.arraycopy(s, 0, dst, 0, SLOT);
-    } else {
+  /** The slot at {@code (depth, p)}: the delta's if it changes it, else the committed one. */
+  private void slotIn(Delta delta, int depth, int p, byte[] dst) {
+    if (!delta.get(depth, p, dst)) {
       levels[depth].get(p, dst, 0);
+    }
+  }
+
+  /**
+   * The slots an update changes at depths 0 to {@value #BUCKET_DEPTH}: per depth, the positions in
+   * ascending order and their slots (kind || hash) one after another.
+   */
+  private static final class Delta {
+    static final Delta NONE = new Delta();
+
+    final int[][] positions = new int[BUCKET_DEPTH + 1][];
+    final byte[][] slots = new byte[BUCKET_DEPTH + 1][];
+
+    Delta() {
+      Arrays.fill(positions, new int[0]);
+      Arrays.fill(slots, new byte[0]);
+    }
+
+    void put(int depth, int[] ascending, byte[] slotBytes) {
+      positions[depth] = ascending;
+      slots[depth] = slotBytes;
+    }
+
+    /** Copies the changed slot at {@code (depth, p)} into {@code dst}; false if unchanged. */
+    boolean get(int depth, int p, byte[] dst) {
+      int i = Arrays.binarySearch(positions[depth], p);
+      if (i < 0) {
+        return false;
+      }
+      System.arraycopy(slots[depth], i * SLOT, dst, 0, SLOT);
+      return true;
     }
   }
 
@@ -590,10 +593,10 @@ public final class StoredMap {
     }
     List<byte[]> leaves = new ArrayList<>();
     LogStore.KeyRange range = leafRange(x, d);
-    snap.scanMap(
+    snap.scanMapLeaves(
         List.of(range),
         (r, key, value) -> {
-          leaves.add(leafBytes(new byte[][] {key, value}));
+          leaves.add(storedLeaf(key, value));
           return kind == INTERNAL;
         });
     if (kind == SINGLE) {
@@ -650,14 +653,20 @@ public final class StoredMap {
    */
   private static void subtree(
       MessageDigest md, List<byte[]> leaves, int lo, int hi, int depth, byte[] out) {
+    subtree(md, leaves, lo, hi, depth, out, 0);
+  }
+
+  /** As above, into {@code out} at {@code off}. */
+  private static void subtree(
+      MessageDigest md, List<byte[]> leaves, int lo, int hi, int depth, byte[] out, int off) {
     int n = hi - lo;
     if (n == 0) {
-      System.arraycopy(EMPTY_SLOT, 0, out, 0, SLOT);
+      System.arraycopy(EMPTY_SLOT, 0, out, off, SLOT);
       return;
     }
     if (n == 1) {
-      out[0] = SINGLE;
-      leafHash(md, leaves.get(lo), out, 1);
+      out[off] = SINGLE;
+      leafHash(md, leaves.get(lo), out, off + 1);
       return;
     }
     if (depth >= MapHashes.MAX_DEPTH) {
@@ -668,7 +677,7 @@ public final class StoredMap {
     byte[] r = new byte[SLOT];
     subtree(md, leaves, lo, mid, depth + 1, l);
     subtree(md, leaves, mid, hi, depth + 1, r);
-    combine(md, l, r, out);
+    combine(md, l, r, out, off);
   }
 
   /** The first leaf of {@code [lo, hi)} whose bit {@code depth} is 1, or hi. */
@@ -686,16 +695,21 @@ public final class StoredMap {
 
   /** The parent of two nodes given as slots (kind || hash). */
   private static void combine(MessageDigest md, byte[] l, byte[] r, byte[] out) {
+    combine(md, l, r, out, 0);
+  }
+
+  /** As above, into {@code out} at {@code off}. */
+  private static void combine(MessageDigest md, byte[] l, byte[] r, byte[] out, int off) {
     if (l[0] == EMPTY && r[0] != INTERNAL) {
-      System.arraycopy(r, 0, out, 0, SLOT);
+      System.arraycopy(r, 0, out, off, SLOT);
     } else if (r[0] == EMPTY && l[0] != INTERNAL) {
-      System.arraycopy(l, 0, out, 0, SLOT);
+      System.arraycopy(l, 0, out, off, SLOT);
     } else {
-      out[0] = INTERNAL;
+      out[off] = INTERNAL;
       md.update(NODE_LABEL);
       md.update(l, 1, Hash.SIZE);
       md.update(r, 1, Hash.SIZE);
-      digest(md, out, 1);
+      digest(md, out, off + 1);
     }
   }
 
@@ -715,10 +729,6 @@ public final class StoredMap {
 
   // ------------------------------------------------------------------------------- record layout
 
-  private static long pos(int depth, int p) {
-    return ((long) depth << 32) | (p & 0xffffffffL);
-  }
-
   /** The first {@code depth} bits of {@code x} as an int (depth at most {@link #BUCKET_DEPTH}). */
   private static int prefix(byte[] x, int depth) {
     if (depth == 0) {
@@ -732,15 +742,23 @@ public final class StoredMap {
     return prefix(x, BUCKET_DEPTH);
   }
 
+  /** The leaf record key of {@code index}: its bucket as a uint24, then the index. */
   static byte[] leafKey(byte[] index) {
-    byte[] k = new byte[1 + Hash.SIZE];
-    k[0] = LEAF_TAG;
-    System.arraycopy(index, 0, k, 1, Hash.SIZE);
+    byte[] k = new byte[LEAF_KEY_SIZE];
+    int b = bucketOf(index);
+    k[0] = (byte) (b >>> 16);
+    k[1] = (byte) (b >>> 8);
+    k[2] = (byte) b;
+    System.arraycopy(index, 0, k, LogStore.MAP_LEAF_PREFIX, Hash.SIZE);
     return k;
   }
 
-  static byte[] groupKey(int g) {
-    return new byte[] {GROUP_TAG, (byte) (g >>> 16), (byte) (g >>> 8), (byte) g};
+  private static byte[] uint24(int v) {
+    return new byte[] {(byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+  }
+
+  static byte[] bucketKey(int b) {
+    return new byte[] {BUCKET_TAG, (byte) (b >>> 16), (byte) (b >>> 8), (byte) b};
   }
 
   private static byte[] leafValue(long nextSequence, Hash lastEventHash) {
@@ -758,19 +776,34 @@ public final class StoredMap {
     return b;
   }
 
-  private static byte[] leafBytes(byte[][] record) {
-    checkLeaf(record[0], record[1]);
-    return leafBytes(Arrays.copyOfRange(record[0], 1, 1 + Hash.SIZE), record[1]);
+  /** The leaf bytes of a stored leaf record, which is checked first. */
+  private static byte[] storedLeaf(byte[] key, byte[] value) {
+    checkLeaf(key, value);
+    byte[] b = new byte[Hash.SIZE + LEAF_VALUE_SIZE];
+    System.arraycopy(key, LogStore.MAP_LEAF_PREFIX, b, 0, Hash.SIZE);
+    System.arraycopy(value, 0, b, Hash.SIZE, LEAF_VALUE_SIZE);
+    return b;
   }
 
   private static void checkLeaf(byte[] key, byte[] value) {
-    if (key.length != 1 + Hash.SIZE || key[0] != LEAF_TAG) {
+    if (key.length != LEAF_KEY_SIZE) {
       throw new IllegalStateException("map leaf record key has " + key.length + " bytes");
+    }
+    int b = ((key[0] & 0xff) << 16) | ((key[1] & 0xff) << 8) | (key[2] & 0xff);
+    int pre = LogStore.MAP_LEAF_PREFIX;
+    int own = ((key[pre] & 0xff) << 16) | ((key[pre + 1] & 0xff) << 8) | (key[pre + 2] & 0xff);
+    if (b != own >>> (24 - BUCKET_DEPTH)) {
+      throw new IllegalStateException(
+          "map leaf record of "
+              + Hash.of(key, LogStore.MAP_LEAF_PREFIX)
+              + " is stored under bucket "
+              + b
+              + ", not its own");
     }
     if (value.length != LEAF_VALUE_SIZE) {
       throw new IllegalStateException(
           "map leaf record of "
-              + Hash.of(key, 1)
+              + Hash.of(key, LogStore.MAP_LEAF_PREFIX)
               + " has "
               + value.length
               + " bytes, not "
@@ -778,7 +811,9 @@ public final class StoredMap {
     }
     if (ByteBuffer.wrap(value).getLong() < 1) {
       throw new IllegalStateException(
-          "map leaf record of " + Hash.of(key, 1) + " has a next sequence below 1");
+          "map leaf record of "
+              + Hash.of(key, LogStore.MAP_LEAF_PREFIX)
+              + " has a next sequence below 1");
     }
   }
 
@@ -787,43 +822,23 @@ public final class StoredMap {
         Hash.of(leaf, 0), ByteBuffer.wrap(leaf, Hash.SIZE, 8).getLong(), Hash.of(leaf, 40));
   }
 
-  /** The store key range of the leaf records of {@code bucket}. */
+  /** The store key range of the leaf records of {@code bucket}: one bucket prefix. */
   private static LogStore.KeyRange bucketRange(int bucket) {
-    byte[] x = new byte[Hash.SIZE];
-    int v = bucket << (24 - BUCKET_DEPTH);
-    x[0] = (byte) (v >>> 16);
-    x[1] = (byte) (v >>> 8);
-    x[2] = (byte) v;
-    return leafRange(x, BUCKET_DEPTH);
+    return leafRange(uint24(bucket << (24 - BUCKET_DEPTH)), BUCKET_DEPTH);
   }
 
-  /** The store key range of the leaf records whose indexes share {@code x}'s first d bits. */
-  static LogStore.KeyRange leafRange(byte[] x, int d) {
-    int n = (d + 7) >>> 3;
-    byte[] from = new byte[1 + n];
-    from[0] = LEAF_TAG;
-    System.arraycopy(x, 0, from, 1, n);
-    if ((d & 7) != 0) {
-      from[n] &= (byte) (0xff << (8 - (d & 7)));
+  /**
+   * The store key range of the leaf records whose indexes share {@code x}'s first {@code d} bits,
+   * {@code d} at most {@value #BUCKET_DEPTH}: whole buckets, from the prefix's first to one past
+   * its last (for {@code d} = {@value #BUCKET_DEPTH}, one bucket prefix).
+   */
+  private static LogStore.KeyRange leafRange(byte[] x, int d) {
+    if (d > BUCKET_DEPTH) {
+      throw new IllegalArgumentException("a leaf range below the bucket depth: " + d);
     }
-    byte[] to = from.clone();
-    // Add one at bit d - 1 (with carry into the tag byte, which then names the next kind).
-    int i = n;
-    int add = d == 0 ? 1 : 1 << ((8 - (d & 7)) & 7);
-    while (true) {
-      int s = (to[i] & 0xff) + add;
-      to[i] = (byte) s;
-      if (s <= 0xff) {
-        break;
-      }
-      add = 1;
-      i--;
-    }
-    return new LogStore.KeyRange(from, to);
-  }
-
-  private static int compareKeyToIndex(byte[] leafKey, byte[] index) {
-    return Arrays.compareUnsigned(leafKey, 1, 1 + Hash.SIZE, index, 0, Hash.SIZE);
+    int p = prefix(x, d);
+    return new LogStore.KeyRange(
+        uint24(p << (BUCKET_DEPTH - d)), uint24((p + 1) << (BUCKET_DEPTH - d)));
   }
 
   /**
@@ -832,11 +847,11 @@ public final class StoredMap {
    * @throws IllegalStateException if a leaf record is malformed
    */
   public static void forEachLeaf(LogStore store, java.util.function.Consumer<SubjectLeaf> visitor) {
-    store.scanMap(
-        List.of(new LogStore.KeyRange(new byte[] {LEAF_TAG}, new byte[] {LEAF_TAG + 1})),
+    store.scanMapLeaves(
+        List.of(new LogStore.KeyRange(new byte[0], uint24(1 << BUCKET_DEPTH))),
         (r, key, value) -> {
           checkLeaf(key, value);
-          visitor.accept(toLeaf(leafBytes(Arrays.copyOfRange(key, 1, 1 + Hash.SIZE), value)));
+          visitor.accept(toLeaf(storedLeaf(key, value)));
           return true;
         });
   }

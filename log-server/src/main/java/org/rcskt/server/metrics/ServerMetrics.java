@@ -86,7 +86,7 @@ public final class ServerMetrics implements LogMetrics {
     mapNodesWritten =
         Counter.builder()
             .name("rcskt_map_records_written_total")
-            .help("Subject map records (leaf and bucket-group records) written by batches")
+            .help("Subject map records (leaf and bucket records) written by batches")
             .register(registry);
     mapReadSeconds =
         Counter.builder()

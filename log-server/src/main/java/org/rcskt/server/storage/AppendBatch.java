@@ -42,7 +42,8 @@ public final class AppendBatch {
   private final List<FullTile> fullTiles = new ArrayList<>();
   private byte[] anchorRegistry;
   private byte[] checkpoint;
-  private final Map<java.nio.ByteBuffer, byte[]> mapNodes = new java.util.LinkedHashMap<>();
+  private final List<byte[][]> mapRecords = new ArrayList<>();
+  private final List<byte[][]> mapLeaves = new ArrayList<>();
   private byte[] mapState;
 
   /** A full level-0 hash tile: the 256 leaf hashes of leaves {@code index*256 ..}, packed. */
@@ -103,11 +104,26 @@ public final class AppendBatch {
     this.anchorRegistry = Objects.requireNonNull(encodedRegistry, "encodedRegistry");
   }
 
-  /** Sets the subject map's record under {@code key} (it may replace one). */
+  /**
+   * Sets the subject map's record under {@code key} (it may replace a stored one). The map puts
+   * each key at most once per batch.
+   */
   public void putMapRecord(byte[] key, byte[] record) {
-    mapNodes.put(
-        java.nio.ByteBuffer.wrap(Objects.requireNonNull(key, "key")),
-        Objects.requireNonNull(record, "record"));
+    mapRecords.add(
+        new byte[][] {
+          Objects.requireNonNull(key, "key"), Objects.requireNonNull(record, "record")
+        });
+  }
+
+  /**
+   * Sets the subject map's leaf record under {@code key} (see {@link LogStore#scanMapLeaves}; it
+   * may replace a stored one). The map puts each key at most once per batch.
+   */
+  public void putMapLeaf(byte[] key, byte[] record) {
+    if (key.length < LogStore.MAP_LEAF_PREFIX) {
+      throw new IllegalArgumentException("a map leaf key has " + key.length + " bytes");
+    }
+    mapLeaves.add(new byte[][] {key, Objects.requireNonNull(record, "record")});
   }
 
   /** The subject map's state after this batch (root hash, then uint64 subject count). */
@@ -115,9 +131,14 @@ public final class AppendBatch {
     this.mapState = Objects.requireNonNull(state, "state");
   }
 
-  /** The map records this batch writes, by key. */
-  public Map<java.nio.ByteBuffer, byte[]> mapRecords() {
-    return Collections.unmodifiableMap(mapNodes);
+  /** The map records (other than leaves) this batch writes, each a key and a value. */
+  public List<byte[][]> mapRecords() {
+    return Collections.unmodifiableList(mapRecords);
+  }
+
+  /** The map leaf records this batch writes, each a key and a value. */
+  public List<byte[][]> mapLeaves() {
+    return Collections.unmodifiableList(mapLeaves);
   }
 
   /** The map state after this batch, or null when it leaves the map unchanged. */

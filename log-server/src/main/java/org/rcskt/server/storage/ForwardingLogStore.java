@@ -109,6 +109,11 @@ public abstract class ForwardingLogStore implements LogStore {
   }
 
   @Override
+  public void scanMapLeaves(List<KeyRange> ranges, MapRecordVisitor visitor) {
+    delegate.scanMapLeaves(ranges, visitor);
+  }
+
+  @Override
   public Snapshot snapshot() {
     return delegate.snapshot();
   }

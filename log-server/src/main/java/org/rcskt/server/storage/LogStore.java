@@ -121,10 +121,25 @@ public interface LogStore extends AutoCloseable {
   void putWitnessedCheckpoint(byte[] note);
 
   /**
-   * Visits the subject map's records whose keys fall in each of {@code ranges}, in key order, with
-   * one pass over the store. The ranges must be ascending and disjoint.
+   * Visits the subject map's records (other than its leaf records) whose keys fall in each of
+   * {@code ranges}, in key order, with one pass over the store. The ranges must be ascending and
+   * disjoint.
    */
   void scanMap(List<KeyRange> ranges, MapRecordVisitor visitor);
+
+  /**
+   * The length of the prefix every map leaf key begins with: it names the leaf's bucket, so the
+   * leaves of one bucket sort together under it.
+   */
+  int MAP_LEAF_PREFIX = 3;
+
+  /**
+   * As {@link #scanMap}, over the map's leaf records. A range whose {@code from} has at least
+   * {@link #MAP_LEAF_PREFIX} bytes and whose {@code to} shares that prefix, or is the prefix's
+   * successor of the same length, lies within one prefix; a store may use that to skip data that
+   * holds no key with it (bloom filters over prefixes). Other ranges are read in plain key order.
+   */
+  void scanMapLeaves(List<KeyRange> ranges, MapRecordVisitor visitor);
 
   /**
    * A consistent view of the latest checkpoint, the subject states and the subject map, as of one
@@ -144,6 +159,9 @@ public interface LogStore extends AutoCloseable {
 
     /** As {@link LogStore#scanMap}, as of the snapshot. */
     void scanMap(List<KeyRange> ranges, MapRecordVisitor visitor);
+
+    /** As {@link LogStore#scanMapLeaves}, as of the snapshot. */
+    void scanMapLeaves(List<KeyRange> ranges, MapRecordVisitor visitor);
 
     @Override
     void close();
@@ -186,7 +204,31 @@ public interface LogStore extends AutoCloseable {
   /**
    * The keys from {@code from} (inclusive) to {@code to} (exclusive), compared as unsigned bytes.
    */
-  record KeyRange(byte[] from, byte[] to) {}
+  record KeyRange(byte[] from, byte[] to) {
+    /**
+     * True when every key of the range begins with {@code from}'s first {@code n} bytes (see {@link
+     * #scanMapLeaves}).
+     */
+    public boolean withinPrefix(int n) {
+      if (from.length < n || to.length < n) {
+        return false;
+      }
+      if (java.util.Arrays.equals(from, 0, n, to, 0, n)) {
+        return true;
+      }
+      if (to.length != n) {
+        return false;
+      }
+      // to == the successor of from's prefix, as a number of n bytes.
+      byte[] next = java.util.Arrays.copyOf(from, n);
+      for (int i = n - 1; i >= 0; i--) {
+        if (++next[i] != 0) {
+          return java.util.Arrays.equals(next, to);
+        }
+      }
+      return false;
+    }
+  }
 
   /** See {@link #scanMap}. */
   @FunctionalInterface

@@ -297,18 +297,24 @@ class BenchToolsTest {
             "pipeline-json-nomap")) {
       assertThat(number(r.out(), "^" + phase + " +([\\d,]+) events/s")).as(phase).isPositive();
     }
+    String store = "store write [\\d.]+ us CPU/event on the writer";
+    String map =
+        "subject map [\\d.]+ us/event \\([\\d.]+ reading\\), [\\d.]+ us CPU/event on the writer; ";
     assertThat(r.out())
+        .containsPattern("one writer: lookups, rules, hashing, " + map + store + ", 4 synced")
         .containsPattern(
-            "one writer: lookups, rules, hashing, subject map [\\d.]+ us/event \\([\\d.]+"
-                + " reading\\), 4 synced")
-        .contains("one writer: lookups, rules, hashing, no subject map, 4 synced writes of ")
+            "one writer: lookups, rules, hashing, no subject map; " + store + ", 4 synced")
         .containsPattern(
-            "binary decode \\+ verify on 2 threads -> one writer; subject map [\\d.]+ us/event"
-                + " \\([\\d.]+ reading\\); 4 synced writes of ")
-        .contains("binary decode + verify on 2 threads -> one writer; no subject map; 4 synced")
+            "binary decode \\+ verify on 2 threads -> one writer; " + map + store + "; 4 synced")
         .containsPattern(
-            "JSON parse \\+ verify on 2 threads -> one writer; subject map [\\d.]+ us/event")
-        .contains("JSON parse + verify on 2 threads -> one writer; no subject map; 4 synced")
+            "binary decode \\+ verify on 2 threads -> one writer; no subject map; "
+                + store
+                + "; 4 synced")
+        .containsPattern("JSON parse \\+ verify on 2 threads -> one writer; " + map + store)
+        .containsPattern(
+            "JSON parse \\+ verify on 2 threads -> one writer; no subject map; " + store + "; 4")
+        // Where the CPU went, by thread group (Linux), after each phase.
+        .containsPattern("(?m)^    CPU/event by thread: .*writer [\\d.]+ us")
         .containsPattern("(?m)^write +[\\d,]+ events/s .* us CPU/event");
     try (Stream<Path> left = Files.list(scratch)) {
       assertThat(left).isEmpty();
@@ -335,16 +341,29 @@ class BenchToolsTest {
               "2",
               "--block-cache-mib",
               "16",
+              "--warm-up-events",
+              round == 0 ? "0" : "50",
               "--phases",
               "write,pipeline");
       assertThat(r.code()).as(r.toString()).isZero();
       assertThat(r.out())
           .contains("writing onto the log in " + data + " (" + before + " entries)")
-          .contains("prepared 400 events in ");
+          .contains(round == 0 ? "prepared 400 events in " : "prepared 800 events in ")
+          .containsPattern("(?m)^    compaction CPU/event by column:");
       // Two phases of 200 fresh subjects, each phase two batches closed by a map root leaf; the
-      // second round's subjects are numbered from the larger tree, so none is taken already.
-      assertThat(treeSize(data)).isEqualTo(before + 2 * 200 + 4);
+      // second round's subjects are numbered from the larger tree, so none is taken already. Its
+      // warm-up writes 50 with the map (one batch and its map root) and 50 without.
+      assertThat(treeSize(data)).isEqualTo(before + 2 * 200 + 4 + (round == 0 ? 0 : 101));
+      if (round == 1) {
+        assertThat(r.out())
+            .contains("warm-up with the map: 50 events, untimed")
+            .contains("warm-up without the map: 50 events, untimed");
+      }
     }
+    assertOneLineFailure(
+        run("baseline", "--warm-up-events", "10"),
+        "log-server baseline: --warm-up-events must be 0 to --events, and needs --onto"
+            + " (see: log-server baseline --help)");
     assertOneLineFailure(
         run("baseline", "--onto", dir.resolve("nothing").toString()),
         "log-server baseline: --onto "

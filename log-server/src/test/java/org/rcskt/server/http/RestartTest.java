@@ -118,6 +118,30 @@ class RestartTest {
   }
 
   @Test
+  void refusesADataDirectoryOfMapLayoutTwoNamingIt() throws Exception {
+    try (LogServer s = LogServer.start(config())) {
+      Events events = new Events(9, LogServer.DEV_CARRIER_ID, s.devCarrierKey());
+      KeyEvent e = events.register(events.newSubject(), "phone-1", events.newKey());
+      assertThat(new Http(s.baseUrl()).post("/v1/events", EventJson.toJsonString(e)).status())
+          .isEqualTo(200);
+    }
+    // A store of the build before layout 4: the same column families, marked layout 2.
+    try (RawRocks raw = RawRocks.open(dir.resolve("db"))) {
+      raw.put("default", RawRocks.meta("map-layout"), new byte[] {2});
+    }
+    assertThatThrownBy(() -> LogServer.start(config()))
+        .isInstanceOf(StorageException.class)
+        .hasMessageStartingWith(
+            "store in "
+                + dir.resolve("db")
+                + " holds a version 2 log of 4 entries whose subject map an earlier build laid out"
+                + " as layout 2 (leaf records in the map column);");
+    try (RawRocks raw = RawRocks.open(dir.resolve("db"))) {
+      assertThat(raw.get("default", RawRocks.meta("map-layout"))).containsExactly(2);
+    }
+  }
+
+  @Test
   void refusesADataDirectoryWithTheOldMapLayoutNamingIt() throws Exception {
     try (LogServer s = LogServer.start(config())) {
       Events events = new Events(8, LogServer.DEV_CARRIER_ID, s.devCarrierKey());
@@ -127,7 +151,7 @@ class RestartTest {
     }
     // An earlier build's store: format 2 but no map-layout marker.
     try (RawRocks raw = RawRocks.open(dir.resolve("db"))) {
-      assertThat(raw.get("default", RawRocks.meta("map-layout"))).containsExactly(2);
+      assertThat(raw.get("default", RawRocks.meta("map-layout"))).containsExactly(4);
       raw.delete("default", RawRocks.meta("map-layout"));
     }
     assertThatThrownBy(() -> LogServer.start(config()))

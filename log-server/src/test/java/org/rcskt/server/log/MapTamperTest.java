@@ -88,7 +88,7 @@ class MapTamperTest {
     }
     // The state names a root its records do not hash to: the map does not load at all.
     String damage =
-        "the map's group records hash to "
+        "the map's bucket records hash to "
             + lastMapRoot.mapRoot()
             + ", not to the stored root "
             + bogus;
@@ -146,11 +146,11 @@ class MapTamperTest {
     Hash victim = subjects.get(1);
     try (RawRocks raw = RawRocks.open(db())) {
       byte[] key = StoredMap.leafKey(victim.toByteArray());
-      byte[] value = raw.get("map", key);
+      byte[] value = raw.get("map_leaves", key);
       assertThat(value).hasSize(40);
       // Next sequence 5 instead of 1: a well-formed leaf that its bucket's hash does not cover.
       value[7] = 5;
-      raw.put("map", key, value);
+      raw.put("map_leaves", key, value);
     }
     Fsck.Report r = fsck();
     assertThat(r.ok()).isFalse();
@@ -166,7 +166,7 @@ class MapTamperTest {
   void aMissingLeafRecordIsFoundByFsck() throws Exception {
     Hash victim = subjects.get(2);
     try (RawRocks raw = RawRocks.open(db())) {
-      raw.delete("map", StoredMap.leafKey(victim.toByteArray()));
+      raw.delete("map_leaves", StoredMap.leafKey(victim.toByteArray()));
     }
     Fsck.Report r = fsck();
     assertThat(r.problems())
@@ -207,47 +207,71 @@ class MapTamperTest {
   }
 
   @Test
-  void aMalformedGroupRecordIsRefusedByOpen() throws Exception {
+  void aMalformedBucketRecordIsRefusedByOpen() throws Exception {
     try (RawRocks raw = RawRocks.open(db())) {
-      // Two buckets in the mask, one entry after it.
-      raw.put(
-          "map",
-          StoredMap.groupKey(12345),
-          java.util.Arrays.copyOf(new byte[] {(byte) 0xc0, 1}, 34));
+      // A kind byte and half a hash.
+      raw.put("map", StoredMap.bucketKey(12345), java.util.Arrays.copyOf(new byte[] {1}, 17));
     }
     try (RocksDbLogStore store = RocksDbLogStore.open(db())) {
       assertThatThrownBy(() -> openLog(store))
           .isInstanceOf(LogStateException.class)
           .hasMessage(
-              "the stored subject map is damaged: map group record 12345 has 34 bytes, not 67 for"
-                  + " its 2 buckets");
+              "the stored subject map is damaged: map bucket record 12345 has 17 bytes, not 33");
     }
   }
 
   @Test
-  void aWrongGroupRecordIsRefusedByOpen() throws Exception {
+  void aBucketRecordOfKindEmptyIsRefusedByOpen() throws Exception {
+    try (RawRocks raw = RawRocks.open(db())) {
+      raw.put("map", StoredMap.bucketKey(7), new byte[33]);
+    }
+    try (RocksDbLogStore store = RocksDbLogStore.open(db())) {
+      assertThatThrownBy(() -> openLog(store))
+          .isInstanceOf(LogStateException.class)
+          .hasMessage("the stored subject map is damaged: map bucket record 7 has kind 0");
+    }
+  }
+
+  @Test
+  void aLeafRecordUnderAnotherBucketIsFoundByFsck() throws Exception {
+    Hash victim = subjects.get(2);
+    try (RawRocks raw = RawRocks.open(db())) {
+      byte[] key = StoredMap.leafKey(victim.toByteArray());
+      byte[] value = raw.get("map_leaves", key);
+      raw.delete("map_leaves", key);
+      key[2] ^= 1;
+      raw.put("map_leaves", key, value);
+    }
+    assertThat(fsck().problems())
+        .anySatisfy(
+            p ->
+                assertThat(p).contains("map leaf record of " + victim + " is stored under bucket"));
+  }
+
+  @Test
+  void aWrongBucketRecordIsRefusedByOpen() throws Exception {
     Hash victim = subjects.get(0);
     int bucket =
         ((victim.toByteArray()[0] & 0xff) << 12)
             | ((victim.toByteArray()[1] & 0xff) << 4)
             | ((victim.toByteArray()[2] & 0xff) >>> 4);
-    byte[] key = StoredMap.groupKey(bucket >>> 3);
+    byte[] key = StoredMap.bucketKey(bucket);
     try (RawRocks raw = RawRocks.open(db())) {
       byte[] value = raw.get("map", key);
-      // The mask byte, then the victim's bucket alone in its group: kind, hash.
-      assertThat(value).hasSize(1 + 33);
-      assertThat(value[0] & 0xff).isEqualTo(0x80 >>> (bucket & 7));
-      value[1 + 5] ^= 1;
+      // The victim alone in its bucket: kind SINGLE, then its leaf hash.
+      assertThat(value).hasSize(33);
+      assertThat(value[0]).isEqualTo((byte) 1);
+      value[5] ^= 1;
       raw.put("map", key, value);
     }
     try (RocksDbLogStore store = RocksDbLogStore.open(db())) {
       assertThatThrownBy(() -> openLog(store))
           .isInstanceOf(LogStateException.class)
           .hasMessageStartingWith(
-              "the stored subject map is damaged: the map's group records hash to ")
+              "the stored subject map is damaged: the map's bucket records hash to ")
           .hasMessageEndingWith(", not to the stored root " + lastMapRoot.mapRoot());
     }
     assertThat(fsck().problems().get(0))
-        .startsWith("the stored subject map does not load: the map's group records hash to ");
+        .startsWith("the stored subject map does not load: the map's bucket records hash to ");
   }
 }

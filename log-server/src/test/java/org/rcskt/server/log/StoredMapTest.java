@@ -155,6 +155,47 @@ class StoredMapTest {
     }
   }
 
+  /**
+   * Indexes at both ends of the key space, sharing up to 255 bits: the leaf key ranges of the last
+   * bucket end at the end of the bucket prefixes, and the first bucket's at its start.
+   */
+  @Test
+  void subjectsAtTheEndsOfTheIndexSpaceAreProved() throws Exception {
+    Random r = new Random(11);
+    byte[] ones = new byte[32];
+    java.util.Arrays.fill(ones, (byte) 0xff);
+    byte[] onesButLast = ones.clone();
+    onesButLast[31] = (byte) 0xfe;
+    byte[] zeros = new byte[32];
+    byte[] zerosButLast = new byte[32];
+    zerosButLast[31] = 1;
+    List<Hash> xs =
+        List.of(Hash.of(ones), Hash.of(onesButLast), Hash.of(zeros), Hash.of(zerosButLast));
+    SubjectMap ref = SubjectMap.empty(new MemoryMapNodeStore());
+    try (RocksDbLogStore store = RocksDbLogStore.open(dir.resolve("db-ends"))) {
+      StoredMap map = StoredMap.open(store);
+      for (Hash x : xs) {
+        SubjectLeaf l = leaf(x, r);
+        StoredMap.Update u = map.update(List.of(l));
+        SubjectMap.Batch b = ref.batch();
+        b.put(l);
+        ref = ref.apply(b.finish());
+        assertThat(u.root()).isEqualTo(ref.root());
+        write(store, map, u);
+        for (Hash y : xs) {
+          assertSameProofs(map, ref, y);
+        }
+        assertSameProofs(map, ref, sharing(Hash.of(ones), 254, r));
+        assertSameProofs(map, ref, sharing(Hash.of(zeros), 254, r));
+      }
+      List<SubjectLeaf> all = new ArrayList<>();
+      StoredMap.forEachLeaf(store, all::add);
+      assertThat(all)
+          .extracting(SubjectLeaf::index)
+          .containsExactly(xs.get(2), xs.get(3), xs.get(1), xs.get(0));
+    }
+  }
+
   /** The window between a batch's write and its commit: a snapshot there sees the staged update. */
   @Test
   void aSnapshotBetweenWriteAndCommitIsProvedAgainstTheStagedUpdate() throws Exception {

@@ -195,9 +195,13 @@ public final class AuditCommand implements Callable<Integer> {
     byte[] raw = fetcher.checkpoint();
     SignedCheckpoint cp = SignedCheckpoint.verify(raw, verifier.name(), verifier);
     long treeSize = cp.checkpoint().treeSize();
-    String witnessNote = witnessNote(cp);
-    if (witnessNote != null) {
-      notes.add(witnessNote);
+    Cosigners cosigners = cosigners(cp);
+    if (witnesses.isEmpty() && cosigners.uncheckedSignatureLines() > 0) {
+      notes.add(
+          "The audited checkpoint carries "
+              + cosigners.uncheckedSignatureLines()
+              + " signature line(s) besides the log's; no witness keys were given (--witness), so"
+              + " none was checked.");
     }
     Hash export = exportSubject == null ? null : parseSubject(exportSubject);
     Auditor.Options options =
@@ -243,7 +247,7 @@ public final class AuditCommand implements Callable<Integer> {
         progress.shutdownNow();
       }
     }
-    AuditReport report = outcome.report();
+    AuditReport report = outcome.report().withCosigners(cosigners);
     writeAtomically(jsonOut, out -> ReportJson.write(report, out));
     writeAtomically(
         htmlOut, out -> out.write(HtmlReport.render(report).getBytes(StandardCharsets.UTF_8)));
@@ -301,38 +305,27 @@ public final class AuditCommand implements Callable<Integer> {
     return t;
   }
 
-  /**
-   * Which of the given witnesses cosigned the audited checkpoint, or how many other signature lines
-   * it carries when no witness was given; null when there is nothing to say.
-   */
-  private String witnessNote(SignedCheckpoint cp) throws IOException {
-    int lines = cp.note().signatures().size() - 1;
-    if (witnesses.isEmpty()) {
-      if (lines == 0) {
-        return null;
-      }
-      return "The audited checkpoint carries "
-          + lines
-          + " signature line(s) besides the log's; no witness keys were given (--witness), so"
-          + " none was checked.";
-    }
+  /** Which of the given witnesses cosigned the audited checkpoint, and what else it carries. */
+  private Cosigners cosigners(SignedCheckpoint cp) throws IOException {
     java.util.List<org.rcskt.verifier.note.CosignatureV1Verifier> keys =
         new java.util.ArrayList<>();
+    java.util.List<String> names = new java.util.ArrayList<>();
     for (String w : witnesses) {
       try {
-        keys.add(org.rcskt.verifier.note.CosignatureV1Verifier.fromVerifierKey(w));
+        org.rcskt.verifier.note.CosignatureV1Verifier k =
+            org.rcskt.verifier.note.CosignatureV1Verifier.fromVerifierKey(w);
+        keys.add(k);
+        names.add(k.name());
       } catch (org.rcskt.verifier.VerificationException e) {
         throw new IOException("--witness " + w + ": " + e.getMessage(), e);
       }
     }
-    java.util.List<String> by = org.rcskt.verifier.witness.WitnessPolicy.cosignedBy(cp, keys);
-    return "The audited checkpoint carries verified cosignatures of "
-        + by.size()
-        + " of the "
-        + keys.size()
-        + " given witnesses"
-        + (by.isEmpty() ? "" : ": " + String.join(", ", by))
-        + ".";
+    java.util.List<String> by =
+        keys.isEmpty()
+            ? java.util.List.of()
+            : org.rcskt.verifier.witness.WitnessPolicy.cosignedBy(cp, keys);
+    int others = cp.note().signatures().size() - 1 - by.size();
+    return new Cosigners(names, by, Math.max(0, others));
   }
 
   private static String require(JsonNode info, String field) throws IOException {

@@ -20,6 +20,7 @@ import java.util.TreeMap;
  * @param computedRootHash the root hash recomputed from the entries, hex
  * @param rootMatches whether the two are equal
  * @param checkpoint the signed checkpoint, as served
+ * @param cosigners which of the witnesses given to the audit cosigned that checkpoint
  * @param auditedAt when the audit ran, ISO-8601 UTC
  * @param asOf the moment key ages are measured at, ISO-8601 UTC
  * @param rotationDeadlineDays the age after which an active key counts as past its rotation
@@ -55,6 +56,7 @@ public record AuditReport(
     String computedRootHash,
     boolean rootMatches,
     String checkpoint,
+    Cosigners cosigners,
     String auditedAt,
     String asOf,
     long rotationDeadlineDays,
@@ -79,6 +81,37 @@ public record AuditReport(
     revocationsByReason = sorted(revocationsByReason);
     daily = List.copyOf(daily);
     notes = List.copyOf(notes);
+    cosigners = cosigners == null ? Cosigners.NONE : cosigners;
+  }
+
+  /** This report with {@code c} as its cosigners. */
+  public AuditReport withCosigners(Cosigners c) {
+    return new AuditReport(
+        origin,
+        treeSize,
+        checkpointRootHash,
+        computedRootHash,
+        rootMatches,
+        checkpoint,
+        c,
+        auditedAt,
+        asOf,
+        rotationDeadlineDays,
+        elapsedMillis,
+        subjects,
+        mapRoots,
+        eventsByType,
+        eventsByCarrier,
+        daily,
+        recoveries,
+        revocationsByReason,
+        revocations,
+        unattestedRegistrations,
+        keysPastRotationDeadline,
+        anchorChanges,
+        violations,
+        mapRootMismatches,
+        notes);
   }
 
   /**

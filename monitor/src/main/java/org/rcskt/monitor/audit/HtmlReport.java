@@ -116,6 +116,7 @@ public final class HtmlReport {
             + (r.rootMatches()
                 ? "<span class=\"badge pass\">matches</span>"
                 : "<span class=\"badge fail\">does not match</span>"));
+    row(h, "Witness cosignatures", esc(cosigners(r.cosigners())));
     row(h, "Subjects", Long.toString(r.subjects()));
     row(h, "Rules broken", Long.toString(r.violations().total()));
     row(h, "Map roots checked", Long.toString(r.mapRoots()));
@@ -128,6 +129,25 @@ public final class HtmlReport {
     for (String n : r.notes()) {
       h.append("<p class=\"note\">").append(esc(n)).append("</p>\n");
     }
+  }
+
+  /** The cosigners row: which given witnesses cosigned, and what was not checked. */
+  static String cosigners(Cosigners c) {
+    StringBuilder b = new StringBuilder();
+    if (c.given().isEmpty()) {
+      b.append("no witness keys given");
+    } else {
+      b.append(c.cosignedBy().size()).append(" of ").append(c.given().size()).append(" given");
+      if (!c.cosignedBy().isEmpty()) {
+        b.append(": ").append(String.join(", ", c.cosignedBy()));
+      }
+    }
+    if (c.uncheckedSignatureLines() > 0) {
+      b.append("; ")
+          .append(c.uncheckedSignatureLines())
+          .append(" other signature line(s) not checked");
+    }
+    return b.toString();
   }
 
   private static void row(StringBuilder h, String label, String html) {

@@ -134,6 +134,7 @@ final class ReportBuilder {
         computedRootHash,
         checkpointRootHash.equals(computedRootHash),
         checkpoint,
+        Cosigners.NONE,
         auditedAt.toString(),
         asOf.toString(),
         rotationDeadlineDays,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReportRenderingTest {
@@ -78,6 +79,35 @@ class ReportRenderingTest {
     String json = out.toString(java.nio.charset.StandardCharsets.UTF_8);
     assertThat(json).contains("\"passed\" : false").contains("\"truncated\" : false");
     assertThat(ReportJson.read(out.toByteArray())).isEqualTo(r);
+  }
+
+  @Test
+  void cosignersRoundTripAndRender() throws IOException {
+    AuditReport r =
+        sample(10)
+            .withCosigners(
+                new Cosigners(
+                    List.of("w.example/a", "w.example/<b>"), List.of("w.example/<b>"), 1));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ReportJson.write(r, out);
+    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("\"cosignedBy\" : [ \"w.example/<b>\" ]")
+        .contains("\"uncheckedSignatureLines\" : 1");
+    assertThat(ReportJson.read(out.toByteArray())).isEqualTo(r);
+    assertThat(HtmlReport.render(r))
+        .contains(
+            "<th>Witness cosignatures</th><td>1 of 2 given: w.example/&lt;b&gt;; 1 other"
+                + " signature line(s) not checked</td>");
+    assertThat(HtmlReport.render(sample(10)))
+        .contains("<th>Witness cosignatures</th><td>no witness keys given</td>");
+    // A report written before the field existed reads as one without witnesses.
+    String old = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    int from = old.indexOf("\"cosigners\"");
+    int to = old.indexOf("}", from) + 1;
+    String without = old.substring(0, from) + old.substring(to).replaceFirst("^\\s*,", "");
+    assertThat(
+            ReportJson.read(without.getBytes(java.nio.charset.StandardCharsets.UTF_8)).cosigners())
+        .isEqualTo(Cosigners.NONE);
   }
 
   @Test

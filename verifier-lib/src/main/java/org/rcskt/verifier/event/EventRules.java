@@ -76,7 +76,7 @@ public final class EventRules {
       }
       AnchorRegistry.Carrier c = anchors.carrier(body.carrierId());
       checkSequence(
-          "carrier " + body.carrierId(),
+          new Chain("carrier", body.carrierId()),
           c == null ? 0 : c.nextSequence(),
           c == null ? Hash.ZERO : c.lastEventHash(),
           body);
@@ -94,7 +94,10 @@ public final class EventRules {
               + "; phone events cannot share it");
     }
     checkSequence(
-        "subject " + body.subject(), current.nextSequence(), current.lastEventHash(), body);
+        new Chain("subject", body.subject()),
+        current.nextSequence(),
+        current.lastEventHash(),
+        body);
   }
 
   /**
@@ -117,7 +120,11 @@ public final class EventRules {
       return applyAnchor(current, verified, anchors, ctx);
     }
     checkTimestamps(
-        "subject " + body.subject(), current.nextSequence(), current.lastTimestampMs(), body, ctx);
+        new Chain("subject", body.subject()),
+        current.nextSequence(),
+        current.lastTimestampMs(),
+        body,
+        ctx);
     Signers signers = new Signers(verified.signerKeyIds());
     checkSignerRoles(signers, current, anchors);
     switch (body.type()) {
@@ -130,7 +137,18 @@ public final class EventRules {
     }
   }
 
-  private static void checkSequence(String chain, long nextSequence, Hash lastHash, EventBody body)
+  /**
+   * The event chain a rule is checked on, named in the rule's message ("subject <hex>", "carrier
+   * <id>"): text made only when a rule is broken, not for every event.
+   */
+  private record Chain(String kind, Object id) {
+    @Override
+    public String toString() {
+      return kind + " " + id;
+    }
+  }
+
+  private static void checkSequence(Chain chain, long nextSequence, Hash lastHash, EventBody body)
       throws RuleViolationException {
     if (body.sequence() != nextSequence) {
       throw RuleViolationException.numbers(
@@ -152,7 +170,7 @@ public final class EventRules {
   }
 
   private static void checkTimestamps(
-      String chain, long nextSequence, long lastTimestampMs, EventBody body, RulesContext ctx)
+      Chain chain, long nextSequence, long lastTimestampMs, EventBody body, RulesContext ctx)
       throws RuleViolationException {
     long ts = body.timestampMs();
     if (nextSequence > 0 && ts < lastTimestampMs) {
@@ -492,7 +510,7 @@ public final class EventRules {
       carrier = AnchorRegistry.Carrier.empty(body.carrierId());
     }
     checkTimestamps(
-        "carrier " + body.carrierId(),
+        new Chain("carrier", body.carrierId()),
         carrier.nextSequence(),
         carrier.lastTimestampMs(),
         body,

@@ -73,8 +73,13 @@ public final class RocksDbLogStore implements LogStore {
    */
   private static final byte[] KEY_MAP_LAYOUT = "map-layout".getBytes(StandardCharsets.US_ASCII);
 
-  /** The map layout this code writes: leaf records and bucket group records. */
-  public static final int MAP_LAYOUT = 2;
+  /**
+   * The map layout this code writes: one record per non-EMPTY bucket in the map column, leaf
+   * records under a bucket prefix in a column of their own with prefix bloom filters (layout 4;
+   * layout 2 kept leaves and groups of eight buckets in the map column, layout 3 never reached a
+   * release).
+   */
+  public static final int MAP_LAYOUT = 4;
 
   private static final TickerType[] TICKERS = {
     TickerType.BLOCK_CACHE_HIT,
@@ -111,6 +116,7 @@ public final class RocksDbLogStore implements LogStore {
   private final ColumnFamilyHandle subjectEvents;
   private final ColumnFamilyHandle tiles;
   private final ColumnFamilyHandle mapNodes;
+  private final ColumnFamilyHandle mapLeaves;
   private final LRUCache blockCache;
   private final BloomFilter bloom;
   private final Statistics statistics;
@@ -144,6 +150,7 @@ public final class RocksDbLogStore implements LogStore {
     this.subjectEvents = handles.get(5);
     this.tiles = handles.get(6);
     this.mapNodes = handles.get(7);
+    this.mapLeaves = handles.get(8);
     this.blockCache = blockCache;
     this.bloom = bloom;
     this.statistics = statistics;
@@ -190,13 +197,23 @@ public final class RocksDbLogStore implements LogStore {
       dbOptions.setStatistics(stats);
     }
     String[] names = {
-      "default", "entries", "leaf_index", "nodes", "subjects", "subject_events", "tiles", "map",
+      "default",
+      "entries",
+      "leaf_index",
+      "nodes",
+      "subjects",
+      "subject_events",
+      "tiles",
+      "map",
+      "map_leaves",
     };
     // Hashes do not compress; entries and states carry some structure.
-    boolean[] compress = {false, true, false, false, true, false, false, false};
+    boolean[] compress = {false, true, false, false, true, false, false, false, false};
+    int leavesColumn = 8;
     List<ColumnFamilyOptions> cfOptions = new ArrayList<>();
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     for (int i = 0; i < names.length; i++) {
+      boolean leaves = i == leavesColumn;
       BlockBasedTableConfig table =
           new BlockBasedTableConfig()
               .setBlockCache(cache)
@@ -205,15 +222,30 @@ public final class RocksDbLogStore implements LogStore {
               .setCacheIndexAndFilterBlocksWithHighPriority(true)
               .setPinL0FilterAndIndexBlocksInCache(true)
               .setPinTopLevelIndexAndFilter(true)
-              .setBlockSize(8 << 10);
+              .setBlockSize(leaves ? 4 << 10 : 8 << 10);
       ColumnFamilyOptions cfo =
           new ColumnFamilyOptions()
-              .setTableFormatConfig(table)
               .setWriteBufferSize(settings.writeBufferBytes())
               .setMaxWriteBufferNumber(3)
               .setLevelCompactionDynamicLevelBytes(true)
               .setCompressionType(
                   compress[i] ? CompressionType.LZ4_COMPRESSION : CompressionType.NO_COMPRESSION);
+      if (leaves) {
+        // The map's bucket reads are range scans within one bucket prefix: filters over prefixes
+        // (not whole keys, which nothing looks up) let a scan skip every memtable and file that
+        // has no leaf of the bucket, and the last level, which has nearly every bucket, needs none.
+        table.setWholeKeyFiltering(false);
+        cfo.useFixedLengthPrefixExtractor(MAP_LEAF_PREFIX)
+            .setMemtablePrefixBloomSizeRatio(0.1)
+            .setOptimizeFiltersForHits(true)
+            // Leaves land at random keys, so every compaction out of level 0 rewrites the whole
+            // next level: let more files gather first. Scans skip level-0 files without the
+            // bucket by their prefix filters, so more of them cost little.
+            .setLevel0FileNumCompactionTrigger(16)
+            .setLevel0SlowdownWritesTrigger(32)
+            .setLevel0StopWritesTrigger(48);
+      }
+      cfo.setTableFormatConfig(table);
       cfOptions.add(cfo);
       descriptors.add(
           new ColumnFamilyDescriptor(names[i].getBytes(StandardCharsets.US_ASCII), cfo));
@@ -320,6 +352,20 @@ public final class RocksDbLogStore implements LogStore {
               + " read the old layout. Start this build with an empty data directory, or keep the"
               + " earlier build for that directory");
     }
+    if (layout.length == 1 && layout[0] == 2) {
+      throw new StorageException(
+          "store in "
+              + directory
+              + " holds a version 2 log of "
+              + treeSize
+              + " entries whose subject map an earlier build laid out as layout 2 (leaf records in"
+              + " the map column); this build keeps them under bucket prefixes in a column of"
+              + " their own (layout "
+              + MAP_LAYOUT
+              + ", docs/design/0010-map-storage.md) and cannot read the old layout. Start this"
+              + " build with an empty data directory, or keep the earlier build for that"
+              + " directory");
+    }
     if (layout.length != 1 || layout[0] != MAP_LAYOUT) {
       throw new StorageException(
           "store in "
@@ -388,7 +434,7 @@ public final class RocksDbLogStore implements LogStore {
   public long leafIndex(Hash leafHash) {
     byte[] key = new byte[Hash.SIZE];
     leafHash.copyTo(key, 0);
-    byte[] v = read(leafIndex, key, "leaf index of " + leafHash);
+    byte[] v = read(leafIndex, key, "leaf index of ", leafHash);
     return v == null ? -1 : getLong(v, 0);
   }
 
@@ -575,27 +621,65 @@ public final class RocksDbLogStore implements LogStore {
 
   @Override
   public void scanMap(List<KeyRange> ranges, MapRecordVisitor visitor) {
+    scanColumn(mapNodes, null, ranges, visitor);
+  }
+
+  @Override
+  public void scanMapLeaves(List<KeyRange> ranges, MapRecordVisitor visitor) {
+    scanColumn(mapLeaves, null, ranges, visitor);
+  }
+
+  /** A scan of a map column, as of {@code snapshot} or (null) the latest state. */
+  private void scanColumn(
+      ColumnFamilyHandle cf,
+      org.rocksdb.Snapshot snapshot,
+      List<KeyRange> ranges,
+      MapRecordVisitor visitor) {
     lifecycle.readLock().lock();
-    try (ReadOptions ro = new ReadOptions()) {
+    // Ranges within one bucket prefix read with prefix bloom filters (prefix_same_as_start),
+    // others in total order: two iterators, each made when first needed.
+    try (ReadOptions prefixed = new ReadOptions().setPrefixSameAsStart(true);
+        ReadOptions total = new ReadOptions().setTotalOrderSeek(true)) {
       ensureOpen();
-      scanRanges(ro, ranges, visitor);
+      if (snapshot != null) {
+        prefixed.setSnapshot(snapshot);
+        total.setSnapshot(snapshot);
+      }
+      scanRanges(cf, cf == mapLeaves ? prefixed : null, total, ranges, visitor);
     } catch (RocksDBException e) {
-      throw new StorageException("cannot read the subject map", e);
+      throw new StorageException(
+          "cannot read the subject map" + (snapshot != null ? " from a snapshot" : ""), e);
     } finally {
       lifecycle.readLock().unlock();
     }
   }
 
-  /** One iterator for all ranges: a seek per range, then next until the range ends. */
-  private void scanRanges(ReadOptions ro, List<KeyRange> ranges, MapRecordVisitor visitor)
+  /**
+   * A seek per range, then next until the range ends; ranges within a {@link #MAP_LEAF_PREFIX}
+   * prefix on the {@code prefixed} iterator when one is given, the rest on the {@code total} one.
+   */
+  private void scanRanges(
+      ColumnFamilyHandle cf,
+      ReadOptions prefixed,
+      ReadOptions total,
+      List<KeyRange> ranges,
+      MapRecordVisitor visitor)
       throws RocksDBException {
     // Keys and values are copied out through direct buffers: one JNI copy each instead of a new
     // Java array made on the native side. Map records are small (MAX_MAP_RECORD).
     ByteBuffer kb = ByteBuffer.allocateDirect(MAX_MAP_RECORD);
     ByteBuffer vb = ByteBuffer.allocateDirect(MAX_MAP_RECORD);
-    try (RocksIterator it = db.newIterator(mapNodes, ro)) {
+    RocksIterator byPrefix = null;
+    RocksIterator inOrder = null;
+    try {
       for (int r = 0; r < ranges.size(); r++) {
         KeyRange range = ranges.get(r);
+        RocksIterator it;
+        if (prefixed != null && range.withinPrefix(MAP_LEAF_PREFIX)) {
+          it = byPrefix != null ? byPrefix : (byPrefix = db.newIterator(cf, prefixed));
+        } else {
+          it = inOrder != null ? inOrder : (inOrder = db.newIterator(cf, total));
+        }
         for (it.seek(range.from()); it.isValid(); it.next()) {
           kb.clear();
           int kn = it.key(kb);
@@ -619,6 +703,13 @@ public final class RocksDbLogStore implements LogStore {
           }
         }
         it.status();
+      }
+    } finally {
+      if (byPrefix != null) {
+        byPrefix.close();
+      }
+      if (inOrder != null) {
+        inOrder.close();
       }
     }
   }
@@ -679,15 +770,12 @@ public final class RocksDbLogStore implements LogStore {
 
     @Override
     public void scanMap(List<KeyRange> ranges, MapRecordVisitor visitor) {
-      lifecycle.readLock().lock();
-      try {
-        ensureOpen();
-        scanRanges(options, ranges, visitor);
-      } catch (RocksDBException e) {
-        throw new StorageException("cannot read the subject map from a snapshot", e);
-      } finally {
-        lifecycle.readLock().unlock();
-      }
+      scanColumn(mapNodes, snapshot, ranges, visitor);
+    }
+
+    @Override
+    public void scanMapLeaves(List<KeyRange> ranges, MapRecordVisitor visitor) {
+      scanColumn(mapLeaves, snapshot, ranges, visitor);
     }
 
     @Override
@@ -712,7 +800,7 @@ public final class RocksDbLogStore implements LogStore {
   public byte[] subjectState(Hash subject) {
     byte[] key = new byte[Hash.SIZE];
     subject.copyTo(key, 0);
-    return read(subjects, key, "state of subject " + subject);
+    return read(subjects, key, "state of subject ", subject);
   }
 
   @Override
@@ -814,8 +902,11 @@ public final class RocksDbLogStore implements LogStore {
         if (batch.anchorRegistry() != null) {
           wb.put(meta, KEY_ANCHORS, batch.anchorRegistry());
         }
-        for (Map.Entry<java.nio.ByteBuffer, byte[]> m : batch.mapRecords().entrySet()) {
-          wb.put(mapNodes, m.getKey().array(), m.getValue());
+        for (byte[][] m : batch.mapRecords()) {
+          wb.put(mapNodes, m[0], m[1]);
+        }
+        for (byte[][] m : batch.mapLeaves()) {
+          wb.put(mapLeaves, m[0], m[1]);
         }
         if (batch.mapState() != null) {
           wb.put(meta, KEY_MAP, batch.mapState());
@@ -1010,6 +1101,35 @@ public final class RocksDbLogStore implements LogStore {
     return out;
   }
 
+  /**
+   * Seconds of CPU that compactions of each column family have used since the store was opened
+   * (RocksDB's {@code CompMergeCPU}), by column name; for the bench tools and operators working out
+   * where background work goes.
+   */
+  public Map<String, Double> compactionCpuSeconds() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        return out;
+      }
+      for (ColumnFamilyHandle h : handles) {
+        try {
+          Map<String, String> stats = db.getMapProperty(h, "rocksdb.cfstats");
+          String v = stats.get("compaction.Sum.CompMergeCPU");
+          out.put(
+              new String(h.getName(), StandardCharsets.US_ASCII),
+              v == null ? 0.0 : Double.parseDouble(v));
+        } catch (RocksDBException | NumberFormatException e) {
+          // A property this RocksDB build does not give: leave the column out.
+        }
+      }
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+    return out;
+  }
+
   @Override
   public void close() {
     lifecycle.writeLock().lock();
@@ -1050,12 +1170,17 @@ public final class RocksDbLogStore implements LogStore {
   }
 
   private byte[] read(ColumnFamilyHandle cf, byte[] key, String what) {
+    return read(cf, key, what, "");
+  }
+
+  /** As above, naming {@code what} followed by {@code id} (text made only on failure). */
+  private byte[] read(ColumnFamilyHandle cf, byte[] key, String what, Object id) {
     lifecycle.readLock().lock();
     try {
       ensureOpen();
       return db.get(cf, key);
     } catch (RocksDBException e) {
-      throw new StorageException("cannot read " + what, e);
+      throw new StorageException("cannot read " + what + id, e);
     } finally {
       lifecycle.readLock().unlock();
     }

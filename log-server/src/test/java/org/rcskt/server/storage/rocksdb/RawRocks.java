@@ -18,7 +18,15 @@ import org.rocksdb.WriteOptions;
 public final class RawRocks implements AutoCloseable {
   /** The store's column families, in its order; "default" holds the metadata. */
   private static final String[] FAMILIES = {
-    "default", "entries", "leaf_index", "nodes", "subjects", "subject_events", "tiles", "map",
+    "default",
+    "entries",
+    "leaf_index",
+    "nodes",
+    "subjects",
+    "subject_events",
+    "tiles",
+    "map",
+    "map_leaves",
   };
 
   private final DBOptions options;
