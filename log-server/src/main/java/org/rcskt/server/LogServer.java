@@ -158,7 +158,12 @@ public final class LogServer implements AutoCloseable {
       opened.add(store);
       KeyEventLog log = KeyEventLog.open(store, signer, rules, metrics, settings);
       opened.add(0, log);
-      metrics.bind(() -> log.head().treeSize(), log::queued, log::memoryBytes, store::statistics);
+      metrics.bind(
+          () -> log.head().treeSize(),
+          log::queued,
+          log::memoryBytes,
+          log::mapMemoryBytes,
+          store::statistics);
       Ed25519.KeyPair devCarrier = null;
       if (config.devMode()) {
         devCarrier = trustDevCarrier(config, log, policy);

@@ -110,6 +110,13 @@ public final class BaselineCommand implements Callable<Integer> {
               + " a server that has been running would (default: ${DEFAULT-VALUE}).")
   int warmUpEvents;
 
+  @Option(
+      names = "--leaf-cache",
+      description =
+          "Phases with the map keep its subjects' indexes and leaf hashes in memory (loaded untimed"
+              + " before each such phase), so that updates read nothing from the store.")
+  boolean leafCache;
+
   @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -601,6 +608,13 @@ public final class BaselineCommand implements Callable<Integer> {
       this.writer =
           intoLog ? BatchWriter.resume(store, signer, map) : new BatchWriter(store, signer, map);
       this.map = map;
+      if (map && leafCache) {
+        long t0 = System.nanoTime();
+        long n = writer.enableLeafCache();
+        out.printf(
+            "leaf cache: %,d subjects loaded in %.1f s, map in memory %,d MB%n",
+            n, (System.nanoTime() - t0) / 1e9, writer.mapBytes() >> 20);
+      }
     }
 
     void write(VerifiedEvent[] vs) {

@@ -159,6 +159,23 @@ final class BatchWriter {
     return appendNanos;
   }
 
+  /**
+   * Turns the map's leaf cache on ({@link StoredMap#enableLeafCache}); returns the subjects loaded.
+   *
+   * @throws IllegalStateException if this writer keeps no map
+   */
+  long enableLeafCache() {
+    if (map == null) {
+      throw new IllegalStateException("this writer keeps no subject map");
+    }
+    return map.enableLeafCache();
+  }
+
+  /** Bytes the map holds in memory (levels and leaf cache). */
+  long mapBytes() {
+    return map == null ? 0 : map.bytes();
+  }
+
   /** CPU time of the writer's thread in the map's updates (reads and hashing). */
   long mapCpuNanos() {
     return mapCpuNanos;

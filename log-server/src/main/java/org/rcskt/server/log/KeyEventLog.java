@@ -207,6 +207,17 @@ public final class KeyEventLog implements AutoCloseable {
     }
     AnchorRegistry anchors = StateCodec.anchors(store);
     StoredMap map = openMap(store, size);
+    // Updates read nothing from the store once each subject's index and leaf hash are in memory
+    // (docs/design/0010-map-storage.md, "The leaf cache"); loaded in the background, and left off
+    // where it would take more than 40% of the heap.
+    if (!map.startLeafCacheLoad(Runtime.getRuntime().maxMemory() / 5 * 2)) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "the subject map's "
+              + map.subjectCount()
+              + " subjects need more than 40% of the heap in the leaf cache; map updates read"
+              + " their buckets from the store instead (give the JVM a larger -Xmx to turn it on)");
+    }
     KeyEventLog log =
         new KeyEventLog(
             store, signer, rules, engine, metrics, settings, nodes, range, head, anchors, map);
@@ -500,6 +511,11 @@ public final class KeyEventLog implements AutoCloseable {
     return nodes.memoryBytes();
   }
 
+  /** Bytes the subject map holds in memory (levels above the buckets, leaf cache). */
+  public long mapMemoryBytes() {
+    return map.bytes();
+  }
+
   public String origin() {
     return signer.origin();
   }
@@ -514,5 +530,6 @@ public final class KeyEventLog implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     integrator.stop();
+    map.stopLeafCacheLoad();
   }
 }

@@ -67,6 +67,20 @@ public final class StoredMap {
   private long subjectCount;
   // Written to the store, not yet in the levels; see the class comment.
   private volatile Update staged;
+  // With the leaf cache on: per bucket, its subjects' (index || leaf hash) pairs in index order,
+  // null for an EMPTY bucket; the writer's alone (update reads it, commit replaces entries).
+  private byte[][] leafCache;
+  private static final int CACHED = 2 * Hash.SIZE;
+  // Buckets the background load has read, for the writer to install where it has nothing newer.
+  private final java.util.concurrent.ConcurrentLinkedQueue<Loaded> loaded =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private volatile boolean stopLoading;
+  // Bytes of the leaf cache's arrays; written by the writer only.
+  private volatile long cacheBytes;
+  private volatile Thread loader;
+
+  /** Buckets {@code first ..} as the background load read them (null: no leaves). */
+  private record Loaded(int first, byte[][] pairs) {}
 
   private StoredMap(LogStore store) {
     this.store = store;
@@ -196,12 +210,15 @@ public final class StoredMap {
   }
 
   /** Bytes held by the in-memory levels, for the memory gauge. */
-  long bytes() {
+  public long bytes() {
     lock.readLock().lock();
     try {
       long b = 0;
       for (Level l : levels) {
         b += l.bytes();
+      }
+      if (leafCache != null) {
+        b += 8L * leafCache.length + cacheBytes;
       }
       return b;
     } finally {
@@ -229,9 +246,11 @@ public final class StoredMap {
           List.of(),
           List.of(),
           Delta.NONE,
+          null,
           state(root, subjectCount),
           0);
     }
+    installLoaded();
     // Each index copied out once, not once per comparison.
     List<Put> puts = new ArrayList<>(leaves.size());
     for (SubjectLeaf l : leaves) {
@@ -264,7 +283,7 @@ public final class StoredMap {
     List<List<byte[]>> scanned = new ArrayList<>(nb);
     Level bucketLevel = levels[BUCKET_DEPTH];
     for (int b : buckets) {
-      if (bucketLevel.kind(b) == EMPTY) {
+      if (bucketLevel.kind(b) == EMPTY || (leafCache != null && leafCache[b] != null)) {
         stored.add(List.of());
       } else {
         List<byte[]> l = new ArrayList<>();
@@ -283,15 +302,26 @@ public final class StoredMap {
           });
     }
 
-    long readNanos = System.nanoTime() - read0;
+    long readNanos = ranges.isEmpty() ? 0 : System.nanoTime() - read0;
     Delta delta = new Delta();
     List<byte[]> leafKeys = new ArrayList<>(puts.size());
     List<byte[]> leafValues = new ArrayList<>(puts.size());
     long count = subjectCount;
     MessageDigest md = Hash.newSha256();
     byte[] slots = new byte[nb * SLOT];
+    byte[][] cached = leafCache == null ? null : new byte[nb][];
     List<byte[]> merged = new ArrayList<>();
     for (int i = 0; i < nb; i++) {
+      if (cached != null) {
+        byte[] old = leafCache[buckets[i]];
+        if (old == null) {
+          // Not loaded yet: the leaves just read from the store (none if the bucket is EMPTY).
+          old = pairsOf(md, stored.get(i));
+        }
+        count += mergeCached(md, i, old, starts, puts, cached, leafKeys, leafValues);
+        subtreeCached(md, cached[i], 0, cached[i].length / CACHED, BUCKET_DEPTH, slots, i * SLOT);
+        continue;
+      }
       merged.clear();
       List<byte[]> old = stored.get(i);
       int o = 0;
@@ -362,8 +392,289 @@ public final class StoredMap {
         bucketKeys,
         bucketValues,
         delta,
+        cached,
         state(root, count),
         readNanos);
+  }
+
+  /**
+   * With the leaf cache: bucket {@code b}'s cached pairs with puts {@code starts[i]} to {@code
+   * starts[i + 1]} merged in, into {@code cached[i]}; adds the leaf records to write. Returns how
+   * many of the puts are new subjects.
+   */
+  private int mergeCached(
+      MessageDigest md,
+      int i,
+      byte[] old,
+      int[] starts,
+      List<Put> puts,
+      byte[][] cached,
+      List<byte[]> leafKeys,
+      List<byte[]> leafValues) {
+    int oldN = old.length / CACHED;
+    byte[] out = new byte[(oldN + starts[i + 1] - starts[i]) * CACHED];
+    int n = 0;
+    int o = 0;
+    int added = 0;
+    byte[] hash = new byte[Hash.SIZE];
+    for (int j = starts[i]; j < starts[i + 1]; j++) {
+      SubjectLeaf put = puts.get(j).leaf;
+      byte[] x = puts.get(j).x;
+      while (o < oldN
+          && Arrays.compareUnsigned(old, o * CACHED, o * CACHED + Hash.SIZE, x, 0, Hash.SIZE) < 0) {
+        System.arraycopy(old, o * CACHED, out, n * CACHED, CACHED);
+        n++;
+        o++;
+      }
+      if (o < oldN
+          && Arrays.compareUnsigned(old, o * CACHED, o * CACHED + Hash.SIZE, x, 0, Hash.SIZE)
+              == 0) {
+        o++;
+      } else {
+        added++;
+      }
+      byte[] value = leafValue(put.nextSequence(), put.lastEventHash());
+      leafKeys.add(leafKey(x));
+      leafValues.add(value);
+      leafHash(md, leafBytes(x, value), hash, 0);
+      System.arraycopy(x, 0, out, n * CACHED, Hash.SIZE);
+      System.arraycopy(hash, 0, out, n * CACHED + Hash.SIZE, Hash.SIZE);
+      n++;
+    }
+    System.arraycopy(old, o * CACHED, out, n * CACHED, (oldN - o) * CACHED);
+    n += oldN - o;
+    cached[i] = n * CACHED == out.length ? out : Arrays.copyOf(out, n * CACHED);
+    return added;
+  }
+
+  /** The (index || leaf hash) pairs of stored leaves (index || value each), in their order. */
+  private static byte[] pairsOf(MessageDigest md, List<byte[]> leaves) {
+    byte[] out = new byte[leaves.size() * CACHED];
+    for (int i = 0; i < leaves.size(); i++) {
+      System.arraycopy(leaves.get(i), 0, out, i * CACHED, Hash.SIZE);
+      leafHash(md, leaves.get(i), out, i * CACHED + Hash.SIZE);
+    }
+    return out;
+  }
+
+  /** Installs what the background load has read where the writer has nothing (newer) yet. */
+  private void installLoaded() {
+    if (leafCache == null) {
+      return;
+    }
+    for (Loaded l; (l = loaded.poll()) != null; ) {
+      for (int i = 0; i < l.pairs().length; i++) {
+        int b = l.first() + i;
+        if (leafCache[b] == null && l.pairs()[i] != null) {
+          leafCache[b] = l.pairs()[i];
+          cacheBytes += 16 + l.pairs()[i].length;
+        }
+      }
+    }
+  }
+
+  /**
+   * Turns the leaf cache on and fills it on a background thread from a snapshot taken now, so that
+   * startup does not wait for it: until a bucket is loaded, updates read it from the store as
+   * before, and every bucket an update changes is cached from then on. Call it from the writer's
+   * thread before the first update, or before the writer starts. The loaded buckets are installed
+   * by the writer only where it has cached nothing itself: a bucket it changed after the snapshot
+   * holds its newer leaves already, and one it did not is the same in the snapshot.
+   *
+   * @param maxBytes the memory the cache may take; if the map's subjects would need more (about 72
+   *     bytes each), the cache stays off
+   * @return whether the cache was turned on
+   */
+  public boolean startLeafCacheLoad(long maxBytes) {
+    long need = subjectCount() * (CACHED + 8) + (16L << BUCKET_DEPTH);
+    if (need > maxBytes) {
+      return false;
+    }
+    LogStore.Snapshot snap;
+    lock.writeLock().lock();
+    try {
+      if (leafCache != null) {
+        return true;
+      }
+      leafCache = new byte[1 << BUCKET_DEPTH][];
+      cacheBytes = 0;
+      snap = store.snapshot();
+    } finally {
+      lock.writeLock().unlock();
+    }
+    stopLoading = false;
+    Thread t = new Thread(() -> loadFrom(snap), "map-leaf-cache");
+    t.setDaemon(true);
+    loader = t;
+    t.start();
+    return true;
+  }
+
+  /** Stops a background load (before the store closes) and waits for it. */
+  public void stopLeafCacheLoad() {
+    stopLoading = true;
+    Thread t = loader;
+    if (t != null) {
+      try {
+        t.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** True once the background load has read every bucket (or when none was started). */
+  public boolean leafCacheLoaded() {
+    Thread t = loader;
+    return t == null || !t.isAlive();
+  }
+
+  /** The background load: the leaf records of {@code snap}, 4,096 buckets per store read. */
+  private void loadFrom(LogStore.Snapshot snap) {
+    int chunk = 1 << 12;
+    MessageDigest md = Hash.newSha256();
+    long started = System.nanoTime();
+    long[] subjects = {0};
+    try (snap) {
+      for (int first = 0; first < 1 << BUCKET_DEPTH && !stopLoading; first += chunk) {
+        int from = first;
+        List<List<byte[]>> leaves = new ArrayList<>(chunk);
+        for (int i = 0; i < chunk; i++) {
+          leaves.add(null);
+        }
+        snap.scanMapLeaves(
+            List.of(new LogStore.KeyRange(uint24(from), uint24(from + chunk))),
+            (r, key, value) -> {
+              byte[] leaf = storedLeaf(key, value);
+              int i = bucketOf(leaf) - from;
+              if (leaves.get(i) == null) {
+                leaves.set(i, new ArrayList<>());
+              }
+              leaves.get(i).add(leaf);
+              subjects[0]++;
+              return true;
+            });
+        byte[][] pairs = new byte[chunk][];
+        for (int i = 0; i < chunk; i++) {
+          pairs[i] = leaves.get(i) == null ? null : pairsOf(md, leaves.get(i));
+        }
+        loaded.add(new Loaded(from, pairs));
+      }
+      if (!stopLoading) {
+        System.getLogger(StoredMap.class.getName())
+            .log(
+                System.Logger.Level.INFO,
+                String.format(
+                    "the map's leaf cache holds its %,d subjects, loaded in %.1f s",
+                    subjects[0], (System.nanoTime() - started) / 1e9));
+      }
+    } catch (RuntimeException e) {
+      // The store closed under the load, or a damaged record: updates keep reading the store for
+      // the buckets not loaded, which is correct, only slower.
+      System.getLogger(StoredMap.class.getName())
+          .log(
+              System.Logger.Level.WARNING,
+              "the map's leaf cache stopped loading: " + e.getMessage());
+    }
+  }
+
+  /** As {@link #subtree}, over cached (index || leaf hash) pairs {@code [lo, hi)}. */
+  private static void subtreeCached(
+      MessageDigest md, byte[] pairs, int lo, int hi, int depth, byte[] out, int off) {
+    int n = hi - lo;
+    if (n == 0) {
+      System.arraycopy(EMPTY_SLOT, 0, out, off, SLOT);
+      return;
+    }
+    if (n == 1) {
+      out[off] = SINGLE;
+      System.arraycopy(pairs, lo * CACHED + Hash.SIZE, out, off + 1, Hash.SIZE);
+      return;
+    }
+    if (depth >= MapHashes.MAX_DEPTH) {
+      throw new IllegalStateException("two subjects have one index");
+    }
+    int mid = lo;
+    while (mid < hi && ((pairs[mid * CACHED + (depth >>> 3)] >>> (7 - (depth & 7))) & 1) == 0) {
+      mid++;
+    }
+    byte[] l = new byte[SLOT];
+    byte[] r = new byte[SLOT];
+    subtreeCached(md, pairs, lo, mid, depth + 1, l, 0);
+    subtreeCached(md, pairs, mid, hi, depth + 1, r, 0);
+    combine(md, l, r, out, off);
+  }
+
+  /**
+   * Keeps every subject's index and leaf hash in memory (about 64 bytes a subject, plus a small
+   * array header per bucket), so that updates read nothing from the store. Loads them now with one
+   * scan of the leaf records and checks each bucket against its stored hash.
+   *
+   * @return the number of subjects loaded
+   * @throws IllegalStateException if a leaf record is malformed or a bucket's leaves do not hash to
+   *     its stored hash
+   */
+  public long enableLeafCache() {
+    lock.writeLock().lock();
+    try {
+      leafCache = null;
+      byte[][] cache = new byte[1 << BUCKET_DEPTH][];
+      java.io.ByteArrayOutputStream[] building = {null};
+      int[] current = {-1};
+      long[] n = {0};
+      MessageDigest md = Hash.newSha256();
+      byte[] hash = new byte[Hash.SIZE];
+      Runnable finish =
+          () -> {
+            if (current[0] >= 0) {
+              cache[current[0]] = building[0].toByteArray();
+            }
+          };
+      store.scanMapLeaves(
+          List.of(new LogStore.KeyRange(new byte[0], uint24(1 << BUCKET_DEPTH))),
+          (r, key, value) -> {
+            byte[] leaf = storedLeaf(key, value);
+            int b = bucketOf(leaf);
+            if (b != current[0]) {
+              finish.run();
+              current[0] = b;
+              building[0] = new java.io.ByteArrayOutputStream(16 * CACHED);
+            }
+            leafHash(md, leaf, hash, 0);
+            building[0].write(leaf, 0, Hash.SIZE);
+            building[0].write(hash, 0, Hash.SIZE);
+            n[0]++;
+            return true;
+          });
+      finish.run();
+      byte[] slot = new byte[SLOT];
+      byte[] want = new byte[SLOT];
+      Level bucketLevel = levels[BUCKET_DEPTH];
+      for (int b = 0; b < cache.length; b++) {
+        bucketLevel.get(b, want, 0);
+        if (cache[b] == null) {
+          if (want[0] != EMPTY) {
+            throw new IllegalStateException(
+                "bucket " + b + " has a stored hash but no leaf records");
+          }
+          continue;
+        }
+        subtreeCached(md, cache[b], 0, cache[b].length / CACHED, BUCKET_DEPTH, slot, 0);
+        if (!Arrays.equals(slot, want)) {
+          throw new IllegalStateException(
+              "the leaf records of bucket " + b + " do not hash to its stored hash");
+        }
+      }
+      long total = 0;
+      for (byte[] c : cache) {
+        total += c == null ? 0 : 16 + c.length;
+      }
+      cacheBytes = total;
+      leafCache = cache;
+      return n[0];
+    } finally {
+      lock.writeLock().unlock();
+    }
   }
 
   /** A leaf to put, with its index's bytes. */
@@ -390,6 +701,16 @@ public final class StoredMap {
         }
       }
       subjectCount = u.subjectCount;
+      if (leafCache != null && u.cached != null) {
+        int[] bs = u.delta.positions[BUCKET_DEPTH];
+        long delta = 0;
+        for (int i = 0; i < bs.length; i++) {
+          byte[] old = leafCache[bs[i]];
+          delta += u.cached[i].length - (old == null ? -16 : old.length);
+          leafCache[bs[i]] = u.cached[i];
+        }
+        cacheBytes += delta;
+      }
       staged = null;
     } finally {
       lock.writeLock().unlock();
@@ -401,7 +722,15 @@ public final class StoredMap {
     lock.writeLock().lock();
     try {
       staged = null;
+      boolean cached = leafCache != null;
+      stopLeafCacheLoad();
+      loaded.clear();
+      leafCache = null;
       load();
+      if (cached) {
+        // Loaded again in the background from the store as it now is.
+        startLeafCacheLoad(Long.MAX_VALUE);
+      }
     } finally {
       lock.writeLock().unlock();
     }
@@ -419,6 +748,8 @@ public final class StoredMap {
     private final List<byte[]> bucketKeys;
     private final List<byte[]> bucketValues;
     private final Delta delta;
+    // With the leaf cache: the changed buckets' new pairs, in the delta's bucket order.
+    private final byte[][] cached;
     private final byte[] state;
     private final long readNanos;
 
@@ -430,6 +761,7 @@ public final class StoredMap {
         List<byte[]> bucketKeys,
         List<byte[]> bucketValues,
         Delta delta,
+        byte[][] cached,
         byte[] state,
         long readNanos) {
       this.root = root;
@@ -439,6 +771,7 @@ public final class StoredMap {
       this.bucketKeys = bucketKeys;
       this.bucketValues = bucketValues;
       this.delta = delta;
+      this.cached = cached;
       this.state = state;
       this.readNanos = readNanos;
     }

@@ -165,6 +165,7 @@ public final class ServerMetrics implements LogMetrics {
       LongSupplier treeSize,
       LongSupplier queued,
       LongSupplier treeMemoryBytes,
+      LongSupplier mapMemoryBytes,
       Supplier<Map<String, Double>> storeStatistics) {
     GaugeWithCallback.builder()
         .name("rcskt_tree_size")
@@ -180,6 +181,12 @@ public final class ServerMetrics implements LogMetrics {
         .name("rcskt_tree_memory_bytes")
         .help("Bytes of upper tree levels held in memory")
         .callback(cb -> cb.call(treeMemoryBytes.getAsLong()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("rcskt_map_memory_bytes")
+        .help(
+            "Bytes the subject map holds in memory: its levels above the buckets and its leaf cache")
+        .callback(cb -> cb.call(mapMemoryBytes.getAsLong()))
         .register(registry);
     GaugeWithCallback.builder()
         .name("rcskt_store_stat")

@@ -332,6 +332,8 @@ class LogServerHttpTest {
     assertThat(t).contains("rcskt_tree_size 4.0");
     assertThat(t).contains("rcskt_map_update_seconds_count 2");
     assertThat(t).containsPattern("rcskt_map_records_written_total [1-9]");
+    // The map's levels and its leaf cache, which caches every bucket a batch changes.
+    assertThat(t).containsPattern("rcskt_map_memory_bytes [1-9][0-9.E]+");
     assertThat(t).contains("rcskt_batch_size_count");
     assertThat(t).contains("rcskt_store_write_seconds_bucket");
     assertThat(t)

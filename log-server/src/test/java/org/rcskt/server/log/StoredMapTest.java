@@ -196,6 +196,138 @@ class StoredMapTest {
     }
   }
 
+  /**
+   * With the leaf cache on, updates read nothing from the store and must give the same map: roots
+   * after every batch against the reference, proofs from the records the updates wrote, the cache
+   * rebuilt by a reload, and a cache that does not match the stored buckets refused.
+   */
+  @Test
+  void theLeafCacheGivesTheSameMapAsTheStore() throws Exception {
+    for (long seed : new long[] {21, 22}) {
+      Random r = new Random(seed);
+      SubjectMap ref = SubjectMap.empty(new MemoryMapNodeStore());
+      List<Hash> known = new ArrayList<>();
+      try (RocksDbLogStore store = RocksDbLogStore.open(dir.resolve("cache-" + seed))) {
+        StoredMap map = StoredMap.open(store);
+        for (int batch = 0; batch < 30; batch++) {
+          if (batch == 3) {
+            // Turned on with subjects in the map already: they are loaded from the leaf records.
+            assertThat(map.enableLeafCache()).isEqualTo(ref.subjectCount());
+          }
+          if (batch == 20) {
+            // A reload loads the cache again, in the background; wait for it so that the
+            // batches after it read nothing either.
+            map.reload();
+            while (!map.leafCacheLoaded()) {
+              Thread.sleep(5);
+            }
+          }
+          List<SubjectLeaf> puts = new ArrayList<>();
+          java.util.Set<Hash> inBatch = new java.util.HashSet<>();
+          int n = 1 + r.nextInt(200);
+          for (int i = 0; i < n; i++) {
+            int kind = r.nextInt(10);
+            Hash x =
+                known.isEmpty() || kind < 4
+                    ? randomIndex(r)
+                    : kind < 7
+                        ? known.get(r.nextInt(known.size()))
+                        : sharing(
+                            known.get(r.nextInt(known.size())),
+                            new int[] {12, 20, 21, 40, 255}[r.nextInt(5)],
+                            r);
+            if (inBatch.add(x)) {
+              puts.add(leaf(x, r));
+            }
+          }
+          StoredMap.Update u = map.update(puts);
+          SubjectMap.Batch b = ref.batch();
+          puts.forEach(b::put);
+          ref = ref.apply(b.finish());
+          assertThat(u.root()).as("seed %d batch %d", seed, batch).isEqualTo(ref.root());
+          assertThat(u.subjectCount()).isEqualTo(ref.subjectCount());
+          if (batch >= 3) {
+            assertThat(u.readNanos()).as("no store reads with the cache").isZero();
+          }
+          write(store, map, u);
+          puts.forEach(l -> known.add(l.index()));
+          for (int i = 0; i < 10; i++) {
+            assertSameProofs(map, ref, known.get(r.nextInt(known.size())));
+          }
+        }
+      }
+    }
+    // Loaded in the background while batches are written: the same map throughout, and no store
+    // reads once the load is in.
+    {
+      Random r = new Random(23);
+      Path db = dir.resolve("cache-22");
+      try (RocksDbLogStore store = RocksDbLogStore.open(db)) {
+        SubjectMap ref = SubjectMap.empty(new MemoryMapNodeStore());
+        List<SubjectLeaf> all = new ArrayList<>();
+        StoredMap.forEachLeaf(store, all::add);
+        SubjectMap.Batch seedBatch = ref.batch();
+        all.forEach(seedBatch::put);
+        ref = ref.apply(seedBatch.finish());
+        StoredMap map = StoredMap.open(store);
+        assertThat(map.root()).isEqualTo(ref.root());
+        assertThat(map.startLeafCacheLoad(Long.MAX_VALUE)).isTrue();
+        for (int batch = 0; batch < 40; batch++) {
+          boolean loadedBefore = map.leafCacheLoaded();
+          List<SubjectLeaf> puts = new ArrayList<>();
+          java.util.Set<Hash> inBatch = new java.util.HashSet<>();
+          for (int i = 0; i < 50; i++) {
+            Hash x = r.nextBoolean() ? randomIndex(r) : all.get(r.nextInt(all.size())).index();
+            if (inBatch.add(x)) {
+              puts.add(leaf(x, r));
+            }
+          }
+          StoredMap.Update u = map.update(puts);
+          SubjectMap.Batch b = ref.batch();
+          puts.forEach(b::put);
+          ref = ref.apply(b.finish());
+          assertThat(u.root()).as("batch %d", batch).isEqualTo(ref.root());
+          if (loadedBefore) {
+            assertThat(u.readNanos()).as("batch %d after the load", batch).isZero();
+          }
+          write(store, map, u);
+          if (batch == 20) {
+            // Let the load finish, so the batches after it read nothing.
+            while (!map.leafCacheLoaded()) {
+              Thread.sleep(5);
+            }
+          }
+        }
+        map.stopLeafCacheLoad();
+      }
+    }
+    // Too little memory for the subjects: the cache stays off.
+    try (RocksDbLogStore store = RocksDbLogStore.open(dir.resolve("cache-22"))) {
+      StoredMap map = StoredMap.open(store);
+      assertThat(map.startLeafCacheLoad(1 << 20)).isFalse();
+    }
+    // A leaf record lost behind the map's back: the cache's check against the buckets refuses it.
+    Path db = dir.resolve("cache-21");
+    Hash victim;
+    try (RocksDbLogStore store = RocksDbLogStore.open(db)) {
+      List<SubjectLeaf> all = new ArrayList<>();
+      StoredMap.forEachLeaf(store, all::add);
+      victim = all.get(all.size() / 2).index();
+    }
+    try (org.rcskt.server.storage.rocksdb.RawRocks raw =
+        org.rcskt.server.storage.rocksdb.RawRocks.open(db)) {
+      raw.delete("map_leaves", StoredMap.leafKey(victim.toByteArray()));
+    }
+    try (RocksDbLogStore store = RocksDbLogStore.open(db)) {
+      StoredMap map = StoredMap.open(store);
+      assertThatThrownBy(map::enableLeafCache)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageMatching(
+              "(the leaf records of bucket \\d+ do not hash to its stored hash"
+                  + "|bucket \\d+ has a stored hash but no leaf records)");
+    }
+  }
+
   /** The window between a batch's write and its commit: a snapshot there sees the staged update. */
   @Test
   void aSnapshotBetweenWriteAndCommitIsProvedAgainstTheStagedUpdate() throws Exception {
