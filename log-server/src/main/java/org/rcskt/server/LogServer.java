@@ -246,6 +246,7 @@ public final class LogServer implements AutoCloseable {
               + log.head().treeSize()
               + "; verifier key "
               + signer.verifierKey());
+      log.startLeafCache();
       return new LogServer(
           config, store, log, signer, policy, devCarrier, metrics, vertx, port, witnesses);
     } catch (RuntimeException e) {

@@ -207,17 +207,6 @@ public final class KeyEventLog implements AutoCloseable {
     }
     AnchorRegistry anchors = StateCodec.anchors(store);
     StoredMap map = openMap(store, size);
-    // Updates read nothing from the store once each subject's index and leaf hash are in memory
-    // (docs/design/0010-map-storage.md, "The leaf cache"); loaded in the background, and left off
-    // where it would take more than 40% of the heap.
-    if (!map.startLeafCacheLoad(Runtime.getRuntime().maxMemory() / 5 * 2)) {
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "the subject map's "
-              + map.subjectCount()
-              + " subjects need more than 40% of the heap in the leaf cache; map updates read"
-              + " their buckets from the store instead (give the JVM a larger -Xmx to turn it on)");
-    }
     KeyEventLog log =
         new KeyEventLog(
             store, signer, rules, engine, metrics, settings, nodes, range, head, anchors, map);
@@ -509,6 +498,28 @@ public final class KeyEventLog implements AutoCloseable {
   /** Bytes of tree levels held in memory. */
   public long memoryBytes() {
     return nodes.memoryBytes();
+  }
+
+  /**
+   * Starts loading the subject map's leaf cache in the background, so that map updates read nothing
+   * from the store once each subject's index and leaf hash are in memory
+   * (docs/design/0010-map-storage.md, "The leaf cache"). Left off, with a warning, where it would
+   * take more than 40% of the heap. The server calls it once it is serving, so the load does not
+   * compete with startup; a log without it is correct, only its updates are slower.
+   *
+   * @return whether the cache was turned on
+   */
+  public boolean startLeafCache() {
+    boolean on = map.startLeafCacheLoad(Runtime.getRuntime().maxMemory() / 5 * 2);
+    if (!on) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "the subject map's "
+              + map.subjectCount()
+              + " subjects need more than 40% of the heap in the leaf cache; map updates read"
+              + " their buckets from the store instead (give the JVM a larger -Xmx to turn it on)");
+    }
+    return on;
   }
 
   /** Bytes the subject map holds in memory (levels above the buckets, leaf cache). */

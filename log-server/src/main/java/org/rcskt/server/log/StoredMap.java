@@ -75,6 +75,8 @@ public final class StoredMap {
   private final java.util.concurrent.ConcurrentLinkedQueue<Loaded> loaded =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   private volatile boolean stopLoading;
+  // Set by startLeafCacheLoad from any thread; the writer begins the load at its next update.
+  private volatile boolean cacheRequested;
   // Bytes of the leaf cache's arrays; written by the writer only.
   private volatile long cacheBytes;
   private volatile Thread loader;
@@ -249,6 +251,9 @@ public final class StoredMap {
           null,
           state(root, subjectCount),
           0);
+    }
+    if (cacheRequested && leafCache == null) {
+      beginLoad();
     }
     installLoaded();
     // Each index copied out once, not once per comparison.
@@ -474,12 +479,14 @@ public final class StoredMap {
   }
 
   /**
-   * Turns the leaf cache on and fills it on a background thread from a snapshot taken now, so that
-   * startup does not wait for it: until a bucket is loaded, updates read it from the store as
-   * before, and every bucket an update changes is cached from then on. Call it from the writer's
-   * thread before the first update, or before the writer starts. The loaded buckets are installed
-   * by the writer only where it has cached nothing itself: a bucket it changed after the snapshot
-   * holds its newer leaves already, and one it did not is the same in the snapshot.
+   * Turns the leaf cache on: the writer's next {@link #update} takes a store snapshot and starts
+   * filling the cache from it on a background thread, so neither startup nor the writer waits for
+   * it. Until a bucket is loaded, updates read it from the store as before, and every bucket an
+   * update changes is cached from then on. The loaded buckets are installed by the writer only
+   * where it has cached nothing itself: a bucket it changed after the snapshot holds its newer
+   * leaves already, and one it did not is the same in the snapshot. The snapshot is taken on the
+   * writer's thread between two batches, so it holds every batch committed before it and none
+   * after. Any thread may call this.
    *
    * @param maxBytes the memory the cache may take; if the map's subjects would need more (about 72
    *     bytes each), the cache stays off
@@ -490,12 +497,15 @@ public final class StoredMap {
     if (need > maxBytes) {
       return false;
     }
+    cacheRequested = true;
+    return true;
+  }
+
+  /** On the writer's thread, between batches: the cache's array, the snapshot, the load thread. */
+  private void beginLoad() {
     LogStore.Snapshot snap;
     lock.writeLock().lock();
     try {
-      if (leafCache != null) {
-        return true;
-      }
       leafCache = new byte[1 << BUCKET_DEPTH][];
       cacheBytes = 0;
       snap = store.snapshot();
@@ -507,7 +517,6 @@ public final class StoredMap {
     t.setDaemon(true);
     loader = t;
     t.start();
-    return true;
   }
 
   /** Stops a background load (before the store closes) and waits for it. */
@@ -523,10 +532,16 @@ public final class StoredMap {
     }
   }
 
-  /** True once the background load has read every bucket (or when none was started). */
+  /**
+   * True once the background load has read every bucket, or when the cache was not asked for; false
+   * while it is asked for but not yet started (the writer starts it at its next update).
+   */
   public boolean leafCacheLoaded() {
+    if (!cacheRequested) {
+      return true;
+    }
     Thread t = loader;
-    return t == null || !t.isAlive();
+    return t != null && !t.isAlive();
   }
 
   /** The background load: the leaf records of {@code snap}, 4,096 buckets per store read. */
@@ -722,8 +737,9 @@ public final class StoredMap {
     lock.writeLock().lock();
     try {
       staged = null;
-      boolean cached = leafCache != null;
+      boolean cached = leafCache != null || cacheRequested;
       stopLeafCacheLoad();
+      loader = null;
       loaded.clear();
       leafCache = null;
       load();
