@@ -131,6 +131,21 @@ public final class AuditCommand implements Callable<Integer> {
   String exportSubject;
 
   @Option(
+      names = "--export-number",
+      description =
+          "Also export this E.164 number's full key history with proofs and the VRF proof that ties"
+              + " the number to its subject index. The number is sent to the audited log (GET"
+              + " /v1/keys/<number>) and nowhere else; use --export-subject to send none.")
+  String exportNumber;
+
+  @Option(
+      names = "--vrf-key",
+      description =
+          "With --export-number: the log's VRF public key, obtained independently (default: the"
+              + " one the log states in /v1/info, which only checks the log against itself).")
+  String vrfKey;
+
+  @Option(
       names = "--export-file",
       description = "Where to write the export (default: subject-<index>.json).")
   Path exportFile;
@@ -203,7 +218,15 @@ public final class AuditCommand implements Callable<Integer> {
               + " signature line(s) besides the log's; no witness keys were given (--witness), so"
               + " none was checked.");
     }
+    if (exportSubject != null && exportNumber != null) {
+      throw new IllegalArgumentException("give --export-subject or --export-number, not both");
+    }
     Hash export = exportSubject == null ? null : parseSubject(exportSubject);
+    VrfTie tie = null;
+    if (exportNumber != null) {
+      tie = lookUp(exportNumber, notes);
+      export = tie.index();
+    }
     Auditor.Options options =
         new Auditor.Options(
             rules,
@@ -265,9 +288,12 @@ public final class AuditCommand implements Callable<Integer> {
     }
     if (export != null) {
       Path file = exportFile != null ? exportFile : Path.of("subject-" + export.toHex() + ".json");
-      byte[] doc =
-          SubjectExport.toBytes(
-              SubjectExport.build(cp, export, outcome, fetcher, Instant.parse(report.auditedAt())));
+      com.fasterxml.jackson.databind.node.ObjectNode built =
+          SubjectExport.build(cp, export, outcome, fetcher, Instant.parse(report.auditedAt()));
+      if (tie != null) {
+        SubjectExport.addVrf(built, tie.number(), tie.key(), tie.proof());
+      }
+      byte[] doc = SubjectExport.toBytes(built);
       writeAtomically(file, out -> out.write(doc));
       if (!quiet) {
         err.println(
@@ -350,6 +376,39 @@ public final class AuditCommand implements Callable<Integer> {
               + " --vrf-key <the log's VRF key> <number>` and pass the hex index it prints");
     }
     return Hash.fromHex(s);
+  }
+
+  /** A number tied to its subject index by a verified VRF proof. */
+  private record VrfTie(String number, String key, byte[] proof, Hash index) {}
+
+  /** Looks {@code number} up on the audited log and verifies the VRF proof of its index. */
+  private VrfTie lookUp(String number, List<String> notes) throws IOException {
+    org.rcskt.verifier.event.PhoneNumbers.validate(number);
+    URI base = logUrl.toString().endsWith("/") ? logUrl : URI.create(logUrl + "/");
+    org.rcskt.monitor.follow.LogClient client =
+        new org.rcskt.monitor.follow.LogClient(base, Duration.ofSeconds(timeoutSeconds));
+    try {
+      String keyText = vrfKey;
+      if (keyText == null) {
+        keyText =
+            client
+                .info()
+                .vrfKey()
+                .orElseThrow(() -> new IOException(base + "v1/info states no VRF key"));
+        notes.add(
+            "The VRF key that ties "
+                + number
+                + " to its subject index was taken from the log's own /v1/info; pass --vrf-key"
+                + " with a key obtained independently to rule out a substituted one.");
+      }
+      byte[] key = org.rcskt.verifier.vrf.VrfKeys.parsePublic(keyText).key();
+      org.rcskt.monitor.follow.LogClient.Lookup answer = client.lookup(number);
+      Hash index = org.rcskt.monitor.follow.PhoneIndexes.verifiedIndex(key, number, answer);
+      return new VrfTie(number, keyText, answer.vrfProof(), index);
+    } catch (org.rcskt.monitor.follow.LogHttpException
+        | org.rcskt.verifier.vrf.VrfVerificationException e) {
+      throw new IOException("--export-number " + number + ": " + e.getMessage(), e);
+    }
   }
 
   /** A policy key given as a C2SP verifier key string or as 32 bytes of hex. */

@@ -188,6 +188,46 @@ public final class SubjectExport {
    * @param accepted how many of them the rules accepted on replay
    * @param finalState the subject's state after replaying them
    */
+  /**
+   * Adds the tie of a phone number to the export's subject: {@code "vrf": {"number", "key" (the
+   * log's VRF public key), "proof" (base64)}}, which {@link #verify} checks.
+   */
+  public static void addVrf(ObjectNode export, String number, String vrfKey, byte[] proof) {
+    ObjectNode v = export.putObject("vrf");
+    v.put("number", number);
+    v.put("key", vrfKey);
+    v.put("proof", java.util.Base64.getEncoder().encodeToString(proof));
+  }
+
+  /**
+   * Checks an export's {@code vrf} member: its proof, under its key, gives the export's subject as
+   * the number's index. The key is the one the export names: a verifier who holds the log's VRF key
+   * independently compares it.
+   */
+  private static void checkVrf(JsonNode v, Hash subject) throws VerificationException {
+    String number = v.path("number").asText();
+    byte[] proof;
+    byte[] key;
+    try {
+      proof = java.util.Base64.getDecoder().decode(v.path("proof").asText());
+      key = org.rcskt.verifier.vrf.VrfKeys.parsePublic(v.path("key").asText()).key();
+    } catch (IllegalArgumentException e) {
+      throw new VerificationException("export vrf: " + e.getMessage(), e);
+    }
+    Hash index;
+    try {
+      index =
+          org.rcskt.monitor.follow.PhoneIndexes.verifiedIndex(
+              key, number, new org.rcskt.monitor.follow.LogClient.Lookup(subject.toHex(), proof));
+    } catch (IllegalArgumentException e) {
+      throw new VerificationException("export vrf: " + e.getMessage(), e);
+    }
+    if (!index.equals(subject)) {
+      throw new VerificationException(
+          "export vrf: the proof gives " + number + " the index " + index + ", not " + subject);
+    }
+  }
+
   public record Verified(
       SignedCheckpoint checkpoint,
       Hash subject,
@@ -241,6 +281,9 @@ public final class SubjectExport {
       subject = Hash.fromHex(o.path("subject").asText());
     } catch (IllegalArgumentException e) {
       throw new VerificationException("export subject: " + e.getMessage(), e);
+    }
+    if (o.has("vrf")) {
+      checkVrf(o.path("vrf"), subject);
     }
     java.util.TreeMap<Long, Proven> all = new java.util.TreeMap<>();
     List<KeyEvent> events = new ArrayList<>();

@@ -40,6 +40,62 @@ class AuditServerTest {
   }
 
   @Test
+  void aNumberIsExportedWithTheVrfProofThatTiesItToItsIndex() throws Exception {
+    Path data = dir.resolve("by-number");
+    PlantedLog planted = new PlantedLog(17, Servers.policyKey(data));
+    Servers.plant(data, planted.entries);
+    Path export = dir.resolve("out/number.json");
+    try (LogServer server = LogServer.start(Servers.config(data, true, false))) {
+      Run r =
+          audit(
+              "--log-url", server.baseUrl(),
+              "--json", dir.resolve("out/n.json").toString(),
+              "--html", dir.resolve("out/n.html").toString(),
+              "--as-of", "2026-04-11T00:00:00Z",
+              "--export-number", "+33600000002",
+              "--export-file", export.toString());
+      assertThat(r.exit()).as(r.err()).isEqualTo(1);
+      assertThat(r.err()).contains("exported 3 events of subject " + planted.s2.toHex());
+      assertThat(ReportJson.read(Files.readAllBytes(dir.resolve("out/n.json"))).notes())
+          .anySatisfy(n -> assertThat(n).startsWith("The VRF key that ties +33600000002"));
+      com.fasterxml.jackson.databind.ObjectMapper m =
+          new com.fasterxml.jackson.databind.ObjectMapper();
+      com.fasterxml.jackson.databind.node.ObjectNode doc =
+          (com.fasterxml.jackson.databind.node.ObjectNode) m.readTree(Files.readAllBytes(export));
+      assertThat(doc.path("vrf").path("number").asText()).isEqualTo("+33600000002");
+      SubjectExport.Verified v =
+          SubjectExport.verify(
+              Files.readAllBytes(export),
+              Servers.ORIGIN,
+              NoteVerifiers.parse(server.verifierKey()),
+              planted.rules());
+      assertThat(v.subject()).isEqualTo(planted.s2);
+      // The proof is for the number it names, and only for it.
+      ((com.fasterxml.jackson.databind.node.ObjectNode) doc.get("vrf"))
+          .put("number", "+33600000003");
+      assertThatThrownBy(
+              () ->
+                  SubjectExport.verify(
+                      m.writeValueAsBytes(doc),
+                      Servers.ORIGIN,
+                      NoteVerifiers.parse(server.verifierKey()),
+                      planted.rules()))
+          .isInstanceOf(org.rcskt.verifier.VerificationException.class)
+          .hasMessageStartingWith("export vrf: ");
+      // A subject by index and by number at once is refused.
+      Run both =
+          audit(
+              "--log-url", server.baseUrl(),
+              "--json", dir.resolve("out/b.json").toString(),
+              "--html", dir.resolve("out/b.html").toString(),
+              "--export-subject", planted.s2.toHex(),
+              "--export-number", "+33600000002");
+      assertThat(both.exit()).isEqualTo(2);
+      assertThat(both.err()).contains("give --export-subject or --export-number, not both");
+    }
+  }
+
+  @Test
   void aLogWithPlantedViolationsIsReportedExactly() throws Exception {
     Path data = dir.resolve("planted");
     PlantedLog planted = new PlantedLog(17, Servers.policyKey(data));
