@@ -103,6 +103,19 @@ public final class RocksDbLogStore implements LogStore {
     "rocksdb.estimate-pending-compaction-bytes",
   };
 
+  /** The store's column families, in the order of its handles; "default" holds the metadata. */
+  public static final List<String> COLUMN_FAMILIES =
+      List.of(
+          "default",
+          "entries",
+          "leaf_index",
+          "nodes",
+          "subjects",
+          "subject_events",
+          "tiles",
+          "map",
+          "map_leaves");
+
   private final Path directory;
   private final RocksDB db;
   private final DBOptions dbOptions;
@@ -196,23 +209,13 @@ public final class RocksDbLogStore implements LogStore {
       stats.setStatsLevel(StatsLevel.EXCEPT_DETAILED_TIMERS);
       dbOptions.setStatistics(stats);
     }
-    String[] names = {
-      "default",
-      "entries",
-      "leaf_index",
-      "nodes",
-      "subjects",
-      "subject_events",
-      "tiles",
-      "map",
-      "map_leaves",
-    };
+    List<String> names = COLUMN_FAMILIES;
     // Hashes do not compress; entries and states carry some structure.
     boolean[] compress = {false, true, false, false, true, false, false, false, false};
     int leavesColumn = 8;
     List<ColumnFamilyOptions> cfOptions = new ArrayList<>();
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-    for (int i = 0; i < names.length; i++) {
+    for (int i = 0; i < names.size(); i++) {
       boolean leaves = i == leavesColumn;
       BlockBasedTableConfig table =
           new BlockBasedTableConfig()
@@ -248,7 +251,7 @@ public final class RocksDbLogStore implements LogStore {
       cfo.setTableFormatConfig(table);
       cfOptions.add(cfo);
       descriptors.add(
-          new ColumnFamilyDescriptor(names[i].getBytes(StandardCharsets.US_ASCII), cfo));
+          new ColumnFamilyDescriptor(names.get(i).getBytes(StandardCharsets.US_ASCII), cfo));
     }
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     RocksDB db;

@@ -17,17 +17,7 @@ import org.rocksdb.WriteOptions;
  */
 public final class RawRocks implements AutoCloseable {
   /** The store's column families, in its order; "default" holds the metadata. */
-  private static final String[] FAMILIES = {
-    "default",
-    "entries",
-    "leaf_index",
-    "nodes",
-    "subjects",
-    "subject_events",
-    "tiles",
-    "map",
-    "map_leaves",
-  };
+  private static final String[] FAMILIES = RocksDbLogStore.COLUMN_FAMILIES.toArray(new String[0]);
 
   private final DBOptions options;
   private final RocksDB db;
