@@ -314,46 +314,16 @@ public final class StoredMap {
     long count = subjectCount;
     MessageDigest md = Hash.newSha256();
     byte[] slots = new byte[nb * SLOT];
-    byte[][] cached = leafCache == null ? null : new byte[nb][];
-    List<byte[]> merged = new ArrayList<>();
+    // Every bucket as (index || leaf hash) pairs: from the cache, or from the leaves just read
+    // (none if the bucket is EMPTY); the new pairs go to the cache at commit when it is on.
+    byte[][] pairs = new byte[nb][];
     for (int i = 0; i < nb; i++) {
-      if (cached != null) {
-        byte[] old = leafCache[buckets[i]];
-        if (old == null) {
-          // Not loaded yet: the leaves just read from the store (none if the bucket is EMPTY).
-          old = pairsOf(md, stored.get(i));
-        }
-        count += mergeCached(md, i, old, starts, puts, cached, leafKeys, leafValues);
-        subtreeCached(md, cached[i], 0, cached[i].length / CACHED, BUCKET_DEPTH, slots, i * SLOT);
-        continue;
+      byte[] old = leafCache == null ? null : leafCache[buckets[i]];
+      if (old == null) {
+        old = pairsOf(md, stored.get(i));
       }
-      merged.clear();
-      List<byte[]> old = stored.get(i);
-      int o = 0;
-      for (int j = starts[i]; j < starts[i + 1]; j++) {
-        SubjectLeaf put = puts.get(j).leaf;
-        byte[] x = puts.get(j).x;
-        while (o < old.size()
-            && Arrays.compareUnsigned(old.get(o), 0, Hash.SIZE, x, 0, Hash.SIZE) < 0) {
-          merged.add(old.get(o));
-          o++;
-        }
-        if (o < old.size()
-            && Arrays.compareUnsigned(old.get(o), 0, Hash.SIZE, x, 0, Hash.SIZE) == 0) {
-          o++;
-        } else {
-          count++;
-        }
-        byte[] value = leafValue(put.nextSequence(), put.lastEventHash());
-        leafKeys.add(leafKey(x));
-        leafValues.add(value);
-        merged.add(leafBytes(x, value));
-      }
-      while (o < old.size()) {
-        merged.add(old.get(o));
-        o++;
-      }
-      subtree(md, merged, 0, merged.size(), BUCKET_DEPTH, slots, i * SLOT);
+      count += mergePairs(md, i, old, starts, puts, pairs, leafKeys, leafValues);
+      subtreePairs(md, pairs[i], 0, pairs[i].length / CACHED, BUCKET_DEPTH, slots, i * SLOT);
     }
     delta.put(BUCKET_DEPTH, buckets, slots);
     // Every ancestor of a changed bucket, level by level, each once.
@@ -397,17 +367,17 @@ public final class StoredMap {
         bucketKeys,
         bucketValues,
         delta,
-        cached,
+        pairs,
         state(root, count),
         readNanos);
   }
 
   /**
-   * With the leaf cache: bucket {@code b}'s cached pairs with puts {@code starts[i]} to {@code
-   * starts[i + 1]} merged in, into {@code cached[i]}; adds the leaf records to write. Returns how
-   * many of the puts are new subjects.
+   * Bucket i's pairs {@code old} with puts {@code starts[i]} to {@code starts[i + 1]} merged in,
+   * into {@code cached[i]}; adds the leaf records to write. Returns how many of the puts are new
+   * subjects.
    */
-  private int mergeCached(
+  private int mergePairs(
       MessageDigest md,
       int i,
       byte[] old,
@@ -544,6 +514,37 @@ public final class StoredMap {
     return t != null && !t.isAlive();
   }
 
+  /**
+   * The (index || leaf hash) pairs of buckets {@code first} to {@code first + count - 1}, read with
+   * {@code scan} (a store's or a snapshot's leaf scan); null for a bucket without leaves. Adds the
+   * number of leaves read to {@code subjects[0]}.
+   */
+  private static byte[][] readPairs(
+      java.util.function.BiConsumer<List<LogStore.KeyRange>, LogStore.MapRecordVisitor> scan,
+      int first,
+      int count,
+      MessageDigest md,
+      long[] subjects) {
+    List<List<byte[]>> leaves = new ArrayList<>(java.util.Collections.nCopies(count, null));
+    scan.accept(
+        List.of(new LogStore.KeyRange(uint24(first), uint24(first + count))),
+        (r, key, value) -> {
+          byte[] leaf = storedLeaf(key, value);
+          int i = bucketOf(leaf) - first;
+          if (leaves.get(i) == null) {
+            leaves.set(i, new ArrayList<>());
+          }
+          leaves.get(i).add(leaf);
+          subjects[0]++;
+          return true;
+        });
+    byte[][] pairs = new byte[count][];
+    for (int i = 0; i < count; i++) {
+      pairs[i] = leaves.get(i) == null ? null : pairsOf(md, leaves.get(i));
+    }
+    return pairs;
+  }
+
   /** The background load: the leaf records of {@code snap}, 4,096 buckets per store read. */
   private void loadFrom(LogStore.Snapshot snap) {
     int chunk = 1 << 12;
@@ -552,28 +553,7 @@ public final class StoredMap {
     long[] subjects = {0};
     try (snap) {
       for (int first = 0; first < 1 << BUCKET_DEPTH && !stopLoading; first += chunk) {
-        int from = first;
-        List<List<byte[]>> leaves = new ArrayList<>(chunk);
-        for (int i = 0; i < chunk; i++) {
-          leaves.add(null);
-        }
-        snap.scanMapLeaves(
-            List.of(new LogStore.KeyRange(uint24(from), uint24(from + chunk))),
-            (r, key, value) -> {
-              byte[] leaf = storedLeaf(key, value);
-              int i = bucketOf(leaf) - from;
-              if (leaves.get(i) == null) {
-                leaves.set(i, new ArrayList<>());
-              }
-              leaves.get(i).add(leaf);
-              subjects[0]++;
-              return true;
-            });
-        byte[][] pairs = new byte[chunk][];
-        for (int i = 0; i < chunk; i++) {
-          pairs[i] = leaves.get(i) == null ? null : pairsOf(md, leaves.get(i));
-        }
-        loaded.add(new Loaded(from, pairs));
+        loaded.add(new Loaded(first, readPairs(snap::scanMapLeaves, first, chunk, md, subjects)));
       }
       if (!stopLoading) {
         System.getLogger(StoredMap.class.getName())
@@ -593,8 +573,12 @@ public final class StoredMap {
     }
   }
 
-  /** As {@link #subtree}, over cached (index || leaf hash) pairs {@code [lo, hi)}. */
-  private static void subtreeCached(
+  /**
+   * The node over (index || leaf hash) pairs {@code [lo, hi)} (ascending, all sharing their first
+   * {@code depth} bits), into {@code out} at {@code off}: EMPTY, SINGLE with the leaf hash, or
+   * INTERNAL with the node hash.
+   */
+  private static void subtreePairs(
       MessageDigest md, byte[] pairs, int lo, int hi, int depth, byte[] out, int off) {
     int n = hi - lo;
     if (n == 0) {
@@ -609,14 +593,11 @@ public final class StoredMap {
     if (depth >= MapHashes.MAX_DEPTH) {
       throw new IllegalStateException("two subjects have one index");
     }
-    int mid = lo;
-    while (mid < hi && ((pairs[mid * CACHED + (depth >>> 3)] >>> (7 - (depth & 7))) & 1) == 0) {
-      mid++;
-    }
+    int mid = split(pairs, lo, hi, depth);
     byte[] l = new byte[SLOT];
     byte[] r = new byte[SLOT];
-    subtreeCached(md, pairs, lo, mid, depth + 1, l, 0);
-    subtreeCached(md, pairs, mid, hi, depth + 1, r, 0);
+    subtreePairs(md, pairs, lo, mid, depth + 1, l, 0);
+    subtreePairs(md, pairs, mid, hi, depth + 1, r, 0);
     combine(md, l, r, out, off);
   }
 
@@ -634,34 +615,13 @@ public final class StoredMap {
     try {
       leafCache = null;
       byte[][] cache = new byte[1 << BUCKET_DEPTH][];
-      java.io.ByteArrayOutputStream[] building = {null};
-      int[] current = {-1};
       long[] n = {0};
       MessageDigest md = Hash.newSha256();
-      byte[] hash = new byte[Hash.SIZE];
-      Runnable finish =
-          () -> {
-            if (current[0] >= 0) {
-              cache[current[0]] = building[0].toByteArray();
-            }
-          };
-      store.scanMapLeaves(
-          List.of(new LogStore.KeyRange(new byte[0], uint24(1 << BUCKET_DEPTH))),
-          (r, key, value) -> {
-            byte[] leaf = storedLeaf(key, value);
-            int b = bucketOf(leaf);
-            if (b != current[0]) {
-              finish.run();
-              current[0] = b;
-              building[0] = new java.io.ByteArrayOutputStream(16 * CACHED);
-            }
-            leafHash(md, leaf, hash, 0);
-            building[0].write(leaf, 0, Hash.SIZE);
-            building[0].write(hash, 0, Hash.SIZE);
-            n[0]++;
-            return true;
-          });
-      finish.run();
+      int chunk = 1 << 12;
+      for (int first = 0; first < cache.length; first += chunk) {
+        byte[][] pairs = readPairs(store::scanMapLeaves, first, chunk, md, n);
+        System.arraycopy(pairs, 0, cache, first, chunk);
+      }
       byte[] slot = new byte[SLOT];
       byte[] want = new byte[SLOT];
       Level bucketLevel = levels[BUCKET_DEPTH];
@@ -674,7 +634,7 @@ public final class StoredMap {
           }
           continue;
         }
-        subtreeCached(md, cache[b], 0, cache[b].length / CACHED, BUCKET_DEPTH, slot, 0);
+        subtreePairs(md, cache[b], 0, cache[b].length / CACHED, BUCKET_DEPTH, slot, 0);
         if (!Arrays.equals(slot, want)) {
           throw new IllegalStateException(
               "the leaf records of bucket " + b + " do not hash to its stored hash");
@@ -716,7 +676,7 @@ public final class StoredMap {
         }
       }
       subjectCount = u.subjectCount;
-      if (leafCache != null && u.cached != null) {
+      if (leafCache != null) {
         int[] bs = u.delta.positions[BUCKET_DEPTH];
         long delta = 0;
         for (int i = 0; i < bs.length; i++) {
@@ -764,7 +724,7 @@ public final class StoredMap {
     private final List<byte[]> bucketKeys;
     private final List<byte[]> bucketValues;
     private final Delta delta;
-    // With the leaf cache: the changed buckets' new pairs, in the delta's bucket order.
+    // The changed buckets' new pairs, in the delta's bucket order, for the leaf cache.
     private final byte[][] cached;
     private final byte[] state;
     private final long readNanos;
@@ -965,6 +925,7 @@ public final class StoredMap {
     }
     MessageDigest md = Hash.newSha256();
     byte[] slot = new byte[SLOT];
+    byte[] pairs = pairsOf(md, leaves);
     int lo = 0;
     int hi = leaves.size();
     while (hi - lo >= 2) {
@@ -974,12 +935,12 @@ public final class StoredMap {
       if ((d + 1) * Hash.SIZE > siblings.length) {
         siblings = Arrays.copyOf(siblings, Math.min(2 * siblings.length, 256 * Hash.SIZE));
       }
-      int mid = split(leaves, lo, hi, d);
+      int mid = split(pairs, lo, hi, d);
       if (bit(x, d) == 0) {
-        subtree(md, leaves, mid, hi, d + 1, slot);
+        subtreePairs(md, pairs, mid, hi, d + 1, slot, 0);
         hi = mid;
       } else {
-        subtree(md, leaves, lo, mid, d + 1, slot);
+        subtreePairs(md, pairs, lo, mid, d + 1, slot, 0);
         lo = mid;
       }
       System.arraycopy(slot, 1, siblings, d * Hash.SIZE, Hash.SIZE);
@@ -995,44 +956,10 @@ public final class StoredMap {
 
   // ----------------------------------------------------------------------------- hashing helpers
 
-  /**
-   * The node over {@code leaves[lo, hi)} (73-byte {@code index || seq || hash} arrays, ascending),
-   * all of which share their first {@code depth} bits: EMPTY, SINGLE with the leaf hash, or
-   * INTERNAL with the node hash.
-   */
-  private static void subtree(
-      MessageDigest md, List<byte[]> leaves, int lo, int hi, int depth, byte[] out) {
-    subtree(md, leaves, lo, hi, depth, out, 0);
-  }
-
-  /** As above, into {@code out} at {@code off}. */
-  private static void subtree(
-      MessageDigest md, List<byte[]> leaves, int lo, int hi, int depth, byte[] out, int off) {
-    int n = hi - lo;
-    if (n == 0) {
-      System.arraycopy(EMPTY_SLOT, 0, out, off, SLOT);
-      return;
-    }
-    if (n == 1) {
-      out[off] = SINGLE;
-      leafHash(md, leaves.get(lo), out, off + 1);
-      return;
-    }
-    if (depth >= MapHashes.MAX_DEPTH) {
-      throw new IllegalStateException("two subjects have one index");
-    }
-    int mid = split(leaves, lo, hi, depth);
-    byte[] l = new byte[SLOT];
-    byte[] r = new byte[SLOT];
-    subtree(md, leaves, lo, mid, depth + 1, l);
-    subtree(md, leaves, mid, hi, depth + 1, r);
-    combine(md, l, r, out, off);
-  }
-
-  /** The first leaf of {@code [lo, hi)} whose bit {@code depth} is 1, or hi. */
-  private static int split(List<byte[]> leaves, int lo, int hi, int depth) {
+  /** The first pair of {@code [lo, hi)} whose index has bit {@code depth} set, or hi. */
+  private static int split(byte[] pairs, int lo, int hi, int depth) {
     int mid = lo;
-    while (mid < hi && bit(leaves.get(mid), depth) == 0) {
+    while (mid < hi && ((pairs[mid * CACHED + (depth >>> 3)] >>> (7 - (depth & 7))) & 1) == 0) {
       mid++;
     }
     return mid;

@@ -75,20 +75,20 @@ public final class AtomicFiles {
   }
 
   /**
-   * Forces {@code dir} so that a rename in it is durable. Linux needs this; platforms that cannot
-   * open a directory at all (Windows) make the rename durable themselves, so there only the open is
-   * allowed to fail. A failed force is an I/O error like any other: the caller must not report the
-   * write as durable.
+   * Forces {@code dir} so that a rename in it is durable. Linux and the other POSIX systems need
+   * this, and a directory that cannot be opened or forced there is an I/O error like any other: the
+   * caller must not report the write as durable. Windows cannot open a directory at all and makes
+   * the rename durable itself, so there this does nothing.
    */
   public static void forceDirectory(Path dir) throws IOException {
-    FileChannel ch;
-    try {
-      ch = FileChannel.open(dir, StandardOpenOption.READ);
-    } catch (UnsupportedOperationException | java.nio.file.AccessDeniedException e) {
+    if (WINDOWS) {
       return;
     }
-    try (ch) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     }
   }
+
+  private static final boolean WINDOWS =
+      System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");
 }
