@@ -395,6 +395,9 @@ public final class Monitor implements AutoCloseable {
 
   private void schedule() {
     for (LogFollower f : followers) {
+      if (!f.config().follow()) {
+        continue; // witnessed only: the witness and gossip use the follower, nothing polls
+      }
       long every = f.config().pollInterval().toMillis();
       scheduler.scheduleWithFixedDelay(() -> pollSafely(f), 0, every, TimeUnit.MILLISECONDS);
     }
@@ -475,6 +478,7 @@ public final class Monitor implements AutoCloseable {
     for (LogFollower lf : followers) {
       ObjectNode o = logs.addObject();
       o.put("origin", lf.origin());
+      o.put("following", lf.config().follow());
       SignedCheckpoint c = lf.verifiedCheckpoint();
       o.put("checkpointTreeSize", c == null ? 0 : c.checkpoint().treeSize());
       try {

@@ -250,6 +250,16 @@ public final class ConfigParser {
       WitnessKeys.load(keyFile, "witness.keyFile", java.time.Clock.systemUTC());
       witness = Optional.of(new WitnessConfig(keyFile));
     }
+    if (witness.isEmpty()) {
+      for (int i = 0; i < logs.size(); i++) {
+        if (!logs.get(i).follow()) {
+          throw new ConfigException(
+              "logs[" + i + "].follow",
+              "false makes the monitor only a witness of this log, which needs the witness role"
+                  + " (witness.keyFile)");
+        }
+      }
+    }
     return new MonitorConfig(
         dataDir,
         host,
@@ -275,7 +285,8 @@ public final class ConfigParser {
         "pollInterval",
         "replay",
         "recheckBundles",
-        "witnesses");
+        "witnesses",
+        "follow");
     URI url = httpUrl(requiredString(n, "url", path), path + ".url", true);
     String origin = requiredString(n, "origin", path);
     if (origin.isEmpty() || origin.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
@@ -330,7 +341,16 @@ public final class ConfigParser {
         }
       }
     }
-    return new LogConfig(url, origin, vkey, vrfKey, policyKey, poll, replay, recheck, witnesses);
+    boolean follow = true;
+    JsonNode fw = n.get("follow");
+    if (fw != null) {
+      if (!fw.isBoolean()) {
+        throw new ConfigException(path + ".follow", "must be true or false, got " + fw);
+      }
+      follow = fw.asBoolean();
+    }
+    return new LogConfig(
+        url, origin, vkey, vrfKey, policyKey, poll, replay, recheck, witnesses, follow);
   }
 
   private WatchConfig watch(JsonNode n, String path) throws ConfigException {

@@ -22,6 +22,9 @@ import java.util.Optional;
  *     catch a log that rewrites what it served (0 turns the sweep off)
  * @param witnesses witnesses whose cosignatures on the log's checkpoints the monitor reports (in
  *     {@code /healthz} and its metrics); none by default
+ * @param follow whether the monitor fetches and verifies the log; {@code false} makes it a witness
+ *     of the log only (it cosigns and gossips the checkpoints it is shown but fetches nothing),
+ *     which needs the witness role
  */
 public record LogConfig(
     URI url,
@@ -32,10 +35,50 @@ public record LogConfig(
     Duration pollInterval,
     Replay replay,
     int recheckBundles,
-    java.util.List<org.rcskt.verifier.note.CosignatureV1Verifier> witnesses) {
+    java.util.List<org.rcskt.verifier.note.CosignatureV1Verifier> witnesses,
+    boolean follow) {
 
   public LogConfig {
     witnesses = java.util.List.copyOf(witnesses);
+  }
+
+  /** A followed log with reported witnesses. */
+  public LogConfig(
+      URI url,
+      String origin,
+      String verifierKey,
+      Optional<String> vrfKey,
+      Optional<String> policyKey,
+      Duration pollInterval,
+      Replay replay,
+      int recheckBundles,
+      java.util.List<org.rcskt.verifier.note.CosignatureV1Verifier> witnesses) {
+    this(
+        url,
+        origin,
+        verifierKey,
+        vrfKey,
+        policyKey,
+        pollInterval,
+        replay,
+        recheckBundles,
+        witnesses,
+        true);
+  }
+
+  /** This log, witnessed but not followed. */
+  public LogConfig witnessOnly() {
+    return new LogConfig(
+        url,
+        origin,
+        verifierKey,
+        vrfKey,
+        policyKey,
+        pollInterval,
+        replay,
+        recheckBundles,
+        witnesses,
+        false);
   }
 
   /** A log without reported witnesses. */

@@ -61,6 +61,7 @@ class ConfigParserTest {
     assertThat(log.replay()).isEqualTo(LogConfig.Replay.ALL);
     assertThat(log.recheckBundles()).isEqualTo(4);
     assertThat(log.policyKey()).isEmpty();
+    assertThat(log.follow()).isTrue();
     assertThat(c.sinks()).containsExactly(new SinkConfig.Stdout("stdout"));
     assertThat(c.watch()).isEmpty();
     assertThat(c.gossip().interval()).isEqualTo(Duration.ofSeconds(30));
@@ -289,6 +290,17 @@ class ConfigParserTest {
     MonitorConfig c = parse(minimal("") + ",\"witness\":{\"keyFile\":\"w.key\"}}");
     assertThat(c.witness()).contains(new WitnessConfig(dir.resolve("w.key")));
     assertThat(parse(minimal("") + "}").witness()).isEmpty();
+    // A log can be witnessed without being followed, but only by a witness.
+    MonitorConfig only =
+        parse(minimal(",\"follow\":false") + ",\"witness\":{\"keyFile\":\"w.key\"}}");
+    assertThat(only.logs().get(0).follow()).isFalse();
+    fails(
+        minimal(",\"follow\":false") + "}",
+        "logs[0].follow: false makes the monitor only a witness of this log, which needs the"
+            + " witness role (witness.keyFile)");
+    fails(
+        minimal(",\"follow\":\"no\"") + ",\"witness\":{\"keyFile\":\"w.key\"}}",
+        "logs[0].follow: must be true or false, got \"no\"");
     fails(minimal("") + ",\"witness\":{}}", "witness.keyFile: is required");
     fails(
         minimal("") + ",\"witness\":{\"keyFile\":\"w.key\",\"name\":\"x\"}}",

@@ -183,6 +183,61 @@ class WitnessHttpTest {
   }
 
   /** A monitor following {@code log} and witnessing it with the key in {@code w.key}. */
+  @Test
+  void aWitnessOnlyMonitorCosignsWithoutFetchingTheLog() throws Exception {
+    Random random = new Random(31);
+    CosignatureV1Signer key = WitnessKeys.generate("witness.test/w1", dir.resolve("w.key"));
+    try (TestLog log = TestLog.start(dir.resolve("log"))) {
+      log.register("+447700900123", "phone", Ed25519.KeyPair.generate(random));
+      LogClient client = new LogClient(log.url(), Duration.ofSeconds(10));
+      Ed25519NoteVerifier logKey = Ed25519NoteVerifier.fromVerifierKey(log.verifierKey());
+      byte[] first = client.checkpoint();
+      long size1 = SignedCheckpoint.verify(first, log.origin(), logKey).checkpoint().treeSize();
+      try (Monitor m =
+          Monitor.start(
+              Fixtures.monitor(
+                      dir.resolve("monitor"),
+                      List.of(Fixtures.follow(log, Duration.ofMillis(20), 1).witnessOnly()),
+                      List.of(),
+                      List.of(new SinkConfig.File("file", dir.resolve("alerts.jsonl"))),
+                      List.of())
+                  .withWitness(new WitnessConfig(dir.resolve("w.key"))))) {
+        URI add = URI.create("http://127.0.0.1:" + m.port() + "/add-checkpoint");
+        HttpResponse<String> ok = post(add, new AddCheckpointRequest(0, List.of(), first).encode());
+        assertThat(ok.statusCode()).isEqualTo(200);
+        SignedCheckpoint.verify(
+            concat(first, ok.body().getBytes(StandardCharsets.UTF_8)),
+            log.origin(),
+            logKey,
+            NoteVerifiers.of(key.verifier()));
+        log.register("+447700900124", "phone", Ed25519.KeyPair.generate(random));
+        byte[] second = client.checkpoint();
+        long size2 = SignedCheckpoint.verify(second, log.origin(), logKey).checkpoint().treeSize();
+        List<Hash> proof = client.consistencyProof(size1, size2);
+        assertThat(post(add, new AddCheckpointRequest(size1, proof, second).encode()).statusCode())
+            .isEqualTo(200);
+        // A fork of the cosigned size is refused by the witness state alone.
+        CheckpointSigner evil =
+            CheckpointSigner.of(Ed25519NoteSigner.fromSignerKey(KeyFileIo.read(log.logKeyFile())));
+        byte[] fork = evil.sign(size2, Hash.sha256("fork".getBytes(StandardCharsets.UTF_8)));
+        assertThat(
+                post(add, new AddCheckpointRequest(size2, List.of(), fork).encode()).statusCode())
+            .isEqualTo(409);
+        // With a 20 ms poll interval a following monitor would have verified the log by now.
+        Thread.sleep(500);
+        assertThat(m.followers().get(0).lastPollOkMs()).isZero();
+        assertThat(m.followers().get(0).verifiedCheckpoint()).isNull();
+        String health =
+            HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.port() + "/healthz"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(health).contains("\"following\":false");
+      }
+    }
+  }
+
   private Monitor startWitness(TestLog log, Path alerts) throws Exception {
     return Monitor.start(
         Fixtures.monitor(
