@@ -14,6 +14,8 @@ import org.rcskt.verifier.Hash;
  *     attestation (trust on first use); clients should show such keys as unverified
  * @param recovery whether the event is a ROTATE signed by the carrier but not by the replaced key;
  *     monitors and clients should warn about it
+ * @param downgrade whether the event is a ROTATE from a post-quantum key to one that is not,
+ *     accepted because the policy allows downgrades; monitors and clients should warn about it
  */
 public record Applied(
     KeyEvent event,
@@ -21,7 +23,19 @@ public record Applied(
     AnchorRegistry anchors,
     boolean carrierAttested,
     boolean unattestedRegistration,
-    boolean recovery) {
+    boolean recovery,
+    boolean downgrade) {
+
+  /** An outcome that is not a downgrade. */
+  public Applied(
+      KeyEvent event,
+      SubjectState state,
+      AnchorRegistry anchors,
+      boolean carrierAttested,
+      boolean unattestedRegistration,
+      boolean recovery) {
+    this(event, state, anchors, carrierAttested, unattestedRegistration, recovery, false);
+  }
 
   /** The event's leaf hash: the log's leaf hash and the chain's new last-event hash. */
   public Hash eventHash() {

@@ -138,4 +138,14 @@ public final class EventBuilder {
   public KeyEvent sign(Ed25519.KeyPair... signers) {
     return KeyEvents.sign(body(), signers);
   }
+
+  /**
+   * The body signed by each of {@code signers}, of any algorithm.
+   *
+   * @throws IllegalArgumentException if a field is missing or out of its limits, the signers are
+   *     not 1 to 8 distinct keys, or the event would exceed the size limit
+   */
+  public KeyEvent sign(EventSigner... signers) {
+    return KeyEvents.sign(body(), signers);
+  }
 }

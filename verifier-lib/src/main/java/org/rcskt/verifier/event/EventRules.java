@@ -384,6 +384,17 @@ public final class EventRules {
     PublicKeyInfo key = p.publicKey();
     checkNewKey(key, body.timestampMs());
     checkDeviceKeyRole(key, anchors, ctx);
+    if (!key.algorithm().isPostQuantum()
+        && ctx.algorithms().requiresPostQuantum(body.carrierId(), body.timestampMs())) {
+      throw RuleViolationException.key(
+          Violation.POST_QUANTUM_REQUIRED,
+          "carrier "
+              + body.carrierId()
+              + " requires post-quantum keys (ML_DSA_65 or ED25519_ML_DSA_65) for new"
+              + " registrations, and the new key is "
+              + key.algorithm(),
+          key.keyId());
+    }
     if (state.device(p.deviceId()) != null) {
       throw RuleViolationException.device(
           Violation.DUPLICATE_DEVICE,
@@ -439,6 +450,21 @@ public final class EventRules {
     checkNewKey(key, body.timestampMs());
     checkDeviceKeyRole(key, anchors, ctx);
     checkFreshDeviceKey(state, key);
+    boolean downgrade =
+        old.publicKey().algorithm().isPostQuantum() && !key.algorithm().isPostQuantum();
+    if (downgrade && !ctx.algorithms().allowDowngrade()) {
+      throw RuleViolationException.key(
+          Violation.ALGORITHM_DOWNGRADE,
+          "ROTATE of device "
+              + p.deviceId()
+              + " would replace its "
+              + old.publicKey().algorithm()
+              + " key with a "
+              + key.algorithm()
+              + " key, dropping its post-quantum signature, and the log does not allow"
+              + " downgrades",
+          key.keyId());
+    }
     if (!signers.has(key.keyId())) {
       throw RuleViolationException.key(
           Violation.MISSING_SIGNATURE,
@@ -467,7 +493,7 @@ public final class EventRules {
             .withoutDevice(p.deviceId())
             .withDevice(new Device(p.deviceId(), key, attested, recovery))
             .advance(body.carrierId(), event.leafHash(), body.timestampMs());
-    return new Applied(event, next, anchors, carrierSigned, false, recovery);
+    return new Applied(event, next, anchors, carrierSigned, false, recovery, downgrade);
   }
 
   private static Applied applyRevoke(

@@ -3,7 +3,6 @@ package org.rcskt.verifier.event;
 import java.util.ArrayList;
 import java.util.List;
 import org.rcskt.verifier.Hash;
-import org.rcskt.verifier.crypto.Ed25519;
 
 /**
  * Phase one of event verification: the signatures. Pure and thread-safe, so the log server can run
@@ -43,25 +42,14 @@ public final class EventSignatures {
         throw RuleViolationException.key(
             Violation.UNKNOWN_SIGNER, "signature by unknown key " + keyId, keyId);
       }
-      Ed25519.PublicKey ed = usableKey(key);
-      byte[] sig = s.signatureUnsafe();
-      if (sig.length != Ed25519.SIGNATURE_SIZE) {
-        throw RuleViolationException.key(
-            Violation.BAD_SIGNATURE,
-            "signature by key "
-                + keyId
-                + " is "
-                + sig.length
-                + " bytes; Ed25519 signatures are "
-                + Ed25519.SIGNATURE_SIZE,
-            keyId);
-      }
+      KeyVerifier verifier = usableKey(key);
       if (message == null) {
         message = event.signedMessage();
       }
-      if (!ed.verify(message, 0, message.length, sig, 0)) {
+      String problem = verifier.problem(message, s.signatureUnsafe());
+      if (problem != null) {
         throw RuleViolationException.key(
-            Violation.BAD_SIGNATURE, "signature by key " + keyId + " does not verify", keyId);
+            Violation.BAD_SIGNATURE, "signature by key " + keyId + " " + problem, keyId);
       }
       signers.add(keyId);
     }
@@ -80,20 +68,20 @@ public final class EventSignatures {
   }
 
   /** The verifier for {@code key}, or the violation that makes it unusable. */
-  static Ed25519.PublicKey usableKey(PublicKeyInfo key) throws RuleViolationException {
+  static KeyVerifier usableKey(PublicKeyInfo key) throws RuleViolationException {
     if (!key.algorithm().isSupported()) {
       throw RuleViolationException.key(
           Violation.UNSUPPORTED_ALGORITHM,
           "key " + key.keyId() + " uses unsupported algorithm " + key.algorithm(),
           key.keyId());
     }
-    Ed25519.PublicKey ed = key.ed25519Key();
-    if (ed == null) {
+    Object d = key.decoded();
+    if (!(d instanceof KeyVerifier)) {
       throw RuleViolationException.key(
           Violation.INVALID_PUBLIC_KEY,
-          "key " + key.keyId() + " is not a valid " + key.algorithm() + " public key",
+          "key " + key.keyId() + " is not a valid " + key.algorithm() + " public key: " + d,
           key.keyId());
     }
-    return ed;
+    return (KeyVerifier) d;
   }
 }

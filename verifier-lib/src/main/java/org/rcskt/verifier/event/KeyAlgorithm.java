@@ -1,20 +1,17 @@
 package org.rcskt.verifier.event;
 
 /**
- * Signature algorithms of logged public keys, with their two-byte code points and sizes.
- *
- * <p>Only {@link #ED25519} is supported today. The post-quantum code points are reserved so that
- * adding them later changes no byte of the format: events naming them decode, and the rules reject
- * them as {@link Violation#UNSUPPORTED_ALGORITHM}. Their sizes are those of FIPS 204 ML-DSA-65; the
- * hybrid is the Ed25519 value followed by the ML-DSA-65 value, for keys and signatures alike.
+ * Signature algorithms of logged public keys, with their two-byte code points and sizes
+ * (docs/protocol.md section 5). The hybrid is the Ed25519 value followed by the ML-DSA-65 value,
+ * for keys and signatures alike; how it signs is fixed in section 7.2.
  */
 public enum KeyAlgorithm {
   /** Ed25519 (RFC 8032, pure). */
   ED25519(0x0001, 32, 64, true),
-  /** ML-DSA-65 (FIPS 204). Reserved. */
-  ML_DSA_65(0x0002, 1952, 3309, false),
-  /** Ed25519 and ML-DSA-65 together; both signatures must verify. Reserved. */
-  ED25519_ML_DSA_65(0x0003, 32 + 1952, 64 + 3309, false);
+  /** ML-DSA-65 (FIPS 204, pure, empty context). */
+  ML_DSA_65(0x0002, 1952, 3309, true),
+  /** Ed25519 and ML-DSA-65 together over a domain-separated message; both must verify. */
+  ED25519_ML_DSA_65(0x0003, 32 + 1952, 64 + 3309, true);
 
   private final int code;
   private final int publicKeySize;
@@ -41,6 +38,15 @@ public enum KeyAlgorithm {
   /** The exact length of a signature of this algorithm, in bytes. */
   public int signatureSize() {
     return signatureSize;
+  }
+
+  /**
+   * Whether a signature of this algorithm stays unforgeable against a quantum computer: ML-DSA-65
+   * alone or in the hybrid. Rotating from such a key to one that is not is a downgrade
+   * (docs/protocol.md section 9.4).
+   */
+  public boolean isPostQuantum() {
+    return this != ED25519;
   }
 
   /** Whether this implementation can verify signatures of this algorithm. */

@@ -16,9 +16,44 @@ public final class KeyEvents {
     return signature(EventCodec.signedMessage(body), signer);
   }
 
+  /** One signature by {@code signer} over {@code body}'s signed message. */
+  public static EventSignature signature(EventBody body, EventSigner signer) {
+    return signature(EventCodec.signedMessage(body), signer);
+  }
+
   private static EventSignature signature(byte[] message, Ed25519.KeyPair signer) {
     PublicKeyInfo key = PublicKeyInfo.ed25519(signer.publicKey());
     return EventSignature.wrap(key.keyId(), signer.sign(message));
+  }
+
+  private static EventSignature signature(byte[] message, EventSigner signer) {
+    return EventSignature.wrap(signer.publicKey().keyId(), signer.sign(message));
+  }
+
+  /**
+   * Signs {@code body} with every one of {@code signers}, whatever their algorithms, and assembles
+   * the event.
+   *
+   * @throws IllegalArgumentException if there are no signers, more than eight, the same key twice,
+   *     or the event would exceed the size limit
+   */
+  public static KeyEvent sign(EventBody body, EventSigner... signers) {
+    byte[] message = EventCodec.signedMessage(body);
+    List<EventSignature> sigs = new ArrayList<>(signers.length);
+    for (EventSigner s : signers) {
+      sigs.add(signature(message, s));
+    }
+    return KeyEvent.of(body, sigs);
+  }
+
+  /** Adds signatures, whatever their algorithms, to an already signed event. */
+  public static KeyEvent addSignatures(KeyEvent event, EventSigner... signers) {
+    byte[] message = event.signedMessage();
+    List<EventSignature> sigs = new ArrayList<>(event.signatures());
+    for (EventSigner s : signers) {
+      sigs.add(signature(message, s));
+    }
+    return KeyEvent.of(event.body(), sigs);
   }
 
   /**

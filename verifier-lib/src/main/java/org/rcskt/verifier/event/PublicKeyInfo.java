@@ -5,23 +5,26 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.crypto.Ed25519;
+import org.rcskt.verifier.crypto.Ed25519MlDsa65;
+import org.rcskt.verifier.crypto.MlDsa65;
 
 /**
  * A logged public key: its algorithm, its bytes and an optional expiry ({@code not_after_ms}, 0 for
  * none). Immutable. Device keys and carrier anchor keys both take this form.
  *
  * <p>The {@linkplain #keyId() key id} names the key material (algorithm and bytes, not the expiry)
- * and is how signatures point at their keys. The decoded Ed25519 point is cached, so a key kept in
- * a subject's state verifies later events without decompressing its point again.
+ * and is how signatures point at their keys. The decoded key is cached, so a key kept in a
+ * subject's state verifies later events without decoding its bytes again (for Ed25519, without
+ * decompressing its point and checking its subgroup again).
  */
 public final class PublicKeyInfo {
   private final KeyAlgorithm algorithm;
   private final byte[] key;
   private final long notAfterMs;
   private final Hash keyId;
-  // Lazily decoded point; INVALID marks bytes that are not a curve point. Racy but idempotent.
-  private volatile Object ed25519;
-  private static final Object INVALID = new Object();
+  // Lazily decoded key (a KeyVerifier), or the reason the bytes are not a valid key (a String).
+  // Racy but idempotent.
+  private volatile Object decoded;
 
   private PublicKeyInfo(KeyAlgorithm algorithm, byte[] key, long notAfterMs) {
     this.algorithm = algorithm;
@@ -64,7 +67,31 @@ public final class PublicKeyInfo {
   /** An Ed25519 key usable until {@code notAfterMs} inclusive (0 for no expiry). */
   public static PublicKeyInfo ed25519(Ed25519.PublicKey key, long notAfterMs) {
     PublicKeyInfo k = of(KeyAlgorithm.ED25519, key.encoded(), notAfterMs);
-    k.ed25519 = key;
+    k.decoded = KeyVerifier.ed25519(key);
+    return k;
+  }
+
+  /** An ML-DSA-65 key without expiry. */
+  public static PublicKeyInfo mlDsa65(MlDsa65.PublicKey key) {
+    return mlDsa65(key, 0);
+  }
+
+  /** An ML-DSA-65 key usable until {@code notAfterMs} inclusive (0 for no expiry). */
+  public static PublicKeyInfo mlDsa65(MlDsa65.PublicKey key, long notAfterMs) {
+    PublicKeyInfo k = of(KeyAlgorithm.ML_DSA_65, key.encoded(), notAfterMs);
+    k.decoded = KeyVerifier.mlDsa65(key);
+    return k;
+  }
+
+  /** An Ed25519 + ML-DSA-65 hybrid key without expiry. */
+  public static PublicKeyInfo hybrid(Ed25519MlDsa65.PublicKey key) {
+    return hybrid(key, 0);
+  }
+
+  /** An Ed25519 + ML-DSA-65 hybrid key usable until {@code notAfterMs} inclusive (0: no expiry). */
+  public static PublicKeyInfo hybrid(Ed25519MlDsa65.PublicKey key, long notAfterMs) {
+    PublicKeyInfo k = of(KeyAlgorithm.ED25519_ML_DSA_65, key.encoded(), notAfterMs);
+    k.decoded = KeyVerifier.hybrid(key);
     return k;
   }
 
@@ -134,28 +161,25 @@ public final class PublicKeyInfo {
       throw new IllegalArgumentException("publicKey.notAfterMs: must not be negative");
     }
     PublicKeyInfo k = new PublicKeyInfo(algorithm, key, notAfterMs);
-    k.ed25519 = ed25519;
+    k.decoded = decoded;
     return k;
   }
 
   /**
-   * The decoded Ed25519 key, or null when the algorithm is not Ed25519 or the bytes are not a valid
-   * curve point.
+   * The decoded key, ready to check signatures; or a {@code String} saying why the bytes are not a
+   * valid key of their algorithm.
    */
-  Ed25519.PublicKey ed25519Key() {
-    if (algorithm != KeyAlgorithm.ED25519) {
-      return null;
-    }
-    Object cached = ed25519;
+  Object decoded() {
+    Object cached = decoded;
     if (cached == null) {
       try {
-        cached = Ed25519.PublicKey.of(key);
+        cached = KeyVerifier.decode(algorithm, key);
       } catch (IllegalArgumentException e) {
-        cached = INVALID;
+        cached = e.getMessage();
       }
-      ed25519 = cached;
+      decoded = cached;
     }
-    return cached == INVALID ? null : (Ed25519.PublicKey) cached;
+    return cached;
   }
 
   @Override

@@ -111,6 +111,8 @@ public final class RuleViolationException extends VerificationException {
       case DUPLICATE_KEY:
       case TOO_MANY_ANCHORS:
       case UNKNOWN_ANCHOR:
+      case POST_QUANTUM_REQUIRED:
+      case ALGORITHM_DOWNGRADE:
         return "payload.publicKey";
       case REVOKED_KEY:
       case ROLE_CONFLICT:

@@ -15,6 +15,7 @@ import java.util.OptionalLong;
  * @param maxFutureSkewMs how far after {@code nowMs} an event's timestamp may be
  * @param maxDevices the most active devices a subject may have (1 to 255)
  * @param maxAnchorsPerCarrier the most active anchor keys a carrier may have (1 to 255)
+ * @param algorithms which carriers require post-quantum keys, and whether downgrades are allowed
  */
 public record RulesContext(
     PublicKeyInfo policyKey,
@@ -23,7 +24,8 @@ public record RulesContext(
     long maxPastSkewMs,
     long maxFutureSkewMs,
     int maxDevices,
-    int maxAnchorsPerCarrier) {
+    int maxAnchorsPerCarrier,
+    AlgorithmPolicy algorithms) {
 
   /** Default past skew: ten minutes. */
   public static final long DEFAULT_MAX_PAST_SKEW_MS = 10 * 60 * 1000L;
@@ -43,6 +45,9 @@ public record RulesContext(
   public RulesContext {
     if (policyKey == null) {
       throw new IllegalArgumentException("policyKey: missing");
+    }
+    if (algorithms == null) {
+      throw new IllegalArgumentException("algorithms: use AlgorithmPolicy.DEFAULT");
     }
     if (nowMs == null) {
       throw new IllegalArgumentException("nowMs: use OptionalLong.empty() for replay");
@@ -72,7 +77,8 @@ public record RulesContext(
         DEFAULT_MAX_PAST_SKEW_MS,
         DEFAULT_MAX_FUTURE_SKEW_MS,
         DEFAULT_MAX_DEVICES,
-        DEFAULT_MAX_ANCHORS_PER_CARRIER);
+        DEFAULT_MAX_ANCHORS_PER_CARRIER,
+        AlgorithmPolicy.DEFAULT);
   }
 
   /** A context for accepting new events at time {@code nowMs}, with the default limits. */
@@ -89,7 +95,8 @@ public record RulesContext(
         maxPastSkewMs,
         maxFutureSkewMs,
         maxDevices,
-        maxAnchorsPerCarrier);
+        maxAnchorsPerCarrier,
+        algorithms);
   }
 
   /** The same context without a clock (replay). */
@@ -101,13 +108,21 @@ public record RulesContext(
         maxPastSkewMs,
         maxFutureSkewMs,
         maxDevices,
-        maxAnchorsPerCarrier);
+        maxAnchorsPerCarrier,
+        algorithms);
   }
 
   /** The same policy, with trust-on-first-use registration allowed or not. */
   public RulesContext withAllowUnattestedRegistration(boolean allow) {
     return new RulesContext(
-        policyKey, allow, nowMs, maxPastSkewMs, maxFutureSkewMs, maxDevices, maxAnchorsPerCarrier);
+        policyKey,
+        allow,
+        nowMs,
+        maxPastSkewMs,
+        maxFutureSkewMs,
+        maxDevices,
+        maxAnchorsPerCarrier,
+        algorithms);
   }
 
   /**
@@ -123,7 +138,8 @@ public record RulesContext(
         maxPastSkewMs,
         maxFutureSkewMs,
         maxDevices,
-        maxAnchorsPerCarrier);
+        maxAnchorsPerCarrier,
+        algorithms);
   }
 
   /**
@@ -139,7 +155,8 @@ public record RulesContext(
         maxPastSkewMs,
         maxFutureSkewMs,
         maxDevices,
-        maxAnchorsPerCarrier);
+        maxAnchorsPerCarrier,
+        algorithms);
   }
 
   /**
@@ -155,6 +172,20 @@ public record RulesContext(
         maxPastSkewMs,
         maxFutureSkewMs,
         maxDevices,
-        maxAnchorsPerCarrier);
+        maxAnchorsPerCarrier,
+        algorithms);
+  }
+
+  /** The same policy with another algorithm policy. */
+  public RulesContext withAlgorithms(AlgorithmPolicy algorithms) {
+    return new RulesContext(
+        policyKey,
+        allowUnattestedRegistration,
+        nowMs,
+        maxPastSkewMs,
+        maxFutureSkewMs,
+        maxDevices,
+        maxAnchorsPerCarrier,
+        algorithms);
   }
 }

@@ -46,7 +46,7 @@ public enum Violation {
   EXPIRED_ANCHOR,
   /** A REGISTER lacks a carrier attestation and unattested registration is not allowed. */
   MISSING_CARRIER_ATTESTATION,
-  /** A key's algorithm is reserved but not supported yet. */
+  /** A key's algorithm is reserved but not supported yet (no algorithm is, in this version). */
   UNSUPPORTED_ALGORITHM,
   /** A key's bytes are not a valid key of its algorithm. */
   INVALID_PUBLIC_KEY,
@@ -55,5 +55,15 @@ public enum Violation {
   /** An ANCHOR ADD would give the carrier more anchor keys than allowed. */
   TOO_MANY_ANCHORS,
   /** An ANCHOR RETIRE names a key that is not an active anchor of the carrier. */
-  UNKNOWN_ANCHOR
+  UNKNOWN_ANCHOR,
+  /**
+   * A REGISTER introduces a key that is not post-quantum (Ed25519 alone) while the log's policy
+   * requires post-quantum keys of the event's carrier.
+   */
+  POST_QUANTUM_REQUIRED,
+  /**
+   * A ROTATE replaces a post-quantum key (ML-DSA-65 or the hybrid) with one that is not, and the
+   * log's policy does not allow downgrades.
+   */
+  ALGORITHM_DOWNGRADE
 }
