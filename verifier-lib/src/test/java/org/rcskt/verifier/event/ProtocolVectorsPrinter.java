@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.crypto.Ed25519;
+import org.rcskt.verifier.crypto.Ed25519MlDsa65;
+import org.rcskt.verifier.crypto.MlDsa65;
 import org.rcskt.verifier.vrf.EcVrf;
 
 /**
@@ -47,7 +49,151 @@ public final class ProtocolVectorsPrinter {
     return Hash.sha256("rcskt/vrf/example".getBytes(StandardCharsets.US_ASCII)).toByteArray();
   }
 
+  /** The ML-DSA-65 key {@code name}: its seed is SHA-256("rcskt vector " || name). */
+  static MlDsa65.KeyPair mlDsaKey(String name) {
+    return MlDsa65.KeyPair.fromSeed(
+        Hash.sha256(("rcskt vector " + name).getBytes(StandardCharsets.US_ASCII)).toByteArray());
+  }
+
+  /**
+   * The hybrid key {@code name}: the Ed25519 key {@code name + " ed25519"} and the ML-DSA-65 key
+   * {@code name + " ml-dsa-65"}.
+   */
+  static Ed25519MlDsa65.KeyPair hybridKey(String name) {
+    return Ed25519MlDsa65.KeyPair.of(key(name + " ed25519"), mlDsaKey(name + " ml-dsa-65"));
+  }
+
+  /** The four events of the example history, in order. */
+  static Map<String, KeyEvent> history() {
+    Ed25519.KeyPair policy = key("policy");
+    Ed25519.KeyPair carrier = key("carrier");
+    Ed25519.KeyPair device1 = key("device-1");
+    Ed25519.KeyPair device2 = key("device-2");
+    PhoneNumbers.ProvenIndex phone = PhoneNumbers.prove(vrfSecret(), PHONE_NUMBER);
+    Map<String, KeyEvent> events = new LinkedHashMap<>();
+    events.put(
+        "anchor-add",
+        EventBuilder.forCarrier(CARRIER_ID)
+            .timestampMs(T0)
+            .anchorAdd(PublicKeyInfo.ed25519(carrier.publicKey(), ANCHOR_NOT_AFTER))
+            .sign(policy));
+    KeyEvent register =
+        EventBuilder.forSubject(phone.index(), CARRIER_ID)
+            .timestampMs(T0 + 60_000)
+            .attestationEvidence(EVIDENCE)
+            .register(DEVICE_ID, PublicKeyInfo.ed25519(device1.publicKey()))
+            .sign(device1, carrier);
+    events.put("register", register);
+    KeyEvent rotate =
+        EventBuilder.forSubject(phone.index(), CARRIER_ID)
+            .after(register)
+            .timestampMs(T0 + 120_000)
+            .rotate(DEVICE_ID, PublicKeyInfo.ed25519(device2.publicKey()))
+            .sign(device2, device1);
+    events.put("rotate", rotate);
+    events.put(
+        "revoke",
+        EventBuilder.forSubject(phone.index(), CARRIER_ID)
+            .after(rotate)
+            .timestampMs(T0 + 180_000)
+            .revoke(DEVICE_ID, RevocationReason.DEVICE_LOST)
+            .sign(carrier));
+    return events;
+  }
+
+  /**
+   * The post-quantum continuation of the history (section 15.5): {@code phone-2} registers the
+   * hybrid key {@code hybrid-1} with the carrier's attestation, then rotates to the ML-DSA-65 key
+   * {@code ml-dsa-1}, signed by the new key and the hybrid key it replaces.
+   */
+  static Map<String, KeyEvent> postQuantumHistory() {
+    Map<String, KeyEvent> history = history();
+    KeyEvent revoke = history.get("revoke");
+    EventSigner hybrid = EventSigner.of(hybridKey("hybrid-1"));
+    EventSigner mlDsa = EventSigner.of(mlDsaKey("ml-dsa-1"));
+    EventSigner carrier = EventSigner.of(key("carrier"));
+    Hash subject = revoke.body().subject();
+    Map<String, KeyEvent> events = new LinkedHashMap<>();
+    KeyEvent register =
+        EventBuilder.forSubject(subject, CARRIER_ID)
+            .after(revoke)
+            .timestampMs(T0 + 240_000)
+            .register("phone-2", hybrid.publicKey())
+            .sign(hybrid, carrier);
+    events.put("register-hybrid", register);
+    events.put(
+        "rotate-ml-dsa",
+        EventBuilder.forSubject(subject, CARRIER_ID)
+            .after(register)
+            .timestampMs(T0 + 300_000)
+            .rotate("phone-2", mlDsa.publicKey())
+            .sign(mlDsa, hybrid));
+    return events;
+  }
+
+  /**
+   * {@code name = hex}, the hex cut into lines of 128 digits, continuation lines indented by two
+   * spaces (how section 15.5 writes long values).
+   */
+  private static void wrapped(StringBuilder out, String name, byte[] value) {
+    String hex = HEX.formatHex(value);
+    out.append(name).append(" =");
+    for (int i = 0; i < hex.length(); i += 128) {
+      out.append(i == 0 ? " " : "\n  ").append(hex, i, Math.min(hex.length(), i + 128));
+    }
+    out.append('\n');
+  }
+
+  /** The blocks of section 15.5. */
+  static String postQuantumBlocks() {
+    StringBuilder out = new StringBuilder();
+    Ed25519MlDsa65.KeyPair hybrid = hybridKey("hybrid-1");
+    MlDsa65.KeyPair mlDsa = mlDsaKey("ml-dsa-1");
+    PublicKeyInfo hybridInfo = PublicKeyInfo.hybrid(hybrid.publicKey());
+    PublicKeyInfo mlDsaInfo = PublicKeyInfo.mlDsa65(mlDsa.publicKey());
+    Map<Hash, String> names = new LinkedHashMap<>();
+    names.put(hybridInfo.keyId(), "hybrid-1");
+    names.put(mlDsaInfo.keyId(), "ml-dsa-1");
+    names.put(PublicKeyInfo.ed25519(key("carrier").publicKey()).keyId(), "carrier");
+    out.append(FENCE).append("pq-keys\n");
+    out.append("hybrid-1.ed25519.seed = ")
+        .append(HEX.formatHex(hybrid.ed25519().seed()))
+        .append('\n');
+    out.append("hybrid-1.ml-dsa-65.seed = ")
+        .append(HEX.formatHex(hybrid.mlDsa().seed()))
+        .append('\n');
+    wrapped(out, "hybrid-1.public", hybridInfo.key());
+    out.append("hybrid-1.keyId = ").append(hybridInfo.keyId().toHex()).append('\n');
+    out.append("ml-dsa-1.seed = ").append(HEX.formatHex(mlDsa.seed())).append('\n');
+    wrapped(out, "ml-dsa-1.public", mlDsaInfo.key());
+    out.append("ml-dsa-1.keyId = ").append(mlDsaInfo.keyId().toHex()).append('\n');
+    out.append(FENCE).append("\n\n");
+    for (Map.Entry<String, KeyEvent> v : postQuantumHistory().entrySet()) {
+      KeyEvent e = v.getValue();
+      out.append(FENCE).append("pq-values\n# vector: ").append(v.getKey()).append('\n');
+      wrapped(out, "encoded", e.encoded());
+      out.append("encodedLength = ").append(e.encodedLength()).append('\n');
+      out.append("bodyLength = ").append(e.bodyLength()).append('\n');
+      out.append("signedMessageSha256 = ")
+          .append(Hash.sha256(e.signedMessage()).toHex())
+          .append('\n');
+      out.append("hybridMessageSha256 = ")
+          .append(Hash.sha256(Ed25519MlDsa65.hybridMessage(e.signedMessage())).toHex())
+          .append('\n');
+      for (EventSignature s : e.signatures()) {
+        wrapped(out, "signature." + names.get(s.keyId()), s.signature());
+      }
+      out.append("leafHash = ").append(e.leafHash().toHex()).append('\n');
+      out.append(FENCE).append("\n\n");
+    }
+    return out.toString();
+  }
+
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("pq")) {
+      System.out.print(postQuantumBlocks());
+      return;
+    }
     Map<String, Ed25519.KeyPair> keys = new LinkedHashMap<>();
     for (String name : List.of("policy", "carrier", "device-1", "device-2")) {
       keys.put(name, key(name));
