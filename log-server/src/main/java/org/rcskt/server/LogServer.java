@@ -137,7 +137,8 @@ public final class LogServer implements AutoCloseable {
             List.of(logKey.verifier().publicKey().encoded(), policy.publicKey().encoded()));
     RulesContext rules =
         RulesContext.ingest(policyKey, System.currentTimeMillis())
-            .withAllowUnattestedRegistration(config.allowUnattested());
+            .withAllowUnattestedRegistration(config.allowUnattested())
+            .withAlgorithms(config.algorithms());
     int cores = Runtime.getRuntime().availableProcessors();
     KeyEventLog.Settings settings =
         new KeyEventLog.Settings(
@@ -156,6 +157,7 @@ public final class LogServer implements AutoCloseable {
                   storeDirectory(dataDir),
                   new RocksDbLogStore.Settings(config.blockCacheBytes(), 64L << 20, true)));
       opened.add(store);
+      adoptAlgorithmPolicy(store, rules);
       KeyEventLog log = KeyEventLog.open(store, signer, rules, metrics, settings);
       opened.add(0, log);
       metrics.bind(
@@ -400,5 +402,49 @@ public final class LogServer implements AutoCloseable {
   /** The collector of witness cosignatures, or null when the log has no witnesses. */
   public WitnessCollector witnesses() {
     return witnesses;
+  }
+
+  /**
+   * Checks that the configured algorithm policy may follow the one the log last ran with (none for
+   * a log that never stored one) and stores it, synced, before any event is accepted under it
+   * (docs/design/0012-post-quantum.md).
+   *
+   * @throws ConfigException if the change would make events the log accepted invalid
+   */
+  static void adoptAlgorithmPolicy(LogStore store, RulesContext rules) {
+    org.rcskt.verifier.event.AlgorithmPolicy next = rules.algorithms();
+    org.rcskt.verifier.event.AlgorithmPolicy previous =
+        org.rcskt.verifier.event.AlgorithmPolicy.DEFAULT;
+    byte[] stored = store.algorithmPolicy();
+    if (stored != null) {
+      try {
+        previous =
+            org.rcskt.verifier.event.AlgorithmPolicyJson.fromJson(
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(stored),
+                "stored algorithm policy");
+      } catch (java.io.IOException | org.rcskt.verifier.event.EventFormatException e) {
+        throw new ConfigException(
+            "the store's algorithm policy is unreadable: " + e.getMessage(), e);
+      }
+    }
+    if (previous.equals(next)) {
+      return;
+    }
+    String problem =
+        next.changeProblem(previous, System.currentTimeMillis(), rules.maxFutureSkewMs());
+    if (problem != null) {
+      throw new ConfigException("the configured postQuantum policy is refused: " + problem);
+    }
+    store.putAlgorithmPolicy(
+        org.rcskt.verifier.event.AlgorithmPolicyJson.toJson(next)
+            .toString()
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    LOG.log(
+        System.Logger.Level.INFO,
+        "algorithm policy now "
+            + org.rcskt.verifier.event.AlgorithmPolicyJson.toJson(next)
+            + " (was "
+            + org.rcskt.verifier.event.AlgorithmPolicyJson.toJson(previous)
+            + ")");
   }
 }

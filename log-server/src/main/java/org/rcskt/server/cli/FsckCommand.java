@@ -68,6 +68,15 @@ final class FsckCommand implements Callable<Integer> {
       return 2;
     }
     try (RocksDbLogStore store = RocksDbLogStore.open(db)) {
+      if (rules != null && store.algorithmPolicy() != null) {
+        // Replay under the algorithm policy the log stored, as it accepted the events under it.
+        rules =
+            rules.withAlgorithms(
+                org.rcskt.verifier.event.AlgorithmPolicyJson.fromJson(
+                    new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(store.algorithmPolicy()),
+                    "stored algorithm policy"));
+      }
       Fsck.Report r = new Fsck(store, signer, rules, System.out::println).run();
       for (String p : r.problems()) {
         System.out.println("PROBLEM: " + p);
@@ -78,7 +87,9 @@ final class FsckCommand implements Callable<Integer> {
       }
       System.out.println("FAILED: " + r.problemCount() + " problems");
       return 1;
-    } catch (StorageException e) {
+    } catch (StorageException
+        | java.io.IOException
+        | org.rcskt.verifier.event.EventFormatException e) {
       System.err.println("fsck: " + e.getMessage());
       return 2;
     }

@@ -46,6 +46,7 @@ public final class ServerConfig {
   private final int requestTimeoutSeconds;
   private final RateLimitConfig lookupRateLimit;
   private final WitnessSettings witnesses;
+  private final org.rcskt.verifier.event.AlgorithmPolicy algorithms;
 
   private ServerConfig(Builder b) {
     this.dataDir = b.dataDir;
@@ -68,6 +69,7 @@ public final class ServerConfig {
     this.requestTimeoutSeconds = b.requestTimeoutSeconds;
     this.lookupRateLimit = b.lookupRateLimit;
     this.witnesses = b.witnesses;
+    this.algorithms = b.algorithms;
   }
 
   /** A builder with every default set and {@code dataDir} as the data directory. */
@@ -134,6 +136,7 @@ public final class ServerConfig {
         case "witnesses" -> witnessList = witnessList(file, key, v);
         case "witnessQuorum" -> quorum = integer(file, key, v);
         case "witnessIntervalMillis" -> interval = integer(file, key, v);
+        case "postQuantum" -> b.algorithms(postQuantum(file, key, v));
         default ->
             throw new ConfigException("config file " + file + " has unknown key \"" + key + "\"");
       }
@@ -281,6 +284,57 @@ public final class ServerConfig {
     return v.asText();
   }
 
+  /**
+   * The {@code postQuantum} object: {@code requiredFrom} (carrier id or {@code *} to an ISO-8601
+   * instant such as {@code 2027-01-01T00:00:00Z}) and {@code allowDowngrade}.
+   */
+  private static org.rcskt.verifier.event.AlgorithmPolicy postQuantum(
+      Path file, String key, JsonNode v) {
+    if (!v.isObject()) {
+      throw new ConfigException("config file " + file + ": \"" + key + "\" must be an object");
+    }
+    java.util.Map<String, Long> from = new java.util.TreeMap<>();
+    boolean allow = false;
+    for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String name = key + "." + e.getKey();
+      switch (e.getKey()) {
+        case "requiredFrom" -> {
+          if (!e.getValue().isObject()) {
+            throw new ConfigException(
+                "config file " + file + ": \"" + name + "\" must be an object");
+          }
+          for (Iterator<Map.Entry<String, JsonNode>> c = e.getValue().fields(); c.hasNext(); ) {
+            Map.Entry<String, JsonNode> ce = c.next();
+            String at = name + "." + ce.getKey();
+            try {
+              from.put(
+                  ce.getKey(),
+                  java.time.Instant.parse(text(file, at, ce.getValue())).toEpochMilli());
+            } catch (java.time.format.DateTimeParseException ex) {
+              throw new ConfigException(
+                  "config file "
+                      + file
+                      + ": \""
+                      + at
+                      + "\" must be an instant such as 2027-01-01T00:00:00Z, got \""
+                      + ce.getValue().asText()
+                      + "\"");
+            }
+          }
+        }
+        case "allowDowngrade" -> allow = bool(file, name, e.getValue());
+        default ->
+            throw new ConfigException("config file " + file + " has unknown key \"" + name + "\"");
+      }
+    }
+    try {
+      return new org.rcskt.verifier.event.AlgorithmPolicy(from, allow);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("config file " + file + ": \"" + key + "\": " + e.getMessage());
+    }
+  }
+
   private static int integer(Path file, String key, JsonNode v) {
     if (!v.isInt()) {
       throw new ConfigException("config file " + file + ": \"" + key + "\" must be an integer");
@@ -408,6 +462,14 @@ public final class ServerConfig {
     return witnesses;
   }
 
+  /**
+   * Which carriers require post-quantum keys from when, and whether downgrades are allowed; none
+   * and no by default (docs/protocol.md section 9.1).
+   */
+  public org.rcskt.verifier.event.AlgorithmPolicy algorithms() {
+    return algorithms;
+  }
+
   @Override
   public String toString() {
     return "ServerConfig[dataDir="
@@ -449,6 +511,8 @@ public final class ServerConfig {
     private int requestTimeoutSeconds = DEFAULT_REQUEST_TIMEOUT_SECONDS;
     private RateLimitConfig lookupRateLimit = RateLimitConfig.LOOKUP_DEFAULT;
     private WitnessSettings witnesses = WitnessSettings.NONE;
+    private org.rcskt.verifier.event.AlgorithmPolicy algorithms =
+        org.rcskt.verifier.event.AlgorithmPolicy.DEFAULT;
 
     private Builder(Path dataDir) {
       this.dataDir = dataDir;
@@ -588,6 +652,12 @@ public final class ServerConfig {
     /** See {@link ServerConfig#witnesses()}. */
     public Builder witnesses(WitnessSettings v) {
       this.witnesses = Objects.requireNonNull(v, "witnesses");
+      return this;
+    }
+
+    /** See {@link ServerConfig#algorithms()}. */
+    public Builder algorithms(org.rcskt.verifier.event.AlgorithmPolicy v) {
+      this.algorithms = Objects.requireNonNull(v, "algorithms");
       return this;
     }
 

@@ -262,6 +262,7 @@ public final class LogVerticle extends VerticleBase {
     r.put("maxRetiredKeyIdsPerSubject", SubjectState.MAX_RETIRED_KEY_IDS);
     r.put("maxRetiredAnchorKeysPerCarrier", AnchorRegistry.MAX_RETIRED_PER_CARRIER);
     r.put("maxCarriers", AnchorRegistry.MAX_CARRIERS);
+    r.set("postQuantum", org.rcskt.verifier.event.AlgorithmPolicyJson.toJson(rules.algorithms()));
     ObjectNode wit = o.putObject("witnesses");
     wit.put("quorum", info.witnesses().quorum());
     ArrayNode keys = wit.putArray("keys");

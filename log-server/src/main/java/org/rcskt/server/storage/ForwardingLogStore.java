@@ -39,6 +39,16 @@ public abstract class ForwardingLogStore implements LogStore {
   }
 
   @Override
+  public byte[] algorithmPolicy() {
+    return delegate.algorithmPolicy();
+  }
+
+  @Override
+  public void putAlgorithmPolicy(byte[] json) {
+    delegate.putAlgorithmPolicy(json);
+  }
+
+  @Override
   public byte[] entry(long leafIndex) {
     return delegate.entry(leafIndex);
   }

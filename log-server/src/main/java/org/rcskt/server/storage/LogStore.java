@@ -121,6 +121,15 @@ public interface LogStore extends AutoCloseable {
   void putWitnessedCheckpoint(byte[] note);
 
   /**
+   * The algorithm policy the log last ran with (its JSON form, {@code AlgorithmPolicyJson}), or
+   * null if none was ever stored.
+   */
+  byte[] algorithmPolicy();
+
+  /** Keeps {@code json} as the algorithm policy the log runs with, synced before it returns. */
+  void putAlgorithmPolicy(byte[] json);
+
+  /**
    * Visits the subject map's records (other than its leaf records) whose keys fall in each of
    * {@code ranges}, in key order, with one pass over the store. The ranges must be ascending and
    * disjoint.

@@ -199,6 +199,39 @@ class ServerConfigTest {
   }
 
   @Test
+  void thePostQuantumPolicyIsReadFromTheFileAndCheckedNamingTheField() throws Exception {
+    Path f = dir.resolve("pq.json");
+    Files.writeString(
+        f,
+        "{\"postQuantum\":{\"requiredFrom\":{\"carrier.example\":\"2027-01-01T00:00:00Z\","
+            + "\"*\":\"2028-01-01T00:00:00Z\"},\"allowDowngrade\":true}}");
+    org.rcskt.verifier.event.AlgorithmPolicy p =
+        ServerConfig.fromJson(f).dataDir(dir).build().algorithms();
+    assertThat(p.postQuantumFrom())
+        .containsExactly(
+            java.util.Map.entry("*", 1_830_297_600_000L),
+            java.util.Map.entry("carrier.example", 1_798_761_600_000L));
+    assertThat(p.allowDowngrade()).isTrue();
+    assertThat(ServerConfig.builder(dir).build().algorithms())
+        .isEqualTo(org.rcskt.verifier.event.AlgorithmPolicy.DEFAULT);
+    Files.writeString(f, "{\"postQuantum\":{\"requiredFrom\":{\"c.example\":\"soon\"}}}");
+    assertThatThrownBy(() -> ServerConfig.fromJson(f))
+        .hasMessageEndingWith(
+            "\"postQuantum.requiredFrom.c.example\" must be an instant such as"
+                + " 2027-01-01T00:00:00Z, got \"soon\"");
+    Files.writeString(
+        f, "{\"postQuantum\":{\"requiredFrom\":{\"Bad Carrier\":\"2027-01-01T00:00:00Z\"}}}");
+    assertThatThrownBy(() -> ServerConfig.fromJson(f))
+        .hasMessageContaining("\"postQuantum\": postQuantumFrom: carrier id Bad Carrier: ");
+    Files.writeString(f, "{\"postQuantum\":{\"allowDowngrade\":\"yes\"}}");
+    assertThatThrownBy(() -> ServerConfig.fromJson(f))
+        .hasMessageEndingWith("\"postQuantum.allowDowngrade\" must be true or false");
+    Files.writeString(f, "{\"postQuantum\":{\"required\":{}}}");
+    assertThatThrownBy(() -> ServerConfig.fromJson(f))
+        .hasMessageEndingWith("has unknown key \"postQuantum.required\"");
+  }
+
+  @Test
   void witnessesAndTheirQuorumAreReadFromTheFile() throws Exception {
     String k1 =
         org.rcskt.verifier.note.CosignatureV1Signer.of(

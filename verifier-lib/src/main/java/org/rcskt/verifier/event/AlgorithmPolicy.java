@@ -71,4 +71,44 @@ public record AlgorithmPolicy(Map<String, Long> postQuantumFrom, boolean allowDo
   public AlgorithmPolicy withAllowDowngrade(boolean allow) {
     return new AlgorithmPolicy(postQuantumFrom, allow);
   }
+
+  /** The start time for {@code carrierId} ({@code "*"}: any carrier not listed), or null. */
+  private Long startFor(String carrierId) {
+    Long from = postQuantumFrom.get(carrierId);
+    return from != null ? from : postQuantumFrom.get(EVERY_CARRIER);
+  }
+
+  /**
+   * Why a log that applied {@code previous} until now may not switch to this policy, or null when
+   * it may: no carrier's requirement may start earlier than before unless it starts after {@code
+   * nowMs + maxFutureSkewMs} (so no event the log accepted becomes invalid), and downgrades, once
+   * allowed, stay allowed (one may have been logged).
+   */
+  public String changeProblem(AlgorithmPolicy previous, long nowMs, long maxFutureSkewMs) {
+    if (previous.allowDowngrade && !allowDowngrade) {
+      return "postQuantum.allowDowngrade was true and is now false: downgrades the log accepted"
+          + " while it was true would no longer replay";
+    }
+    java.util.Set<String> carriers = new java.util.TreeSet<>(postQuantumFrom.keySet());
+    carriers.addAll(previous.postQuantumFrom.keySet());
+    carriers.add(EVERY_CARRIER);
+    long earliest = nowMs + maxFutureSkewMs;
+    for (String c : carriers) {
+      Long before = previous.startFor(c);
+      Long after = startFor(c);
+      if (after == null || (before != null && after >= before) || after > earliest) {
+        continue;
+      }
+      return "postQuantum.requiredFrom: the requirement for "
+          + (c.equals(EVERY_CARRIER) ? "every other carrier" : "carrier " + c)
+          + " would start at "
+          + java.time.Instant.ofEpochMilli(after)
+          + (before == null ? "" : ", earlier than " + java.time.Instant.ofEpochMilli(before))
+          + "; a new or earlier start must be after "
+          + java.time.Instant.ofEpochMilli(earliest)
+          + " (now plus the accepted future skew), so that no event the log accepted becomes"
+          + " invalid";
+    }
+    return null;
+  }
 }

@@ -58,6 +58,9 @@ public final class RocksDbLogStore implements LogStore {
   private static final byte[] KEY_MAP = "map".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] KEY_WITNESSED = "witnessed".getBytes(StandardCharsets.US_ASCII);
 
+  private static final byte[] KEY_ALGORITHMS =
+      "algorithm-policy".getBytes(StandardCharsets.US_ASCII);
+
   /**
    * The protocol version whose log this store holds (docs/protocol.md section 1). Version 1 stores
    * have no such key; version 2 replaced version 1 outright, so they are refused, not misread.
@@ -617,6 +620,24 @@ public final class RocksDbLogStore implements LogStore {
       db.put(meta, KEY_WITNESSED, java.util.Objects.requireNonNull(note, "note"));
     } catch (RocksDBException e) {
       throw new StorageException("cannot store the witnessed checkpoint", e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  @Override
+  public byte[] algorithmPolicy() {
+    return read(meta, KEY_ALGORITHMS, "algorithm policy");
+  }
+
+  @Override
+  public void putAlgorithmPolicy(byte[] json) {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      db.put(meta, syncWrite, KEY_ALGORITHMS, java.util.Objects.requireNonNull(json, "json"));
+    } catch (RocksDBException e) {
+      throw new StorageException("cannot store the algorithm policy", e);
     } finally {
       lifecycle.readLock().unlock();
     }
