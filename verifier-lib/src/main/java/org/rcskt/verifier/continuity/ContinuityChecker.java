@@ -16,7 +16,6 @@ import org.rcskt.verifier.client.StaleAnswerException;
 import org.rcskt.verifier.client.SubjectHistory;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.Device;
-import org.rcskt.verifier.event.KeyAlgorithm;
 import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.event.RulesContext;
@@ -61,7 +60,15 @@ public final class ContinuityChecker {
    * @throws IOException if the log cannot be reached or the pin store fails; no decision was made
    */
   public Verdict check(String e164, Ed25519.PublicKey shownKey) throws IOException {
-    Hash shownKeyId = PublicKeyInfo.ed25519(Objects.requireNonNull(shownKey, "shownKey")).keyId();
+    return check(e164, PublicKeyInfo.ed25519(Objects.requireNonNull(shownKey, "shownKey")));
+  }
+
+  /**
+   * As {@link #check(String, Ed25519.PublicKey)}, for a shown key of any algorithm (an ML-DSA-65 or
+   * hybrid key included); the verdict reports the algorithm and any downgrade on the way.
+   */
+  public Verdict check(String e164, PublicKeyInfo shownKey) throws IOException {
+    Hash shownKeyId = Objects.requireNonNull(shownKey, "shownKey").keyId();
     NumberLookup lookup;
     try {
       lookup = client.lookup(e164);
@@ -69,14 +76,16 @@ public final class ContinuityChecker {
       Hash subject = e instanceof StaleAnswerException s ? s.subject() : Hash.ZERO;
       Optional<Pin> pin = subject.equals(Hash.ZERO) ? Optional.empty() : pins.get(subject);
       return Verdict.logError(
-          subject,
-          shownKeyId,
-          pin.isEmpty(),
-          e,
-          latestOrNull(),
-          "the log's answer for " + e164 + " does not verify: " + e.getMessage());
+              subject,
+              shownKeyId,
+              pin.isEmpty(),
+              e,
+              latestOrNull(),
+              "the log's answer for " + e164 + " does not verify: " + e.getMessage())
+          .withShownKeyAlgorithm(shownKey.algorithm());
     }
-    return check(lookup.index(), shownKeyId, lookup.history());
+    return check(lookup.index(), shownKeyId, lookup.history())
+        .withShownKeyAlgorithm(shownKey.algorithm());
   }
 
   /**
@@ -85,9 +94,14 @@ public final class ContinuityChecker {
    * @throws IOException if the log cannot be reached or the pin store fails; no decision was made
    */
   public Verdict check(Hash subject, Ed25519.PublicKey shownKey) throws IOException {
+    return check(subject, PublicKeyInfo.ed25519(Objects.requireNonNull(shownKey, "shownKey")));
+  }
+
+  /** As {@link #check(Hash, Ed25519.PublicKey)}, for a shown key of any algorithm. */
+  public Verdict check(Hash subject, PublicKeyInfo shownKey) throws IOException {
     Objects.requireNonNull(subject, "subject");
-    Hash shownKeyId = PublicKeyInfo.ed25519(Objects.requireNonNull(shownKey, "shownKey")).keyId();
-    return check(subject, shownKeyId, null);
+    Objects.requireNonNull(shownKey, "shownKey");
+    return check(subject, shownKey.keyId(), null).withShownKeyAlgorithm(shownKey.algorithm());
   }
 
   /**
@@ -230,7 +244,7 @@ public final class ContinuityChecker {
               + (device.recovered() ? ", installed by a recovery" : ""));
     }
     Pin p = pin.get();
-    Hash pinnedKeyId = PublicKeyInfo.ed25519(p.key()).keyId();
+    Hash pinnedKeyId = p.key().keyId();
     if (pinnedKeyId.equals(shownKeyId)) {
       return Verdict.unchanged(
           subject,
@@ -349,7 +363,7 @@ public final class ContinuityChecker {
           raw,
           null);
     }
-    Hash pinnedKeyId = PublicKeyInfo.ed25519(pin.key()).keyId();
+    Hash pinnedKeyId = pin.key().keyId();
     KeyHistory.KeyRecord rec = h.keys.get(pinnedKeyId);
     if (e.leafIndex() != pin.leafIndex()
         || !e.event().leafHash().equals(pin.eventHash())
@@ -376,16 +390,8 @@ public final class ContinuityChecker {
   }
 
   private static Pin pinFor(Hash subject, KeyHistory.KeyRecord r) {
-    if (r.key.algorithm() != KeyAlgorithm.ED25519) {
-      throw new IllegalStateException("only Ed25519 keys are pinned, got " + r.key.algorithm());
-    }
     LoggedEvent e = r.introducedBy;
-    return new Pin(
-        subject,
-        Ed25519.PublicKey.of(r.key.key()),
-        e.event().sequence(),
-        e.leafIndex(),
-        e.event().leafHash());
+    return new Pin(subject, r.key, e.event().sequence(), e.leafIndex(), e.event().leafHash());
   }
 
   // A small striped lock set: serializes checks of one subject without a lock per subject.

@@ -9,6 +9,8 @@ import java.util.Objects;
 import java.util.Optional;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.crypto.Ed25519;
+import org.rcskt.verifier.event.KeyAlgorithm;
+import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.io.AtomicFiles;
 
 /**
@@ -25,12 +27,17 @@ import org.rcskt.verifier.io.AtomicFiles;
  * leaf &lt;decimal&gt;
  * event &lt;64 hex digits&gt;
  * </pre>
+ *
+ * <p>A pin of an ML-DSA-65 or hybrid key is written as {@code rcskt-pin v2}, the same lines but
+ * {@code key <algorithm name> <hex>}, for example {@code key ED25519_ML_DSA_65 5199ba...}. Ed25519
+ * pins stay in the v1 form, so files written before post-quantum keys read and write alike.
  */
 public final class FilePinStore implements PinStore {
-  /** The largest pin file read; a valid one is about 250 bytes. */
-  public static final int MAX_PIN_FILE_BYTES = 1024;
+  /** The largest pin file read; a valid one is about 250 bytes, 4,200 for a hybrid key. */
+  public static final int MAX_PIN_FILE_BYTES = 8192;
 
   private static final String HEADER = "rcskt-pin v1";
+  private static final String HEADER_V2 = "rcskt-pin v2";
   private static final String[] FIELDS = {"subject", "key", "sequence", "leaf", "event"};
   private static final HexFormat HEX = HexFormat.of();
 
@@ -80,11 +87,13 @@ public final class FilePinStore implements PinStore {
   }
 
   static String format(Pin pin) {
-    return HEADER
+    boolean v1 = pin.key().algorithm() == KeyAlgorithm.ED25519;
+    return (v1 ? HEADER : HEADER_V2)
         + "\nsubject "
         + pin.subjectIndex().toHex()
         + "\nkey "
-        + HEX.formatHex(pin.key().encoded())
+        + (v1 ? "" : pin.key().algorithm().name() + " ")
+        + HEX.formatHex(pin.key().key())
         + "\nsequence "
         + pin.sequence()
         + "\nleaf "
@@ -108,8 +117,10 @@ public final class FilePinStore implements PinStore {
               + " lines, expected "
               + (FIELDS.length + 1));
     }
-    if (!lines[0].equals(HEADER)) {
-      throw new IOException(file + ": first line is not \"" + HEADER + "\"");
+    boolean v1 = lines[0].equals(HEADER);
+    if (!v1 && !lines[0].equals(HEADER_V2)) {
+      throw new IOException(
+          file + ": first line is not \"" + HEADER + "\" or \"" + HEADER_V2 + "\"");
     }
     String[] values = new String[FIELDS.length];
     for (int i = 0; i < FIELDS.length; i++) {
@@ -122,9 +133,20 @@ public final class FilePinStore implements PinStore {
       values[i] = line.substring(prefix.length());
     }
     try {
+      PublicKeyInfo key;
+      if (v1) {
+        key = PublicKeyInfo.ed25519(Ed25519.PublicKey.of(HEX.parseHex(values[1])));
+      } else {
+        int space = values[1].indexOf(' ');
+        if (space < 0) {
+          throw new IllegalArgumentException("the key line has no algorithm name");
+        }
+        KeyAlgorithm alg = KeyAlgorithm.valueOf(values[1].substring(0, space));
+        key = PublicKeyInfo.of(alg, HEX.parseHex(values[1].substring(space + 1)), 0);
+      }
       return new Pin(
           Hash.fromHex(values[0]),
-          Ed25519.PublicKey.of(HEX.parseHex(values[1])),
+          key,
           Long.parseLong(values[2]),
           Long.parseLong(values[3]),
           Hash.fromHex(values[4]));

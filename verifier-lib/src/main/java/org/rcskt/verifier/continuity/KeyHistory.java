@@ -172,7 +172,9 @@ final class KeyHistory {
               null,
               r.publicKey().keyId(),
               false,
-              applied.carrierAttested());
+              applied.carrierAttested(),
+              null,
+              r.publicKey().algorithm());
       keys.put(r.publicKey().keyId(), new KeyRecord(r.publicKey(), r.deviceId(), le, step));
     } else if (p instanceof EventPayload.Rotate) {
       EventPayload.Rotate r = (EventPayload.Rotate) p;
@@ -186,7 +188,9 @@ final class KeyHistory {
               old.key.keyId(),
               r.publicKey().keyId(),
               !applied.recovery(),
-              applied.carrierAttested());
+              applied.carrierAttested(),
+              old.key.algorithm(),
+              r.publicKey().algorithm());
       KeyRecord next = new KeyRecord(r.publicKey(), r.deviceId(), le, step);
       old.retiredBy = le;
       old.reason = RevocationReason.SUPERSEDED;

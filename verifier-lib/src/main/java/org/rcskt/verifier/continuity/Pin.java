@@ -3,6 +3,7 @@ package org.rcskt.verifier.continuity;
 import java.util.Objects;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.crypto.Ed25519;
+import org.rcskt.verifier.event.PublicKeyInfo;
 
 /**
  * The key an app trusts for one contact, with where in the log that trust comes from.
@@ -13,21 +14,27 @@ import org.rcskt.verifier.crypto.Ed25519;
  * history the app already verified.
  *
  * @param subjectIndex the contact's subject index (see the event package's phone-number hashing)
- * @param key the pinned identity key
+ * @param key the pinned identity key, of any algorithm (the expiry is not part of what is pinned)
  * @param sequence the sequence number, in the subject's chain, of the event that introduced {@code
  *     key}
  * @param leafIndex the log leaf index of that event
  * @param eventHash the event hash (RFC 9162 leaf hash of the encoded event) of that event
  */
 public record Pin(
-    Hash subjectIndex, Ed25519.PublicKey key, long sequence, long leafIndex, Hash eventHash) {
+    Hash subjectIndex, PublicKeyInfo key, long sequence, long leafIndex, Hash eventHash) {
+  /** A pin of an Ed25519 key. */
+  public Pin(
+      Hash subjectIndex, Ed25519.PublicKey key, long sequence, long leafIndex, Hash eventHash) {
+    this(subjectIndex, PublicKeyInfo.ed25519(key), sequence, leafIndex, eventHash);
+  }
+
   /**
    * @throws NullPointerException if any reference is null
    * @throws IllegalArgumentException if {@code sequence} or {@code leafIndex} is negative
    */
   public Pin {
     Objects.requireNonNull(subjectIndex, "subjectIndex");
-    Objects.requireNonNull(key, "key");
+    key = Objects.requireNonNull(key, "key").withNotAfter(0);
     Objects.requireNonNull(eventHash, "eventHash");
     if (sequence < 0) {
       throw new IllegalArgumentException("sequence must not be negative, got " + sequence);

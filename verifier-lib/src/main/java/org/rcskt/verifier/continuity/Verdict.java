@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.VerificationException;
 import org.rcskt.verifier.checkpoint.SignedCheckpoint;
+import org.rcskt.verifier.event.KeyAlgorithm;
 import org.rcskt.verifier.event.RevocationReason;
 
 /**
@@ -53,6 +54,8 @@ public final class Verdict {
    * @param toKeyId the key id installed
    * @param signedByPrevious whether the replaced key signed the change
    * @param carrierAttested whether a carrier anchor key signed the change
+   * @param fromAlgorithm the algorithm of the key replaced, or null for a registration
+   * @param toAlgorithm the algorithm of the key installed
    */
   public record Step(
       long leafIndex,
@@ -62,7 +65,18 @@ public final class Verdict {
       Hash fromKeyId,
       Hash toKeyId,
       boolean signedByPrevious,
-      boolean carrierAttested) {}
+      boolean carrierAttested,
+      KeyAlgorithm fromAlgorithm,
+      KeyAlgorithm toAlgorithm) {
+
+    /**
+     * Whether this step replaced a post-quantum key with one that is not (docs/protocol.md section
+     * 9.4): a log accepts it only when its policy allows downgrades, and an app should warn.
+     */
+    public boolean downgrade() {
+      return fromAlgorithm != null && fromAlgorithm.isPostQuantum() && !toAlgorithm.isPostQuantum();
+    }
+  }
 
   private final Kind kind;
   private final Hash subject;
@@ -75,6 +89,7 @@ public final class Verdict {
   private final SignedCheckpoint checkpoint;
   private final VerificationException evidence;
   private final String detail;
+  private final KeyAlgorithm shownKeyAlgorithm;
 
   private Verdict(
       Kind kind,
@@ -88,6 +103,35 @@ public final class Verdict {
       SignedCheckpoint checkpoint,
       VerificationException evidence,
       String detail) {
+    this(
+        kind,
+        subject,
+        shownKeyId,
+        firstContact,
+        carrierAttested,
+        revocationReason,
+        steps,
+        pin,
+        checkpoint,
+        evidence,
+        detail,
+        null);
+  }
+
+  private Verdict(
+      Kind kind,
+      Hash subject,
+      Hash shownKeyId,
+      boolean firstContact,
+      boolean carrierAttested,
+      RevocationReason revocationReason,
+      List<Step> steps,
+      Pin pin,
+      SignedCheckpoint checkpoint,
+      VerificationException evidence,
+      String detail,
+      KeyAlgorithm shownKeyAlgorithm) {
+    this.shownKeyAlgorithm = shownKeyAlgorithm;
     this.kind = Objects.requireNonNull(kind, "kind");
     this.subject = Objects.requireNonNull(subject, "subject");
     this.shownKeyId = Objects.requireNonNull(shownKeyId, "shownKeyId");
@@ -230,6 +274,45 @@ public final class Verdict {
         detail);
   }
 
+  /** This verdict, about a shown key of {@code algorithm}. */
+  Verdict withShownKeyAlgorithm(KeyAlgorithm algorithm) {
+    return new Verdict(
+        kind,
+        subject,
+        shownKeyId,
+        firstContact,
+        carrierAttested,
+        revocationReason,
+        steps,
+        pin,
+        checkpoint,
+        evidence,
+        detail,
+        algorithm);
+  }
+
+  /**
+   * The algorithm of the key the contact was shown with: whether the app can count on a
+   * post-quantum signature from this contact ({@link KeyAlgorithm#isPostQuantum()}).
+   */
+  public KeyAlgorithm shownKeyAlgorithm() {
+    return shownKeyAlgorithm;
+  }
+
+  /**
+   * Whether a step from the pinned key to the shown key dropped a post-quantum key for one that is
+   * not (a logged downgrade, which only a log whose policy allows downgrades accepts). An app that
+   * relied on the contact's post-quantum key should warn, as for a recovery.
+   */
+  public boolean downgraded() {
+    for (Step s : steps) {
+      if (s.downgrade()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The answer. */
   public Kind kind() {
     return kind;
@@ -306,6 +389,12 @@ public final class Verdict {
 
   @Override
   public String toString() {
-    return "Verdict[" + kind + (firstContact ? " first contact" : "") + ": " + detail + "]";
+    return "Verdict["
+        + kind
+        + (firstContact ? " first contact" : "")
+        + (downgraded() ? " downgraded" : "")
+        + ": "
+        + detail
+        + "]";
   }
 }

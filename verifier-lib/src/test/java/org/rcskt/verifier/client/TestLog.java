@@ -13,6 +13,7 @@ import org.rcskt.verifier.checkpoint.CheckpointSigner;
 import org.rcskt.verifier.checkpoint.SignedCheckpoint;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.EventBuilder;
+import org.rcskt.verifier.event.EventSigner;
 import org.rcskt.verifier.event.KeyEvent;
 import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.PublicKeyInfo;
@@ -224,6 +225,23 @@ public final class TestLog {
 
   public KeyEvent revoke(Hash subject, String device, Ed25519.KeyPair by, RevocationReason reason) {
     KeyEvent e = next(subject, CARRIER).revoke(device, reason).sign(by);
+    append(e);
+    return e;
+  }
+
+  /** A REGISTER of a key of any algorithm, attested by the carrier. */
+  public KeyEvent register(Hash subject, String device, EventSigner key) {
+    KeyEvent e =
+        next(subject, CARRIER)
+            .register(device, key.publicKey())
+            .sign(key, EventSigner.of(carrierAnchor));
+    append(e);
+    return e;
+  }
+
+  /** A ROTATE between keys of any algorithms, signed by both. */
+  public KeyEvent rotate(Hash subject, String device, EventSigner from, EventSigner to) {
+    KeyEvent e = next(subject, CARRIER).rotate(device, to.publicKey()).sign(to, from);
     append(e);
     return e;
   }

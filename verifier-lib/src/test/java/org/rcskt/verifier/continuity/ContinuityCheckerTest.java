@@ -89,10 +89,11 @@ class ContinuityCheckerTest {
     log.recover(alice, "phone", k2);
     Verdict v = checker.check(ALICE, k2.publicKey());
     assertThat(v.kind()).isEqualTo(Verdict.Kind.RECOVERED);
-    assertThat(pins.get(alice).orElseThrow().key()).isEqualTo(k1.publicKey());
+    assertThat(pins.get(alice).orElseThrow().key())
+        .isEqualTo(org.rcskt.verifier.event.PublicKeyInfo.ed25519(k1.publicKey()));
     assertThat(checker.check(ALICE, k2.publicKey()).kind()).isEqualTo(Verdict.Kind.RECOVERED);
     checker.accept(v);
-    assertThat(pins.get(alice).orElseThrow().key()).isEqualTo(k2.publicKey());
+    assertThat(pins.get(alice).orElseThrow().key()).isEqualTo(org.rcskt.verifier.event.PublicKeyInfo.ed25519(k2.publicKey()));
     assertThat(checker.check(ALICE, k2.publicKey()).kind()).isEqualTo(Verdict.Kind.UNCHANGED);
     assertThatThrownBy(() -> checker.accept(checker.check(ALICE, k2.publicKey())))
         .isInstanceOf(IllegalArgumentException.class)

@@ -108,6 +108,59 @@ class ContinuityDecisionTest {
   }
 
   @Test
+  void postQuantumKeysArePinnedAndADowngradeIsReported() throws Exception {
+    org.rcskt.verifier.event.EventSigner hybrid =
+        org.rcskt.verifier.event.EventSigner.of(
+            org.rcskt.verifier.crypto.Ed25519MlDsa65.KeyPair.generate(random));
+    org.rcskt.verifier.event.EventSigner classic = org.rcskt.verifier.event.EventSigner.of(k2);
+    KeyEvent reg = log.register(alice, "phone", hybrid);
+    SubjectHistory h = log.history(alice);
+    Verdict first =
+        ContinuityChecker.decide(
+            h,
+            List.of(log.carrierHistory()),
+            Optional.empty(),
+            hybrid.publicKey().keyId(),
+            log.rules());
+    assertThat(first.kind()).isEqualTo(Verdict.Kind.UNCHANGED);
+    assertThat(first.pin().key()).isEqualTo(hybrid.publicKey());
+    assertThat(first.downgraded()).isFalse();
+    // The log's policy allows downgrades here, so the rotation is logged; the verdict says so.
+    org.rcskt.verifier.event.RulesContext lenient =
+        log.rules()
+            .withAlgorithms(
+                org.rcskt.verifier.event.AlgorithmPolicy.DEFAULT.withAllowDowngrade(true));
+    log.rotate(alice, "phone", hybrid, classic);
+    Verdict v =
+        ContinuityChecker.decide(
+            log.history(alice),
+            List.of(log.carrierHistory()),
+            Optional.of(first.pin()),
+            classic.publicKey().keyId(),
+            lenient);
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.ROTATED);
+    assertThat(v.downgraded()).isTrue();
+    assertThat(v.steps())
+        .extracting(Verdict.Step::fromAlgorithm, Verdict.Step::toAlgorithm)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                org.rcskt.verifier.event.KeyAlgorithm.ED25519_ML_DSA_65,
+                org.rcskt.verifier.event.KeyAlgorithm.ED25519));
+    assertThat(v.toString()).contains("downgraded");
+    // Replayed under a policy that refuses downgrades, the same history is the log's error.
+    Verdict strict =
+        ContinuityChecker.decide(
+            log.history(alice),
+            List.of(log.carrierHistory()),
+            Optional.of(first.pin()),
+            classic.publicKey().keyId(),
+            log.rules());
+    assertThat(strict.kind()).isEqualTo(Verdict.Kind.LOG_ERROR);
+    assertThat(strict.detail()).contains("ALGORITHM_DOWNGRADE");
+    assertThat(reg.sequence()).isZero();
+  }
+
+  @Test
   void aRecoveryOnTheWayIsRecovered() throws Exception {
     KeyEvent reg = log.register(alice, "phone", k1, true);
     log.recover(alice, "phone", k2);
@@ -121,7 +174,7 @@ class ContinuityDecisionTest {
             "key "
                 + id(k1)
                 + " was replaced by a carrier-attested recovery not signed by it at leaf 4");
-    assertThat(v.pin().key()).isEqualTo(k3.publicKey());
+    assertThat(v.pin().key()).isEqualTo(PublicKeyInfo.ed25519(k3.publicKey()));
   }
 
   @Test

@@ -74,6 +74,23 @@ class FilePinStoreTest {
   }
 
   @Test
+  void postQuantumPinsRoundTripInTheV2Form() throws IOException {
+    Hash subject = Hash.fromHex("33".repeat(32));
+    org.rcskt.verifier.event.PublicKeyInfo hybrid =
+        org.rcskt.verifier.event.PublicKeyInfo.hybrid(
+            org.rcskt.verifier.crypto.Ed25519MlDsa65.KeyPair.generate(new java.util.Random(4))
+                .publicKey());
+    Pin pin = new Pin(subject, hybrid, 1, 7, Hash.fromHex("44".repeat(32)));
+    FilePinStore store = new FilePinStore(dir);
+    store.put(pin);
+    String text = Files.readString(dir.resolve("33".repeat(32) + ".pin"));
+    assertThat(text)
+        .startsWith("rcskt-pin v2\nsubject " + "33".repeat(32) + "\nkey ED25519_ML_DSA_65 ");
+    assertThat(text.length()).isLessThan(FilePinStore.MAX_PIN_FILE_BYTES);
+    assertThat(store.get(subject)).contains(pin);
+  }
+
+  @Test
   void rejectsEachKindOfCorruption() throws IOException {
     Hash subject = Hash.fromHex("11".repeat(32));
     Path file = dir.resolve("11".repeat(32) + ".pin");
@@ -89,9 +106,13 @@ class FilePinStoreTest {
     assertThatThrownBy(() -> store.get(subject))
         .hasMessage(file + ": pin file has 7 lines, expected 6");
 
+    Files.writeString(file, good.replace("rcskt-pin v1", "rcskt-pin v3"));
+    assertThatThrownBy(() -> store.get(subject))
+        .hasMessage(file + ": first line is not \"rcskt-pin v1\" or \"rcskt-pin v2\"");
+    // A v2 header with a v1 key line: the algorithm name is missing.
     Files.writeString(file, good.replace("rcskt-pin v1", "rcskt-pin v2"));
     assertThatThrownBy(() -> store.get(subject))
-        .hasMessage(file + ": first line is not \"rcskt-pin v1\"");
+        .hasMessage(file + ": corrupt pin: the key line has no algorithm name");
 
     Files.writeString(file, good.replace("\nleaf ", "\nleaves "));
     assertThatThrownBy(() -> store.get(subject))
@@ -107,7 +128,7 @@ class FilePinStoreTest {
 
     Files.write(file, new byte[FilePinStore.MAX_PIN_FILE_BYTES + 1]);
     assertThatThrownBy(() -> store.get(subject))
-        .hasMessage(file + " is larger than the limit of 1024 bytes");
+        .hasMessage(file + " is larger than the limit of 8192 bytes");
 
     Pin other = randomPin(Hash.fromHex("33".repeat(32)));
     Files.writeString(file, FilePinStore.format(other), StandardCharsets.UTF_8);
