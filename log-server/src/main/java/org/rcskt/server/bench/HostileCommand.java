@@ -13,8 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rcskt.server.LogServer;
+import org.rcskt.verifier.VerificationException;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.note.CosignatureV1Verifier;
+import org.rcskt.verifier.note.NoteVerifiers;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,9 +28,11 @@ import picocli.CommandLine.Spec;
  * {@code hostile}: sends a log a large number of requests that clients get wrong or forge, mixed
  * with valid traffic, and reports what came back: above all the 5xx answers, which must be none.
  * The families of requests are listed by {@link HostileFamilies}; the same {@code --seed} sends the
- * same requests. Exit status 1 when an answer was 5xx (unless {@code --allow-5xx}), a valid request
- * failed, a race did not have exactly one winner, or a wrong event was accepted; 2 when the run
- * could not be made.
+ * same requests. With {@code --witness-url}, the {@code witness} family sends add-checkpoint
+ * requests to a witness of the log as well ({@link WitnessFamily}). Exit status 1 when an answer
+ * was 5xx (unless {@code --allow-5xx}), a valid request failed, a race did not have exactly one
+ * winner, a wrong event was accepted, or the witness answered other than the spec says or no longer
+ * cosigns; 2 when the run could not be made.
  */
 @Command(
     name = "hostile",
@@ -37,8 +42,11 @@ import picocli.CommandLine.Spec;
           + " methods, mutated and rule-breaking events, races, slow connections) mixed with"
           + " valid traffic, and reports the answers by family; the key figure is the number of"
           + " 5xx answers.",
+      "With --witness-url, also sends hostile and valid add-checkpoint requests to a witness of"
+          + " the log (family witness), each of which must get the spec's status.",
       "Exit status 1 if an answer was 5xx (unless --allow-5xx), a valid request failed, a race"
-          + " had other than one winner, or a rule-breaking event was accepted."
+          + " had other than one winner, a rule-breaking event was accepted, or the witness"
+          + " answered with a wrong status or did not cosign afterwards."
     })
 public final class HostileCommand implements Callable<Integer> {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -149,6 +157,21 @@ public final class HostileCommand implements Callable<Integer> {
   int rawThreads;
 
   @Option(
+      names = "--witness-url",
+      description =
+          "Base URL of a C2SP tlog-witness of the log (a monitor with a witness key): adds the"
+              + " family witness, whose requests go to its POST /add-checkpoint, and checks after"
+              + " the run that it still cosigns the log.")
+  URI witnessUrl;
+
+  @Option(
+      names = "--witness-key",
+      description =
+          "The witness's cosignature/v1 verifier key (name+keyid+base64), to verify its"
+              + " cosignatures with; without it only their form is checked.")
+  String witnessKey;
+
+  @Option(
       names = "--report-interval",
       defaultValue = "10",
       description = "Seconds between progress lines (default: ${DEFAULT-VALUE}).")
@@ -182,8 +205,30 @@ public final class HostileCommand implements Callable<Integer> {
     if (!"http".equals(url.getScheme()) || url.getHost() == null) {
       throw usage("--url must be an http:// URL with a host, got " + url);
     }
+    if (witnessUrl != null
+        && (!"http".equals(witnessUrl.getScheme())
+            || witnessUrl.getHost() == null
+            || witnessUrl.getQuery() != null)) {
+      throw usage("--witness-url must be an http:// URL with a host, got " + witnessUrl);
+    }
+    if (witnessKey != null && witnessUrl == null) {
+      throw usage("--witness-key needs --witness-url");
+    }
+    CosignatureV1Verifier witnessVerifier = null;
+    if (witnessKey != null) {
+      try {
+        if (NoteVerifiers.parse(witnessKey) instanceof CosignatureV1Verifier v) {
+          witnessVerifier = v;
+        }
+      } catch (VerificationException e) {
+        throw usage("--witness-key: " + e.getMessage());
+      }
+      if (witnessVerifier == null) {
+        throw usage("--witness-key is not a cosignature/v1 verifier key: " + witnessKey);
+      }
+    }
     try {
-      HostileFamilies.checkNames(families);
+      HostileFamilies.checkNames(families, witnessUrl != null);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
@@ -208,7 +253,14 @@ public final class HostileCommand implements Callable<Integer> {
     }
     HostileContext ctx = new HostileContext(host, basePath, s, events, setup, Math.max(1, signed));
 
-    List<HostileFamily> all = HostileFamilies.all(ctx, distinctMethods);
+    List<HostileFamily> all = new ArrayList<>(HostileFamilies.all(ctx, distinctMethods));
+    WitnessFamily witness = null;
+    if (witnessUrl != null && HostileFamilies.selects(families, HostileFamilies.WITNESS)) {
+      WitnessClient client =
+          WitnessClient.open(url, info, witnessUrl, witnessVerifier, events, timeoutMillis);
+      witness = new WitnessFamily(client, s);
+      all.add(witness);
+    }
     Map<HostileFamily, Double> weights;
     try {
       weights = HostileFamilies.weights(all, families);
@@ -234,6 +286,11 @@ public final class HostileCommand implements Callable<Integer> {
         s,
         namespace,
         Reports.loadAverage());
+    if (witness != null) {
+      out.printf(
+          "witness %s: cosigned size %,d before the run, brought up to the log's %,d%n",
+          witnessUrl, witness.witness().sizeBefore(), witness.witness().latest());
+    }
     SlowConnections slow =
         slowConnections == 0
             ? null
@@ -271,12 +328,20 @@ public final class HostileCommand implements Callable<Integer> {
     if (slow != null) {
       slow.start();
     }
+    if (witness != null) {
+      witness.witness().start();
+    }
     HostileRun.Result result = run.run();
     long toolCpu = LoadRun.processCpuNanos() - toolCpu0;
     long serverCpu = serverCpu0 < 0 ? -1 : serverCpuNanos() - serverCpu0;
     if (slow != null) {
       out.println("waiting for the slow connections to end");
       slow.finish();
+    }
+    WitnessClient.Check witnessCheck = null;
+    if (witness != null) {
+      witness.witness().stop();
+      witnessCheck = witness.witness().finalCheck();
     }
     watch.sampleRss("end", stats.total());
     ServerWatch.Scrape after = scrapeOrNull(watch);
@@ -307,7 +372,9 @@ public final class HostileCommand implements Callable<Integer> {
             slow,
             watch,
             before,
-            after);
+            after,
+            witness,
+            witnessCheck);
     report.print(out);
     if (json != null) {
       Path parent = json.toAbsolutePath().getParent();

@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * The registry of request families: every family {@code hostile} knows, in report order, and the
  * weights a run gives them. A new family is a class implementing {@link HostileFamily} and one line
- * in {@link #all}; {@code --families} then selects and weighs it like the others.
+ * in {@link #all}; {@code --families} then selects and weighs it like the others. The {@value
+ * #WITNESS} family, whose requests go to a witness, is added by {@code hostile} when it is given
+ * one.
  */
 final class HostileFamilies {
   private HostileFamilies() {}
@@ -26,21 +28,54 @@ final class HostileFamilies {
           "valid");
 
   /**
+   * The family that sends its requests to a witness rather than to the log ({@link WitnessFamily}):
+   * not in {@link #NAMES} or {@link #all}, and only in a run given a witness.
+   */
+  static final String WITNESS = WitnessFamily.NAME;
+
+  /**
    * Checks the names in a {@code --families} value before any family is made.
    *
+   * @param witness whether the run has a witness, for the {@value #WITNESS} family
    * @throws IllegalArgumentException naming the unknown family
    */
-  static void checkNames(String spec) {
+  static void checkNames(String spec, boolean witness) {
     if (spec == null || spec.isBlank()) {
       return;
     }
     for (String item : spec.split(",")) {
       String name = item.trim().split("=", 2)[0].trim();
-      if (!NAMES.contains(name)) {
+      if (name.equals(WITNESS) && !witness) {
+        throw new IllegalArgumentException("the family " + WITNESS + " needs --witness-url");
+      }
+      if (!NAMES.contains(name) && !(witness && name.equals(WITNESS))) {
         throw new IllegalArgumentException(
-            "unknown family " + name + "; the families are " + NAMES);
+            "unknown family " + name + "; the families are " + names(witness));
       }
     }
+  }
+
+  /** Whether a {@code --families} value (null or blank for all) selects the family {@code name}. */
+  static boolean selects(String spec, String name) {
+    if (spec == null || spec.isBlank()) {
+      return true;
+    }
+    for (String item : spec.split(",")) {
+      if (item.trim().split("=", 2)[0].trim().equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The names a {@code --families} value may hold. */
+  private static List<String> names(boolean witness) {
+    if (!witness) {
+      return NAMES;
+    }
+    List<String> n = new ArrayList<>(NAMES);
+    n.add(WITNESS);
+    return n;
   }
 
   /** Every family, in report order, bound to the run's context. */

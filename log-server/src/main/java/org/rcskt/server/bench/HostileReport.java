@@ -44,11 +44,15 @@ final class HostileReport {
   private final ServerWatch watch;
   private final ServerWatch.Scrape before;
   private final ServerWatch.Scrape after;
+  private final WitnessFamily witness;
+  private final WitnessClient.Check witnessCheck;
 
   /**
    * @param slow the slow connections, or null when there were none
    * @param before the {@code /metrics} scrape at the start, or null if it failed
    * @param after the {@code /metrics} scrape at the end, or null if it failed
+   * @param witness the {@code witness} family, or null when the run had no witness
+   * @param witnessCheck the check after the run that the witness still cosigns, or null
    */
   HostileReport(
       Run run,
@@ -57,7 +61,9 @@ final class HostileReport {
       SlowConnections slow,
       ServerWatch watch,
       ServerWatch.Scrape before,
-      ServerWatch.Scrape after) {
+      ServerWatch.Scrape after,
+      WitnessFamily witness,
+      WitnessClient.Check witnessCheck) {
     this.run = run;
     this.weights = weights;
     this.stats = stats;
@@ -65,6 +71,8 @@ final class HostileReport {
     this.watch = watch;
     this.before = before;
     this.after = after;
+    this.witness = witness;
+    this.witnessCheck = witnessCheck;
   }
 
   /** Requests of the stream, without the slow connections. */
@@ -94,6 +102,15 @@ final class HostileReport {
     }
     if (stats.wronglyAccepted() > 0) {
       f.add(String.format("%,d events that break a rule were accepted", stats.wronglyAccepted()));
+    }
+    if (witness != null && witness.wrong() > 0) {
+      f.add(
+          String.format(
+              "%,d witness answers were not the status the spec gives the request",
+              witness.wrong()));
+    }
+    if (witnessCheck != null && !witnessCheck.ok()) {
+      f.add("the witness's check after the run failed: " + witnessCheck.description());
     }
     return f;
   }
@@ -186,6 +203,19 @@ final class HostileReport {
     if (slow != null) {
       out.printf("slow connections: %s%n", slow.summary());
     }
+    if (witness != null) {
+      out.printf(
+          "witness %s: %,d answers with a wrong status%n",
+          witness.witness().witnessUrl(), witness.wrong());
+      for (String e : witness.wrongExamples()) {
+        out.printf("  %s%n", clip(e, 300));
+      }
+      if (witnessCheck != null) {
+        out.printf(
+            "witness check after the run: %s: %s%n",
+            witnessCheck.ok() ? "ok" : "FAILED", witnessCheck.description());
+      }
+    }
     weights
         .keySet()
         .forEach(
@@ -225,7 +255,10 @@ final class HostileReport {
       out.println(
           stats.fiveXx() > 0
               ? "PASSED apart from the 5xx answers (--allow-5xx)"
-              : "PASSED: no 5xx, every valid request succeeded, every race had one winner");
+              : "PASSED: no 5xx, every valid request succeeded, every race had one winner"
+                  + (witness != null
+                      ? ", every witness answer had its status and the witness still cosigns"
+                      : ""));
     }
     for (String f : failures) {
       out.println("FAILED: " + f);
@@ -359,6 +392,18 @@ final class HostileReport {
     }
     server.set("metricsBefore", before == null ? null : MAPPER.valueToTree(before));
     server.set("metricsAfter", after == null ? null : MAPPER.valueToTree(after));
+    if (witness != null) {
+      ObjectNode w = o.putObject("witness");
+      w.put("url", witness.witness().witnessUrl().toString());
+      w.put("wrongStatuses", witness.wrong());
+      w.set("wrongExamples", MAPPER.valueToTree(witness.wrongExamples()));
+      w.set("figures", MAPPER.valueToTree(witness.figures()));
+      if (witnessCheck != null) {
+        ObjectNode c = w.putObject("checkAfter");
+        c.put("ok", witnessCheck.ok());
+        c.put("description", witnessCheck.description());
+      }
+    }
     o.set("failures", MAPPER.valueToTree(failures()));
     o.put("passed", failures().isEmpty());
     return o;

@@ -21,8 +21,10 @@ import org.rcskt.server.bench.HostileFamily.Raw;
 /**
  * Sends a hostile run's requests: {@code connections} threads, each with one keep-alive connection
  * for well-formed requests, up to {@link RaceFamily#MAX_BURST} more for bursts, and a fresh
- * connection per malformed request. Blocking sockets: a thread per connection costs little at this
- * count and keeps every request's bytes exactly as its family wrote them.
+ * connection per malformed request, and one more keep-alive connection to the witness for the
+ * {@code witness} family's requests, which its family judges. Blocking sockets: a thread per
+ * connection costs little at this count and keeps every request's bytes exactly as its family wrote
+ * them.
  *
  * <p>Request {@code i} comes from the family and random source that the seed and {@code i} give;
  * the threads take indexes in turn until the requests are used up (a burst counts as its size, so
@@ -113,8 +115,17 @@ final class HostileRun {
     return z ^ (z >>> 33);
   }
 
-  /** A request drawn for an index, and the family it came from. */
-  record Drawn(HostileFamily family, Probe probe) {}
+  /**
+   * A request drawn for an index, and the family it came from.
+   *
+   * @param witness the request with what its answer must be, when it is one of the {@code witness}
+   *     family's, which goes to the witness rather than to the log; null otherwise
+   */
+  record Drawn(HostileFamily family, Probe probe, WitnessFamily.Request witness) {
+    Drawn(HostileFamily family, Probe probe) {
+      this(family, probe, null);
+    }
+  }
 
   /**
    * Request {@code i} of the run: the first draw of its random source picks the family by weight,
@@ -128,6 +139,10 @@ final class HostileRun {
       k++;
     }
     HostileFamily f = families.get(k);
+    if (f instanceof WitnessFamily w) {
+      WitnessFamily.Request q = w.request(r, i);
+      return new Drawn(f, q.exchange(), q);
+    }
     return new Drawn(f, f.next(r, i));
   }
 
@@ -207,7 +222,9 @@ final class HostileRun {
         if (budget.getAndAdd(-p.requests()) <= 0) {
           break;
         }
-        if (p instanceof Exchange e) {
+        if (d.witness() != null) {
+          w.witness((WitnessFamily) d.family(), d.witness());
+        } else if (p instanceof Exchange e) {
           w.exchange(family, e);
         } else if (p instanceof Raw raw) {
           rawPool.execute(() -> raw(family, raw));
@@ -223,43 +240,61 @@ final class HostileRun {
     }
   }
 
+  /** A keep-alive connection to one server, and the family of the last request it carried. */
+  private static final class Lane {
+    RawConnection conn;
+    String lastFamily;
+  }
+
   /** One thread's connections. */
   private final class Worker {
-    private RawConnection conn;
-    private String lastFamily;
+    private final Lane log = new Lane();
+    private final Lane witness = new Lane();
     private final RawConnection[] burst = new RawConnection[RaceFamily.MAX_BURST];
     private final String[] burstFamily = new String[RaceFamily.MAX_BURST];
 
     void exchange(String family, Exchange e) {
-      conn = ready(conn, lastFamily);
-      if (conn == null) {
-        stats.record(
-            family,
-            e.what(),
-            e.method(),
-            e.target(),
-            Answer.failure(Answer.CONNECT_FAILED),
-            e.expect(),
-            e.kind());
-        return;
+      Answer a = send(log, settings.address(), family, e);
+      finish(family, e, a);
+    }
+
+    /**
+     * A {@code witness} request, on this thread's connection to the witness, judged by its family.
+     */
+    void witness(WitnessFamily f, WitnessFamily.Request q) {
+      Exchange e = q.exchange();
+      String family = f.name();
+      Answer a = send(witness, f.witness().address(), family, e);
+      WitnessFamily.Verdict v = f.judge(q, a);
+      stats.record(family, v.what(), e.method(), e.target(), a, v.expect(), v.kind());
+    }
+
+    /** Sends {@code e} on the lane's connection to {@code address} (a new one if need be). */
+    private Answer send(Lane lane, InetSocketAddress address, String family, Exchange e) {
+      lane.conn = ready(lane.conn, lane.lastFamily, address);
+      if (lane.conn == null) {
+        return Answer.failure(Answer.CONNECT_FAILED);
       }
       boolean head = "HEAD".equals(e.method());
-      boolean reused = conn.answers() > 0;
-      Answer a = conn.exchange(e.bytes(), head);
+      boolean reused = lane.conn.answers() > 0;
+      Answer a = lane.conn.exchange(e.bytes(), head);
       if (reused && a.closedWithoutAnswer()) {
         // The server closed the idle connection after its last answer without saying so: what
         // any HTTP client does then is to try again on a new connection.
-        stats.family(lastFamily).closedAfterAnswer.increment();
-        conn.close();
-        conn = connect(settings.timeoutMillis());
-        a = conn == null ? Answer.failure(Answer.CONNECT_FAILED) : conn.exchange(e.bytes(), head);
+        stats.family(lane.lastFamily).closedAfterAnswer.increment();
+        lane.conn.close();
+        lane.conn = connect(address, settings.timeoutMillis());
+        a =
+            lane.conn == null
+                ? Answer.failure(Answer.CONNECT_FAILED)
+                : lane.conn.exchange(e.bytes(), head);
       }
-      finish(family, e, a);
-      lastFamily = family;
-      if (conn != null && !conn.usable()) {
-        conn.close();
-        conn = null;
+      lane.lastFamily = family;
+      if (lane.conn != null && !lane.conn.usable()) {
+        lane.conn.close();
+        lane.conn = null;
       }
+      return a;
     }
 
     void burst(String family, Burst b) {
@@ -267,7 +302,7 @@ final class HostileRun {
       int k = ex.size();
       Answer[] answers = new Answer[k];
       for (int j = 0; j < k; j++) {
-        burst[j] = ready(burst[j], burstFamily[j]);
+        burst[j] = ready(burst[j], burstFamily[j], settings.address());
         burstFamily[j] = family;
       }
       for (int j = 0; j < k; j++) {
@@ -294,8 +329,11 @@ final class HostileRun {
       }
     }
 
-    /** {@code c} if it can take another request, else a new connection (null if none). */
-    private RawConnection ready(RawConnection c, String lastFamily) {
+    /**
+     * {@code c} if it can take another request, else a new connection to {@code address} (null if
+     * none).
+     */
+    private RawConnection ready(RawConnection c, String lastFamily, InetSocketAddress address) {
       if (c != null && c.usable() && c.hasStrayBytes() && lastFamily != null) {
         stats.recordStray(lastFamily);
       }
@@ -305,12 +343,14 @@ final class HostileRun {
       if (c != null) {
         c.close();
       }
-      return connect(settings.timeoutMillis());
+      return connect(address, settings.timeoutMillis());
     }
 
     void close() {
-      if (conn != null) {
-        conn.close();
+      for (Lane lane : new Lane[] {log, witness}) {
+        if (lane.conn != null) {
+          lane.conn.close();
+        }
       }
       for (RawConnection c : burst) {
         if (c != null) {
@@ -330,7 +370,7 @@ final class HostileRun {
   }
 
   private void sendRaw(String family, Raw raw) {
-    RawConnection c = connect(settings.rawTimeoutMillis());
+    RawConnection c = connect(settings.address(), settings.rawTimeoutMillis());
     Answer a;
     if (c == null) {
       a = Answer.failure(Answer.CONNECT_FAILED);
@@ -378,9 +418,9 @@ final class HostileRun {
     }
   }
 
-  private RawConnection connect(int timeoutMillis) {
+  private RawConnection connect(InetSocketAddress address, int timeoutMillis) {
     try {
-      RawConnection c = RawConnection.open(settings.address(), timeoutMillis);
+      RawConnection c = RawConnection.open(address, timeoutMillis);
       connectFailures.set(0);
       return c;
     } catch (IOException e) {

@@ -76,6 +76,7 @@ public final class Witness {
   private final Map<String, ReentrantLock> locks;
   private final State state;
   private final Consumer<SignedCheckpoint> seen;
+  private final OncePerMinute badProofs = new OncePerMinute();
   // The latest cosigned checkpoint per origin, as stored; each entry under its origin's lock.
   private final Map<String, Optional<Checkpoint>> cosigned =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -202,14 +203,20 @@ public final class Witness {
       try {
         ConsistencyProof.verify(req.oldSize(), cp.treeSize(), latestRoot, cp.rootHash(), proof);
       } catch (ConsistencyProofException e) {
-        LOG.log(
-            Level.WARNING,
-            "log {0}: a checkpoint of size {1} that its consistency proof does not tie to the"
-                + " cosigned size {2}: {3}",
-            origin,
-            cp.treeSize(),
-            latestSize,
-            e.getMessage());
+        // Anyone can send a real checkpoint with a bad proof, so this is logged at most once a
+        // minute per log, with the number of others since (the metrics count every 422).
+        long suppressed = badProofs.report(origin, System.nanoTime());
+        if (suppressed >= 0) {
+          LOG.log(
+              Level.WARNING,
+              "log {0}: a checkpoint of size {1} that its consistency proof does not tie to the"
+                  + " cosigned size {2}: {3}{4}",
+              origin,
+              cp.treeSize(),
+              latestSize,
+              e.getMessage(),
+              suppressed == 0 ? "" : " (" + suppressed + " more such requests since the last)");
+        }
         return Answer.text(422, "the consistency proof does not verify: " + e.getMessage());
       }
     }
@@ -247,5 +254,28 @@ public final class Witness {
 
   private static String quote(String s) {
     return "\"" + s + "\"";
+  }
+
+  /** Lets a warning through at most once a minute per key, counting the ones held back. */
+  static final class OncePerMinute {
+    private static final long INTERVAL_NANOS = 60_000_000_000L;
+    private final Map<String, long[]> last = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * -1 to stay quiet; otherwise the number of warnings held back since the last one let through.
+     */
+    long report(String key, long nowNanos) {
+      long[] slot = last.computeIfAbsent(key, k -> new long[] {nowNanos - INTERVAL_NANOS, 0});
+      synchronized (slot) {
+        if (nowNanos - slot[0] < INTERVAL_NANOS) {
+          slot[1]++;
+          return -1;
+        }
+        long held = slot[1];
+        slot[0] = nowNanos;
+        slot[1] = 0;
+        return held;
+      }
+    }
   }
 }

@@ -292,4 +292,16 @@ class WitnessTest {
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
+
+  @Test
+  void badProofWarningsAreHeldToOneAMinutePerLogAndCounted() {
+    Witness.OncePerMinute w = new Witness.OncePerMinute();
+    long t = 5_000_000_000_000L;
+    assertThat(w.report("a", t)).isZero();
+    assertThat(w.report("a", t + 1)).isEqualTo(-1);
+    assertThat(w.report("a", t + 59_000_000_000L)).isEqualTo(-1);
+    assertThat(w.report("b", t + 2)).isZero();
+    assertThat(w.report("a", t + 60_000_000_000L)).isEqualTo(2);
+    assertThat(w.report("a", t + 60_000_000_001L)).isEqualTo(-1);
+  }
 }
