@@ -6,6 +6,11 @@ public enum AlertKind {
   UNEXPECTED_KEY(Severity.CRITICAL),
   /** A watched subject's key was replaced by its carrier without the old key's signature. */
   RECOVERY_ROTATION(Severity.WARNING),
+  /**
+   * A watched subject's post-quantum key (ML-DSA-65 or the hybrid) was replaced by an Ed25519 key,
+   * which the log's policy allows: the contact's signatures are no longer post-quantum.
+   */
+  ALGORITHM_DOWNGRADE(Severity.WARNING),
   /** A watched subject's key was revoked; the alert carries the reason. */
   REVOCATION(Severity.WARNING),
   /** A watched subject's key was registered without a carrier attestation. */

@@ -205,7 +205,27 @@ public final class AuditCommand implements Callable<Integer> {
               + unattested
               + ") was taken from the log's /v1/info.");
     }
-    RulesContext rules = RulesContext.replay(policy).withAllowUnattestedRegistration(unattested);
+    org.rcskt.verifier.event.AlgorithmPolicy algorithms =
+        org.rcskt.verifier.event.AlgorithmPolicy.DEFAULT;
+    JsonNode pq = info.path("rules").get("postQuantum");
+    if (pq != null) {
+      try {
+        algorithms =
+            org.rcskt.verifier.event.AlgorithmPolicyJson.fromJson(pq, "v1/info rules.postQuantum");
+      } catch (org.rcskt.verifier.event.EventFormatException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+      if (!algorithms.equals(org.rcskt.verifier.event.AlgorithmPolicy.DEFAULT)) {
+        notes.add(
+            "The algorithm policy (post-quantum keys required per carrier, downgrades allowed or"
+                + " not) was taken from the log's /v1/info: "
+                + pq);
+      }
+    }
+    RulesContext rules =
+        RulesContext.replay(policy)
+            .withAllowUnattestedRegistration(unattested)
+            .withAlgorithms(algorithms);
 
     byte[] raw = fetcher.checkpoint();
     SignedCheckpoint cp = SignedCheckpoint.verify(raw, verifier.name(), verifier);

@@ -260,7 +260,11 @@ public final class LogClient {
    * @param vrfKey the public key string of its VRF, if it states one
    */
   public record Info(
-      String origin, PublicKeyInfo policyKey, boolean allowUnattested, Optional<String> vrfKey) {}
+      String origin,
+      PublicKeyInfo policyKey,
+      boolean allowUnattested,
+      Optional<String> vrfKey,
+      org.rcskt.verifier.event.AlgorithmPolicy algorithms) {}
 
   /** {@code GET /v1/info}. */
   public Info info() throws LogHttpException {
@@ -272,11 +276,21 @@ public final class LogClient {
           PublicKeyInfo.of(
               alg, Base64.getDecoder().decode(k.get("key").asText()), k.get("notAfterMs").asLong());
       JsonNode vrf = n.path("vrf").path("publicKey");
+      JsonNode pq = n.path("rules").get("postQuantum");
+      // A log from before post-quantum keys publishes no policy: it had none.
+      org.rcskt.verifier.event.AlgorithmPolicy algorithms =
+          pq == null
+              ? org.rcskt.verifier.event.AlgorithmPolicy.DEFAULT
+              : org.rcskt.verifier.event.AlgorithmPolicyJson.fromJson(pq, "rules.postQuantum");
       return new Info(
           n.get("origin").asText(),
           key,
           n.path("allowUnattested").asBoolean(false),
-          vrf.isTextual() ? Optional.of(vrf.asText()) : Optional.empty());
+          vrf.isTextual() ? Optional.of(vrf.asText()) : Optional.empty(),
+          algorithms);
+    } catch (org.rcskt.verifier.event.EventFormatException e) {
+      throw new LogHttpException(
+          base() + "v1/info answered a malformed algorithm policy: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       throw new LogHttpException(
           base() + "v1/info answered a malformed policy key: " + e.getMessage(), e);

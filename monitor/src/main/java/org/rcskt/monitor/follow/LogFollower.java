@@ -82,6 +82,7 @@ public final class LogFollower {
 
   private static final String META_POLICY = "policy-key";
   private static final String META_UNATTESTED = "allow-unattested";
+  private static final String META_ALGORITHMS = "algorithm-policy";
   private static final String META_ANCHORS = "anchors";
   private static final String META_ANCHOR_LEAVES = "anchor-leaves";
   private static final String META_PROGRESS_CHECKPOINT = "progress-checkpoint";
@@ -403,31 +404,56 @@ public final class LogFollower {
     }
     byte[] pinned = store.logMeta(origin, META_POLICY);
     byte[] unattested = store.logMeta(origin, META_UNATTESTED);
+    byte[] algorithms = store.logMeta(origin, META_ALGORITHMS);
     String policyText = config.policyKey().orElse(null);
-    if (pinned == null || unattested == null) {
+    if (pinned == null || unattested == null || algorithms == null) {
       LogClient.Info info = client.info();
-      if (policyText == null) {
-        policyText = keyText(info.policyKey());
-        LOG.log(
-            Level.INFO,
-            "pinning the policy key of "
-                + origin
-                + " from /v1/info on first contact: "
-                + policyText);
-      }
       try (RocksDbStateStore.Commit c = store.begin()) {
-        c.logMeta(origin, META_POLICY, policyText.getBytes(StandardCharsets.UTF_8));
-        c.logMeta(origin, META_UNATTESTED, new byte[] {(byte) (info.allowUnattested() ? 1 : 0)});
+        if (pinned == null || unattested == null) {
+          if (policyText == null) {
+            policyText = keyText(info.policyKey());
+            LOG.log(
+                Level.INFO,
+                "pinning the policy key of "
+                    + origin
+                    + " from /v1/info on first contact: "
+                    + policyText);
+          }
+          c.logMeta(origin, META_POLICY, policyText.getBytes(StandardCharsets.UTF_8));
+          c.logMeta(origin, META_UNATTESTED, new byte[] {(byte) (info.allowUnattested() ? 1 : 0)});
+          pinned = policyText.getBytes(StandardCharsets.UTF_8);
+          unattested = new byte[] {(byte) (info.allowUnattested() ? 1 : 0)};
+        }
+        if (algorithms == null) {
+          // Pinned like the rest of the policy: a log that later changes it is replayed under
+          // what it published first, which never raises a false alarm (a requirement can only
+          // be added for the future, docs/design/0012-post-quantum.md).
+          algorithms =
+              org.rcskt.verifier.event.AlgorithmPolicyJson.toJson(info.algorithms())
+                  .toString()
+                  .getBytes(StandardCharsets.UTF_8);
+          c.logMeta(origin, META_ALGORITHMS, algorithms);
+        }
         c.commit();
       }
-      pinned = policyText.getBytes(StandardCharsets.UTF_8);
-      unattested = new byte[] {(byte) (info.allowUnattested() ? 1 : 0)};
     }
     if (policyText == null) {
       policyText = new String(pinned, StandardCharsets.UTF_8);
     }
     PublicKeyInfo policy = parseKey(policyText);
-    rules = RulesContext.replay(policy).withAllowUnattestedRegistration(unattested[0] != 0);
+    org.rcskt.verifier.event.AlgorithmPolicy algorithmPolicy;
+    try {
+      algorithmPolicy =
+          org.rcskt.verifier.event.AlgorithmPolicyJson.fromJson(
+              new com.fasterxml.jackson.databind.ObjectMapper().readTree(algorithms),
+              "pinned algorithm policy");
+    } catch (org.rcskt.verifier.event.EventFormatException e) {
+      throw new IOException("the pinned algorithm policy of " + origin + " is corrupt", e);
+    }
+    rules =
+        RulesContext.replay(policy)
+            .withAllowUnattestedRegistration(unattested[0] != 0)
+            .withAlgorithms(algorithmPolicy);
     return true;
   }
 

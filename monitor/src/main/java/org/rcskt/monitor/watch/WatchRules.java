@@ -50,6 +50,7 @@ public final class WatchRules {
       }
       details.put("deviceId", deviceId);
       details.put("keyId", key.keyId().toHex());
+      details.put("keyAlgorithm", key.algorithm().name());
       String verb = p instanceof EventPayload.Register ? "registered" : "rotated to";
       if (!watched.expects(key.keyId())) {
         out.add(
@@ -107,6 +108,26 @@ public final class WatchRules {
                     + " with "
                     + key.keyId()
                     + " without the old key's signature (recovery)",
+                details));
+      }
+      if (applied.downgrade()) {
+        out.add(
+            alert(
+                AlertKind.ALGORITHM_DOWNGRADE,
+                origin,
+                leafIndex,
+                body.subject(),
+                watched,
+                nowMs,
+                "device "
+                    + deviceId
+                    + " of "
+                    + watched.label()
+                    + " rotated from a post-quantum key to "
+                    + key.algorithm()
+                    + " key "
+                    + key.keyId()
+                    + " (a downgrade the log's policy allows)",
                 details));
       }
     } else if (p instanceof EventPayload.Revoke) {

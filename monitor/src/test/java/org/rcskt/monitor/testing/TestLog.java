@@ -60,6 +60,15 @@ public final class TestLog implements AutoCloseable {
     return new TestLog(dir, ServerConfig.builder(dir).port(0).devMode(true).build(), s -> s);
   }
 
+  /** A log in {@code dir} with the algorithm policy {@code algorithms}. */
+  public static TestLog startWithAlgorithms(
+      Path dir, org.rcskt.verifier.event.AlgorithmPolicy algorithms) {
+    return new TestLog(
+        dir,
+        ServerConfig.builder(dir).port(0).devMode(true).algorithms(algorithms).build(),
+        s -> s);
+  }
+
   /** A log in {@code dir} signing with the log and policy keys of {@code other}: a second view. */
   public static TestLog startWithKeysOf(Path dir, TestLog other) {
     ServerConfig c =
@@ -174,6 +183,37 @@ public final class TestLog implements AutoCloseable {
         b.timestampMs(tick())
             .register(deviceId, PublicKeyInfo.ed25519(key.publicKey()))
             .sign(key, carrier()));
+  }
+
+  /** Registers a key of any algorithm, attested by the carrier. */
+  public long register(String phone, String deviceId, org.rcskt.verifier.event.EventSigner key)
+      throws IOException, InterruptedException {
+    Hash subject = TestVrf.index(phone);
+    EventBuilder b = EventBuilder.forSubject(subject, LogServer.DEV_CARRIER_ID);
+    KeyEvent prev = last.get(subject);
+    if (prev != null) {
+      b.after(prev);
+    }
+    return submit(
+        b.timestampMs(tick())
+            .register(deviceId, key.publicKey())
+            .sign(key, org.rcskt.verifier.event.EventSigner.of(carrier())));
+  }
+
+  /** Rotates between keys of any algorithms, signed by both. */
+  public long rotate(
+      String phone,
+      String deviceId,
+      org.rcskt.verifier.event.EventSigner old,
+      org.rcskt.verifier.event.EventSigner next)
+      throws IOException, InterruptedException {
+    Hash subject = TestVrf.index(phone);
+    return submit(
+        EventBuilder.forSubject(subject, LogServer.DEV_CARRIER_ID)
+            .after(last.get(subject))
+            .timestampMs(tick())
+            .rotate(deviceId, next.publicKey())
+            .sign(next, old));
   }
 
   /** Rotates device {@code deviceId} of {@code phone} from {@code old} to {@code next}. */
