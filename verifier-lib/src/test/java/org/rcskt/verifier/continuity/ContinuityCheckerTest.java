@@ -93,7 +93,8 @@ class ContinuityCheckerTest {
         .isEqualTo(org.rcskt.verifier.event.PublicKeyInfo.ed25519(k1.publicKey()));
     assertThat(checker.check(ALICE, k2.publicKey()).kind()).isEqualTo(Verdict.Kind.RECOVERED);
     checker.accept(v);
-    assertThat(pins.get(alice).orElseThrow().key()).isEqualTo(org.rcskt.verifier.event.PublicKeyInfo.ed25519(k2.publicKey()));
+    assertThat(pins.get(alice).orElseThrow().key())
+        .isEqualTo(org.rcskt.verifier.event.PublicKeyInfo.ed25519(k2.publicKey()));
     assertThat(checker.check(ALICE, k2.publicKey()).kind()).isEqualTo(Verdict.Kind.UNCHANGED);
     assertThatThrownBy(() -> checker.accept(checker.check(ALICE, k2.publicKey())))
         .isInstanceOf(IllegalArgumentException.class)
