@@ -127,7 +127,10 @@ public final class LogServer implements AutoCloseable {
           "cannot create data directory " + dataDir + ": " + e.getMessage(), e);
     }
     Ed25519NoteSigner logKey = ServerKeys.logSigner(config.logKeyFile(), config.origin());
-    NoteLogSigner signer = new NoteLogSigner(logKey);
+    NoteLogSigner signer =
+        new NoteLogSigner(
+            logKey,
+            ServerKeys.postQuantumLogSigner(config.postQuantumLogKeyFile(), config.origin()));
     ServerKeys.PolicyKey policy = ServerKeys.policyKey(config.policyKeyFile());
     PublicKeyInfo policyKey = PublicKeyInfo.ed25519(policy.publicKey());
     ServerKeys.VrfKey vrf =
@@ -184,7 +187,10 @@ public final class LogServer implements AutoCloseable {
               rules,
               vrf.publicKey(),
               EventFormat.MAX_EVENT_SIZE,
-              config.witnesses());
+              config.witnesses(),
+              signer.postQuantumVerifier() == null
+                  ? null
+                  : signer.postQuantumVerifier().verifierKey());
       WitnessCollector witnesses = null;
       if (!config.witnesses().witnesses().isEmpty()) {
         witnesses =
@@ -340,6 +346,11 @@ public final class LogServer implements AutoCloseable {
   /** The C2SP verifier key of the log's checkpoint signatures. */
   public String verifierKey() {
     return signer.verifierKey();
+  }
+
+  /** The verifier key (type 0x06, ML-DSA-44) of the post-quantum line of each checkpoint. */
+  public String postQuantumVerifierKey() {
+    return signer.postQuantumVerifier().verifierKey();
   }
 
   /** The policy key that signs ANCHOR events. */

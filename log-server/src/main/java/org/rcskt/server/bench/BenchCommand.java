@@ -87,6 +87,14 @@ public final class BenchCommand extends HttpLoadCommand {
   @Option(names = "--seed", description = "Seed of keys and subjects (default: random).")
   Long seed;
 
+  @Option(
+      names = "--hybrid-share",
+      defaultValue = "0",
+      description =
+          "Share of events (0 to 1) that register an Ed25519 + ML-DSA-65 hybrid key instead of an"
+              + " Ed25519 key (default: ${DEFAULT-VALUE}).")
+  double hybridShare;
+
   public BenchCommand() {
     super(256, 256, 60, 10);
   }
@@ -130,7 +138,12 @@ public final class BenchCommand extends HttpLoadCommand {
     // stamped early is at worst as far behind as the run is long, never too far ahead.
     long prepStart = System.currentTimeMillis();
     double msPerEvent = rate > 0 ? 1000.0 / rate : Math.min(0.1, seconds * 1000.0 / count);
-    BenchEvents gen = new BenchEvents(carrierId, carrier, namespace, s, deviceKeys);
+    if (!(hybridShare >= 0 && hybridShare <= 1)) {
+      throw usage("--hybrid-share must be from 0 to 1, got " + hybridShare);
+    }
+    BenchEvents gen =
+        new BenchEvents(carrierId, carrier, namespace, s, deviceKeys)
+            .withHybridShare(hybridShare, 256);
     long p0 = System.nanoTime();
     byte[][] bodies =
         gen.jsonBodies((int) count, threads, i -> prepStart + 60_000 + (long) (i * msPerEvent));

@@ -43,6 +43,9 @@ public final class BenchEvents {
   private final int namespace;
   private final long seed;
   private final Ed25519.KeyPair[] devicePool;
+  private int hybridPerTenThousand;
+  private org.rcskt.verifier.event.EventSigner[] hybridPool =
+      new org.rcskt.verifier.event.EventSigner[0];
 
   /**
    * @param carrier the carrier's anchor key, which signs every event beside its device key; null
@@ -125,9 +128,57 @@ public final class BenchEvents {
   }
 
   /**
+   * Makes a share of the events (chosen by their index, so the same for every run with the same
+   * seed) register an Ed25519 + ML-DSA-65 hybrid key instead of an Ed25519 key, drawn from a pool
+   * of {@code poolSize} hybrid keys.
+   *
+   * @param share 0 to 1
+   * @throws IllegalArgumentException if the share is out of range or the pool is empty
+   */
+  public BenchEvents withHybridShare(double share, int poolSize) {
+    if (!(share >= 0 && share <= 1)) {
+      throw new IllegalArgumentException("the hybrid share must be 0 to 1, got " + share);
+    }
+    if (share > 0 && poolSize < 1) {
+      throw new IllegalArgumentException("the hybrid key pool must hold at least one key");
+    }
+    hybridPerTenThousand = (int) Math.round(share * 10_000);
+    hybridPool = new org.rcskt.verifier.event.EventSigner[share > 0 ? poolSize : 0];
+    Random r = new Random(seed * 31 + 7);
+    for (int k = 0; k < hybridPool.length; k++) {
+      hybridPool[k] =
+          org.rcskt.verifier.event.EventSigner.of(
+              org.rcskt.verifier.crypto.Ed25519MlDsa65.KeyPair.generate(r));
+    }
+    return this;
+  }
+
+  /** Whether event {@code i} registers a hybrid key. */
+  public boolean isHybrid(long i) {
+    if (hybridPerTenThousand == 0) {
+      return false;
+    }
+    long h = (i + 1) * 0x9E3779B97F4A7C15L;
+    h ^= h >>> 31;
+    return Long.remainderUnsigned(h, 10_000) < hybridPerTenThousand;
+  }
+
+  /**
    * Event {@code i}: the REGISTER of subject {@code i}'s first device, with {@code timestampMs}.
    */
   public KeyEvent register(long i, long timestampMs) {
+    if (isHybrid(i)) {
+      org.rcskt.verifier.event.EventSigner device = hybridPool[(int) (i % hybridPool.length)];
+      EventBuilder b =
+          EventBuilder.forSubject(subject(i), carrierId)
+              .sequence(0)
+              .previousHash(Hash.ZERO)
+              .timestampMs(timestampMs)
+              .register(DEVICE_ID, device.publicKey());
+      return carrier == null
+          ? b.sign(device)
+          : b.sign(device, org.rcskt.verifier.event.EventSigner.of(carrier));
+    }
     return register(i, deviceKey(i), timestampMs);
   }
 

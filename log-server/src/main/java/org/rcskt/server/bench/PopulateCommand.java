@@ -114,6 +114,14 @@ public final class PopulateCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(
+      names = "--hybrid-share",
+      defaultValue = "0",
+      description =
+          "Share of events (0 to 1) that register an Ed25519 + ML-DSA-65 hybrid key instead of an"
+              + " Ed25519 key (default: ${DEFAULT-VALUE}).")
+  double hybridShare;
+
   @Spec CommandSpec spec;
 
   private final PrintStream out = System.out;
@@ -127,6 +135,10 @@ public final class PopulateCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
           "--entries, --batch, --check-every and --device-keys must be positive");
+    }
+    if (!(hybridShare >= 0 && hybridShare <= 1)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--hybrid-share must be from 0 to 1, got " + hybridShare);
     }
     // Every batch is its events and one map root: the ANCHOR's makes 2 leaves, each other one at
     // least 2, and with --batch 1 exactly 2.
@@ -186,10 +198,18 @@ public final class PopulateCommand implements Callable<Integer> {
       writer.commit(first);
 
       BenchEvents gen =
-          new BenchEvents(LogServer.DEV_CARRIER_ID, carrier, NAMESPACE, seed, deviceKeys);
-      KeyEvent model = gen.register(0, now);
-      RegisterStateTemplate template =
-          RegisterStateTemplate.of(model, fullCheck(model, anchors, policyKey, rules));
+          new BenchEvents(LogServer.DEV_CARRIER_ID, carrier, NAMESPACE, seed, deviceKeys)
+              .withHybridShare(hybridShare, 256);
+      // One template per key length: Ed25519 keys and, with --hybrid-share, hybrid keys.
+      java.util.Map<Integer, RegisterStateTemplate> template = new java.util.HashMap<>();
+      for (long i = 0; template.size() < (hybridShare > 0 ? 2 : 1) && i < 100_000; i++) {
+        KeyEvent model = gen.register(i, now);
+        int length = keyLength(model);
+        if (!template.containsKey(length)) {
+          template.put(
+              length, RegisterStateTemplate.of(model, fullCheck(model, anchors, policyKey, rules)));
+        }
+      }
 
       // Leaves still to write after the ANCHOR's batch; each batch takes its events and a map root.
       long leavesLeft = entries - writer.treeSize();
@@ -256,7 +276,7 @@ public final class PopulateCommand implements Callable<Integer> {
       BenchEvents gen,
       long from,
       int n,
-      RegisterStateTemplate template,
+      java.util.Map<Integer, RegisterStateTemplate> template,
       AnchorRegistry anchors,
       PublicKeyInfo policyKey,
       RulesContext rules,
@@ -273,7 +293,7 @@ public final class PopulateCommand implements Callable<Integer> {
       encoded[k] = e.encoded();
       leaves[k] = e.leafHash();
       subjects[k] = e.subject();
-      states[k] = template.stateAfter(e);
+      states[k] = template.get(keyLength(e)).stateAfter(e);
       if (i % checkEvery == 0) {
         byte[] real = fullCheck(e, anchors, policyKey, now).toBytes();
         if (!Arrays.equals(real, states[k])) {
@@ -313,5 +333,11 @@ public final class PopulateCommand implements Callable<Integer> {
               })
           .sum();
     }
+  }
+
+  private static int keyLength(KeyEvent register) {
+    return ((org.rcskt.verifier.event.EventPayload.Register) register.body().payload())
+        .publicKey()
+        .keyLength();
   }
 }

@@ -31,6 +31,7 @@ public final class ServerConfig {
   private final int port;
   private final String origin;
   private final Path logKeyFile;
+  private final Path postQuantumLogKeyFile;
   private final Path policyKeyFile;
   private final Path vrfKeyFile;
   private final boolean allowUnattested;
@@ -54,6 +55,7 @@ public final class ServerConfig {
     this.port = b.port;
     this.origin = b.origin;
     this.logKeyFile = b.logKeyFile;
+    this.postQuantumLogKeyFile = b.postQuantumLogKeyFile;
     this.policyKeyFile = b.policyKeyFile;
     this.vrfKeyFile = b.vrfKeyFile;
     this.allowUnattested = b.allowUnattested;
@@ -118,6 +120,7 @@ public final class ServerConfig {
         case "port" -> b.port(integer(file, key, v));
         case "origin" -> b.origin(text(file, key, v));
         case "logKeyFile" -> b.logKeyFile(base.resolve(text(file, key, v)));
+        case "postQuantumLogKeyFile" -> b.postQuantumLogKeyFile(base.resolve(text(file, key, v)));
         case "policyKeyFile" -> b.policyKeyFile(base.resolve(text(file, key, v)));
         case "vrfKeyFile" -> b.vrfKeyFile(base.resolve(text(file, key, v)));
         case "allowUnattested" -> b.allowUnattested(bool(file, key, v));
@@ -373,6 +376,13 @@ public final class ServerConfig {
     return logKeyFile != null ? logKeyFile : dataDir.resolve("log.key");
   }
 
+  /** The log's ML-DSA-44 checkpoint signer key; {@code <dataDir>/log-mldsa44.key} by default. */
+  public Path postQuantumLogKeyFile() {
+    return postQuantumLogKeyFile != null
+        ? postQuantumLogKeyFile
+        : dataDir.resolve("log-mldsa44.key");
+  }
+
   /**
    * The file holding the policy key: either a signer key (created on first start if absent) or, for
    * a production log whose policy key is kept offline, just its verifier key.
@@ -496,6 +506,7 @@ public final class ServerConfig {
     private int port = 8080;
     private String origin = DEFAULT_ORIGIN;
     private Path logKeyFile;
+    private Path postQuantumLogKeyFile;
     private Path policyKeyFile;
     private Path vrfKeyFile;
     private boolean allowUnattested = false;
@@ -546,6 +557,11 @@ public final class ServerConfig {
             "origin \"" + v + "\" must be non-empty with no spaces, '+' or control characters");
       }
       this.origin = v;
+      return this;
+    }
+
+    public Builder postQuantumLogKeyFile(Path v) {
+      this.postQuantumLogKeyFile = v;
       return this;
     }
 

@@ -65,6 +65,54 @@ public final class ServerKeys {
     return signer;
   }
 
+  /**
+   * The log's post-quantum checkpoint signer (ML-DSA-44, C2SP tlog-cosignature type 0x06) from
+   * {@code file}, generated for {@code origin} if absent.
+   *
+   * @throws ConfigException if the file is unreadable, not an ML-DSA-44 signer key, or for another
+   *     origin
+   */
+  public static org.rcskt.verifier.note.SubtreeCosignature.Signer postQuantumLogSigner(
+      Path file, String origin) {
+    KeyFiles.KeyFile kf =
+        KeyFiles.readOrCreate(
+            file,
+            () ->
+                org.rcskt.verifier.note.SubtreeCosignature.Signer.of(
+                        origin,
+                        org.rcskt.verifier.crypto.MlDsa44.KeyPair.generate(),
+                        java.time.Clock.systemUTC())
+                    .signerKey());
+    if (kf.created()) {
+      LOG.log(System.Logger.Level.INFO, "generated a new ML-DSA-44 log key in " + file);
+    }
+    warnIfShared(file);
+    org.rcskt.verifier.note.SubtreeCosignature.Signer signer;
+    try {
+      signer =
+          org.rcskt.verifier.note.SubtreeCosignature.Signer.fromSignerKey(
+              kf.key(), java.time.Clock.systemUTC());
+    } catch (VerificationException | IllegalArgumentException e) {
+      throw new ConfigException(
+          "post-quantum log key file "
+              + file
+              + " does not hold an ML-DSA-44 signer key: "
+              + e.getMessage(),
+          e);
+    }
+    if (!signer.name().equals(origin)) {
+      throw new ConfigException(
+          "post-quantum log key file "
+              + file
+              + " holds a key named \""
+              + signer.name()
+              + "\" but the origin is \""
+              + origin
+              + "\"; the key name must be the origin");
+    }
+    return signer;
+  }
+
   /** A policy key: always its public half, and the private half when the server holds it. */
   public record PolicyKey(Ed25519.PublicKey publicKey, Ed25519.KeyPair keyPair) {
     public boolean canSign() {

@@ -243,6 +243,9 @@ public final class LogVerticle extends VerticleBase {
     ObjectNode o = JSON.objectNode();
     o.put("origin", info.origin());
     o.put("verifierKey", info.verifierKey());
+    if (info.postQuantumVerifierKey() != null) {
+      o.put("postQuantumVerifierKey", info.postQuantumVerifierKey());
+    }
     o.set("policyKey", EventJson.publicKeyToJson(info.policyKey()));
     ObjectNode vrf = o.putObject("vrf");
     vrf.put("suite", VrfKeys.SUITE);

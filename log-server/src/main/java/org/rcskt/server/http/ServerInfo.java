@@ -26,4 +26,5 @@ public record ServerInfo(
     RulesContext rules,
     VrfKeys.PublicKey vrfKey,
     int maxEventBytes,
-    org.rcskt.server.config.WitnessSettings witnesses) {}
+    org.rcskt.server.config.WitnessSettings witnesses,
+    String postQuantumVerifierKey) {}

@@ -238,4 +238,59 @@ class PostQuantumHttpTest {
         .hasMessageContaining("allowDowngrade was true and is now false");
     server = null;
   }
+
+  @Test
+  void checkpointsCarryAnMlDsa44LineThatAClientCanRequire() throws Exception {
+    Http http = start(AlgorithmPolicy.DEFAULT);
+    JsonNode info = http.get("/v1/info").json();
+    String pqKey = info.get("postQuantumVerifierKey").asText();
+    org.rcskt.verifier.note.SubtreeCosignature.Verifier pq =
+        org.rcskt.verifier.note.SubtreeCosignature.Verifier.fromVerifierKey(pqKey);
+    org.rcskt.verifier.note.NoteVerifier logKey =
+        org.rcskt.verifier.note.NoteVerifiers.parse(info.get("verifierKey").asText());
+    String cp = http.get("/checkpoint").text();
+    assertThat(cp.lines().filter(l -> l.startsWith("\u2014 " + server.origin() + " "))).hasSize(2);
+    assertThat(cp.length()).isLessThan(3_600);
+    // The Ed25519 line alone verifies it (what Ed25519-only tools do), and the ML-DSA-44 line
+    // verifies with the published key.
+    org.rcskt.verifier.checkpoint.SignedCheckpoint.verify(
+        cp.getBytes(java.nio.charset.StandardCharsets.UTF_8), server.origin(), logKey);
+    assertThat(
+            org.rcskt.verifier.checkpoint.SignedCheckpoint.verify(
+                    cp.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    server.origin(),
+                    logKey,
+                    org.rcskt.verifier.note.NoteVerifiers.of(pq))
+                .cosignatures())
+        .hasSize(1);
+
+    // A client that requires the post-quantum line takes the log's checkpoints and receipts ...
+    org.rcskt.verifier.client.LogClient client =
+        org.rcskt.verifier.client.LogClient.builder(
+                java.net.URI.create(server.baseUrl() + "/"),
+                server.origin(),
+                logKey,
+                new org.rcskt.verifier.client.FileCheckpointStore(dir.resolve("client/cp")))
+            .requirePostQuantumSignature(pq)
+            .build();
+    assertThat(client.fetchCheckpoint().checkpoint().treeSize()).isPositive();
+    EventSigner carrier = EventSigner.of(server.devCarrierKey());
+    EventSigner hybrid = EventSigner.of(Ed25519MlDsa65.KeyPair.generate(RANDOM));
+    Http.Response r =
+        post(
+            http,
+            register(TestVrf.index("+15550005555"))
+                .register("phone", hybrid.publicKey())
+                .sign(hybrid, carrier));
+    assertThat(r.status()).isEqualTo(200);
+    client.acceptReceipt(
+        r.json().get("checkpoint").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    // ... and refuses one without it (the line stripped, as a log without the key would serve).
+    String receipt = r.json().get("checkpoint").asText();
+    String stripped = receipt.substring(0, receipt.lastIndexOf("\u2014 "));
+    assertThatThrownBy(
+            () -> client.acceptReceipt(stripped.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .isInstanceOf(org.rcskt.verifier.note.UnverifiedNoteException.class)
+        .hasMessageContaining("has no post-quantum signature from " + server.origin());
+  }
 }

@@ -207,6 +207,9 @@ public final class AuditCommand implements Callable<Integer> {
     }
     org.rcskt.verifier.event.AlgorithmPolicy algorithms =
         org.rcskt.verifier.event.AlgorithmPolicy.DEFAULT;
+    if (info == null) {
+      info = fetcher.info();
+    }
     JsonNode pq = info.path("rules").get("postQuantum");
     if (pq != null) {
       try {

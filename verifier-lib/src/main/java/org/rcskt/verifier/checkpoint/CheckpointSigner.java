@@ -2,6 +2,7 @@ package org.rcskt.verifier.checkpoint;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.util.List;
 import java.util.Objects;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.note.CanonicalBase64;
@@ -25,12 +26,27 @@ public final class CheckpointSigner {
   private final NoteSigner signer;
   private final byte[] originLine;
   private final byte[] signatureLinePrefix;
+  private final List<NoteSigner> more;
 
-  private CheckpointSigner(NoteSigner signer) {
+  private CheckpointSigner(NoteSigner signer, List<NoteSigner> more) {
     this.origin = signer.name();
     this.signer = signer;
     this.originLine = (origin + "\n").getBytes(UTF_8);
     this.signatureLinePrefix = ("\n\u2014 " + origin + " ").getBytes(UTF_8);
+    this.more = List.copyOf(more);
+  }
+
+  /**
+   * This signer with {@code extra} adding one more signature line to every checkpoint, after the
+   * lines already made (the log's post-quantum signature, a cosignature by the log itself).
+   *
+   * @throws IllegalArgumentException if the extra signer's name is not a valid key name
+   */
+  public CheckpointSigner withSigner(NoteSigner extra) {
+    NoteKeys.requireValidName(extra.name());
+    List<NoteSigner> all = new java.util.ArrayList<>(more);
+    all.add(extra);
+    return new CheckpointSigner(signer, all);
   }
 
   /**
@@ -40,7 +56,7 @@ public final class CheckpointSigner {
    */
   public static CheckpointSigner of(NoteSigner signer) {
     NoteKeys.requireValidName(signer.name());
-    return new CheckpointSigner(signer);
+    return new CheckpointSigner(signer, List.of());
   }
 
   /**
@@ -132,7 +148,25 @@ public final class CheckpointSigner {
     int p = body.length + signatureLinePrefix.length;
     p += CanonicalBase64.encode(raw, 0, raw.length, out, p);
     out[p] = '\n';
-    return out;
+    if (more.isEmpty()) {
+      return out;
+    }
+    java.io.ByteArrayOutputStream note = new java.io.ByteArrayOutputStream(out.length + 4096);
+    note.writeBytes(out);
+    for (NoteSigner extra : more) {
+      byte[] esig = extra.sign(body.clone());
+      int id = extra.keyId();
+      byte[] eraw = new byte[4 + esig.length];
+      eraw[0] = (byte) (id >>> 24);
+      eraw[1] = (byte) (id >>> 16);
+      eraw[2] = (byte) (id >>> 8);
+      eraw[3] = (byte) id;
+      System.arraycopy(esig, 0, eraw, 4, esig.length);
+      note.writeBytes(("\u2014 " + extra.name() + " ").getBytes(UTF_8));
+      note.writeBytes(java.util.Base64.getEncoder().encode(eraw));
+      note.write('\n');
+    }
+    return note.toByteArray();
   }
 
   private static int digits(long v) {

@@ -12,6 +12,7 @@ import org.rcskt.verifier.note.NoteSignature;
 import org.rcskt.verifier.note.NoteVerifier;
 import org.rcskt.verifier.note.NoteVerifiers;
 import org.rcskt.verifier.note.Notes;
+import org.rcskt.verifier.note.SubtreeCosignature;
 import org.rcskt.verifier.note.UnverifiedNoteException;
 import org.rcskt.verifier.note.VerifiedNote;
 
@@ -119,8 +120,8 @@ public final class SignedCheckpoint {
       }
       NoteSignature s = verified.verifiedSignatures().get(i);
       long ts =
-          v instanceof CosignatureV1Verifier
-              ? CosignatureV1Verifier.timestamp(s)
+          v instanceof CosignatureV1Verifier || v instanceof SubtreeCosignature.Verifier
+              ? CosignatureV1Verifier.readTimestamp(s.signature())
               : Cosignature.NO_TIMESTAMP;
       cosigs.add(new Cosignature(v.name(), v.keyId(), ts));
     }

@@ -70,6 +70,7 @@ public final class LogClient {
   private final int maxResponseBytes;
   private final byte[] vrfKey;
   private final WitnessPolicy witnessPolicy;
+  private final org.rcskt.verifier.note.SubtreeCosignature.Verifier postQuantumKey;
   private final Object lock = new Object();
   private SignedCheckpoint latest; // guarded by lock; null until loaded or first verified
   private boolean loaded; // guarded by lock
@@ -84,6 +85,7 @@ public final class LogClient {
     this.maxResponseBytes = b.maxResponseBytes;
     this.vrfKey = b.vrfKey;
     this.witnessPolicy = b.witnessPolicy;
+    this.postQuantumKey = b.postQuantumKey;
     this.http =
         b.http != null
             ? b.http
@@ -140,6 +142,32 @@ public final class LogClient {
   }
 
   /**
+   * With a {@linkplain Builder#requirePostQuantumSignature post-quantum key}, checks that {@code
+   * raw} carries a valid signature line by it.
+   *
+   * @throws org.rcskt.verifier.note.UnverifiedNoteException if it has none
+   */
+  private void requirePostQuantum(byte[] raw) throws VerificationException {
+    if (postQuantumKey == null) {
+      return;
+    }
+    SignedCheckpoint cp =
+        SignedCheckpoint.verify(
+            raw, origin, logKey, org.rcskt.verifier.note.NoteVerifiers.of(postQuantumKey));
+    for (org.rcskt.verifier.checkpoint.Cosignature c : cp.cosignatures()) {
+      if (c.name().equals(postQuantumKey.name()) && c.keyId() == postQuantumKey.keyId()) {
+        return;
+      }
+    }
+    throw new org.rcskt.verifier.note.UnverifiedNoteException(
+        "checkpoint of tree size "
+            + cp.checkpoint().treeSize()
+            + " has no post-quantum signature from "
+            + org.rcskt.verifier.note.NoteKeys.label(postQuantumKey.name(), postQuantumKey.keyId()),
+        cp.note());
+  }
+
+  /**
    * Verifies {@code signedCheckpoint} and, if it is newer than the latest verified one, checks that
    * it extends it (fetching a consistency proof) and stores it.
    *
@@ -158,6 +186,7 @@ public final class LogClient {
       throws IOException, VerificationException {
     Objects.requireNonNull(signedCheckpoint, "signedCheckpoint");
     SignedCheckpoint next = witnessPolicy.verify(signedCheckpoint, origin, logKey);
+    requirePostQuantum(signedCheckpoint);
     synchronized (lock) {
       SignedCheckpoint prev = loadLatest();
       if (prev == null) {
@@ -224,6 +253,7 @@ public final class LogClient {
       throws IOException, VerificationException {
     Objects.requireNonNull(signedCheckpoint, "signedCheckpoint");
     SignedCheckpoint next = SignedCheckpoint.verify(signedCheckpoint, origin, logKey);
+    requirePostQuantum(signedCheckpoint);
     SignedCheckpoint prev;
     synchronized (lock) {
       prev = loadLatest();
@@ -650,6 +680,7 @@ public final class LogClient {
     private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
     private byte[] vrfKey;
     private WitnessPolicy witnessPolicy = WitnessPolicy.none();
+    private org.rcskt.verifier.note.SubtreeCosignature.Verifier postQuantumKey;
 
     private Builder(URI base, String origin, NoteVerifier logKey, CheckpointStore store) {
       Objects.requireNonNull(base, "base");
@@ -714,6 +745,18 @@ public final class LogClient {
     }
 
     /** An HTTP client to share (its own timeouts and proxy settings apply). */
+    /**
+     * Requires every checkpoint the client takes (fetched, or a receipt's) to carry a valid
+     * ML-DSA-44 signature line by {@code key}, the log's post-quantum key (its {@code
+     * postQuantumVerifierKey}, obtained out of band like the log key), besides the Ed25519 one.
+     * Without it the post-quantum line is ignored.
+     */
+    public Builder requirePostQuantumSignature(
+        org.rcskt.verifier.note.SubtreeCosignature.Verifier key) {
+      this.postQuantumKey = Objects.requireNonNull(key, "key");
+      return this;
+    }
+
     public Builder httpClient(HttpClient http) {
       this.http = Objects.requireNonNull(http, "http");
       return this;

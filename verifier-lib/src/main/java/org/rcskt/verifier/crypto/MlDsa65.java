@@ -2,12 +2,9 @@ package org.rcskt.verifier.crypto;
 
 import java.security.SecureRandom;
 import java.util.Arrays;
-import org.bouncycastle.crypto.CipherParameters;
 import org.bouncycastle.crypto.params.MLDSAParameters;
 import org.bouncycastle.crypto.params.MLDSAPrivateKeyParameters;
 import org.bouncycastle.crypto.params.MLDSAPublicKeyParameters;
-import org.bouncycastle.crypto.params.ParametersWithContext;
-import org.bouncycastle.crypto.signers.MLDSASigner;
 
 /**
  * ML-DSA-65 (FIPS 204), pure mode, through Bouncy Castle's lightweight API.
@@ -34,24 +31,13 @@ public final class MlDsa65 {
   public static final int SEED_SIZE = 32;
 
   /** The longest context string FIPS 204 allows. */
-  public static final int MAX_CONTEXT_SIZE = 255;
+  public static final int MAX_CONTEXT_SIZE = MlDsaImpl.MAX_CONTEXT_SIZE;
 
   private static final MLDSAParameters PARAMS = MLDSAParameters.ml_dsa_65;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final byte[] NO_CONTEXT = new byte[0];
 
   private MlDsa65() {}
-
-  private static CipherParameters withContext(CipherParameters key, byte[] context) {
-    if (context == null || context.length == 0) {
-      return key;
-    }
-    if (context.length > MAX_CONTEXT_SIZE) {
-      throw new IllegalArgumentException(
-          "ML-DSA context is " + context.length + " bytes, more than " + MAX_CONTEXT_SIZE);
-    }
-    return new ParametersWithContext(key, context);
-  }
 
   /** An ML-DSA-65 public key. Immutable and safe to share between threads. */
   public static final class PublicKey {
@@ -101,17 +87,11 @@ public final class MlDsa65 {
       if (sigLen != SIGNATURE_SIZE || sigOff < 0 || sig.length - sigOff < SIGNATURE_SIZE) {
         return false;
       }
-      if (context != null && context.length > MAX_CONTEXT_SIZE) {
-        return false;
-      }
       byte[] s =
           sigOff == 0 && sig.length == SIGNATURE_SIZE
               ? sig
               : Arrays.copyOfRange(sig, sigOff, sigOff + SIGNATURE_SIZE);
-      MLDSASigner v = new MLDSASigner();
-      v.init(false, withContext(params, context));
-      v.update(message, off, len);
-      return v.verifySignature(s);
+      return MlDsaImpl.verify(params, message, off, len, context, s);
     }
 
     /** A copy of the 1,952 encoded bytes. */
@@ -191,14 +171,7 @@ public final class MlDsa65 {
      * @throws IllegalArgumentException if the context is longer than 255 bytes
      */
     public byte[] sign(byte[] message, byte[] context) {
-      MLDSASigner s = new MLDSASigner();
-      s.init(true, withContext(secret, context));
-      s.update(message, 0, message.length);
-      try {
-        return s.generateSignature();
-      } catch (org.bouncycastle.crypto.CryptoException e) {
-        throw new IllegalStateException("ML-DSA-65 signing failed", e);
-      }
+      return MlDsaImpl.sign(secret, message, context);
     }
 
     public PublicKey publicKey() {

@@ -117,7 +117,11 @@ public final class CosignatureV1Verifier implements NoteVerifier {
     return t;
   }
 
-  static long readTimestamp(byte[] s) {
+  /**
+   * The big-endian timestamp in the first 8 bytes of a timestamped signature (negative: over 2^63 -
+   * 1).
+   */
+  public static long readTimestamp(byte[] s) {
     long t = 0;
     for (int i = 0; i < 8; i++) {
       t = (t << 8) | (s[i] & 0xff);

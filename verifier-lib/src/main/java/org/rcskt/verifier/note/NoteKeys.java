@@ -30,7 +30,7 @@ public final class NoteKeys {
   /** RFC 6962 {@code TreeHeadSignature}s (C2SP static-ct-api). Not supported. */
   public static final int TYPE_RFC6962_TREE_HEAD = 0x05;
 
-  /** ML-DSA-44 cosignatures over {@code subtree/v1} (C2SP tlog-cosignature). Not supported. */
+  /** ML-DSA-44 cosignatures over {@code subtree/v1} (C2SP tlog-cosignature). */
   public static final int TYPE_ML_DSA_44 = 0x06;
 
   /**
@@ -175,7 +175,7 @@ public final class NoteKeys {
       if (type == expected) {
         return;
       }
-      if (type == TYPE_ED25519 || type == TYPE_COSIGNATURE_V1) {
+      if (type == TYPE_ED25519 || type == TYPE_COSIGNATURE_V1 || type == TYPE_ML_DSA_44) {
         throw new KeyFormatException(
             what
                 + " "
@@ -201,6 +201,8 @@ public final class NoteKeys {
               + typeLabel(TYPE_ED25519)
               + ", "
               + typeLabel(TYPE_COSIGNATURE_V1)
+              + ", "
+              + typeLabel(TYPE_ML_DSA_44)
               + ")");
     }
 

@@ -61,10 +61,11 @@ public final class NoteVerifiers {
 
   /**
    * Parses a verifier key string of any supported type: {@code 0x01} gives an {@link
-   * Ed25519NoteVerifier}, {@code 0x04} a {@link CosignatureV1Verifier}.
+   * Ed25519NoteVerifier}, {@code 0x04} a {@link CosignatureV1Verifier}, {@code 0x06} a {@link
+   * SubtreeCosignature.Verifier} (ML-DSA-44).
    *
    * @throws KeyFormatException if the string is malformed or inconsistent
-   * @throws UnsupportedAlgorithmException for any other type byte (ECDSA, RFC 6962, ML-DSA, ...)
+   * @throws UnsupportedAlgorithmException for any other type byte (ECDSA, RFC 6962, ...)
    */
   public static NoteVerifier parse(String vkey)
       throws KeyFormatException, UnsupportedAlgorithmException {
@@ -74,6 +75,8 @@ public final class NoteVerifiers {
         return Ed25519NoteVerifier.fromParsed(k);
       case NoteKeys.TYPE_COSIGNATURE_V1:
         return CosignatureV1Verifier.fromParsed(k);
+      case NoteKeys.TYPE_ML_DSA_44:
+        return SubtreeCosignature.Verifier.fromParsed(k);
       default:
         throw k.unsupported("verifier key");
     }

@@ -127,7 +127,8 @@ class RekorCheckpointVectorsTest {
               "verifier key "
                   + sig.keyLabel()
                   + " has signature type 0x02 (ECDSA), which this library does not support"
-                  + " (supported: 0x01 (Ed25519), 0x04 (cosignature/v1 Ed25519))");
+                  + " (supported: 0x01 (Ed25519), 0x04 (cosignature/v1 Ed25519), 0x06 (ML-DSA-44"
+                  + " cosignature))");
       // Older Rekor v1 checkpoints carry a "Timestamp: <nanos>" extension line, newer ones none.
       assertThat(cp.extensions())
           .hasSizeLessThanOrEqualTo(1)

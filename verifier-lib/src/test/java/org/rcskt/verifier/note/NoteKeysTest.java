@@ -97,7 +97,7 @@ class NoteKeysTest {
         "PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
         "verifier key PeterNeumann+173116ae has signature type 0x65 (unassigned), which this"
             + " library does not support (supported: 0x01 (Ed25519), 0x04 (cosignature/v1"
-            + " Ed25519))");
+            + " Ed25519), 0x06 (ML-DSA-44 cosignature))");
   }
 
   @Test
@@ -187,7 +187,7 @@ class NoteKeysTest {
         .hasMessage(
             "verifier key rekor.sigstore.dev+c0d23d6a has signature type 0x02 (ECDSA), which this"
                 + " library does not support (supported: 0x01 (Ed25519), 0x04 (cosignature/v1"
-                + " Ed25519))")
+                + " Ed25519), 0x06 (ML-DSA-44 cosignature))")
         .satisfies(
             e -> {
               UnsupportedAlgorithmException u = (UnsupportedAlgorithmException) e;
