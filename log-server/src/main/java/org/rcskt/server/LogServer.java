@@ -130,7 +130,9 @@ public final class LogServer implements AutoCloseable {
     NoteLogSigner signer =
         new NoteLogSigner(
             logKey,
-            ServerKeys.postQuantumLogSigner(config.postQuantumLogKeyFile(), config.origin()));
+            config.postQuantumCheckpoints()
+                ? ServerKeys.postQuantumLogSigner(config.postQuantumLogKeyFile(), config.origin())
+                : null);
     ServerKeys.PolicyKey policy = ServerKeys.policyKey(config.policyKeyFile());
     PublicKeyInfo policyKey = PublicKeyInfo.ed25519(policy.publicKey());
     ServerKeys.VrfKey vrf =
@@ -348,9 +350,12 @@ public final class LogServer implements AutoCloseable {
     return signer.verifierKey();
   }
 
-  /** The verifier key (type 0x06, ML-DSA-44) of the post-quantum line of each checkpoint. */
+  /**
+   * The verifier key (type 0x06, ML-DSA-44) of the post-quantum line of each checkpoint, or null
+   * when {@code postQuantumCheckpoints} is off.
+   */
   public String postQuantumVerifierKey() {
-    return signer.postQuantumVerifier().verifierKey();
+    return signer.postQuantumVerifier() == null ? null : signer.postQuantumVerifier().verifierKey();
   }
 
   /** The policy key that signs ANCHOR events. */

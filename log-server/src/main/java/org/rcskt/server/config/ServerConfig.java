@@ -32,6 +32,7 @@ public final class ServerConfig {
   private final String origin;
   private final Path logKeyFile;
   private final Path postQuantumLogKeyFile;
+  private final boolean postQuantumCheckpoints;
   private final Path policyKeyFile;
   private final Path vrfKeyFile;
   private final boolean allowUnattested;
@@ -56,6 +57,7 @@ public final class ServerConfig {
     this.origin = b.origin;
     this.logKeyFile = b.logKeyFile;
     this.postQuantumLogKeyFile = b.postQuantumLogKeyFile;
+    this.postQuantumCheckpoints = b.postQuantumCheckpoints;
     this.policyKeyFile = b.policyKeyFile;
     this.vrfKeyFile = b.vrfKeyFile;
     this.allowUnattested = b.allowUnattested;
@@ -120,6 +122,7 @@ public final class ServerConfig {
         case "port" -> b.port(integer(file, key, v));
         case "origin" -> b.origin(text(file, key, v));
         case "logKeyFile" -> b.logKeyFile(base.resolve(text(file, key, v)));
+        case "postQuantumCheckpoints" -> b.postQuantumCheckpoints(bool(file, key, v));
         case "postQuantumLogKeyFile" -> b.postQuantumLogKeyFile(base.resolve(text(file, key, v)));
         case "policyKeyFile" -> b.policyKeyFile(base.resolve(text(file, key, v)));
         case "vrfKeyFile" -> b.vrfKeyFile(base.resolve(text(file, key, v)));
@@ -376,6 +379,11 @@ public final class ServerConfig {
     return logKeyFile != null ? logKeyFile : dataDir.resolve("log.key");
   }
 
+  /** Whether checkpoints carry the ML-DSA-44 line; true by default. */
+  public boolean postQuantumCheckpoints() {
+    return postQuantumCheckpoints;
+  }
+
   /** The log's ML-DSA-44 checkpoint signer key; {@code <dataDir>/log-mldsa44.key} by default. */
   public Path postQuantumLogKeyFile() {
     return postQuantumLogKeyFile != null
@@ -507,6 +515,7 @@ public final class ServerConfig {
     private String origin = DEFAULT_ORIGIN;
     private Path logKeyFile;
     private Path postQuantumLogKeyFile;
+    private boolean postQuantumCheckpoints = true;
     private Path policyKeyFile;
     private Path vrfKeyFile;
     private boolean allowUnattested = false;
@@ -557,6 +566,11 @@ public final class ServerConfig {
             "origin \"" + v + "\" must be non-empty with no spaces, '+' or control characters");
       }
       this.origin = v;
+      return this;
+    }
+
+    public Builder postQuantumCheckpoints(boolean v) {
+      this.postQuantumCheckpoints = v;
       return this;
     }
 

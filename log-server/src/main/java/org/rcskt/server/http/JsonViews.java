@@ -130,6 +130,9 @@ final class JsonViews {
       x.set("publicKey", EventJson.publicKeyToJson(d.publicKey()));
       x.put("attested", d.attested());
       x.put("recovered", d.recovered());
+      if (!d.kexKeys().isEmpty()) {
+        x.set("keyAgreementKeys", EventJson.kexKeysToJson(d.kexKeys()));
+      }
     }
     List<Hash> retired = s.retiredKeyIds();
     o.put("retiredKeyCount", retired.size());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -292,5 +293,58 @@ class PostQuantumHttpTest {
             () -> client.acceptReceipt(stripped.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
         .isInstanceOf(org.rcskt.verifier.note.UnverifiedNoteException.class)
         .hasMessageContaining("has no post-quantum signature from " + server.origin());
+  }
+
+  @Test
+  void aDevicesKeyAgreementKeysAreLoggedServedAndCheckedOverHttp() throws Exception {
+    Http http = start(AlgorithmPolicy.DEFAULT);
+    EventSigner carrier = EventSigner.of(server.devCarrierKey());
+    EventSigner hybrid = EventSigner.of(Ed25519MlDsa65.KeyPair.generate(RANDOM));
+    Hash subject = TestVrf.index("+15550006666");
+    KeyEvent reg = register(subject).register("phone", hybrid.publicKey()).sign(hybrid, carrier);
+    assertThat(post(http, reg).status()).isEqualTo(200);
+    byte[] x25519 = new byte[32];
+    x25519[0] = 9;
+    org.rcskt.verifier.event.KexKey kex =
+        org.rcskt.verifier.event.KexKey.of(org.rcskt.verifier.event.KexAlgorithm.X25519, x25519, 0);
+    KeyEvent keys =
+        EventBuilder.forSubject(subject, "dev-carrier")
+            .after(reg)
+            .timestampMs(System.currentTimeMillis())
+            .keys("phone", List.of(kex))
+            .sign(hybrid);
+    Http.Response r = post(http, keys);
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    JsonNode device =
+        http.get("/v1/subjects/" + subject.toHex()).json().get("state").get("devices").get(0);
+    assertThat(device.get("keyAgreementKeys").get(0).get("algorithm").asText()).isEqualTo("X25519");
+    assertThat(
+            Base64.getDecoder().decode(device.get("keyAgreementKeys").get(0).get("key").asText()))
+        .isEqualTo(x25519);
+
+    // A small-order X25519 key: 422 naming the field; signed by the carrier alone: 422.
+    KeyEvent bad =
+        EventBuilder.forSubject(subject, "dev-carrier")
+            .after(keys)
+            .timestampMs(System.currentTimeMillis())
+            .keys(
+                "phone",
+                List.of(
+                    org.rcskt.verifier.event.KexKey.of(
+                        org.rcskt.verifier.event.KexAlgorithm.X25519, new byte[32], 0)))
+            .sign(hybrid);
+    r = post(http, bad);
+    assertThat(r.status()).as(r.text()).isEqualTo(422);
+    assertThat(r.json().get("violation").asText()).isEqualTo("INVALID_KEX_KEY");
+    assertThat(r.json().get("field").asText()).isEqualTo("payload.keyAgreementKeys");
+    KeyEvent byCarrier =
+        EventBuilder.forSubject(subject, "dev-carrier")
+            .after(keys)
+            .timestampMs(System.currentTimeMillis())
+            .keys("phone", List.of())
+            .sign(carrier);
+    r = post(http, byCarrier);
+    assertThat(r.status()).as(r.text()).isEqualTo(422);
+    assertThat(r.json().get("violation").asText()).isEqualTo("MISSING_SIGNATURE");
   }
 }

@@ -170,6 +170,9 @@ public final class SubjectExport {
       x.set("publicKey", EventJson.publicKeyToJson(d.publicKey()));
       x.put("attested", d.attested());
       x.put("recovered", d.recovered());
+      if (!d.kexKeys().isEmpty()) {
+        x.set("keyAgreementKeys", org.rcskt.verifier.event.EventJson.kexKeysToJson(d.kexKeys()));
+      }
     }
     return o;
   }

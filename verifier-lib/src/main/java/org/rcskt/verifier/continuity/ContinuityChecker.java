@@ -228,32 +228,36 @@ public final class ContinuityChecker {
     Device device = h.activeDevice(shownKeyId);
     Pin shownPin = pinFor(subject, shown);
     if (first) {
-      return Verdict.unchanged(
-          subject,
-          shownKeyId,
-          true,
-          device.attested(),
-          shownPin,
-          cp,
-          "first contact: key "
-              + shownKeyId
-              + " of device "
-              + device.deviceId()
-              + " is active"
-              + (device.attested() ? ", carrier-attested" : ", not attested by a carrier")
-              + (device.recovered() ? ", installed by a recovery" : ""));
+      return withKex(
+          device,
+          Verdict.unchanged(
+              subject,
+              shownKeyId,
+              true,
+              device.attested(),
+              shownPin,
+              cp,
+              "first contact: key "
+                  + shownKeyId
+                  + " of device "
+                  + device.deviceId()
+                  + " is active"
+                  + (device.attested() ? ", carrier-attested" : ", not attested by a carrier")
+                  + (device.recovered() ? ", installed by a recovery" : "")));
     }
     Pin p = pin.get();
     Hash pinnedKeyId = p.key().keyId();
     if (pinnedKeyId.equals(shownKeyId)) {
-      return Verdict.unchanged(
-          subject,
-          shownKeyId,
-          false,
-          device.attested(),
-          p,
-          cp,
-          "key " + shownKeyId + " is the pinned key and still active");
+      return withKex(
+          device,
+          Verdict.unchanged(
+              subject,
+              shownKeyId,
+              false,
+              device.attested(),
+              p,
+              cp,
+              "key " + shownKeyId + " is the pinned key and still active"));
     }
 
     // Follow the pinned key's device line forward; it reaches the shown key only through
@@ -277,22 +281,24 @@ public final class ContinuityChecker {
         anyAttested |= s.carrierAttested();
       }
       if (allSigned) {
-        return Verdict.rotated(
-            subject,
-            shownKeyId,
-            anyAttested,
-            steps,
-            shownPin,
-            cp,
-            steps.size()
-                + " signed rotation"
-                + (steps.size() == 1 ? "" : "s")
-                + " from the pinned key "
-                + pinnedKeyId
-                + " to "
-                + shownKeyId
-                + ", the last at leaf "
-                + steps.get(steps.size() - 1).leafIndex());
+        return withKex(
+            device,
+            Verdict.rotated(
+                subject,
+                shownKeyId,
+                anyAttested,
+                steps,
+                shownPin,
+                cp,
+                steps.size()
+                    + " signed rotation"
+                    + (steps.size() == 1 ? "" : "s")
+                    + " from the pinned key "
+                    + pinnedKeyId
+                    + " to "
+                    + shownKeyId
+                    + ", the last at leaf "
+                    + steps.get(steps.size() - 1).leafIndex()));
       }
       Verdict.Step firstBreak = null;
       for (Verdict.Step s : steps) {
@@ -301,18 +307,20 @@ public final class ContinuityChecker {
           break;
         }
       }
-      return Verdict.recovered(
-          subject,
-          shownKeyId,
-          false,
-          true,
-          steps,
-          shownPin,
-          cp,
-          "key "
-              + firstBreak.fromKeyId()
-              + " was replaced by a carrier-attested recovery not signed by it at leaf "
-              + firstBreak.leafIndex());
+      return withKex(
+          device,
+          Verdict.recovered(
+              subject,
+              shownKeyId,
+              false,
+              true,
+              steps,
+              shownPin,
+              cp,
+              "key "
+                  + firstBreak.fromKeyId()
+                  + " was replaced by a carrier-attested recovery not signed by it at leaf "
+                  + firstBreak.leafIndex()));
     }
     // The shown key belongs to another device line: list that line from its registration.
     List<Verdict.Step> line = new ArrayList<>();
@@ -325,24 +333,26 @@ public final class ContinuityChecker {
       }
       r = h.keys.get(from);
     }
-    return Verdict.recovered(
-        subject,
-        shownKeyId,
-        false,
-        device.attested(),
-        line,
-        shownPin,
-        cp,
-        "key "
-            + shownKeyId
-            + " of device "
-            + device.deviceId()
-            + " does not descend from the pinned key "
-            + pinnedKeyId
-            + (k.active()
-                ? " (still active on device " + k.deviceId + ")"
-                : " (its line ended at leaf " + k.retiredBy.leafIndex() + ")")
-            + (device.attested() ? "; a carrier attested it" : "; no carrier attested it"));
+    return withKex(
+        device,
+        Verdict.recovered(
+            subject,
+            shownKeyId,
+            false,
+            device.attested(),
+            line,
+            shownPin,
+            cp,
+            "key "
+                + shownKeyId
+                + " of device "
+                + device.deviceId()
+                + " does not descend from the pinned key "
+                + pinnedKeyId
+                + (k.active()
+                    ? " (still active on device " + k.deviceId + ")"
+                    : " (its line ended at leaf " + k.retiredBy.leafIndex() + ")")
+                + (device.attested() ? "; a carrier attested it" : "; no carrier attested it")));
   }
 
   /** Checks that the history still holds the event the pin came from, unchanged. */
@@ -387,6 +397,11 @@ public final class ContinuityChecker {
           raw,
           null);
     }
+  }
+
+  /** {@code v} with the key-agreement keys the shown key's device published. */
+  private static Verdict withKex(Device device, Verdict v) {
+    return v.withKeyAgreementKeys(device.kexKeys());
   }
 
   private static Pin pinFor(Hash subject, KeyHistory.KeyRecord r) {

@@ -90,6 +90,7 @@ public final class Verdict {
   private final VerificationException evidence;
   private final String detail;
   private final KeyAlgorithm shownKeyAlgorithm;
+  private final List<org.rcskt.verifier.event.KexKey> keyAgreementKeys;
 
   private Verdict(
       Kind kind,
@@ -115,7 +116,8 @@ public final class Verdict {
         checkpoint,
         evidence,
         detail,
-        null);
+        null,
+        List.of());
   }
 
   private Verdict(
@@ -130,8 +132,10 @@ public final class Verdict {
       SignedCheckpoint checkpoint,
       VerificationException evidence,
       String detail,
-      KeyAlgorithm shownKeyAlgorithm) {
+      KeyAlgorithm shownKeyAlgorithm,
+      List<org.rcskt.verifier.event.KexKey> keyAgreementKeys) {
     this.shownKeyAlgorithm = shownKeyAlgorithm;
+    this.keyAgreementKeys = List.copyOf(keyAgreementKeys);
     this.kind = Objects.requireNonNull(kind, "kind");
     this.subject = Objects.requireNonNull(subject, "subject");
     this.shownKeyId = Objects.requireNonNull(shownKeyId, "shownKeyId");
@@ -288,7 +292,36 @@ public final class Verdict {
         checkpoint,
         evidence,
         detail,
-        algorithm);
+        algorithm,
+        keyAgreementKeys);
+  }
+
+  /** This verdict, with the key-agreement keys of the shown key's device. */
+  Verdict withKeyAgreementKeys(List<org.rcskt.verifier.event.KexKey> keys) {
+    return new Verdict(
+        kind,
+        subject,
+        shownKeyId,
+        firstContact,
+        carrierAttested,
+        revocationReason,
+        steps,
+        pin,
+        checkpoint,
+        evidence,
+        detail,
+        shownKeyAlgorithm,
+        keys);
+  }
+
+  /**
+   * For UNCHANGED, ROTATED and RECOVERED: the key-agreement keys (X25519, ML-KEM-768, X-Wing) the
+   * device holding the shown key published with it, proven like the rest of the verdict (its KEYS
+   * event is in the replayed, verified history); empty when it published none, and for the other
+   * kinds. Encrypt only to these: a KEM key handed over outside the log may not be the device's.
+   */
+  public List<org.rcskt.verifier.event.KexKey> keyAgreementKeys() {
+    return keyAgreementKeys;
   }
 
   /**

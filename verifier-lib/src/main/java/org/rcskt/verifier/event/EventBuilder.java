@@ -106,6 +106,11 @@ public final class EventBuilder {
    *
    * @throws IllegalArgumentException if the device id is invalid
    */
+  /** A KEYS payload: device {@code deviceId}'s key-agreement keys become {@code keys}. */
+  public EventBuilder keys(String deviceId, java.util.List<KexKey> keys) {
+    return payload(new EventPayload.Keys(deviceId, keys));
+  }
+
   public EventBuilder revoke(String deviceId, RevocationReason reason) {
     return payload(new EventPayload.Revoke(deviceId, reason));
   }

@@ -64,6 +64,13 @@ public final class EventCodec {
       return 1 + r.deviceId().length() + keySize(r.publicKey());
     } else if (p instanceof EventPayload.Revoke) {
       return 1 + ((EventPayload.Revoke) p).deviceId().length() + 1;
+    } else if (p instanceof EventPayload.Keys) {
+      EventPayload.Keys k = (EventPayload.Keys) p;
+      int n = 1 + k.deviceId().length() + 1;
+      for (KexKey x : k.keys()) {
+        n += 2 + 2 + x.keyUnsafe().length + 8;
+      }
+      return n;
     } else {
       return 1 + keySize(((EventPayload.Anchor) p).publicKey());
     }
@@ -110,12 +117,39 @@ public final class EventCodec {
       EventPayload.Revoke r = (EventPayload.Revoke) p;
       w.ascii8(r.deviceId());
       w.u8(r.reason().code());
+    } else if (p instanceof EventPayload.Keys) {
+      EventPayload.Keys k = (EventPayload.Keys) p;
+      w.ascii8(k.deviceId());
+      w.u8(k.keys().size());
+      for (KexKey x : k.keys()) {
+        writeKexKey(w, x);
+      }
     } else {
       EventPayload.Anchor a = (EventPayload.Anchor) p;
       w.u8(a.action().code());
       writeKey(w, a.publicKey());
     }
     w.vector16(b.attestationEvidenceUnsafe());
+  }
+
+  static void writeKexKey(ByteWriter w, KexKey k) {
+    w.u16(k.algorithm().code());
+    w.vector16(k.keyUnsafe());
+    w.u64(k.notAfterMs());
+  }
+
+  /** Reads a {@code KexKey} struct; {@code field} is its path, for messages. */
+  static KexKey readKexKey(ByteReader r, String field) throws EventFormatException {
+    int code = r.u16(field + ".algorithm");
+    KexAlgorithm algorithm = KexAlgorithm.fromCode(code);
+    if (algorithm == null) {
+      throw new EventFormatException(
+          field + ".algorithm", "unknown key-agreement algorithm " + code);
+    }
+    byte[] key = r.vector(2, 1, EventFormat.MAX_PUBLIC_KEY_LENGTH, field + ".key");
+    failIf(field + ".key", KexKey.lengthProblem(algorithm, key.length));
+    long notAfterMs = r.u63(field + ".notAfterMs");
+    return KexKey.wrap(algorithm, key, notAfterMs);
   }
 
   static void writeKey(ByteWriter w, PublicKeyInfo k) {
@@ -216,6 +250,23 @@ public final class EventCodec {
             throw new EventFormatException("payload.reason", "unknown revocation reason " + code);
           }
           payload = new EventPayload.Revoke(deviceId, reason);
+          break;
+        }
+      case KEYS:
+        {
+          String deviceId = readDeviceId(r);
+          int count = r.u8("payload.keyAgreementKeys");
+          if (count > EventPayload.Keys.MAX_KEYS) {
+            throw new EventFormatException(
+                "payload.keyAgreementKeys",
+                "count " + count + " is more than the maximum of " + EventPayload.Keys.MAX_KEYS);
+          }
+          java.util.List<KexKey> keys = new java.util.ArrayList<>(count);
+          for (int i = 0; i < count; i++) {
+            keys.add(readKexKey(r, "payload.keyAgreementKeys[" + i + "]"));
+          }
+          failIf("payload.keyAgreementKeys", EventPayload.keysOrderProblem(keys));
+          payload = new EventPayload.Keys(deviceId, keys);
           break;
         }
       default:

@@ -75,6 +75,18 @@ public final class EventJson {
     return o;
   }
 
+  /** The JSON array of key-agreement keys: {@code [{"algorithm", "key", "notAfterMs"}]}. */
+  public static ArrayNode kexKeysToJson(List<KexKey> keys) {
+    ArrayNode a = NODES.arrayNode();
+    for (KexKey k : keys) {
+      ObjectNode x = a.addObject();
+      x.put("algorithm", k.algorithm().name());
+      x.put("key", B64.encodeToString(k.keyUnsafe()));
+      x.put("notAfterMs", k.notAfterMs());
+    }
+    return a;
+  }
+
   private static ObjectNode payloadToJson(EventPayload p) {
     ObjectNode o = NODES.objectNode();
     if (p instanceof EventPayload.Register) {
@@ -89,6 +101,10 @@ public final class EventJson {
       EventPayload.Revoke r = (EventPayload.Revoke) p;
       o.put("deviceId", r.deviceId());
       o.put("reason", r.reason().name());
+    } else if (p instanceof EventPayload.Keys) {
+      EventPayload.Keys k = (EventPayload.Keys) p;
+      o.put("deviceId", k.deviceId());
+      o.set("keyAgreementKeys", kexKeysToJson(k.keys()));
     } else {
       EventPayload.Anchor a = (EventPayload.Anchor) p;
       o.put("action", a.action().name());
@@ -252,6 +268,29 @@ public final class EventJson {
           }
           return new EventPayload.Revoke(deviceId, reason);
         }
+      case KEYS:
+        {
+          allowOnly(p, "payload", Set.of("deviceId", "keyAgreementKeys"));
+          String deviceId = deviceId(p);
+          JsonNode arr = required(p, "keyAgreementKeys", "payload.keyAgreementKeys");
+          if (!arr.isArray()) {
+            throw new EventFormatException("payload.keyAgreementKeys", "must be an array");
+          }
+          if (arr.size() > EventPayload.Keys.MAX_KEYS) {
+            throw new EventFormatException(
+                "payload.keyAgreementKeys",
+                "count "
+                    + arr.size()
+                    + " is more than the maximum of "
+                    + EventPayload.Keys.MAX_KEYS);
+          }
+          List<KexKey> keys = new ArrayList<>(arr.size());
+          for (int i = 0; i < arr.size(); i++) {
+            keys.add(kexKeyFromJson(arr.get(i), "payload.keyAgreementKeys[" + i + "]"));
+          }
+          check("payload.keyAgreementKeys", EventPayload.keysOrderProblem(keys));
+          return new EventPayload.Keys(deviceId, keys);
+        }
       default:
         {
           allowOnly(p, "payload", Set.of("action", "publicKey"));
@@ -310,6 +349,25 @@ public final class EventJson {
       }
     }
     return info;
+  }
+
+  private static KexKey kexKeyFromJson(JsonNode k, String at) throws EventFormatException {
+    if (!k.isObject()) {
+      throw new EventFormatException(at, "must be an object");
+    }
+    allowOnly(k, at, Set.of("algorithm", "key", "notAfterMs"));
+    String name = text(k, "algorithm", at + ".algorithm");
+    KexAlgorithm algorithm;
+    try {
+      algorithm = KexAlgorithm.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      throw new EventFormatException(
+          at + ".algorithm", "unknown key-agreement algorithm \"" + name + "\"");
+    }
+    byte[] key =
+        base64(required(k, "key", at + ".key"), at + ".key", EventFormat.MAX_PUBLIC_KEY_LENGTH);
+    check(at + ".key", KexKey.lengthProblem(algorithm, key.length));
+    return KexKey.wrap(algorithm, key, longField(k, "notAfterMs", at + ".notAfterMs"));
   }
 
   private static List<EventSignature> signaturesFromJson(JsonNode arr) throws EventFormatException {

@@ -5,7 +5,11 @@ package org.rcskt.verifier.event;
  * their fields on construction and throw {@link IllegalArgumentException} naming the field.
  */
 public sealed interface EventPayload
-    permits EventPayload.Register, EventPayload.Rotate, EventPayload.Revoke, EventPayload.Anchor {
+    permits EventPayload.Register,
+        EventPayload.Rotate,
+        EventPayload.Revoke,
+        EventPayload.Anchor,
+        EventPayload.Keys {
 
   /** The event type this payload belongs to. */
   EventType type();
@@ -72,6 +76,45 @@ public sealed interface EventPayload
     public EventType type() {
       return EventType.ANCHOR;
     }
+  }
+
+  /**
+   * KEYS: replaces the key-agreement keys of the existing device {@code deviceId} with {@code keys}
+   * (0 to 3, at most one per algorithm, in ascending order of algorithm code; none clears them).
+   */
+  record Keys(String deviceId, java.util.List<KexKey> keys) implements EventPayload {
+    /** The most key-agreement keys one device publishes: one per algorithm. */
+    public static final int MAX_KEYS = KexAlgorithm.values().length;
+
+    public Keys {
+      checkDeviceId(deviceId);
+      if (keys == null) {
+        throw new IllegalArgumentException("payload.keyAgreementKeys: missing");
+      }
+      keys = java.util.List.copyOf(keys);
+      String p = keysOrderProblem(keys);
+      if (p != null) {
+        throw new IllegalArgumentException("payload.keyAgreementKeys: " + p);
+      }
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.KEYS;
+    }
+  }
+
+  /** The problem with the count or order of a KEYS event's keys, or null. */
+  static String keysOrderProblem(java.util.List<KexKey> keys) {
+    if (keys.size() > Keys.MAX_KEYS) {
+      return "count " + keys.size() + " is more than the maximum of " + Keys.MAX_KEYS;
+    }
+    for (int i = 1; i < keys.size(); i++) {
+      if (keys.get(i - 1).algorithm().code() >= keys.get(i).algorithm().code()) {
+        return "keys must be in strictly ascending order of algorithm (one per algorithm)";
+      }
+    }
+    return null;
   }
 
   /** The problem with a RETIRE's expiry field, or null. */

@@ -132,6 +132,8 @@ public final class EventRules {
         return applyRegister(current, event, signers, anchors, ctx);
       case ROTATE:
         return applyRotate(current, event, signers, anchors, ctx);
+      case KEYS:
+        return applyKeys(current, event, signers, anchors);
       default:
         return applyRevoke(current, event, signers, anchors);
     }
@@ -494,6 +496,56 @@ public final class EventRules {
             .withDevice(new Device(p.deviceId(), key, attested, recovery))
             .advance(body.carrierId(), event.leafHash(), body.timestampMs());
     return new Applied(event, next, anchors, carrierSigned, false, recovery, downgrade);
+  }
+
+  /**
+   * KEYS: the device's identity key, and only it, publishes the device's key-agreement keys
+   * (docs/protocol.md section 9.4).
+   */
+  private static Applied applyKeys(
+      SubjectState state, KeyEvent event, Signers signers, AnchorRegistry anchors)
+      throws RuleViolationException {
+    EventBody body = event.body();
+    EventPayload.Keys p = (EventPayload.Keys) body.payload();
+    Device device = requireDevice(state, p.deviceId());
+    checkCarrier(state, body);
+    for (int i = 0; i < p.keys().size(); i++) {
+      KexKey k = p.keys().get(i);
+      String problem = k.problem();
+      if (problem != null) {
+        throw new RuleViolationException(
+            Violation.INVALID_KEX_KEY,
+            "payload.keyAgreementKeys[" + i + "] (" + k.algorithm() + "): " + problem);
+      }
+      if (k.isExpiredAt(body.timestampMs())) {
+        throw new RuleViolationException(
+            Violation.KEY_EXPIRED,
+            "payload.keyAgreementKeys["
+                + i
+                + "] ("
+                + k.algorithm()
+                + ") expired at "
+                + k.notAfterMs()
+                + ", before the event's timestamp "
+                + body.timestampMs());
+      }
+    }
+    if (!claimKey(signers, device.publicKey(), body.timestampMs())) {
+      throw RuleViolationException.key(
+          Violation.MISSING_SIGNATURE,
+          "KEYS of device "
+              + p.deviceId()
+              + " must be signed by that device's key "
+              + device.publicKey().keyId(),
+          device.publicKey().keyId());
+    }
+    signers.requireAllClaimed();
+    SubjectState next =
+        state
+            .withoutDevice(p.deviceId())
+            .withDevice(device.withKexKeys(p.keys()))
+            .advance(body.carrierId(), event.leafHash(), body.timestampMs());
+    return new Applied(event, next, anchors, false, false, false);
   }
 
   private static Applied applyRevoke(

@@ -9,7 +9,12 @@ public enum EventType {
   /** Removes a device key from a subject. */
   REVOKE(3),
   /** Adds or retires a carrier's attestation (anchor) key; signed by the log's policy key. */
-  ANCHOR(4);
+  ANCHOR(4),
+  /**
+   * Sets the key-agreement keys (X25519, ML-KEM-768, X-Wing) of one of a subject's devices; signed
+   * by that device's identity key.
+   */
+  KEYS(5);
 
   private final int code;
 
@@ -33,6 +38,8 @@ public enum EventType {
         return REVOKE;
       case 4:
         return ANCHOR;
+      case 5:
+        return KEYS;
       default:
         return null;
     }

@@ -104,6 +104,8 @@ public final class RuleViolationException extends VerificationException {
       case EXPIRED_ANCHOR:
       case MISSING_CARRIER_ATTESTATION:
         return "signatures";
+      case INVALID_KEX_KEY:
+        return "payload.keyAgreementKeys";
       case UNKNOWN_DEVICE:
       case DUPLICATE_DEVICE:
       case TOO_MANY_DEVICES:

@@ -175,6 +175,12 @@ public final class SubjectState {
     int size = 1 + 1 + (carrierId == null ? 0 : carrierId.length()) + 8 + Hash.SIZE + 8 + 1;
     for (Device d : devices) {
       size += 1 + d.deviceId().length() + 2 + 2 + d.publicKey().keyLength() + 8 + 1;
+      if (!d.kexKeys().isEmpty()) {
+        size += 1;
+        for (KexKey k : d.kexKeys()) {
+          size += 2 + 2 + k.keyUnsafe().length + 8;
+        }
+      }
     }
     size += 4 + retiredKeyIds.length * Hash.SIZE;
     ByteWriter w = new ByteWriter(size);
@@ -187,7 +193,14 @@ public final class SubjectState {
     for (Device d : devices) {
       w.ascii8(d.deviceId());
       EventCodec.writeKey(w, d.publicKey());
-      w.u8((d.attested() ? 1 : 0) | (d.recovered() ? 2 : 0));
+      boolean kex = !d.kexKeys().isEmpty();
+      w.u8((d.attested() ? 1 : 0) | (d.recovered() ? 2 : 0) | (kex ? 4 : 0));
+      if (kex) {
+        w.u8(d.kexKeys().size());
+        for (KexKey k : d.kexKeys()) {
+          EventCodec.writeKexKey(w, k);
+        }
+      }
     }
     w.u32(retiredKeyIds.length);
     for (Hash h : retiredKeyIds) {
@@ -235,10 +248,23 @@ public final class SubjectState {
       }
       PublicKeyInfo key = EventCodec.readKey(r, at + ".publicKey");
       int flags = r.u8(at + ".flags");
-      if ((flags & ~3) != 0) {
+      if ((flags & ~7) != 0) {
         throw new EventFormatException(at + ".flags", "unknown flag bits " + flags);
       }
-      devices[i] = new Device(id, key, (flags & 1) != 0, (flags & 2) != 0);
+      java.util.List<KexKey> kex = java.util.List.of();
+      if ((flags & 4) != 0) {
+        int n = r.u8(at + ".kexKeys");
+        if (n < 1 || n > EventPayload.Keys.MAX_KEYS) {
+          throw new EventFormatException(at + ".kexKeys", "count " + n + " is out of range");
+        }
+        java.util.List<KexKey> ks = new java.util.ArrayList<>(n);
+        for (int j = 0; j < n; j++) {
+          ks.add(EventCodec.readKexKey(r, at + ".kexKeys[" + j + "]"));
+        }
+        fail(at + ".kexKeys", EventPayload.keysOrderProblem(ks));
+        kex = ks;
+      }
+      devices[i] = new Device(id, key, (flags & 1) != 0, (flags & 2) != 0, kex);
     }
     long retiredCount = r.u32("state.retiredKeyIds");
     if (retiredCount > MAX_RETIRED_KEY_IDS) {

@@ -65,5 +65,10 @@ public enum Violation {
    * A ROTATE replaces a post-quantum key (ML-DSA-65 or the hybrid) with one that is not, and the
    * log's policy does not allow downgrades.
    */
-  ALGORITHM_DOWNGRADE
+  ALGORITHM_DOWNGRADE,
+  /**
+   * A KEYS event publishes a key-agreement key whose bytes are not a valid key of its algorithm (an
+   * X25519 key of small order, an ML-KEM-768 key failing the FIPS 203 modulus check).
+   */
+  INVALID_KEX_KEY
 }

@@ -245,4 +245,15 @@ public final class TestLog {
     append(e);
     return e;
   }
+
+  /** A KEYS event: {@code key}'s device publishes {@code kex}. */
+  public KeyEvent keys(
+      Hash subject,
+      String device,
+      Ed25519.KeyPair key,
+      java.util.List<org.rcskt.verifier.event.KexKey> kex) {
+    KeyEvent e = next(subject, CARRIER).keys(device, kex).sign(key);
+    append(e);
+    return e;
+  }
 }

@@ -161,6 +161,22 @@ class ContinuityDecisionTest {
   }
 
   @Test
+  void theVerdictCarriesTheKeyAgreementKeysTheShownKeysDevicePublished() throws Exception {
+    KeyEvent reg = log.register(alice, "phone", k1, true);
+    byte[] x = new byte[32];
+    x[0] = 9; // the X25519 base point: a valid public key
+    org.rcskt.verifier.event.KexKey kex =
+        org.rcskt.verifier.event.KexKey.of(org.rcskt.verifier.event.KexAlgorithm.X25519, x, 0);
+    log.keys(alice, "phone", k1, List.of(kex));
+    Verdict v = decide(Optional.of(pinOf(reg, 2, k1)), k1);
+    assertThat(v.kind()).isEqualTo(Verdict.Kind.UNCHANGED);
+    assertThat(v.keyAgreementKeys()).containsExactly(kex);
+    // After a rotation the new key's device has none until it publishes them again.
+    log.rotate(alice, "phone", k1, k2);
+    assertThat(decide(Optional.of(pinOf(reg, 2, k1)), k2).keyAgreementKeys()).isEmpty();
+  }
+
+  @Test
   void aRecoveryOnTheWayIsRecovered() throws Exception {
     KeyEvent reg = log.register(alice, "phone", k1, true);
     log.recover(alice, "phone", k2);

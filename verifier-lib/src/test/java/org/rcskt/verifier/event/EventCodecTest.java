@@ -192,7 +192,7 @@ class EventCodecTest {
 
   @Test
   void rejectsUnknownType() {
-    rejects(r -> r.type = 5, "type", "type: unknown event type 5");
+    rejects(r -> r.type = 6, "type", "type: unknown event type 6");
     rejects(r -> r.type = 0, "type", "type: unknown event type 0");
     rejects(
         r -> r.type = 16,
