@@ -336,10 +336,21 @@ final class WitnessClient implements AutoCloseable {
     return p;
   }
 
+  /**
+   * The note with its first signature line only: the log's Ed25519 line. Its other lines (the log's
+   * ML-DSA-44 line) are of keys a witness does not check, so a variant that alters "the signature"
+   * must alter this one.
+   */
+  static byte[] firstSignatureOnly(String note) {
+    int sep = note.indexOf("\n\n");
+    int end = sep < 0 ? -1 : note.indexOf('\n', sep + 2);
+    return (end < 0 ? note : note.substring(0, end + 1)).getBytes(StandardCharsets.UTF_8);
+  }
+
   /** Fetches the log's newest signed checkpoint; keeps it if it is larger than the one known. */
   void refresh() throws IOException, InterruptedException, VerificationException {
     JsonNode j = MAPPER.readTree(get(log, "/v1/checkpoints", 200));
-    byte[] raw = j.get("logSigned").asText().getBytes(StandardCharsets.UTF_8);
+    byte[] raw = firstSignatureOnly(j.get("logSigned").asText());
     SignedCheckpoint s = SignedCheckpoint.verify(raw, origin, logKey);
     Cp c = new Cp(raw, s.checkpoint(), s.note());
     Cp before = current.getAndAccumulate(c, (a, b) -> a == null || b.size() > a.size() ? b : a);

@@ -27,6 +27,7 @@ import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.event.RulesContext;
 import org.rcskt.verifier.note.Ed25519NoteVerifier;
+import org.rcskt.verifier.note.NoteKeys;
 import org.rcskt.verifier.note.NoteVerifier;
 import org.rcskt.verifier.note.NoteVerifiers;
 import picocli.CommandLine.Command;
@@ -59,6 +60,14 @@ public final class AuditCommand implements Callable<Integer> {
           "The log's checkpoint verifier key (name+id+base64). Default: the key the log states in"
               + " /v1/info, which only checks the log against itself.")
   String logKey;
+
+  @Option(
+      names = "--post-quantum-key",
+      description =
+          "The log's ML-DSA-44 checkpoint key (name+id+base64 of 0x06 and the key), checked on the"
+              + " audited checkpoint. Default: the postQuantumVerifierKey the log states in"
+              + " /v1/info.")
+  String postQuantumKey;
 
   @Option(
       names = "--witness",
@@ -233,7 +242,32 @@ public final class AuditCommand implements Callable<Integer> {
     byte[] raw = fetcher.checkpoint();
     SignedCheckpoint cp = SignedCheckpoint.verify(raw, verifier.name(), verifier);
     long treeSize = cp.checkpoint().treeSize();
-    Cosigners cosigners = cosigners(cp);
+    // The log's own post-quantum line (ML-DSA-44, C2SP type 0x06), when /v1/info names its key:
+    // verified (a bad one fails the audit) and not counted as an unchecked line.
+    int postQuantumLines = 0;
+    JsonNode pqKey = info.get("postQuantumVerifierKey");
+    String pqText = postQuantumKey != null ? postQuantumKey : pqKey == null ? null : pqKey.asText();
+    if (pqText != null) {
+      org.rcskt.verifier.note.NoteVerifier pqVerifier = NoteVerifiers.parse(pqText);
+      SignedCheckpoint both =
+          SignedCheckpoint.verify(raw, verifier.name(), verifier, NoteVerifiers.of(pqVerifier));
+      if (both.cosignatures().stream()
+          .anyMatch(c -> c.name().equals(pqVerifier.name()) && c.keyId() == pqVerifier.keyId())) {
+        postQuantumLines = 1;
+        if (postQuantumKey == null) {
+          notes.add(
+              "The checkpoint's post-quantum signature (ML-DSA-44) was checked with the key the"
+                  + " log's own /v1/info names; pass --post-quantum-key with a key obtained"
+                  + " independently.");
+        }
+      } else {
+        notes.add(
+            "The audited checkpoint carries no post-quantum signature by "
+                + NoteKeys.label(pqVerifier.name(), pqVerifier.keyId())
+                + ".");
+      }
+    }
+    Cosigners cosigners = cosigners(cp, postQuantumLines);
     if (witnesses.isEmpty() && cosigners.uncheckedSignatureLines() > 0) {
       notes.add(
           "The audited checkpoint carries "
@@ -355,7 +389,7 @@ public final class AuditCommand implements Callable<Integer> {
   }
 
   /** Which of the given witnesses cosigned the audited checkpoint, and what else it carries. */
-  private Cosigners cosigners(SignedCheckpoint cp) throws IOException {
+  private Cosigners cosigners(SignedCheckpoint cp, int ownLines) throws IOException {
     java.util.List<org.rcskt.verifier.note.CosignatureV1Verifier> keys =
         new java.util.ArrayList<>();
     java.util.List<String> names = new java.util.ArrayList<>();
@@ -373,7 +407,7 @@ public final class AuditCommand implements Callable<Integer> {
         keys.isEmpty()
             ? java.util.List.of()
             : org.rcskt.verifier.witness.WitnessPolicy.cosignedBy(cp, keys);
-    int others = cp.note().signatures().size() - 1 - by.size();
+    int others = cp.note().signatures().size() - 1 - ownLines - by.size();
     return new Cosigners(names, by, Math.max(0, others));
   }
 

@@ -135,7 +135,7 @@ class AuditServerTest {
           .extracting(Finding::leafIndex)
           .containsExactly(3L);
       assertThat(report.anchorChanges().total()).isEqualTo(3);
-      assertThat(report.notes()).hasSize(3);
+      assertThat(report.notes()).hasSize(4).anyMatch(n -> n.contains("post-quantum signature"));
       assertThat(Files.readString(html)).contains("FAILED").contains("WRONG_SEQUENCE");
 
       SubjectExport.Verified v =
@@ -261,6 +261,8 @@ class AuditServerTest {
               java.util.HexFormat.of().formatHex(server.policyKeyPair().publicKey().encoded()),
               "--allow-unattested",
               "false",
+              "--post-quantum-key",
+              server.postQuantumVerifierKey(),
               "--json",
               json.toString(),
               "--html",

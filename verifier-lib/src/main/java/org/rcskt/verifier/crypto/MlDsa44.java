@@ -1,18 +1,17 @@
 package org.rcskt.verifier.crypto;
 
 import java.security.SecureRandom;
-import java.util.Arrays;
 import org.bouncycastle.crypto.params.MLDSAParameters;
-import org.bouncycastle.crypto.params.MLDSAPrivateKeyParameters;
-import org.bouncycastle.crypto.params.MLDSAPublicKeyParameters;
 
 /**
- * ML-DSA-44 (FIPS 204), pure mode, through Bouncy Castle's lightweight API.
+ * ML-DSA-44 (FIPS 204), pure mode, through Bouncy Castle's lightweight API. It signs the log's
+ * post-quantum checkpoint line (C2SP tlog-cosignature type 0x06); device and anchor keys use {@link
+ * MlDsa65}.
  *
  * <p>Keys are made from a 32-byte seed (FIPS 204 ML-DSA.KeyGen_internal with that seed as xi) and
  * signatures are deterministic (FIPS 204 section 3.4: rnd is 32 zero bytes), so the same key and
  * message always give the same bytes; that is what makes the project's vectors reproducible, and a
- * device that prefers hedged signing produces signatures that verify the same way. A context string
+ * signer that prefers hedged signing produces signatures that verify the same way. A context string
  * of 0 to 255 bytes is part of what is signed (FIPS 204 algorithm 2: the message signed internally
  * is {@code 0x00 || len(ctx) || ctx || M}); an empty one is the FIPS 204 default.
  *
@@ -35,18 +34,13 @@ public final class MlDsa44 {
 
   private static final MLDSAParameters PARAMS = MLDSAParameters.ml_dsa_44;
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final byte[] NO_CONTEXT = new byte[0];
 
   private MlDsa44() {}
 
   /** An ML-DSA-44 public key. Immutable and safe to share between threads. */
-  public static final class PublicKey {
-    private final byte[] encoded;
-    private final MLDSAPublicKeyParameters params;
-
-    private PublicKey(byte[] encoded, MLDSAPublicKeyParameters params) {
-      this.encoded = encoded;
-      this.params = params;
+  public static final class PublicKey extends MlDsaImpl.PublicKeyBase {
+    private PublicKey(byte[] encoded) {
+      super(PARAMS, encoded, SIGNATURE_SIZE, "MlDsa44");
     }
 
     /**
@@ -64,72 +58,17 @@ public final class MlDsa44 {
      * @throws IllegalArgumentException if {@code len} is not 1,312
      */
     public static PublicKey of(byte[] bytes, int off, int len) {
-      if (bytes == null || len != PUBLIC_KEY_SIZE) {
-        throw new IllegalArgumentException(
-            "ML-DSA-44 public key must be " + PUBLIC_KEY_SIZE + " bytes, got " + len);
-      }
-      byte[] encoded = Arrays.copyOfRange(bytes, off, off + len);
-      return new PublicKey(encoded, new MLDSAPublicKeyParameters(PARAMS, encoded));
-    }
-
-    /** Verifies {@code signature} over {@code message} with the empty context. */
-    public boolean verify(byte[] message, byte[] signature) {
-      return verify(message, 0, message.length, NO_CONTEXT, signature, 0, signature.length);
-    }
-
-    /**
-     * Verifies the signature at {@code sig[sigOff..sigOff+sigLen)} over {@code
-     * message[off..off+len)} under {@code context}. Returns false (never throws) for a signature of
-     * the wrong length or a context longer than 255 bytes.
-     */
-    public boolean verify(
-        byte[] message, int off, int len, byte[] context, byte[] sig, int sigOff, int sigLen) {
-      if (sigLen != SIGNATURE_SIZE || sigOff < 0 || sig.length - sigOff < SIGNATURE_SIZE) {
-        return false;
-      }
-      byte[] s =
-          sigOff == 0 && sig.length == SIGNATURE_SIZE
-              ? sig
-              : Arrays.copyOfRange(sig, sigOff, sigOff + SIGNATURE_SIZE);
-      return MlDsaImpl.verify(params, message, off, len, context, s);
-    }
-
-    /** A copy of the 1,312 encoded bytes. */
-    public byte[] encoded() {
-      return encoded.clone();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof PublicKey && Arrays.equals(encoded, ((PublicKey) o).encoded);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(encoded);
-    }
-
-    @Override
-    public String toString() {
-      return "MlDsa44PublicKey["
-          + java.util.HexFormat.of().formatHex(encoded, 0, 8)
-          + "..("
-          + PUBLIC_KEY_SIZE
-          + " bytes)]";
+      return new PublicKey(MlDsaImpl.keyBytes(bytes, off, len, PUBLIC_KEY_SIZE, "ML-DSA-44"));
     }
   }
 
   /** An ML-DSA-44 private key (its 32-byte seed) with its public key. */
-  public static final class KeyPair {
-    private final byte[] seed;
-    private final MLDSAPrivateKeyParameters secret;
+  public static final class KeyPair extends MlDsaImpl.KeyPairBase {
     private final PublicKey publicKey;
 
     private KeyPair(byte[] seed) {
-      this.seed = seed;
-      this.secret = new MLDSAPrivateKeyParameters(PARAMS, seed);
-      byte[] pub = secret.getPublicKey();
-      this.publicKey = new PublicKey(pub, new MLDSAPublicKeyParameters(PARAMS, pub));
+      super(PARAMS, seed);
+      this.publicKey = new PublicKey(publicKeyBytes());
     }
 
     /** A fresh key pair from a {@link SecureRandom}. */
@@ -150,37 +89,11 @@ public final class MlDsa44 {
      * @throws IllegalArgumentException if {@code seed} is not 32 bytes
      */
     public static KeyPair fromSeed(byte[] seed) {
-      if (seed == null || seed.length != SEED_SIZE) {
-        throw new IllegalArgumentException(
-            "ML-DSA-44 seed must be "
-                + SEED_SIZE
-                + " bytes, got "
-                + (seed == null ? 0 : seed.length));
-      }
-      return new KeyPair(seed.clone());
-    }
-
-    /** The deterministic signature of {@code message} with the empty context. */
-    public byte[] sign(byte[] message) {
-      return sign(message, NO_CONTEXT);
-    }
-
-    /**
-     * The deterministic signature of {@code message} under {@code context} (0 to 255 bytes).
-     *
-     * @throws IllegalArgumentException if the context is longer than 255 bytes
-     */
-    public byte[] sign(byte[] message, byte[] context) {
-      return MlDsaImpl.sign(secret, message, context);
+      return new KeyPair(MlDsaImpl.seed(seed, "ML-DSA-44"));
     }
 
     public PublicKey publicKey() {
       return publicKey;
-    }
-
-    /** A copy of the 32-byte seed. Handle with care: it is the private key. */
-    public byte[] seed() {
-      return seed.clone();
     }
 
     @Override

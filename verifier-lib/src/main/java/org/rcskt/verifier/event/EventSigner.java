@@ -17,49 +17,25 @@ public interface EventSigner {
 
   /** An Ed25519 signer. */
   static EventSigner of(Ed25519.KeyPair key) {
-    PublicKeyInfo info = PublicKeyInfo.ed25519(key.publicKey());
-    return new EventSigner() {
-      @Override
-      public PublicKeyInfo publicKey() {
-        return info;
-      }
-
-      @Override
-      public byte[] sign(byte[] signedMessage) {
-        return key.sign(signedMessage);
-      }
-    };
+    return new Keyed(PublicKeyInfo.ed25519(key.publicKey()), key::sign);
   }
 
   /** An ML-DSA-65 signer (empty context). */
   static EventSigner of(MlDsa65.KeyPair key) {
-    PublicKeyInfo info = PublicKeyInfo.mlDsa65(key.publicKey());
-    return new EventSigner() {
-      @Override
-      public PublicKeyInfo publicKey() {
-        return info;
-      }
-
-      @Override
-      public byte[] sign(byte[] signedMessage) {
-        return key.sign(signedMessage);
-      }
-    };
+    return new Keyed(PublicKeyInfo.mlDsa65(key.publicKey()), key::sign);
   }
 
   /** An Ed25519 + ML-DSA-65 hybrid signer. */
   static EventSigner of(Ed25519MlDsa65.KeyPair key) {
-    PublicKeyInfo info = PublicKeyInfo.hybrid(key.publicKey());
-    return new EventSigner() {
-      @Override
-      public PublicKeyInfo publicKey() {
-        return info;
-      }
+    return new Keyed(PublicKeyInfo.hybrid(key.publicKey()), key::sign);
+  }
 
-      @Override
-      public byte[] sign(byte[] signedMessage) {
-        return key.sign(signedMessage);
-      }
-    };
+  /** A public key and the function that signs with its private key. */
+  record Keyed(PublicKeyInfo publicKey, java.util.function.UnaryOperator<byte[]> signer)
+      implements EventSigner {
+    @Override
+    public byte[] sign(byte[] signedMessage) {
+      return signer.apply(signedMessage);
+    }
   }
 }
