@@ -87,7 +87,7 @@ class PostQuantumVectorsTest {
 
   @Test
   void keysComeFromTheirSeeds() {
-    assertThat(vectors.keySet()).containsExactly("register-hybrid", "rotate-ml-dsa");
+    assertThat(vectors.keySet()).containsExactly("register-hybrid", "rotate-ml-dsa", "keys-kem");
     assertThat(hex(keys, "hybrid-1.ed25519.seed")).isEqualTo(seed("hybrid-1 ed25519"));
     assertThat(hex(keys, "hybrid-1.ml-dsa-65.seed")).isEqualTo(seed("hybrid-1 ml-dsa-65"));
     assertThat(hex(keys, "ml-dsa-1.seed")).isEqualTo(seed("ml-dsa-1"));
@@ -103,6 +103,18 @@ class PostQuantumVectorsTest {
         .hasSize(1952);
     assertThat(hex(keys, "hybrid-1.keyId")).isEqualTo(keyId(3, hybrid).toByteArray());
     assertThat(hex(keys, "ml-dsa-1.keyId")).isEqualTo(keyId(2, mlDsa).toByteArray());
+    // The key-agreement keys of keys-kem, each from its documented secret.
+    assertThat(hex(keys, "kem-1.x25519.secret")).isEqualTo(seed("kem-1 x25519"));
+    assertThat(hex(keys, "kem-1.x25519.public"))
+        .isEqualTo(ProtocolVectorsPrinter.x25519Public("kem-1 x25519"));
+    assertThat(hex(keys, "kem-1.ml-kem-768.public"))
+        .isEqualTo(ProtocolVectorsPrinter.mlKemPublic("kem-1 ml-kem-768"))
+        .hasSize(1184);
+    byte[] xWing = hex(keys, "kem-2.x-wing.public");
+    assertThat(Arrays.copyOf(xWing, 1184))
+        .isEqualTo(ProtocolVectorsPrinter.mlKemPublic("kem-2 ml-kem-768"));
+    assertThat(Arrays.copyOfRange(xWing, 1184, 1216))
+        .isEqualTo(ProtocolVectorsPrinter.x25519Public("kem-2 x25519"));
   }
 
   @Test
@@ -188,8 +200,13 @@ class PostQuantumVectorsTest {
       anchors = last.anchors();
       state = last.state();
     }
-    assertThat(state.nextSequence()).isEqualTo(5);
+    assertThat(state.nextSequence()).isEqualTo(6);
     assertThat(last.downgrade()).isFalse();
+    assertThat(state.device("phone-2").kexKeys())
+        .extracting(KexKey::algorithm)
+        .containsExactly(KexAlgorithm.X25519, KexAlgorithm.ML_KEM_768, KexAlgorithm.X_WING);
+    assertThat(state.device("phone-2").kexKeys().get(2).key())
+        .isEqualTo(hex(keys, "kem-2.x-wing.public"));
     assertThat(state.device("phone-2").publicKey().keyId())
         .isEqualTo(Hash.of(hex(keys, "ml-dsa-1.keyId")));
     assertThat(state.isRetired(Hash.of(hex(keys, "hybrid-1.keyId")))).isTrue();

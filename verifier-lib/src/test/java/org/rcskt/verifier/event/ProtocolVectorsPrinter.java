@@ -63,6 +63,43 @@ public final class ProtocolVectorsPrinter {
     return Ed25519MlDsa65.KeyPair.of(key(name + " ed25519"), mlDsaKey(name + " ml-dsa-65"));
   }
 
+  /** SHA-256("rcskt vector " || name), the bytes every vector secret comes from. */
+  static byte[] secret(String name) {
+    return Hash.sha256(("rcskt vector " + name).getBytes(StandardCharsets.US_ASCII)).toByteArray();
+  }
+
+  /** The X25519 public key of the private key {@code secret(name)} (RFC 7748, clamped). */
+  static byte[] x25519Public(String name) {
+    byte[] pub = new byte[32];
+    org.bouncycastle.math.ec.rfc7748.X25519.scalarMultBase(secret(name), 0, pub, 0);
+    return pub;
+  }
+
+  /**
+   * The ML-KEM-768 encapsulation key of the seed {@code secret(name + " d") || secret(name + " z")}
+   * (FIPS 203 ML-KEM.KeyGen_internal(d, z)).
+   */
+  static byte[] mlKemPublic(String name) {
+    byte[] seed = new byte[64];
+    System.arraycopy(secret(name + " d"), 0, seed, 0, 32);
+    System.arraycopy(secret(name + " z"), 0, seed, 32, 32);
+    return new org.bouncycastle.crypto.params.MLKEMPrivateKeyParameters(
+            org.bouncycastle.crypto.params.MLKEMParameters.ml_kem_768, seed)
+        .getPublicKeyParameters()
+        .getEncoded();
+  }
+
+  /** The key-agreement keys of vector {@code keys-kem}. */
+  static List<KexKey> vectorKexKeys() {
+    byte[] xWing = new byte[1216];
+    System.arraycopy(mlKemPublic("kem-2 ml-kem-768"), 0, xWing, 0, 1184);
+    System.arraycopy(x25519Public("kem-2 x25519"), 0, xWing, 1184, 32);
+    return List.of(
+        KexKey.of(KexAlgorithm.X25519, x25519Public("kem-1 x25519"), 0),
+        KexKey.of(KexAlgorithm.ML_KEM_768, mlKemPublic("kem-1 ml-kem-768"), ANCHOR_NOT_AFTER),
+        KexKey.of(KexAlgorithm.X_WING, xWing, 0));
+  }
+
   /** The four events of the example history, in order. */
   static Map<String, KeyEvent> history() {
     Ed25519.KeyPair policy = key("policy");
@@ -121,13 +158,20 @@ public final class ProtocolVectorsPrinter {
             .register("phone-2", hybrid.publicKey())
             .sign(hybrid, carrier);
     events.put("register-hybrid", register);
-    events.put(
-        "rotate-ml-dsa",
+    KeyEvent rotate =
         EventBuilder.forSubject(subject, CARRIER_ID)
             .after(register)
             .timestampMs(T0 + 300_000)
             .rotate("phone-2", mlDsa.publicKey())
-            .sign(mlDsa, hybrid));
+            .sign(mlDsa, hybrid);
+    events.put("rotate-ml-dsa", rotate);
+    events.put(
+        "keys-kem",
+        EventBuilder.forSubject(subject, CARRIER_ID)
+            .after(rotate)
+            .timestampMs(T0 + 360_000)
+            .keys("phone-2", vectorKexKeys())
+            .sign(mlDsa));
     return events;
   }
 
@@ -167,6 +211,12 @@ public final class ProtocolVectorsPrinter {
     out.append("ml-dsa-1.seed = ").append(HEX.formatHex(mlDsa.seed())).append('\n');
     wrapped(out, "ml-dsa-1.public", mlDsaInfo.key());
     out.append("ml-dsa-1.keyId = ").append(mlDsaInfo.keyId().toHex()).append('\n');
+    out.append("kem-1.x25519.secret = ").append(HEX.formatHex(secret("kem-1 x25519"))).append('\n');
+    out.append("kem-1.x25519.public = ")
+        .append(HEX.formatHex(x25519Public("kem-1 x25519")))
+        .append('\n');
+    wrapped(out, "kem-1.ml-kem-768.public", mlKemPublic("kem-1 ml-kem-768"));
+    wrapped(out, "kem-2.x-wing.public", vectorKexKeys().get(2).key());
     out.append(FENCE).append("\n\n");
     for (Map.Entry<String, KeyEvent> v : postQuantumHistory().entrySet()) {
       KeyEvent e = v.getValue();
