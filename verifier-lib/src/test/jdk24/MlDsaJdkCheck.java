@@ -10,6 +10,7 @@
  * "-" for an empty byte string:
  *
  *   keygen <name> <seed>                 key pair from a 32-byte seed xi (ML-DSA.KeyGen)
+ *   keygen44 <name> <seed>               the same for ML-DSA-44 (the others are ML-DSA-65)
  *   sign <name> <key name> <rnd> <msg>   sign msg with that key, the 32-byte rnd as randomness
  *   verify <name> <spki> <msg> <sig>     verify sig with the key in the X.509 SPKI DER encoding
  *
@@ -66,14 +67,17 @@ public class MlDsaJdkCheck {
       }
       String[] f = line.split(" ", -1);
       switch (f[0]) {
-        case "keygen" -> {
+        case "keygen", "keygen44" -> {
           expectFields(f, 3);
           ScriptedRandom random = new ScriptedRandom(bytes(f[2]));
           KeyPairGenerator g = KeyPairGenerator.getInstance("ML-DSA");
-          g.initialize(NamedParameterSpec.ML_DSA_65, random);
+          g.initialize(
+              f[0].equals("keygen44") ? NamedParameterSpec.ML_DSA_44 : NamedParameterSpec.ML_DSA_65,
+              random);
           KeyPair kp = g.generateKeyPair();
           keys.put(f[1], kp);
-          out.append("keygen ")
+          out.append(f[0])
+              .append(' ')
               .append(f[1])
               .append(" draws=")
               .append(random.draws())
@@ -90,7 +94,8 @@ public class MlDsaJdkCheck {
             throw new IllegalArgumentException("sign " + f[1] + ": no key " + f[2]);
           }
           ScriptedRandom random = new ScriptedRandom(bytes(f[3]));
-          Signature s = Signature.getInstance("ML-DSA-65");
+          // The key says which parameter set it is.
+          Signature s = Signature.getInstance("ML-DSA");
           s.initSign(kp.getPrivate(), random);
           s.update(bytes(f[4]));
           byte[] sig = s.sign();

@@ -34,14 +34,15 @@ import org.rcskt.verifier.witness.AddCheckpointRequest;
  * Collects C2SP tlog-witness cosignatures for the log's checkpoints, in the background
  * (docs/design/0011-witness.md, "The log collects cosignatures").
  *
- * <p>One coordinator thread looks at the log's published head every {@value #TICK_MILLIS} ms and
- * sends the newest checkpoint to every witness that has no request in flight, is not backing off
- * and was last asked at least the configured interval ago: at most one request per witness at a
- * time and per interval, and the newest checkpoint wins. A witness's last cosigned size is learnt
- * from its 409 answer the first time (the request starts from size 0). A checkpoint is
- * <em>witnessed</em> when {@code quorum} witnesses cosigned it; the newest witnessed checkpoint
- * (the log's note with the cosignature lines appended, in configuration order) is kept in memory
- * and in the store, and {@code GET /checkpoint} serves it.
+ * <p>One coordinator thread looks at the log's published head whenever a witness may be sent a
+ * checkpoint again (at least {@value #TICK_MILLIS} ms apart) and sends the newest checkpoint to
+ * every witness that has no request in flight, is not backing off and was last asked at least the
+ * configured interval ago: at most one request per witness at a time and per interval, and the
+ * newest checkpoint wins. A witness's last cosigned size is learnt from its 409 answer the first
+ * time (the request starts from size 0). A checkpoint is <em>witnessed</em> when {@code quorum}
+ * witnesses cosigned it; the newest witnessed checkpoint (the log's note with the cosignature lines
+ * appended, in configuration order) is kept in memory and in the store, and {@code GET /checkpoint}
+ * serves it.
  *
  * <p>Nothing here is on the write path: a slow or dead witness delays only its own cosignatures.
  */
@@ -188,8 +189,27 @@ public final class WitnessCollector implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "witness coordinator: " + e.getMessage(), e);
       }
-      LockSupport.parkNanos(TICK_MILLIS * 1_000_000L);
+      LockSupport.parkNanos(nextWakeNanos(System.nanoTime()));
     }
+  }
+
+  /**
+   * How long the coordinator may sleep: until the first moment a witness may be sent a checkpoint
+   * again (its interval since the last request, or its backoff), at least {@value #TICK_MILLIS} ms
+   * and at most a second. Under load a new checkpoint is signed every few milliseconds, so waking
+   * only when a request can go out keeps the coordinator from waking hundreds of times a second
+   * beside the write path.
+   */
+  private long nextWakeNanos(long now) {
+    long tick = TICK_MILLIS * 1_000_000L;
+    long next = now + 1_000_000_000L;
+    for (Remote r : remotes) {
+      long allowed = Math.max(r.lastStart + intervalNanos, r.backoffUntil);
+      if (allowed - next < 0) {
+        next = allowed;
+      }
+    }
+    return Math.max(tick, next - now);
   }
 
   // ---------------------------------------------------------------------------- one witness

@@ -187,6 +187,25 @@ class MlDsaJdkCrossCheckTest {
     }
   }
 
+  private static final int ML_DSA_44_SEEDS = 4;
+
+  /** ML-DSA-44, which signs the log's checkpoint line: the JDK's keys and signatures are ours. */
+  @Test
+  void jdkMlDsa44MatchesTheProjectsWrapper() throws Exception {
+    assumeJdk();
+    for (int i = 0; i < ML_DSA_44_SEEDS; i++) {
+      MlDsa44.KeyPair kp = MlDsa44.KeyPair.fromSeed(sha256("rcskt mldsa44 " + i));
+      byte[] jdkSpki = HEX.parseHex(field("keygen44 k44-" + i, "spki"));
+      assertThat(
+              Arrays.copyOfRange(jdkSpki, jdkSpki.length - MlDsa44.PUBLIC_KEY_SIZE, jdkSpki.length))
+          .as("ML-DSA-44 public key %d", i)
+          .isEqualTo(kp.publicKey().encoded());
+      byte[] jdkSig = HEX.parseHex(field("sign s44-" + i, "sig"));
+      assertThat(jdkSig).as("ML-DSA-44 signature %d", i).isEqualTo(kp.sign(message(i, 300)));
+      assertThat(kp.publicKey().verify(message(i, 300), jdkSig)).isTrue();
+    }
+  }
+
   @Test
   void theProjectsWrapperGivesTheseBytes() {
     // MlDsa65 is what the project signs and verifies with: the cross-checked bytes are its bytes.
@@ -324,12 +343,17 @@ class MlDsaJdkCrossCheckTest {
 
   // ---- Running the JDK ----
 
-  private static void runJdkHelper() throws IOException, InterruptedException {
+  private static void runJdkHelper() throws Exception {
     Path helper = helperSource();
     StringBuilder commands = new StringBuilder();
     List<String> names = new ArrayList<>();
     for (Key k : keys) {
       command(commands, names, "keygen", k.name(), hex(k.seed()));
+    }
+    for (int i = 0; i < ML_DSA_44_SEEDS; i++) {
+      command(commands, names, "keygen44", "k44-" + i, hex(sha256("rcskt mldsa44 " + i)));
+      command(
+          commands, names, "sign", "s44-" + i, "k44-" + i, hex(new byte[32]), hex(message(i, 300)));
     }
     for (Case c : cases) {
       command(commands, names, "sign", c.name(), c.key().name(), hex(new byte[32]), hex(c.msg()));
