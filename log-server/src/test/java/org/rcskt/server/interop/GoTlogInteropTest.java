@@ -63,13 +63,16 @@ class GoTlogInteropTest {
         LogServer.start(ServerConfig.builder(dir.resolve("data")).port(0).devMode(true).build())) {
       Events events = new Events(7, LogServer.DEV_CARRIER_ID, server.devCarrierKey());
       List<CompletableFuture<Sequenced>> fs = new ArrayList<>();
-      // 700 entries: two full level-0 tiles and bundles, a partial third, a partial level-1 tile.
+      // 699 events and a MAP_ROOT entry per batch (how many batches depends on timing): at least
+      // 700 entries, so two full level-0 tiles and bundles at least, a partial one and a partial
+      // level-1 tile.
       for (int i = 0; i < 699; i++) {
         fs.add(
             server.log().submit(events.register(events.newSubject(), "phone-1", events.newKey())));
       }
       fs.forEach(CompletableFuture::join);
-      assertThat(server.log().head().treeSize()).isEqualTo(700);
+      long size = server.log().head().treeSize();
+      assertThat(size).isGreaterThanOrEqualTo(700);
 
       ProcessBuilder pb =
           new ProcessBuilder(
@@ -92,8 +95,8 @@ class GoTlogInteropTest {
       assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("go run finished").isTrue();
       assertThat(p.exitValue()).as(out).isZero();
       assertThat(out)
-          .startsWith("ok: " + server.origin() + " tree size 700 root ")
-          .contains("100 inclusion proofs and 3 entry bundles checked");
+          .startsWith("ok: " + server.origin() + " tree size " + size + " root ")
+          .contains("100 inclusion proofs and " + (size + 255) / 256 + " entry bundles checked");
     }
   }
 }
