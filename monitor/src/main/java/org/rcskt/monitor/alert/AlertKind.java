@@ -11,6 +11,11 @@ public enum AlertKind {
    * which the log's policy allows: the contact's signatures are no longer post-quantum.
    */
   ALGORITHM_DOWNGRADE(Severity.WARNING),
+  /**
+   * A watched subject's device published (or withdrew) its key-agreement keys, signed by its
+   * identity key: expected when the device refreshes them, worth a look when it did not.
+   */
+  KEY_AGREEMENT_KEYS(Severity.INFO),
   /** A watched subject's key was revoked; the alert carries the reason. */
   REVOCATION(Severity.WARNING),
   /** A watched subject's key was registered without a carrier attestation. */

@@ -144,6 +144,31 @@ public final class WatchRules {
               nowMs,
               "device " + r.deviceId() + " of " + watched.label() + " was revoked: " + r.reason(),
               details));
+    } else if (p instanceof EventPayload.Keys) {
+      EventPayload.Keys k = (EventPayload.Keys) p;
+      details.put("deviceId", k.deviceId());
+      StringBuilder algorithms = new StringBuilder();
+      for (org.rcskt.verifier.event.KexKey x : k.keys()) {
+        algorithms.append(algorithms.length() == 0 ? "" : ",").append(x.algorithm().name());
+      }
+      details.put("keyAgreementAlgorithms", algorithms.toString());
+      out.add(
+          alert(
+              AlertKind.KEY_AGREEMENT_KEYS,
+              origin,
+              leafIndex,
+              body.subject(),
+              watched,
+              nowMs,
+              "device "
+                  + k.deviceId()
+                  + " of "
+                  + watched.label()
+                  + (k.keys().isEmpty()
+                      ? " withdrew its key-agreement keys"
+                      : " published key-agreement keys (" + algorithms + ")")
+                  + ", signed by its identity key",
+              details));
     }
     return out;
   }

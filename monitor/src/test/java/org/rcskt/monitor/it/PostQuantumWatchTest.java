@@ -64,14 +64,28 @@ class PostQuantumWatchTest {
         log.rotate(ALICE, "phone", hybrid, mlDsa);
         // An unwatched subject with post-quantum keys is replayed too.
         log.register("+15550000777", "phone", EventSigner.of(MlDsa65.KeyPair.generate(random)));
+        byte[] x25519 = new byte[32];
+        x25519[0] = 9;
+        long keysLeaf =
+            log.keys(
+                ALICE,
+                "phone",
+                mlDsa,
+                List.of(
+                    org.rcskt.verifier.event.KexKey.of(
+                        org.rcskt.verifier.event.KexAlgorithm.X25519, x25519, 0)));
         long leaf = log.rotate(ALICE, "phone", mlDsa, classic);
         long size = log.treeSize();
         await(Duration.ofSeconds(30), () -> m.followers().get(0).verifiedEntries() >= size);
-        await(Duration.ofSeconds(10), () -> !alerts(alertFile).isEmpty());
+        await(Duration.ofSeconds(10), () -> alerts(alertFile).size() >= 2);
         Thread.sleep(500);
         List<Alert> got = alerts(alertFile);
-        assertThat(got).extracting(Alert::kind).containsExactly(AlertKind.ALGORITHM_DOWNGRADE);
-        Alert a = got.get(0);
+        assertThat(got)
+            .extracting(Alert::kind)
+            .containsExactly(AlertKind.KEY_AGREEMENT_KEYS, AlertKind.ALGORITHM_DOWNGRADE);
+        assertThat(got.get(0).leafIndex()).isEqualTo(keysLeaf);
+        assertThat(got.get(0).details()).containsEntry("keyAgreementAlgorithms", "X25519");
+        Alert a = got.get(1);
         assertThat(a.leafIndex()).isEqualTo(leaf);
         assertThat(a.details())
             .containsEntry("keyAlgorithm", "ED25519")

@@ -200,6 +200,22 @@ public final class TestLog implements AutoCloseable {
             .sign(key, org.rcskt.verifier.event.EventSigner.of(carrier())));
   }
 
+  /** A KEYS event: the device's identity key {@code key} publishes {@code kex}. */
+  public long keys(
+      String phone,
+      String deviceId,
+      org.rcskt.verifier.event.EventSigner key,
+      java.util.List<org.rcskt.verifier.event.KexKey> kex)
+      throws IOException, InterruptedException {
+    Hash subject = TestVrf.index(phone);
+    return submit(
+        EventBuilder.forSubject(subject, LogServer.DEV_CARRIER_ID)
+            .after(last.get(subject))
+            .timestampMs(tick())
+            .keys(deviceId, kex)
+            .sign(key));
+  }
+
   /** Rotates between keys of any algorithms, signed by both. */
   public long rotate(
       String phone,
