@@ -239,20 +239,22 @@ public final class AuditCommand implements Callable<Integer> {
             .withAllowUnattestedRegistration(unattested)
             .withAlgorithms(algorithms);
 
+    // The log's own post-quantum line (ML-DSA-44, C2SP type 0x06), when a key for it is known:
+    // that line alone is verified after the log's (a bad one fails the audit), and it is not
+    // counted as an unchecked line.
+    JsonNode pqKey = info.get("postQuantumVerifierKey");
+    String pqText =
+        postQuantumKey != null
+            ? postQuantumKey
+            : pqKey != null && pqKey.isTextual() ? pqKey.asText() : null;
+    org.rcskt.verifier.note.NoteVerifier pqVerifier =
+        pqText == null ? null : NoteVerifiers.parse(pqText);
     byte[] raw = fetcher.checkpoint();
     SignedCheckpoint cp = SignedCheckpoint.verify(raw, verifier.name(), verifier);
     long treeSize = cp.checkpoint().treeSize();
-    // The log's own post-quantum line (ML-DSA-44, C2SP type 0x06), when /v1/info names its key:
-    // verified (a bad one fails the audit) and not counted as an unchecked line.
     int postQuantumLines = 0;
-    JsonNode pqKey = info.get("postQuantumVerifierKey");
-    String pqText = postQuantumKey != null ? postQuantumKey : pqKey == null ? null : pqKey.asText();
-    if (pqText != null) {
-      org.rcskt.verifier.note.NoteVerifier pqVerifier = NoteVerifiers.parse(pqText);
-      SignedCheckpoint both =
-          SignedCheckpoint.verify(raw, verifier.name(), verifier, NoteVerifiers.of(pqVerifier));
-      if (both.cosignatures().stream()
-          .anyMatch(c -> c.name().equals(pqVerifier.name()) && c.keyId() == pqVerifier.keyId())) {
+    if (pqVerifier != null) {
+      if (cp.signedBy(pqVerifier)) {
         postQuantumLines = 1;
         if (postQuantumKey == null) {
           notes.add(

@@ -128,6 +128,29 @@ public final class SignedCheckpoint {
     return new SignedCheckpoint(raw.clone(), checkpoint, verified, List.copyOf(cosigs));
   }
 
+  /**
+   * Whether this checkpoint, already verified with the log key, also carries a valid signature line
+   * by {@code key} (a key other than the log's, such as the log's ML-DSA-44 key); only that line is
+   * checked.
+   *
+   * @throws InvalidNoteSignatureException if a line by {@code key} does not verify
+   */
+  public boolean signedBy(NoteVerifier key) throws InvalidNoteSignatureException {
+    Note note = verifiedNote.note();
+    byte[] body = note.bodyBytes();
+    List<NoteSignature> sigs = note.signatures();
+    for (int i = 0; i < sigs.size(); i++) {
+      NoteSignature s = sigs.get(i);
+      if (s.name().equals(key.name()) && s.keyId() == key.keyId()) {
+        if (!key.verify(body, s.signature())) {
+          throw new InvalidNoteSignatureException(s.name(), s.keyId(), i + 1);
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The parsed checkpoint. */
   public Checkpoint checkpoint() {
     return checkpoint;

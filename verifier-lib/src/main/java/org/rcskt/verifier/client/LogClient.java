@@ -143,21 +143,18 @@ public final class LogClient {
 
   /**
    * With a {@linkplain Builder#requirePostQuantumSignature post-quantum key}, checks that {@code
-   * raw} carries a valid signature line by it.
+   * cp} (already verified with the log key) carries a valid signature line by it; only that line is
+   * checked, the Ed25519 one is not verified again.
    *
+   * @throws org.rcskt.verifier.note.InvalidNoteSignatureException if its line does not verify
    * @throws org.rcskt.verifier.note.UnverifiedNoteException if it has none
    */
-  private void requirePostQuantum(byte[] raw) throws VerificationException {
+  private void requirePostQuantum(SignedCheckpoint cp) throws VerificationException {
     if (postQuantumKey == null) {
       return;
     }
-    SignedCheckpoint cp =
-        SignedCheckpoint.verify(
-            raw, origin, logKey, org.rcskt.verifier.note.NoteVerifiers.of(postQuantumKey));
-    for (org.rcskt.verifier.checkpoint.Cosignature c : cp.cosignatures()) {
-      if (c.name().equals(postQuantumKey.name()) && c.keyId() == postQuantumKey.keyId()) {
-        return;
-      }
+    if (cp.signedBy(postQuantumKey)) {
+      return;
     }
     throw new org.rcskt.verifier.note.UnverifiedNoteException(
         "checkpoint of tree size "
@@ -186,7 +183,7 @@ public final class LogClient {
       throws IOException, VerificationException {
     Objects.requireNonNull(signedCheckpoint, "signedCheckpoint");
     SignedCheckpoint next = witnessPolicy.verify(signedCheckpoint, origin, logKey);
-    requirePostQuantum(signedCheckpoint);
+    requirePostQuantum(next);
     synchronized (lock) {
       SignedCheckpoint prev = loadLatest();
       if (prev == null) {
@@ -253,7 +250,7 @@ public final class LogClient {
       throws IOException, VerificationException {
     Objects.requireNonNull(signedCheckpoint, "signedCheckpoint");
     SignedCheckpoint next = SignedCheckpoint.verify(signedCheckpoint, origin, logKey);
-    requirePostQuantum(signedCheckpoint);
+    requirePostQuantum(next);
     SignedCheckpoint prev;
     synchronized (lock) {
       prev = loadLatest();

@@ -280,6 +280,15 @@ public final class Verdict {
 
   /** This verdict, about a shown key of {@code algorithm}. */
   Verdict withShownKeyAlgorithm(KeyAlgorithm algorithm) {
+    return copy(algorithm, keyAgreementKeys);
+  }
+
+  /** This verdict, with the key-agreement keys of the shown key's device. */
+  Verdict withKeyAgreementKeys(List<org.rcskt.verifier.event.KexKey> keys) {
+    return copy(shownKeyAlgorithm, keys);
+  }
+
+  private Verdict copy(KeyAlgorithm algorithm, List<org.rcskt.verifier.event.KexKey> keys) {
     return new Verdict(
         kind,
         subject,
@@ -293,24 +302,6 @@ public final class Verdict {
         evidence,
         detail,
         algorithm,
-        keyAgreementKeys);
-  }
-
-  /** This verdict, with the key-agreement keys of the shown key's device. */
-  Verdict withKeyAgreementKeys(List<org.rcskt.verifier.event.KexKey> keys) {
-    return new Verdict(
-        kind,
-        subject,
-        shownKeyId,
-        firstContact,
-        carrierAttested,
-        revocationReason,
-        steps,
-        pin,
-        checkpoint,
-        evidence,
-        detail,
-        shownKeyAlgorithm,
         keys);
   }
 

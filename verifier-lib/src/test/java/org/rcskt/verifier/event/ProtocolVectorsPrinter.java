@@ -40,8 +40,7 @@ public final class ProtocolVectorsPrinter {
 
   /** The seed of the vector key {@code name}: SHA-256("rcskt vector " || name). */
   static Ed25519.KeyPair key(String name) {
-    return Ed25519.KeyPair.fromSeed(
-        Hash.sha256(("rcskt vector " + name).getBytes(StandardCharsets.US_ASCII)).toByteArray());
+    return Ed25519.KeyPair.fromSeed(secret(name));
   }
 
   /** The VRF secret key of the vectors' log, that of appendix A.4: SHA-256("rcskt/vrf/example"). */
@@ -51,8 +50,7 @@ public final class ProtocolVectorsPrinter {
 
   /** The ML-DSA-65 key {@code name}: its seed is SHA-256("rcskt vector " || name). */
   static MlDsa65.KeyPair mlDsaKey(String name) {
-    return MlDsa65.KeyPair.fromSeed(
-        Hash.sha256(("rcskt vector " + name).getBytes(StandardCharsets.US_ASCII)).toByteArray());
+    return MlDsa65.KeyPair.fromSeed(secret(name));
   }
 
   /**
@@ -250,42 +248,9 @@ public final class ProtocolVectorsPrinter {
     }
     Map<Hash, String> names = new LinkedHashMap<>();
     keys.forEach((name, kp) -> names.put(PublicKeyInfo.ed25519(kp.publicKey()).keyId(), name));
-    Ed25519.KeyPair policy = keys.get("policy");
-    Ed25519.KeyPair carrier = keys.get("carrier");
-    Ed25519.KeyPair device1 = keys.get("device-1");
-    Ed25519.KeyPair device2 = keys.get("device-2");
-
     byte[] vrfSecret = vrfSecret();
     PhoneNumbers.ProvenIndex phone = PhoneNumbers.prove(vrfSecret, PHONE_NUMBER);
-
-    Map<String, KeyEvent> events = new LinkedHashMap<>();
-    events.put(
-        "anchor-add",
-        EventBuilder.forCarrier(CARRIER_ID)
-            .timestampMs(T0)
-            .anchorAdd(PublicKeyInfo.ed25519(carrier.publicKey(), ANCHOR_NOT_AFTER))
-            .sign(policy));
-    KeyEvent register =
-        EventBuilder.forSubject(phone.index(), CARRIER_ID)
-            .timestampMs(T0 + 60_000)
-            .attestationEvidence(EVIDENCE)
-            .register(DEVICE_ID, PublicKeyInfo.ed25519(device1.publicKey()))
-            .sign(device1, carrier);
-    events.put("register", register);
-    KeyEvent rotate =
-        EventBuilder.forSubject(phone.index(), CARRIER_ID)
-            .after(register)
-            .timestampMs(T0 + 120_000)
-            .rotate(DEVICE_ID, PublicKeyInfo.ed25519(device2.publicKey()))
-            .sign(device2, device1);
-    events.put("rotate", rotate);
-    events.put(
-        "revoke",
-        EventBuilder.forSubject(phone.index(), CARRIER_ID)
-            .after(rotate)
-            .timestampMs(T0 + 180_000)
-            .revoke(DEVICE_ID, RevocationReason.DEVICE_LOST)
-            .sign(carrier));
+    Map<String, KeyEvent> events = history();
 
     StringBuilder out = new StringBuilder();
     out.append(FENCE).append("keys\n");
