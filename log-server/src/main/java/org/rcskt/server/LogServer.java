@@ -143,7 +143,8 @@ public final class LogServer implements AutoCloseable {
     RulesContext rules =
         RulesContext.ingest(policyKey, System.currentTimeMillis())
             .withAllowUnattestedRegistration(config.allowUnattested())
-            .withAlgorithms(config.algorithms());
+            .withAlgorithms(config.algorithms())
+            .withDeviceAttestation(config.deviceAttestation());
     int cores = Runtime.getRuntime().availableProcessors();
     KeyEventLog.Settings settings =
         new KeyEventLog.Settings(

@@ -49,6 +49,7 @@ public final class ServerConfig {
   private final RateLimitConfig lookupRateLimit;
   private final WitnessSettings witnesses;
   private final org.rcskt.verifier.event.AlgorithmPolicy algorithms;
+  private final org.rcskt.verifier.attestation.DeviceAttestationPolicy deviceAttestation;
 
   private ServerConfig(Builder b) {
     this.dataDir = b.dataDir;
@@ -74,6 +75,7 @@ public final class ServerConfig {
     this.lookupRateLimit = b.lookupRateLimit;
     this.witnesses = b.witnesses;
     this.algorithms = b.algorithms;
+    this.deviceAttestation = b.deviceAttestation;
   }
 
   /** A builder with every default set and {@code dataDir} as the data directory. */
@@ -143,6 +145,8 @@ public final class ServerConfig {
         case "witnessQuorum" -> quorum = integer(file, key, v);
         case "witnessIntervalMillis" -> interval = integer(file, key, v);
         case "postQuantum" -> b.algorithms(postQuantum(file, key, v));
+        case "deviceAttestation" ->
+            b.deviceAttestation(DeviceAttestationConfig.parse(file, key, v, base));
         default ->
             throw new ConfigException("config file " + file + " has unknown key \"" + key + "\"");
       }
@@ -488,6 +492,15 @@ public final class ServerConfig {
     return algorithms;
   }
 
+  /**
+   * The device attestation policy: roots, allowed apps, hardware requirements and the Android
+   * status list. By default none: no roots, so events with evidence are refused and none is
+   * required.
+   */
+  public org.rcskt.verifier.attestation.DeviceAttestationPolicy deviceAttestation() {
+    return deviceAttestation;
+  }
+
   @Override
   public String toString() {
     return "ServerConfig[dataDir="
@@ -531,6 +544,8 @@ public final class ServerConfig {
     private int requestTimeoutSeconds = DEFAULT_REQUEST_TIMEOUT_SECONDS;
     private RateLimitConfig lookupRateLimit = RateLimitConfig.LOOKUP_DEFAULT;
     private WitnessSettings witnesses = WitnessSettings.NONE;
+    private org.rcskt.verifier.attestation.DeviceAttestationPolicy deviceAttestation =
+        org.rcskt.verifier.attestation.DeviceAttestationPolicy.NONE;
     private org.rcskt.verifier.event.AlgorithmPolicy algorithms =
         org.rcskt.verifier.event.AlgorithmPolicy.DEFAULT;
 
@@ -682,6 +697,12 @@ public final class ServerConfig {
     /** See {@link ServerConfig#witnesses()}. */
     public Builder witnesses(WitnessSettings v) {
       this.witnesses = Objects.requireNonNull(v, "witnesses");
+      return this;
+    }
+
+    /** See {@link ServerConfig#deviceAttestation()}. */
+    public Builder deviceAttestation(org.rcskt.verifier.attestation.DeviceAttestationPolicy v) {
+      this.deviceAttestation = Objects.requireNonNull(v, "deviceAttestation");
       return this;
     }
 

@@ -71,6 +71,7 @@ record ApiError(int status, ObjectNode body, int retryAfterSeconds, boolean inte
       }
       ObjectNode b = body("rule_violation", e.field(), e.getMessage());
       b.put("violation", e.violation().name());
+      e.ruleViolation().attestationCheck().ifPresent(c -> b.put("check", c));
       return new ApiError(422, b, 0, false);
     }
     if (t instanceof NotFoundException e) {

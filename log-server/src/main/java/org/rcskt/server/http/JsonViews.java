@@ -133,6 +133,9 @@ final class JsonViews {
       if (!d.kexKeys().isEmpty()) {
         x.set("keyAgreementKeys", EventJson.kexKeysToJson(d.kexKeys()));
       }
+      if (d.deviceAttestation() != null) {
+        x.set("deviceAttestation", attestationJson(d.deviceAttestation()));
+      }
     }
     List<Hash> retired = s.retiredKeyIds();
     o.put("retiredKeyCount", retired.size());
@@ -140,6 +143,21 @@ final class JsonViews {
     for (int i = 0; i < retired.size() && i < MAX_RETIRED_LISTED; i++) {
       rs.add(retired.get(i).toHex());
     }
+    return o;
+  }
+
+  /** A device's attestation mark: platform, security level and whether it is hardware-backed. */
+  static ObjectNode attestationJson(org.rcskt.verifier.event.AttestationMark m) {
+    ObjectNode o = JSON.objectNode();
+    o.put("platform", m.platform().name());
+    if (m.securityLevel() == null) {
+      o.putNull("securityLevel");
+    } else {
+      o.put("securityLevel", m.securityLevel().name());
+    }
+    o.put("verified", m.verified());
+    o.put("bootVerified", m.bootVerified());
+    o.put("hardwareBacked", m.hardwareBacked());
     return o;
   }
 

@@ -266,6 +266,12 @@ public final class LogVerticle extends VerticleBase {
     r.put("maxRetiredAnchorKeysPerCarrier", AnchorRegistry.MAX_RETIRED_PER_CARRIER);
     r.put("maxCarriers", AnchorRegistry.MAX_CARRIERS);
     r.set("postQuantum", org.rcskt.verifier.event.AlgorithmPolicyJson.toJson(rules.algorithms()));
+    r.set(
+        "deviceAttestation",
+        org.rcskt.verifier.attestation.DeviceAttestationPolicyJson.toJson(
+            rules.deviceAttestation() == null
+                ? org.rcskt.verifier.attestation.DeviceAttestationPolicy.NONE
+                : rules.deviceAttestation()));
     ObjectNode wit = o.putObject("witnesses");
     wit.put("quorum", info.witnesses().quorum());
     ArrayNode keys = wit.putArray("keys");

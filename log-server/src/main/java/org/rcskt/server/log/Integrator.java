@@ -547,7 +547,8 @@ final class Integrator {
     if (!keyLookup || !changed) {
       throw p.verifyFailure;
     }
-    return EventSignatures.verify(p.event, KeyResolver.of(state, registry, rules.policyKey()));
+    return EventSignatures.verify(
+        p.event, KeyResolver.of(state, registry, rules.policyKey()), rules.deviceAttestation());
   }
 
   /**

@@ -333,7 +333,10 @@ public final class KeyEventLog implements AutoCloseable {
       RuleViolationException failure = null;
       try {
         verified =
-            EventSignatures.verify(event, KeyResolver.of(state, registry, rules.policyKey()));
+            EventSignatures.verify(
+                event,
+                KeyResolver.of(state, registry, rules.policyKey()),
+                rules.deviceAttestation());
       } catch (RuleViolationException e) {
         failure = e;
       }

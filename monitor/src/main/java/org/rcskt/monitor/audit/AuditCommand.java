@@ -234,10 +234,33 @@ public final class AuditCommand implements Callable<Integer> {
                 + pq);
       }
     }
+    org.rcskt.verifier.attestation.DeviceAttestationPolicy attestation = null;
+    JsonNode da = info.path("rules").get("deviceAttestation");
+    if (da != null) {
+      try {
+        attestation =
+            org.rcskt.verifier.attestation.DeviceAttestationPolicyJson.fromJson(
+                da, "v1/info rules.deviceAttestation");
+      } catch (IllegalArgumentException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+      notes.add(
+          "Device attestation evidence was checked against the policy the log publishes in"
+              + " /v1/info (roots: "
+              + attestation.androidRoots().anchors().size()
+              + " Android, "
+              + attestation.appleRoots().anchors().size()
+              + " Apple), at each event's timestamp; revocation status was not rechecked.");
+    } else {
+      notes.add(
+          "The log publishes no device attestation policy: evidence was checked for its structure"
+              + " only.");
+    }
     RulesContext rules =
         RulesContext.replay(policy)
             .withAllowUnattestedRegistration(unattested)
-            .withAlgorithms(algorithms);
+            .withAlgorithms(algorithms)
+            .withDeviceAttestation(attestation);
 
     // The log's own post-quantum line (ML-DSA-44, C2SP type 0x06), when a key for it is known:
     // that line alone is verified after the log's (a bad one fails the audit), and it is not

@@ -264,7 +264,22 @@ public final class LogClient {
       PublicKeyInfo policyKey,
       boolean allowUnattested,
       Optional<String> vrfKey,
-      org.rcskt.verifier.event.AlgorithmPolicy algorithms) {}
+      org.rcskt.verifier.event.AlgorithmPolicy algorithms,
+      com.fasterxml.jackson.databind.JsonNode deviceAttestation) {
+
+    /**
+     * The device attestation policy the log publishes, or null when it publishes none (a log from
+     * before device attestation, whose evidence is then left unchecked).
+     *
+     * @throws IllegalArgumentException naming the field, if the published policy is malformed
+     */
+    public org.rcskt.verifier.attestation.DeviceAttestationPolicy deviceAttestationPolicy() {
+      return deviceAttestation == null
+          ? null
+          : org.rcskt.verifier.attestation.DeviceAttestationPolicyJson.fromJson(
+              deviceAttestation, "rules.deviceAttestation");
+    }
+  }
 
   /** {@code GET /v1/info}. */
   public Info info() throws LogHttpException {
@@ -287,7 +302,8 @@ public final class LogClient {
           key,
           n.path("allowUnattested").asBoolean(false),
           vrf.isTextual() ? Optional.of(vrf.asText()) : Optional.empty(),
-          algorithms);
+          algorithms,
+          n.path("rules").get("deviceAttestation"));
     } catch (org.rcskt.verifier.event.EventFormatException e) {
       throw new LogHttpException(
           base() + "v1/info answered a malformed algorithm policy: " + e.getMessage(), e);

@@ -83,6 +83,7 @@ public final class LogFollower {
   private static final String META_POLICY = "policy-key";
   private static final String META_UNATTESTED = "allow-unattested";
   private static final String META_ALGORITHMS = "algorithm-policy";
+  private static final String META_ATTESTATION = "device-attestation-policy";
   private static final String META_ANCHORS = "anchors";
   private static final String META_ANCHOR_LEAVES = "anchor-leaves";
   private static final String META_PROGRESS_CHECKPOINT = "progress-checkpoint";
@@ -453,8 +454,59 @@ public final class LogFollower {
     rules =
         RulesContext.replay(policy)
             .withAllowUnattestedRegistration(unattested[0] != 0)
-            .withAlgorithms(algorithmPolicy);
+            .withAlgorithms(algorithmPolicy)
+            .withDeviceAttestation(deviceAttestationPolicy());
     return true;
+  }
+
+  /**
+   * The log's device attestation policy, fetched once per process and kept for when the log is
+   * unreachable at the next start. Unlike the rest of the policy it is not pinned on first contact:
+   * a log adds attestation roots over time (Google and Apple roll theirs), and evidence is checked
+   * at its event's timestamp, so a newer policy still accepts older evidence as long as no root is
+   * removed (docs/design/0013-device-attestation.md). Null when the log publishes none: evidence is
+   * then left unchecked.
+   */
+  private org.rcskt.verifier.attestation.DeviceAttestationPolicy deviceAttestationPolicy()
+      throws IOException {
+    byte[] stored = store.logMeta(origin, META_ATTESTATION);
+    byte[] json = stored;
+    try {
+      com.fasterxml.jackson.databind.JsonNode published = client.info().deviceAttestation();
+      if (published != null) {
+        json = published.toString().getBytes(StandardCharsets.UTF_8);
+        if (stored == null || !java.util.Arrays.equals(stored, json)) {
+          try (RocksDbStateStore.Commit c = store.begin()) {
+            c.logMeta(origin, META_ATTESTATION, json);
+            c.commit();
+          }
+          if (stored != null) {
+            LOG.log(
+                Level.INFO,
+                origin + " publishes a changed device attestation policy; replaying under it");
+          }
+        }
+      }
+    } catch (LogHttpException e) {
+      LOG.log(
+          Level.WARNING,
+          "cannot fetch the device attestation policy of "
+              + origin
+              + ("; using the copy from the last start" + (stored == null ? " (none)" : ""))
+              + ": "
+              + e.getMessage());
+    }
+    if (json == null) {
+      return null;
+    }
+    try {
+      return org.rcskt.verifier.attestation.DeviceAttestationPolicyJson.fromJson(
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(json),
+          "rules.deviceAttestation");
+    } catch (IllegalArgumentException e) {
+      throw new IOException(
+          "the device attestation policy of " + origin + " is malformed: " + e.getMessage(), e);
+    }
   }
 
   private void useWatchList(WatchList list) throws IOException {

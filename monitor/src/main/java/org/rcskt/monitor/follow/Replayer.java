@@ -250,7 +250,7 @@ final class Replayer {
         continue;
       }
       try {
-        out[i] = EventSignatures.verify(e, keys::get);
+        out[i] = EventSignatures.verify(e, keys::get, ctx.deviceAttestation());
       } catch (RuleViolationException ex) {
         out[i] = ex;
       }

@@ -51,6 +51,9 @@ public final class WatchRules {
       details.put("deviceId", deviceId);
       details.put("keyId", key.keyId().toHex());
       details.put("keyAlgorithm", key.algorithm().name());
+      org.rcskt.verifier.event.Device installed = applied.state().device(deviceId);
+      details.put(
+          "deviceAttestation", describe(installed == null ? null : installed.deviceAttestation()));
       String verb = p instanceof EventPayload.Register ? "registered" : "rotated to";
       if (!watched.expects(key.keyId())) {
         out.add(
@@ -231,5 +234,22 @@ public final class WatchRules {
         message,
         details,
         null);
+  }
+
+  /**
+   * A key's device attestation mark in one word or three: {@code none}, {@code <platform>
+   * unchecked}, or {@code <platform> <level> hardware-backed|not-hardware-backed}.
+   */
+  static String describe(org.rcskt.verifier.event.AttestationMark m) {
+    if (m == null) {
+      return "none";
+    }
+    if (!m.verified()) {
+      return m.platform().name() + " unchecked";
+    }
+    return m.platform().name()
+        + " "
+        + m.securityLevel().name()
+        + (m.hardwareBacked() ? " hardware-backed" : " not-hardware-backed");
   }
 }

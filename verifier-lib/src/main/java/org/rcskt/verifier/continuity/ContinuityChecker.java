@@ -399,9 +399,9 @@ public final class ContinuityChecker {
     }
   }
 
-  /** {@code v} with the key-agreement keys the shown key's device published. */
+  /** {@code v} with the key-agreement keys and attestation mark of the shown key's device. */
   private static Verdict withKex(Device device, Verdict v) {
-    return v.withKeyAgreementKeys(device.kexKeys());
+    return v.withDevice(device);
   }
 
   private static Pin pinFor(Hash subject, KeyHistory.KeyRecord r) {

@@ -91,6 +91,7 @@ public final class Verdict {
   private final String detail;
   private final KeyAlgorithm shownKeyAlgorithm;
   private final List<org.rcskt.verifier.event.KexKey> keyAgreementKeys;
+  private final org.rcskt.verifier.event.AttestationMark shownKeyAttestation;
 
   private Verdict(
       Kind kind,
@@ -117,7 +118,8 @@ public final class Verdict {
         evidence,
         detail,
         null,
-        List.of());
+        List.of(),
+        null);
   }
 
   private Verdict(
@@ -133,8 +135,10 @@ public final class Verdict {
       VerificationException evidence,
       String detail,
       KeyAlgorithm shownKeyAlgorithm,
-      List<org.rcskt.verifier.event.KexKey> keyAgreementKeys) {
+      List<org.rcskt.verifier.event.KexKey> keyAgreementKeys,
+      org.rcskt.verifier.event.AttestationMark shownKeyAttestation) {
     this.shownKeyAlgorithm = shownKeyAlgorithm;
+    this.shownKeyAttestation = shownKeyAttestation;
     this.keyAgreementKeys = List.copyOf(keyAgreementKeys);
     this.kind = Objects.requireNonNull(kind, "kind");
     this.subject = Objects.requireNonNull(subject, "subject");
@@ -280,15 +284,21 @@ public final class Verdict {
 
   /** This verdict, about a shown key of {@code algorithm}. */
   Verdict withShownKeyAlgorithm(KeyAlgorithm algorithm) {
-    return copy(algorithm, keyAgreementKeys);
+    return copy(algorithm, keyAgreementKeys, shownKeyAttestation);
   }
 
-  /** This verdict, with the key-agreement keys of the shown key's device. */
-  Verdict withKeyAgreementKeys(List<org.rcskt.verifier.event.KexKey> keys) {
-    return copy(shownKeyAlgorithm, keys);
+  /**
+   * This verdict, with the key-agreement keys and the device attestation mark of the shown key's
+   * device.
+   */
+  Verdict withDevice(org.rcskt.verifier.event.Device device) {
+    return copy(shownKeyAlgorithm, device.kexKeys(), device.deviceAttestation());
   }
 
-  private Verdict copy(KeyAlgorithm algorithm, List<org.rcskt.verifier.event.KexKey> keys) {
+  private Verdict copy(
+      KeyAlgorithm algorithm,
+      List<org.rcskt.verifier.event.KexKey> keys,
+      org.rcskt.verifier.event.AttestationMark attestation) {
     return new Verdict(
         kind,
         subject,
@@ -302,7 +312,18 @@ public final class Verdict {
         evidence,
         detail,
         algorithm,
-        keys);
+        keys,
+        attestation);
+  }
+
+  /**
+   * For UNCHANGED, ROTATED and RECOVERED: what the device attestation evidence of the shown key's
+   * REGISTER or ROTATE showed (platform, security level, whether hardware-backed), as checked by
+   * the replay under the rules it was given; null when that event carried none, and for the other
+   * kinds. An app can show "hardware-backed" when {@code shownKeyAttestation().hardwareBacked()}.
+   */
+  public org.rcskt.verifier.event.AttestationMark shownKeyAttestation() {
+    return shownKeyAttestation;
   }
 
   /**

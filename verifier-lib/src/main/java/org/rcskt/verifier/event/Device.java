@@ -12,21 +12,34 @@ package org.rcskt.verifier.event;
  *     replaced key's signature. Clients should warn about such a key
  * @param kexKeys the key-agreement keys the device published with its current identity key (a KEYS
  *     event), in ascending order of algorithm; a ROTATE clears them
+ * @param deviceAttestation what the device attestation evidence of the key's REGISTER or ROTATE
+ *     showed, or null when it carried none
  */
 public record Device(
     String deviceId,
     PublicKeyInfo publicKey,
     boolean attested,
     boolean recovered,
-    java.util.List<KexKey> kexKeys) {
-  /** A device without key-agreement keys. */
+    java.util.List<KexKey> kexKeys,
+    AttestationMark deviceAttestation) {
+  /** A device without key-agreement keys or device attestation. */
   public Device(String deviceId, PublicKeyInfo publicKey, boolean attested, boolean recovered) {
-    this(deviceId, publicKey, attested, recovered, java.util.List.of());
+    this(deviceId, publicKey, attested, recovered, java.util.List.of(), null);
+  }
+
+  /** A device without device attestation. */
+  public Device(
+      String deviceId,
+      PublicKeyInfo publicKey,
+      boolean attested,
+      boolean recovered,
+      java.util.List<KexKey> kexKeys) {
+    this(deviceId, publicKey, attested, recovered, kexKeys, null);
   }
 
   /** This device with {@code keys} as its key-agreement keys. */
   public Device withKexKeys(java.util.List<KexKey> keys) {
-    return new Device(deviceId, publicKey, attested, recovered, keys);
+    return new Device(deviceId, publicKey, attested, recovered, keys, deviceAttestation);
   }
 
   public Device {

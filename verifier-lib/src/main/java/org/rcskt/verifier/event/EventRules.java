@@ -34,7 +34,8 @@ public final class EventRules {
       throws RuleViolationException {
     checkChain(current, event, anchors);
     VerifiedEvent v =
-        EventSignatures.verify(event, KeyResolver.of(current, anchors, ctx.policyKey()));
+        EventSignatures.verify(
+            event, KeyResolver.of(current, anchors, ctx.policyKey()), ctx.deviceAttestation());
     return apply(current, v, anchors, ctx);
   }
 
@@ -129,9 +130,9 @@ public final class EventRules {
     checkSignerRoles(signers, current, anchors);
     switch (body.type()) {
       case REGISTER:
-        return applyRegister(current, event, signers, anchors, ctx);
+        return applyRegister(current, event, signers, anchors, ctx, verified.attestation());
       case ROTATE:
-        return applyRotate(current, event, signers, anchors, ctx);
+        return applyRotate(current, event, signers, anchors, ctx, verified.attestation());
       case KEYS:
         return applyKeys(current, event, signers, anchors);
       default:
@@ -379,7 +380,12 @@ public final class EventRules {
   }
 
   private static Applied applyRegister(
-      SubjectState state, KeyEvent event, Signers signers, AnchorRegistry anchors, RulesContext ctx)
+      SubjectState state,
+      KeyEvent event,
+      Signers signers,
+      AnchorRegistry anchors,
+      RulesContext ctx,
+      AttestationMark mark)
       throws RuleViolationException {
     EventBody body = event.body();
     EventPayload.Register p = (EventPayload.Register) body.payload();
@@ -397,6 +403,7 @@ public final class EventRules {
               + key.algorithm(),
           key.keyId());
     }
+    checkDeviceAttestationRequired(body, mark, ctx);
     if (state.device(p.deviceId()) != null) {
       throw RuleViolationException.device(
           Violation.DUPLICATE_DEVICE,
@@ -436,13 +443,54 @@ public final class EventRules {
     signers.requireAllClaimed();
     SubjectState next =
         state
-            .withDevice(new Device(p.deviceId(), key, attested, false))
+            .withDevice(new Device(p.deviceId(), key, attested, false, List.of(), mark))
             .advance(body.carrierId(), event.leafHash(), body.timestampMs());
     return new Applied(event, next, anchors, attested, !attested, false);
   }
 
+  /**
+   * REGISTER step 1, the device attestation requirement: where the policy requires it of the
+   * carrier at the event's timestamp, the evidence must have been verified and show secure
+   * hardware.
+   */
+  private static void checkDeviceAttestationRequired(
+      EventBody body, AttestationMark mark, RulesContext ctx) throws RuleViolationException {
+    org.rcskt.verifier.attestation.DeviceAttestationPolicy policy = ctx.deviceAttestation();
+    if (policy == null || !policy.requiresHardware(body.carrierId(), body.timestampMs())) {
+      return;
+    }
+    if (mark == null) {
+      throw RuleViolationException.attestation(
+          Violation.DEVICE_ATTESTATION_REQUIRED,
+          null,
+          "attestationEvidence: carrier "
+              + body.carrierId()
+              + " requires hardware-backed device attestation for new registrations, and the"
+              + " event carries none");
+    }
+    if (!mark.hardwareBacked()) {
+      throw RuleViolationException.attestation(
+          Violation.DEVICE_ATTESTATION_REQUIRED,
+          org.rcskt.verifier.attestation.AttestationCheck.SECURITY_LEVEL,
+          "attestationEvidence: carrier "
+              + body.carrierId()
+              + " requires hardware-backed device attestation for new registrations, and the"
+              + " evidence shows "
+              + (mark.securityLevel() == null
+                  ? "nothing checked"
+                  : "security level "
+                      + mark.securityLevel()
+                      + (mark.bootVerified() ? "" : " on a device without verified boot")));
+    }
+  }
+
   private static Applied applyRotate(
-      SubjectState state, KeyEvent event, Signers signers, AnchorRegistry anchors, RulesContext ctx)
+      SubjectState state,
+      KeyEvent event,
+      Signers signers,
+      AnchorRegistry anchors,
+      RulesContext ctx,
+      AttestationMark mark)
       throws RuleViolationException {
     EventBody body = event.body();
     EventPayload.Rotate p = (EventPayload.Rotate) body.payload();
@@ -493,7 +541,7 @@ public final class EventRules {
     SubjectState next =
         state
             .withoutDevice(p.deviceId())
-            .withDevice(new Device(p.deviceId(), key, attested, recovery))
+            .withDevice(new Device(p.deviceId(), key, attested, recovery, List.of(), mark))
             .advance(body.carrierId(), event.leafHash(), body.timestampMs());
     return new Applied(event, next, anchors, carrierSigned, false, recovery, downgrade);
   }

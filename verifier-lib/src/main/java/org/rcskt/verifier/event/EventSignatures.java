@@ -26,6 +26,26 @@ public final class EventSignatures {
    */
   public static VerifiedEvent verify(KeyEvent event, KeyResolver keys)
       throws RuleViolationException {
+    return verify(event, keys, null);
+  }
+
+  /**
+   * Verifies every signature as {@link #verify(KeyEvent, KeyResolver)} does, then the event's
+   * device attestation evidence, if any: its structure always, and with {@code attestation} its
+   * chain, binding and app against that policy at the event's timestamp (docs/protocol.md, "Device
+   * attestation"). Evidence checks are pure given the policy, so every verifier with the log's
+   * published policy reaches the same answer; only the status list is the log's own, and it can
+   * only refuse.
+   *
+   * @param attestation the policy, or null to check the evidence's structure only
+   * @throws RuleViolationException as {@link #verify(KeyEvent, KeyResolver)}, and {@link
+   *     Violation#INVALID_ATTESTATION} naming the check that failed
+   */
+  public static VerifiedEvent verify(
+      KeyEvent event,
+      KeyResolver keys,
+      org.rcskt.verifier.attestation.DeviceAttestationPolicy attestation)
+      throws RuleViolationException {
     PublicKeyInfo payloadKey = payloadKey(event.body().payload());
     byte[] message = null;
     List<EventSignature> sigs = event.signatures();
@@ -53,7 +73,60 @@ public final class EventSignatures {
       }
       signers.add(keyId);
     }
-    return new VerifiedEvent(event, List.copyOf(signers));
+    byte[] evidence =
+        event.body().attestationEvidenceLength() == 0 ? null : event.body().attestationEvidence();
+    if (evidence == null) {
+      return new VerifiedEvent(event, List.copyOf(signers), null, null);
+    }
+    org.rcskt.verifier.attestation.AttestationResult result =
+        checkEvidence(event.body(), payloadKey, evidence, attestation);
+    AttestationMark mark =
+        result != null
+            ? AttestationMark.of(result)
+            : new AttestationMark(evidencePlatform(evidence), null, false);
+    return new VerifiedEvent(event, List.copyOf(signers), mark, result);
+  }
+
+  private static org.rcskt.verifier.attestation.Platform evidencePlatform(byte[] evidence) {
+    return org.rcskt.verifier.attestation.Platform.ofCode(evidence[0] & 0xff);
+  }
+
+  /** The result of checking {@code evidence}, or null when there is no policy to check it with. */
+  private static org.rcskt.verifier.attestation.AttestationResult checkEvidence(
+      EventBody body,
+      PublicKeyInfo newKey,
+      byte[] evidence,
+      org.rcskt.verifier.attestation.DeviceAttestationPolicy policy)
+      throws RuleViolationException {
+    if (newKey == null) {
+      throw RuleViolationException.attestation(
+          Violation.INVALID_ATTESTATION,
+          org.rcskt.verifier.attestation.AttestationCheck.MALFORMED,
+          "attestationEvidence: only REGISTER and ROTATE carry device attestation evidence, not "
+              + body.type());
+    }
+    try {
+      org.rcskt.verifier.attestation.DeviceEvidence d =
+          org.rcskt.verifier.attestation.DeviceEvidence.decode(evidence);
+      if (policy == null) {
+        return null;
+      }
+      String deviceId =
+          body.payload() instanceof EventPayload.Register r
+              ? r.deviceId()
+              : ((EventPayload.Rotate) body.payload()).deviceId();
+      byte[] challenge =
+          org.rcskt.verifier.attestation.AttestationChallenge.of(
+              body.subject().toByteArray(),
+              body.carrierId(),
+              deviceId,
+              newKey.keyId().toByteArray(),
+              body.timestampMs());
+      return policy.verify(d, challenge, body.timestampMs(), body.carrierId());
+    } catch (org.rcskt.verifier.attestation.AttestationException e) {
+      throw RuleViolationException.attestation(
+          Violation.INVALID_ATTESTATION, e.check(), "attestationEvidence: " + e.getMessage());
+    }
   }
 
   /** The key a REGISTER or ROTATE introduces, or null. */

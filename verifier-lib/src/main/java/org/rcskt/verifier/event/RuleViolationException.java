@@ -17,6 +17,7 @@ public final class RuleViolationException extends VerificationException {
   private final Long found;
   private final transient Hash keyId;
   private final String deviceId;
+  private String attestationCheck;
 
   private RuleViolationException(
       Violation violation, String message, Long expected, Long found, Hash keyId, String deviceId) {
@@ -44,6 +45,22 @@ public final class RuleViolationException extends VerificationException {
 
   static RuleViolationException device(Violation violation, String message, String deviceId) {
     return new RuleViolationException(violation, message, null, null, null, deviceId);
+  }
+
+  static RuleViolationException attestation(
+      Violation violation, org.rcskt.verifier.attestation.AttestationCheck check, String message) {
+    RuleViolationException e = new RuleViolationException(violation, message);
+    e.attestationCheck = check == null ? null : check.wireName();
+    return e;
+  }
+
+  /**
+   * The device attestation check that failed ({@link
+   * org.rcskt.verifier.attestation.AttestationCheck#wireName()}), for {@link
+   * Violation#INVALID_ATTESTATION} and {@link Violation#DEVICE_ATTESTATION_REQUIRED}.
+   */
+  public Optional<String> attestationCheck() {
+    return Optional.ofNullable(attestationCheck);
   }
 
   /** The kind of violation. */
@@ -106,6 +123,9 @@ public final class RuleViolationException extends VerificationException {
         return "signatures";
       case INVALID_KEX_KEY:
         return "payload.keyAgreementKeys";
+      case INVALID_ATTESTATION:
+      case DEVICE_ATTESTATION_REQUIRED:
+        return "attestationEvidence";
       case UNKNOWN_DEVICE:
       case DUPLICATE_DEVICE:
       case TOO_MANY_DEVICES:

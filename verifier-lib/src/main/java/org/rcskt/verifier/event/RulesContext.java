@@ -16,6 +16,9 @@ import java.util.OptionalLong;
  * @param maxDevices the most active devices a subject may have (1 to 255)
  * @param maxAnchorsPerCarrier the most active anchor keys a carrier may have (1 to 255)
  * @param algorithms which carriers require post-quantum keys, and whether downgrades are allowed
+ * @param deviceAttestation the device attestation policy evidence is verified against, or null to
+ *     leave evidence unchecked (only its structure is checked, and no carrier requires it): a
+ *     client replaying without the log's published policy
  */
 public record RulesContext(
     PublicKeyInfo policyKey,
@@ -25,7 +28,8 @@ public record RulesContext(
     long maxFutureSkewMs,
     int maxDevices,
     int maxAnchorsPerCarrier,
-    AlgorithmPolicy algorithms) {
+    AlgorithmPolicy algorithms,
+    org.rcskt.verifier.attestation.DeviceAttestationPolicy deviceAttestation) {
 
   /** Default past skew: ten minutes. */
   public static final long DEFAULT_MAX_PAST_SKEW_MS = 10 * 60 * 1000L;
@@ -78,7 +82,8 @@ public record RulesContext(
         DEFAULT_MAX_FUTURE_SKEW_MS,
         DEFAULT_MAX_DEVICES,
         DEFAULT_MAX_ANCHORS_PER_CARRIER,
-        AlgorithmPolicy.DEFAULT);
+        AlgorithmPolicy.DEFAULT,
+        null);
   }
 
   /** A context for accepting new events at time {@code nowMs}, with the default limits. */
@@ -96,7 +101,8 @@ public record RulesContext(
         maxFutureSkewMs,
         maxDevices,
         maxAnchorsPerCarrier,
-        algorithms);
+        algorithms,
+        deviceAttestation);
   }
 
   /** The same context without a clock (replay). */
@@ -109,7 +115,8 @@ public record RulesContext(
         maxFutureSkewMs,
         maxDevices,
         maxAnchorsPerCarrier,
-        algorithms);
+        algorithms,
+        deviceAttestation);
   }
 
   /** The same policy, with trust-on-first-use registration allowed or not. */
@@ -122,7 +129,8 @@ public record RulesContext(
         maxFutureSkewMs,
         maxDevices,
         maxAnchorsPerCarrier,
-        algorithms);
+        algorithms,
+        deviceAttestation);
   }
 
   /**
@@ -139,7 +147,8 @@ public record RulesContext(
         maxFutureSkewMs,
         maxDevices,
         maxAnchorsPerCarrier,
-        algorithms);
+        algorithms,
+        deviceAttestation);
   }
 
   /**
@@ -156,7 +165,8 @@ public record RulesContext(
         maxFutureSkewMs,
         maxDevices,
         maxAnchorsPerCarrier,
-        algorithms);
+        algorithms,
+        deviceAttestation);
   }
 
   /**
@@ -173,7 +183,8 @@ public record RulesContext(
         maxFutureSkewMs,
         maxDevices,
         maxAnchorsPerCarrier,
-        algorithms);
+        algorithms,
+        deviceAttestation);
   }
 
   /** The same policy with another algorithm policy. */
@@ -186,6 +197,22 @@ public record RulesContext(
         maxFutureSkewMs,
         maxDevices,
         maxAnchorsPerCarrier,
-        algorithms);
+        algorithms,
+        deviceAttestation);
+  }
+
+  /** The same policy with another device attestation policy (null: evidence is not checked). */
+  public RulesContext withDeviceAttestation(
+      org.rcskt.verifier.attestation.DeviceAttestationPolicy deviceAttestation) {
+    return new RulesContext(
+        policyKey,
+        allowUnattestedRegistration,
+        nowMs,
+        maxPastSkewMs,
+        maxFutureSkewMs,
+        maxDevices,
+        maxAnchorsPerCarrier,
+        algorithms,
+        deviceAttestation);
   }
 }

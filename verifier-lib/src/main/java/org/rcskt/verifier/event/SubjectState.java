@@ -181,6 +181,9 @@ public final class SubjectState {
           size += 2 + 2 + k.keyUnsafe().length + 8;
         }
       }
+      if (d.deviceAttestation() != null) {
+        size += 2;
+      }
     }
     size += 4 + retiredKeyIds.length * Hash.SIZE;
     ByteWriter w = new ByteWriter(size);
@@ -194,12 +197,25 @@ public final class SubjectState {
       w.ascii8(d.deviceId());
       EventCodec.writeKey(w, d.publicKey());
       boolean kex = !d.kexKeys().isEmpty();
-      w.u8((d.attested() ? 1 : 0) | (d.recovered() ? 2 : 0) | (kex ? 4 : 0));
+      AttestationMark mark = d.deviceAttestation();
+      w.u8(
+          (d.attested() ? 1 : 0)
+              | (d.recovered() ? 2 : 0)
+              | (kex ? 4 : 0)
+              | (mark != null ? 8 : 0));
       if (kex) {
         w.u8(d.kexKeys().size());
         for (KexKey k : d.kexKeys()) {
           EventCodec.writeKexKey(w, k);
         }
+      }
+      if (mark != null) {
+        // platform code, then 0 for "not checked" or the security level's ordinal + 1, with
+        // 0x80 added when the boot state was verified
+        w.u8(mark.platform().code());
+        w.u8(
+            (mark.securityLevel() == null ? 0 : mark.securityLevel().ordinal() + 1)
+                | (mark.bootVerified() ? 0x80 : 0));
       }
     }
     w.u32(retiredKeyIds.length);
@@ -248,7 +264,7 @@ public final class SubjectState {
       }
       PublicKeyInfo key = EventCodec.readKey(r, at + ".publicKey");
       int flags = r.u8(at + ".flags");
-      if ((flags & ~7) != 0) {
+      if ((flags & ~15) != 0) {
         throw new EventFormatException(at + ".flags", "unknown flag bits " + flags);
       }
       java.util.List<KexKey> kex = java.util.List.of();
@@ -264,7 +280,23 @@ public final class SubjectState {
         fail(at + ".kexKeys", EventPayload.keysOrderProblem(ks));
         kex = ks;
       }
-      devices[i] = new Device(id, key, (flags & 1) != 0, (flags & 2) != 0, kex);
+      AttestationMark mark = null;
+      if ((flags & 8) != 0) {
+        int platform = r.u8(at + ".attestation.platform");
+        int level = r.u8(at + ".attestation.level");
+        org.rcskt.verifier.attestation.Platform p =
+            org.rcskt.verifier.attestation.Platform.ofCode(platform);
+        org.rcskt.verifier.attestation.SecurityLevel[] levels =
+            org.rcskt.verifier.attestation.SecurityLevel.values();
+        boolean boot = (level & 0x80) != 0;
+        level &= 0x7f;
+        if (p == null || level > levels.length || (level == 0 && boot)) {
+          throw new EventFormatException(
+              at + ".attestation", "unknown platform " + platform + " or level " + level);
+        }
+        mark = new AttestationMark(p, level == 0 ? null : levels[level - 1], boot);
+      }
+      devices[i] = new Device(id, key, (flags & 1) != 0, (flags & 2) != 0, kex, mark);
     }
     long retiredCount = r.u32("state.retiredKeyIds");
     if (retiredCount > MAX_RETIRED_KEY_IDS) {

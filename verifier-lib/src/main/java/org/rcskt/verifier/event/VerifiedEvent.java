@@ -11,10 +11,31 @@ import org.rcskt.verifier.Hash;
 public final class VerifiedEvent {
   private final KeyEvent event;
   private final List<Hash> signerKeyIds;
+  private final AttestationMark attestation;
+  private final org.rcskt.verifier.attestation.AttestationResult attestationResult;
 
-  VerifiedEvent(KeyEvent event, List<Hash> signerKeyIds) {
+  VerifiedEvent(
+      KeyEvent event,
+      List<Hash> signerKeyIds,
+      AttestationMark attestation,
+      org.rcskt.verifier.attestation.AttestationResult attestationResult) {
     this.event = event;
     this.signerKeyIds = signerKeyIds;
+    this.attestation = attestation;
+    this.attestationResult = attestationResult;
+  }
+
+  /**
+   * What the event's device attestation evidence showed, or null when it carries none. The mark's
+   * security level is null when the evidence was not checked (no policy was given).
+   */
+  public AttestationMark attestation() {
+    return attestation;
+  }
+
+  /** The full result of checking the evidence, or null when it was not checked or is absent. */
+  public org.rcskt.verifier.attestation.AttestationResult attestationResult() {
+    return attestationResult;
   }
 
   /** The event. */

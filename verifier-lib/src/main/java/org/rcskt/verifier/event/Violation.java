@@ -70,5 +70,16 @@ public enum Violation {
    * A KEYS event publishes a key-agreement key whose bytes are not a valid key of its algorithm (an
    * X25519 key of small order, an ML-KEM-768 key failing the FIPS 203 modulus check).
    */
-  INVALID_KEX_KEY
+  INVALID_KEX_KEY,
+  /**
+   * Device attestation evidence that does not pass a check: malformed, not chaining to a configured
+   * root, not valid at the event's timestamp, revoked, made for another event, by an app not
+   * allowed, or carried by an event type that installs no key. The exception names the check.
+   */
+  INVALID_ATTESTATION,
+  /**
+   * A REGISTER without verified hardware-backed device attestation while the log's policy requires
+   * it of the carrier.
+   */
+  DEVICE_ATTESTATION_REQUIRED
 }

@@ -34,7 +34,6 @@ public final class ProtocolVectorsPrinter {
   static final String DEVICE_ID = "phone-1";
   static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
   static final long ANCHOR_NOT_AFTER = 1_798_761_600_000L; // 2027-01-01T00:00:00Z
-  static final byte[] EVIDENCE = "example-evidence".getBytes(StandardCharsets.US_ASCII);
 
   private ProtocolVectorsPrinter() {}
 
@@ -115,7 +114,6 @@ public final class ProtocolVectorsPrinter {
     KeyEvent register =
         EventBuilder.forSubject(phone.index(), CARRIER_ID)
             .timestampMs(T0 + 60_000)
-            .attestationEvidence(EVIDENCE)
             .register(DEVICE_ID, PublicKeyInfo.ed25519(device1.publicKey()))
             .sign(device1, carrier);
     events.put("register", register);

@@ -155,10 +155,17 @@ class RandomHistoryTest {
     return ids.get(rnd.nextInt(ids.size()));
   }
 
+  /**
+   * Evidence of the right structure with random content: replayed without an attestation policy, as
+   * here, only its structure is checked.
+   */
   private byte[] randomEvidence() {
-    byte[] b = new byte[rnd.nextInt(4) == 0 ? rnd.nextInt(300) : 0];
+    if (rnd.nextInt(4) != 0) {
+      return new byte[0];
+    }
+    byte[] b = new byte[1 + rnd.nextInt(300)];
     rnd.nextBytes(b);
-    return b;
+    return org.rcskt.verifier.attestation.DeviceEvidence.apple(b).encode();
   }
 
   private void generate(int subjects, int steps) throws RuleViolationException {
