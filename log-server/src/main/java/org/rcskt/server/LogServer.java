@@ -164,6 +164,11 @@ public final class LogServer implements AutoCloseable {
                   new RocksDbLogStore.Settings(config.blockCacheBytes(), 64L << 20, true)));
       opened.add(store);
       adoptAlgorithmPolicy(store, rules);
+      store.putDeviceAttestationPolicy(
+          org.rcskt.verifier.attestation.DeviceAttestationPolicyJson.toJson(
+                  rules.deviceAttestation())
+              .toString()
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
       KeyEventLog log = KeyEventLog.open(store, signer, rules, metrics, settings);
       opened.add(0, log);
       metrics.bind(

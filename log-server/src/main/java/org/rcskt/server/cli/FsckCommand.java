@@ -77,6 +77,16 @@ final class FsckCommand implements Callable<Integer> {
                         .readTree(store.algorithmPolicy()),
                     "stored algorithm policy"));
       }
+      if (rules != null && store.deviceAttestationPolicy() != null) {
+        // Replay evidence under the device attestation policy the log last ran with, so the
+        // replayed states carry the marks the log's states do.
+        rules =
+            rules.withDeviceAttestation(
+                org.rcskt.verifier.attestation.DeviceAttestationPolicyJson.fromJson(
+                    new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(store.deviceAttestationPolicy()),
+                    "stored device attestation policy"));
+      }
       Fsck.Report r = new Fsck(store, signer, rules, System.out::println).run();
       for (String p : r.problems()) {
         System.out.println("PROBLEM: " + p);
@@ -89,6 +99,7 @@ final class FsckCommand implements Callable<Integer> {
       return 1;
     } catch (StorageException
         | java.io.IOException
+        | IllegalArgumentException
         | org.rcskt.verifier.event.EventFormatException e) {
       System.err.println("fsck: " + e.getMessage());
       return 2;

@@ -39,6 +39,16 @@ public abstract class ForwardingLogStore implements LogStore {
   }
 
   @Override
+  public byte[] deviceAttestationPolicy() {
+    return delegate.deviceAttestationPolicy();
+  }
+
+  @Override
+  public void putDeviceAttestationPolicy(byte[] json) {
+    delegate.putDeviceAttestationPolicy(json);
+  }
+
+  @Override
   public byte[] algorithmPolicy() {
     return delegate.algorithmPolicy();
   }

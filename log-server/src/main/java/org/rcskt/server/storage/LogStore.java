@@ -130,6 +130,16 @@ public interface LogStore extends AutoCloseable {
   void putAlgorithmPolicy(byte[] json);
 
   /**
+   * The device attestation policy the log last ran with (its published JSON form, {@code
+   * DeviceAttestationPolicyJson}, without the status list), or null if none was ever stored: what
+   * fsck replays evidence under.
+   */
+  byte[] deviceAttestationPolicy();
+
+  /** Keeps {@code json} as the device attestation policy, synced before it returns. */
+  void putDeviceAttestationPolicy(byte[] json);
+
+  /**
    * Visits the subject map's records (other than its leaf records) whose keys fall in each of
    * {@code ranges}, in key order, with one pass over the store. The ranges must be ascending and
    * disjoint.

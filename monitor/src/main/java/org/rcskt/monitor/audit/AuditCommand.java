@@ -244,13 +244,16 @@ public final class AuditCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new IOException(e.getMessage(), e);
       }
-      notes.add(
-          "Device attestation evidence was checked against the policy the log publishes in"
-              + " /v1/info (roots: "
-              + attestation.androidRoots().anchors().size()
-              + " Android, "
-              + attestation.appleRoots().anchors().size()
-              + " Apple), at each event's timestamp; revocation status was not rechecked.");
+      if (!attestation.androidRoots().anchors().isEmpty()
+          || !attestation.appleRoots().anchors().isEmpty()) {
+        notes.add(
+            "Device attestation evidence was checked against the policy the log publishes in"
+                + " /v1/info (roots: "
+                + attestation.androidRoots().anchors().size()
+                + " Android, "
+                + attestation.appleRoots().anchors().size()
+                + " Apple), at each event's timestamp; revocation status was not rechecked.");
+      }
     } else {
       notes.add(
           "The log publishes no device attestation policy: evidence was checked for its structure"

@@ -69,6 +69,43 @@ public final class TestLog implements AutoCloseable {
         s -> s);
   }
 
+  /** A log in {@code dir} checking device attestation evidence against {@code policy}. */
+  public static TestLog startWithDeviceAttestation(
+      Path dir, org.rcskt.verifier.attestation.DeviceAttestationPolicy policy) {
+    return new TestLog(
+        dir,
+        ServerConfig.builder(dir).port(0).devMode(true).deviceAttestation(policy).build(),
+        s -> s);
+  }
+
+  /**
+   * Registers {@code key}, attested by the carrier, with the device attestation evidence {@code
+   * evidence} makes from the event's challenge (docs/protocol.md section 17.2).
+   */
+  public long registerWithEvidence(
+      String phone,
+      String deviceId,
+      Ed25519.KeyPair key,
+      java.util.function.Function<byte[], byte[]> evidence)
+      throws IOException, InterruptedException {
+    Hash subject = TestVrf.index(phone);
+    EventBuilder b = EventBuilder.forSubject(subject, LogServer.DEV_CARRIER_ID);
+    KeyEvent prev = last.get(subject);
+    if (prev != null) {
+      b.after(prev);
+    }
+    long t = tick();
+    PublicKeyInfo pk = PublicKeyInfo.ed25519(key.publicKey());
+    byte[] challenge =
+        org.rcskt.verifier.attestation.AttestationChallenge.of(
+            subject.toByteArray(), LogServer.DEV_CARRIER_ID, deviceId, pk.keyId().toByteArray(), t);
+    return submit(
+        b.timestampMs(t)
+            .attestationEvidence(evidence.apply(challenge))
+            .register(deviceId, pk)
+            .sign(key, carrier()));
+  }
+
   /** A log in {@code dir} signing with the log and policy keys of {@code other}: a second view. */
   public static TestLog startWithKeysOf(Path dir, TestLog other) {
     ServerConfig c =

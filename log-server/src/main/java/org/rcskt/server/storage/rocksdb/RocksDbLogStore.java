@@ -60,6 +60,8 @@ public final class RocksDbLogStore implements LogStore {
 
   private static final byte[] KEY_ALGORITHMS =
       "algorithm-policy".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] KEY_DEVICE_ATTESTATION =
+      "device-attestation-policy".getBytes(StandardCharsets.US_ASCII);
 
   /**
    * The protocol version whose log this store holds (docs/protocol.md section 1). Version 1 stores
@@ -620,6 +622,25 @@ public final class RocksDbLogStore implements LogStore {
       db.put(meta, KEY_WITNESSED, java.util.Objects.requireNonNull(note, "note"));
     } catch (RocksDBException e) {
       throw new StorageException("cannot store the witnessed checkpoint", e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  @Override
+  public byte[] deviceAttestationPolicy() {
+    return read(meta, KEY_DEVICE_ATTESTATION, "device attestation policy");
+  }
+
+  @Override
+  public void putDeviceAttestationPolicy(byte[] json) {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      db.put(
+          meta, syncWrite, KEY_DEVICE_ATTESTATION, java.util.Objects.requireNonNull(json, "json"));
+    } catch (RocksDBException e) {
+      throw new StorageException("cannot store the device attestation policy", e);
     } finally {
       lifecycle.readLock().unlock();
     }

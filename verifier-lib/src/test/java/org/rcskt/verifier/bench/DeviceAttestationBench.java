@@ -1,0 +1,229 @@
+package org.rcskt.verifier.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.openssl.PEMParser;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.attestation.AndroidKeyAttestation;
+import org.rcskt.verifier.attestation.AndroidStatusList;
+import org.rcskt.verifier.attestation.AndroidTestChains;
+import org.rcskt.verifier.attestation.AppleTestAttestations;
+import org.rcskt.verifier.attestation.AttestationChallenge;
+import org.rcskt.verifier.attestation.CertificateChains;
+import org.rcskt.verifier.attestation.DeviceAttestationPolicy;
+import org.rcskt.verifier.attestation.DeviceEvidence;
+import org.rcskt.verifier.attestation.TrustAnchors;
+import org.rcskt.verifier.crypto.Ed25519;
+import org.rcskt.verifier.event.EventBuilder;
+import org.rcskt.verifier.event.EventCodec;
+import org.rcskt.verifier.event.EventSignatures;
+import org.rcskt.verifier.event.EventSigner;
+import org.rcskt.verifier.event.KeyEvent;
+import org.rcskt.verifier.event.KeyResolver;
+import org.rcskt.verifier.event.PublicKeyInfo;
+import org.rcskt.verifier.event.VerifiedEvent;
+
+/**
+ * What device attestation evidence adds to the log's ingest cost (docs/benchmarks.md, "Device
+ * attestation"): the signature phase of a REGISTER (decode, the new key's and an Ed25519 carrier
+ * anchor's signatures) without evidence, with Android evidence (a three-certificate P-256 chain of
+ * a test CA, root left out, allow list and a 10,000-entry status list) and with Apple evidence (an
+ * App Attest object of a test CA), all in one run; and, when the shared vectors are present, the
+ * chain check alone of a real Google TEE chain (RSA-4096 root).
+ *
+ * <p>Not a unit test; run with {@code java -cp <test classes, classes, dependencies>
+ * org.rcskt.verifier.bench.DeviceAttestationBench [JMH options]}. After the report it prints each
+ * time as a multiple of {@code registerUnattested}.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+@Fork(1)
+public class DeviceAttestationBench {
+  private static final long T = System.currentTimeMillis();
+  private static final String CARRIER = "carrier.example";
+
+  /** Events, evidence and the policy, made once. */
+  @State(Scope.Benchmark)
+  public static class Data {
+    byte[] unattested;
+    byte[] android;
+    byte[] apple;
+    KeyResolver carrierOnly;
+    DeviceAttestationPolicy policy;
+
+    @Setup
+    public void setUp() throws Exception {
+      Random r = new Random(13);
+      Ed25519.KeyPair carrier = Ed25519.KeyPair.generate(r);
+      PublicKeyInfo carrierKey = PublicKeyInfo.ed25519(carrier.publicKey());
+      carrierOnly = keyId -> keyId.equals(carrierKey.keyId()) ? carrierKey : null;
+      EventSigner c = EventSigner.of(carrier);
+      Hash subject = Hash.sha256(new byte[] {1});
+      EventSigner d1 = EventSigner.of(Ed25519.KeyPair.generate(r));
+      EventSigner d2 = EventSigner.of(Ed25519.KeyPair.generate(r));
+      EventSigner d3 = EventSigner.of(Ed25519.KeyPair.generate(r));
+      unattested = register(subject, d1, c, null);
+      AndroidTestChains chain =
+          AndroidTestChains.builder().seed(13).challenge(challenge(subject, d2)).build();
+      android = register(subject, d2, c, DeviceEvidence.android(chain.chainDer()).encode());
+      AppleTestAttestations a = new AppleTestAttestations(java.time.Instant.ofEpochMilli(T), 13);
+      apple =
+          register(
+              subject,
+              d3,
+              c,
+              DeviceEvidence.apple(a.clientDataHash(challenge(subject, d3)).attestationObject())
+                  .encode());
+      StringBuilder status = new StringBuilder("{\"entries\": {");
+      for (int i = 0; i < 10_000; i++) {
+        status
+            .append(i == 0 ? "" : ",")
+            .append("\"")
+            .append(Long.toHexString(0x1000_0000_0000L + i))
+            .append("\": {\"status\": \"REVOKED\", \"reason\": \"KEY_COMPROMISE\"}");
+      }
+      status.append("}}");
+      policy =
+          new DeviceAttestationPolicy(
+              chain.roots(),
+              a.roots(),
+              new DeviceAttestationPolicy.Apps(
+                  List.of(
+                      new AndroidKeyAttestation.AllowedApp(
+                          chain.packageName(), chain.signingDigest())),
+                  Set.of(a.appId())),
+              Map.of(),
+              Map.of(),
+              false,
+              AndroidStatusList.parse(status.toString(), "bench"));
+      // Each must verify, or the benchmark would time a failure path.
+      verify(android, carrierOnly, policy);
+      verify(apple, carrierOnly, policy);
+    }
+
+    private static byte[] challenge(Hash subject, EventSigner device) {
+      return AttestationChallenge.of(
+          subject.toByteArray(), CARRIER, "phone-1", device.publicKey().keyId().toByteArray(), T);
+    }
+
+    private static byte[] register(
+        Hash subject, EventSigner device, EventSigner carrier, byte[] evidence) {
+      EventBuilder b = EventBuilder.forSubject(subject, CARRIER).timestampMs(T);
+      if (evidence != null) {
+        b.attestationEvidence(evidence);
+      }
+      return b.register("phone-1", device.publicKey()).sign(device, carrier).encoded();
+    }
+  }
+
+  /** A real Google TEE chain from the shared vectors, checked at a time it was valid. */
+  @State(Scope.Benchmark)
+  public static class GoogleChain {
+    List<X509CertificateHolder> chain;
+    TrustAnchors root;
+
+    @Setup
+    public void setUp() throws Exception {
+      Path dir =
+          Path.of(System.getProperty("rcskt.vectors.dir", "../shared/vectors"))
+              .resolve("android-attestation-google");
+      if (!Files.isDirectory(dir)) {
+        throw new IllegalStateException(
+            "googleTeeChainOnly needs the shared vectors at " + dir + " (-Drcskt.vectors.dir)");
+      }
+      List<byte[]> der = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        try (PEMParser p =
+            new PEMParser(
+                Files.newBufferedReader(
+                    dir.resolve("pem/algorithm_EC_SecurityLevel_TEE/cert" + i + ".pem")))) {
+          der.add(((X509CertificateHolder) p.readObject()).getEncoded());
+        }
+      }
+      chain = CertificateChains.parse(der);
+      root =
+          TrustAnchors.fromPem(
+              Files.readString(dir.resolve("google_root_ca_pubkey_from_Constants.pem")), "root");
+    }
+  }
+
+  @Benchmark
+  public VerifiedEvent registerUnattested(Data d) throws Exception {
+    return verify(d.unattested, d.carrierOnly, d.policy);
+  }
+
+  @Benchmark
+  public VerifiedEvent registerAndroid(Data d) throws Exception {
+    return verify(d.android, d.carrierOnly, d.policy);
+  }
+
+  @Benchmark
+  public VerifiedEvent registerApple(Data d) throws Exception {
+    return verify(d.apple, d.carrierOnly, d.policy);
+  }
+
+  @Benchmark
+  public TrustAnchors.Anchor googleTeeChainOnly(GoogleChain g) throws Exception {
+    return CertificateChains.verify(
+        g.chain, g.root, java.time.Instant.parse("2020-01-01T00:00:00Z").toEpochMilli());
+  }
+
+  private static VerifiedEvent verify(
+      byte[] encoded, KeyResolver keys, DeviceAttestationPolicy policy) throws Exception {
+    KeyEvent e = EventCodec.decode(encoded);
+    VerifiedEvent v = EventSignatures.verify(e, keys, policy);
+    if (e.body().attestationEvidence().length > 0 && v.attestationResult() == null) {
+      throw new AssertionError("evidence was not checked");
+    }
+    return v;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Collection<RunResult> results =
+        new Runner(
+                new OptionsBuilder()
+                    .parent(new CommandLineOptions(args))
+                    .include(DeviceAttestationBench.class.getName() + ".*")
+                    .build())
+            .run();
+    Map<String, Double> score = new HashMap<>();
+    for (RunResult r : results) {
+      String name = r.getParams().getBenchmark();
+      score.put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
+    }
+    double base = score.getOrDefault("registerUnattested", Double.NaN);
+    System.out.println();
+    System.out.println("time as a multiple of registerUnattested (" + base + " us), same run:");
+    score.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            e ->
+                System.out.printf(
+                    "  %-24s %10.2f us  %6.2fx%n", e.getKey(), e.getValue(), e.getValue() / base));
+  }
+}
