@@ -2,12 +2,12 @@ package org.rcskt.verifier.attestation;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.CertException;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.operator.ContentVerifierProvider;
@@ -121,7 +121,7 @@ public final class CertificateChains {
                 + name(issuer.getSubject()));
       }
       requireCa(issuer, "certificate " + (i + 1));
-      if (!signedBy(child, verifierFor(issuer))) {
+      if (!signedBy(child, issuer.getSubjectPublicKeyInfo(), AttestationCheck.CHAIN, issuer)) {
         throw new AttestationException(
             AttestationCheck.CHAIN,
             "certificate " + i + "'s signature does not verify under certificate " + (i + 1));
@@ -136,7 +136,7 @@ public final class CertificateChains {
       if (a.certificate() != null && !a.certificate().getSubject().equals(last.getIssuer())) {
         continue;
       }
-      if (signedBy(last, verifierFor(a.publicKey()))) {
+      if (signedBy(last, a.publicKeyInfo(), AttestationCheck.ROOT, null)) {
         if (a.certificate() != null) {
           requireCa(a.certificate(), "the root");
           if (!a.certificate().isValidOn(at)) {
@@ -212,32 +212,99 @@ public final class CertificateChains {
 
   private static ContentVerifierProvider verifierFor(X509CertificateHolder issuer)
       throws AttestationException {
+    return verifierFor(
+        issuer.getSubjectPublicKeyInfo(),
+        AttestationCheck.CHAIN,
+        "the key of " + name(issuer.getSubject()));
+  }
+
+  /**
+   * A verifier for signatures by {@code key}: Bouncy Castle's lightweight implementations for the
+   * key types attestation chains use (EC, RSA, Ed25519), which verify several times faster than the
+   * JDK 17 providers here (docs/benchmarks.md, "Device attestation"); JCA for anything else.
+   */
+  static ContentVerifierProvider verifierFor(
+      SubjectPublicKeyInfo key, AttestationCheck check, String what) throws AttestationException {
     try {
-      return new JcaContentVerifierProviderBuilder().build(issuer);
-    } catch (OperatorCreationException | java.security.cert.CertificateException e) {
+      org.bouncycastle.asn1.ASN1ObjectIdentifier alg = key.getAlgorithm().getAlgorithm();
+      org.bouncycastle.crypto.params.AsymmetricKeyParameter params;
+      org.bouncycastle.operator.DigestAlgorithmIdentifierFinder digests =
+          new org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder();
+      if (alg.equals(org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey)) {
+        params = org.bouncycastle.crypto.util.PublicKeyFactory.createKey(key);
+        return new org.bouncycastle.operator.bc.BcECContentVerifierProviderBuilder(digests)
+            .build(params);
+      }
+      if (alg.equals(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption)) {
+        params = org.bouncycastle.crypto.util.PublicKeyFactory.createKey(key);
+        return new org.bouncycastle.operator.bc.BcRSAContentVerifierProviderBuilder(digests)
+            .build(params);
+      }
+      if (alg.equals(org.bouncycastle.asn1.edec.EdECObjectIdentifiers.id_Ed25519)) {
+        params = org.bouncycastle.crypto.util.PublicKeyFactory.createKey(key);
+        return new org.bouncycastle.operator.bc.BcEdDSAContentVerifierProviderBuilder()
+            .build(params);
+      }
+      return new JcaContentVerifierProviderBuilder()
+          .build(new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter().getPublicKey(key));
+    } catch (OperatorCreationException | java.io.IOException | RuntimeException e) {
       throw new AttestationException(
-          AttestationCheck.CHAIN,
-          "the key of "
-              + name(issuer.getSubject())
-              + " cannot verify signatures: "
-              + e.getMessage());
+          check, what + " cannot verify signatures: " + oneLine(e.getMessage()));
     }
   }
 
-  private static ContentVerifierProvider verifierFor(PublicKey key) throws AttestationException {
-    try {
-      return new JcaContentVerifierProviderBuilder().build(key);
-    } catch (OperatorCreationException e) {
-      throw new AttestationException(
-          AttestationCheck.ROOT, "a root key cannot verify signatures: " + e.getMessage());
-    }
-  }
+  /**
+   * How many verified (certificate, issuer key) links are remembered: 4096, or the system property
+   * {@code rcskt.attestation.linkCacheSize} (0 turns the cache off; benchmarks use it).
+   */
+  static final int LINK_CACHE_SIZE = Integer.getInteger("rcskt.attestation.linkCacheSize", 4096);
 
-  private static boolean signedBy(X509CertificateHolder c, ContentVerifierProvider v) {
+  /**
+   * Links already verified, by SHA-256 of the certificate's DER and the issuer's key: Android
+   * intermediates are shared by a whole batch of devices and Apple's by every App Attest key, so
+   * most chains repeat all but their leaf's link. A signature check is a pure function of those
+   * bytes, so a remembered success is as good as a new check; failures are not remembered.
+   */
+  private static final java.util.Map<String, Boolean> VERIFIED_LINKS =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(256, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> e) {
+              return size() > LINK_CACHE_SIZE;
+            }
+          });
+
+  private static boolean signedBy(
+      X509CertificateHolder c,
+      SubjectPublicKeyInfo issuerKey,
+      AttestationCheck check,
+      X509CertificateHolder issuer)
+      throws AttestationException {
+    String link;
     try {
-      return c.isSignatureValid(v);
+      java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+      d.update(c.getEncoded());
+      d.update(TrustAnchors.encoded(issuerKey));
+      link = java.util.HexFormat.of().formatHex(d.digest());
+    } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+      throw new AttestationException(AttestationCheck.MALFORMED, oneLine(e.getMessage()));
+    }
+    if (LINK_CACHE_SIZE > 0 && VERIFIED_LINKS.containsKey(link)) {
+      return true;
+    }
+    ContentVerifierProvider v =
+        issuer != null ? verifierFor(issuer) : verifierFor(issuerKey, check, "a root key");
+    boolean ok;
+    try {
+      ok = c.isSignatureValid(v);
     } catch (CertException | RuntimeException e) {
-      return false;
+      ok = false;
     }
+    if (ok && LINK_CACHE_SIZE > 0) {
+      VERIFIED_LINKS.put(link, Boolean.TRUE);
+    }
+    return ok;
   }
 }

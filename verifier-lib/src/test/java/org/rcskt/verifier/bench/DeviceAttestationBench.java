@@ -51,8 +51,10 @@ import org.rcskt.verifier.event.VerifiedEvent;
  * attestation"): the signature phase of a REGISTER (decode, the new key's and an Ed25519 carrier
  * anchor's signatures) without evidence, with Android evidence (a three-certificate P-256 chain of
  * a test CA, root left out, allow list and a 10,000-entry status list) and with Apple evidence (an
- * App Attest object of a test CA), all in one run; and, when the shared vectors are present, the
- * chain check alone of a real Google TEE chain (RSA-4096 root).
+ * App Attest object of a test CA), all in one run, each over 256 distinct events whose leaves
+ * differ and whose intermediates are shared, with the link cache at 64 (steady state) and off; one
+ * certificate signature through the JDK and through Bouncy Castle; and, when the shared vectors are
+ * present, the chain check alone of a real Google TEE chain (RSA-4096 root).
  *
  * <p>Not a unit test; run with {@code java -cp <test classes, classes, dependencies>
  * org.rcskt.verifier.bench.DeviceAttestationBench [JMH options]}. After the report it prints each
@@ -62,8 +64,11 @@ import org.rcskt.verifier.event.VerifiedEvent;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "-Drcskt.attestation.linkCacheSize=64")
 public class DeviceAttestationBench {
+  /** Distinct events per platform: more than the link cache holds, so leaves are never cached. */
+  private static final int POOL = 256;
+
   private static final long T = System.currentTimeMillis();
   private static final String CARRIER = "carrier.example";
 
@@ -71,10 +76,13 @@ public class DeviceAttestationBench {
   @State(Scope.Benchmark)
   public static class Data {
     byte[] unattested;
-    byte[] android;
-    byte[] apple;
+    byte[][] android = new byte[POOL][];
+    byte[][] apple = new byte[POOL][];
+    int next;
     KeyResolver carrierOnly;
     DeviceAttestationPolicy policy;
+    X509CertificateHolder leaf;
+    X509CertificateHolder intermediate;
 
     @Setup
     public void setUp() throws Exception {
@@ -88,17 +96,35 @@ public class DeviceAttestationBench {
       EventSigner d2 = EventSigner.of(Ed25519.KeyPair.generate(r));
       EventSigner d3 = EventSigner.of(Ed25519.KeyPair.generate(r));
       unattested = register(subject, d1, c, null);
-      AndroidTestChains chain =
-          AndroidTestChains.builder().seed(13).challenge(challenge(subject, d2)).build();
-      android = register(subject, d2, c, DeviceEvidence.android(chain.chainDer()).encode());
-      AppleTestAttestations a = new AppleTestAttestations(java.time.Instant.ofEpochMilli(T), 13);
-      apple =
-          register(
-              subject,
-              d3,
-              c,
-              DeviceEvidence.apple(a.clientDataHash(challenge(subject, d3)).attestationObject())
-                  .encode());
+      // One root and intermediate (same seed, serial and ordering), a new leaf per event.
+      java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+      g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+      java.math.BigInteger serial = java.math.BigInteger.valueOf(1313);
+      AndroidTestChains chain = null;
+      AppleTestAttestations a = null;
+      for (int i = 0; i < POOL; i++) {
+        EventSigner da = EventSigner.of(Ed25519.KeyPair.generate(r));
+        chain =
+            AndroidTestChains.builder()
+                .seed(13)
+                .leafKey(g.generateKeyPair())
+                .intermediateSerial(serial)
+                .challenge(challenge(subject, da))
+                .build();
+        android[i] = register(subject, da, c, DeviceEvidence.android(chain.chainDer()).encode());
+        EventSigner di = EventSigner.of(Ed25519.KeyPair.generate(r));
+        a = new AppleTestAttestations(java.time.Instant.ofEpochMilli(T), 13);
+        apple[i] =
+            register(
+                subject,
+                di,
+                c,
+                DeviceEvidence.apple(a.clientDataHash(challenge(subject, di)).attestationObject())
+                    .encode());
+      }
+      List<X509CertificateHolder> parsed = CertificateChains.parse(chain.chainDer());
+      leaf = parsed.get(0);
+      intermediate = parsed.get(1);
       StringBuilder status = new StringBuilder("{\"entries\": {");
       for (int i = 0; i < 10_000; i++) {
         status
@@ -122,8 +148,15 @@ public class DeviceAttestationBench {
               false,
               AndroidStatusList.parse(status.toString(), "bench"));
       // Each must verify, or the benchmark would time a failure path.
-      verify(android, carrierOnly, policy);
-      verify(apple, carrierOnly, policy);
+      for (int i = 0; i < POOL; i++) {
+        verify(android[i], carrierOnly, policy);
+        verify(apple[i], carrierOnly, policy);
+      }
+    }
+
+    int next() {
+      next = (next + 1) % POOL;
+      return next;
     }
 
     private static byte[] challenge(Hash subject, EventSigner device) {
@@ -177,17 +210,50 @@ public class DeviceAttestationBench {
     return verify(d.unattested, d.carrierOnly, d.policy);
   }
 
+  /** A new leaf each time; the shared intermediate's link comes from the cache (steady state). */
   @Benchmark
   public VerifiedEvent registerAndroid(Data d) throws Exception {
-    return verify(d.android, d.carrierOnly, d.policy);
+    return verify(d.android[d.next()], d.carrierOnly, d.policy);
   }
 
   @Benchmark
   public VerifiedEvent registerApple(Data d) throws Exception {
-    return verify(d.apple, d.carrierOnly, d.policy);
+    return verify(d.apple[d.next()], d.carrierOnly, d.policy);
+  }
+
+  /** As {@link #registerAndroid} with the link cache off: every certificate signature checked. */
+  @Benchmark
+  @Fork(value = 1, jvmArgsAppend = "-Drcskt.attestation.linkCacheSize=0")
+  public VerifiedEvent registerAndroidNoCache(Data d) throws Exception {
+    return verify(d.android[d.next()], d.carrierOnly, d.policy);
   }
 
   @Benchmark
+  @Fork(value = 1, jvmArgsAppend = "-Drcskt.attestation.linkCacheSize=0")
+  public VerifiedEvent registerAppleNoCache(Data d) throws Exception {
+    return verify(d.apple[d.next()], d.carrierOnly, d.policy);
+  }
+
+  /** One P-256 certificate signature through the JDK's provider (SunEC on JDK 17). */
+  @Benchmark
+  public boolean certSignatureJdk(Data d) throws Exception {
+    return d.leaf.isSignatureValid(
+        new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder()
+            .build(d.intermediate));
+  }
+
+  /** The same signature through Bouncy Castle's lightweight API, as CertificateChains does. */
+  @Benchmark
+  public boolean certSignatureBc(Data d) throws Exception {
+    return d.leaf.isSignatureValid(
+        new org.bouncycastle.operator.bc.BcECContentVerifierProviderBuilder(
+                new org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder())
+            .build(d.intermediate));
+  }
+
+  /** The four links of a real chain, every signature checked (cache off). */
+  @Benchmark
+  @Fork(value = 1, jvmArgsAppend = "-Drcskt.attestation.linkCacheSize=0")
   public TrustAnchors.Anchor googleTeeChainOnly(GoogleChain g) throws Exception {
     return CertificateChains.verify(
         g.chain, g.root, java.time.Instant.parse("2020-01-01T00:00:00Z").toEpochMilli());

@@ -235,9 +235,54 @@ public final class ProtocolVectorsPrinter {
     return out.toString();
   }
 
+  /**
+   * The block of section 17.7: the {@code register} event of section 15.2 again, now carrying
+   * Android evidence from a test CA (Bouncy Castle's builders, a seeded generator, ECDSA P-256),
+   * with the root and allowed app a verifier needs and the mark it must reach. ECDSA signatures are
+   * randomized, so a run with another JDK may print other certificates; the test checks the block
+   * as printed, not by printing it again.
+   */
+  static String attestedBlock() throws Exception {
+    Ed25519.KeyPair carrier = key("carrier");
+    Ed25519.KeyPair device1 = key("device-1");
+    PhoneNumbers.ProvenIndex phone = PhoneNumbers.prove(vrfSecret(), PHONE_NUMBER);
+    PublicKeyInfo key = PublicKeyInfo.ed25519(device1.publicKey());
+    long t = T0 + 60_000;
+    byte[] challenge =
+        org.rcskt.verifier.attestation.AttestationChallenge.of(
+            phone.index().toByteArray(), CARRIER_ID, DEVICE_ID, key.keyId().toByteArray(), t);
+    org.rcskt.verifier.attestation.AndroidTestChains chain =
+        org.rcskt.verifier.attestation.AndroidTestChains.builder()
+            .seed(17)
+            .challenge(challenge)
+            .build();
+    KeyEvent e =
+        EventBuilder.forSubject(phone.index(), CARRIER_ID)
+            .timestampMs(t)
+            .attestationEvidence(
+                org.rcskt.verifier.attestation.DeviceEvidence.android(chain.chainDer()).encode())
+            .register(DEVICE_ID, key)
+            .sign(device1, carrier);
+    StringBuilder out = new StringBuilder();
+    out.append(FENCE).append("attestation-vector\n# vector: register-android\n");
+    wrapped(out, "androidRoot", chain.roots().anchors().get(0).certificate().getEncoded());
+    out.append("packageName = ").append(chain.packageName()).append('\n');
+    out.append("signingCertSha256 = ").append(HEX.formatHex(chain.signingDigest())).append('\n');
+    out.append("challenge = ").append(HEX.formatHex(challenge)).append('\n');
+    wrapped(out, "encoded", e.encoded());
+    out.append("leafHash = ").append(e.leafHash().toHex()).append('\n');
+    out.append("mark = ANDROID_KEY_ATTESTATION TRUSTED_ENVIRONMENT bootVerified\n");
+    out.append(FENCE).append('\n');
+    return out.toString();
+  }
+
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("pq")) {
       System.out.print(postQuantumBlocks());
+      return;
+    }
+    if (args.length > 0 && args[0].equals("attested")) {
+      System.out.print(attestedBlock());
       return;
     }
     Map<String, Ed25519.KeyPair> keys = new LinkedHashMap<>();
