@@ -410,6 +410,12 @@ public final class KeyEventLog implements AutoCloseable {
             : store.subjectEvents(subject, fromSequence, limit + 1).stream()
                 .filter(r -> r.sequence() < next)
                 .toList();
+    // The store is written before the tree head is published, and the store's own tree size (which
+    // bounds entry reads) moves when its write returns, a moment after the write is visible to a
+    // snapshot: wait for the head first, so that the last leaf can be read and proofs against
+    // this head computed. (Reading the leaf first lost that race under load: a snapshot already
+    // held the new checkpoint while the store still refused its last index.)
+    awaitHead(head.treeSize());
     MapRootEntry entry = null;
     if (head.treeSize() > 0) {
       // Entries are immutable: the snapshot's last leaf is still there.
@@ -420,9 +426,6 @@ public final class KeyEventLog implements AutoCloseable {
             "the last leaf of tree size " + head.treeSize() + " is not a map root", e);
       }
     }
-    // The store is written before the tree head is published: wait the moment it takes, so that
-    // proofs against this head can be computed.
-    awaitHead(head.treeSize());
     return new SubjectView(head, state, rows, entry, proof);
   }
 

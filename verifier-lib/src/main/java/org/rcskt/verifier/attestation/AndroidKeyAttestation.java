@@ -113,7 +113,12 @@ public final class AndroidKeyAttestation {
               + " bytes) is not the one this event requires");
     }
     String app = allowedApp(d, policy.allowedApps());
-    AndroidAuthorizationList.RootOfTrust rot = d.rootOfTrust();
+    // For a hardware level the boot state must come from the hardware-enforced list: the
+    // software-enforced one is written by the operating system, which a hardware claim is about.
+    AndroidAuthorizationList.RootOfTrust rot =
+        d.attestationSecurityLevel().hardwareBacked()
+            ? (d.hardwareEnforced() == null ? null : d.hardwareEnforced().rootOfTrust())
+            : d.rootOfTrust();
     return new AttestationResult(
         Platform.ANDROID_KEY_ATTESTATION,
         d.attestationSecurityLevel(),
