@@ -95,12 +95,45 @@ public final class BenchCommand extends HttpLoadCommand {
               + " Ed25519 key (default: ${DEFAULT-VALUE}).")
   double hybridShare;
 
+  @Option(
+      names = "--attestation",
+      defaultValue = "none",
+      description =
+          "Device attestation evidence on every REGISTER: none, android or apple, from a test CA"
+              + " made from --attestation-seed; the server must trust its roots"
+              + " (--write-attestation-config) (default: ${DEFAULT-VALUE}).")
+  String attestation;
+
+  @Option(
+      names = "--attestation-seed",
+      defaultValue = "1",
+      description = "Seed of the test CAs of --attestation (default: ${DEFAULT-VALUE}).")
+  long attestationSeed;
+
+  @Option(
+      names = "--write-attestation-config",
+      description =
+          "Write the test CAs' roots into this folder, print the server config fragment that"
+              + " trusts them, and exit.")
+  java.nio.file.Path writeAttestationConfig;
+
   public BenchCommand() {
     super(256, 256, 60, 10);
   }
 
   @Override
   public Integer call() throws Exception {
+    BenchAttestation.Kind kind;
+    try {
+      kind = BenchAttestation.Kind.valueOf(attestation.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw usage("--attestation must be none, android or apple, got " + attestation);
+    }
+    BenchAttestation att = new BenchAttestation(kind, attestationSeed);
+    if (writeAttestationConfig != null) {
+      out.println(att.writeConfig(writeAttestationConfig));
+      return 0;
+    }
     checkLoadOptions();
     if (events < 0 || prepThreads < 0 || deviceKeys < 0) {
       throw usage("--events, --prep-threads and --device-keys must be >= 0");
@@ -143,7 +176,8 @@ public final class BenchCommand extends HttpLoadCommand {
     }
     BenchEvents gen =
         new BenchEvents(carrierId, carrier, namespace, s, deviceKeys)
-            .withHybridShare(hybridShare, 256);
+            .withHybridShare(hybridShare, 256)
+            .withAttestation(att);
     long p0 = System.nanoTime();
     byte[][] bodies =
         gen.jsonBodies((int) count, threads, i -> prepStart + 60_000 + (long) (i * msPerEvent));

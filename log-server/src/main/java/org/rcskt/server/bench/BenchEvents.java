@@ -46,6 +46,7 @@ public final class BenchEvents {
   private int hybridPerTenThousand;
   private org.rcskt.verifier.event.EventSigner[] hybridPool =
       new org.rcskt.verifier.event.EventSigner[0];
+  private BenchAttestation attestation;
 
   /**
    * @param carrier the carrier's anchor key, which signs every event beside its device key; null
@@ -153,6 +154,12 @@ public final class BenchEvents {
     return this;
   }
 
+  /** Makes every REGISTER carry device attestation evidence from {@code a}'s test CA. */
+  BenchEvents withAttestation(BenchAttestation a) {
+    this.attestation = a;
+    return this;
+  }
+
   /** Whether event {@code i} registers a hybrid key. */
   public boolean isHybrid(long i) {
     if (hybridPerTenThousand == 0) {
@@ -184,12 +191,24 @@ public final class BenchEvents {
 
   /** Event {@code i} with a given device key. */
   public KeyEvent register(long i, Ed25519.KeyPair device, long timestampMs) {
+    PublicKeyInfo key = PublicKeyInfo.ed25519(device.publicKey());
     EventBuilder b =
         EventBuilder.forSubject(subject(i), carrierId)
             .sequence(0)
             .previousHash(Hash.ZERO)
-            .timestampMs(timestampMs)
-            .register(DEVICE_ID, PublicKeyInfo.ed25519(device.publicKey()));
+            .timestampMs(timestampMs);
+    if (attestation != null && attestation.kind() != BenchAttestation.Kind.NONE) {
+      b.attestationEvidence(
+          attestation.evidence(
+              org.rcskt.verifier.attestation.AttestationChallenge.of(
+                  subject(i).toByteArray(),
+                  carrierId,
+                  DEVICE_ID,
+                  key.keyId().toByteArray(),
+                  timestampMs),
+              timestampMs));
+    }
+    b.register(DEVICE_ID, key);
     return carrier == null ? b.sign(device) : b.sign(device, carrier);
   }
 

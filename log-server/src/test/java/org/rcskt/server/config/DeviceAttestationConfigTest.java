@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rcskt.verifier.attestation.AndroidTestChains;
-import org.rcskt.verifier.attestation.AppleTestAttestations;
 import org.rcskt.verifier.attestation.DeviceAttestationPolicy;
+import org.rcskt.verifier.attestation.testing.AndroidTestChains;
+import org.rcskt.verifier.attestation.testing.AppleTestAttestations;
 
 /** The config file's {@code deviceAttestation} object: files read, every mistake named. */
 class DeviceAttestationConfigTest {

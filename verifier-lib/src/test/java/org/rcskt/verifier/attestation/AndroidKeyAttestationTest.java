@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.rcskt.verifier.attestation.AndroidAuthorizationList.VerifiedBootState;
 import org.rcskt.verifier.attestation.AndroidKeyAttestation.AllowedApp;
 import org.rcskt.verifier.attestation.AndroidKeyAttestation.Policy;
+import org.rcskt.verifier.attestation.testing.AndroidTestChains;
 
 class AndroidKeyAttestationTest {
   private static final long AT = AndroidTestChains.VALID_AT_MS;

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.rcskt.verifier.attestation.AndroidAuthorizationList.VerifiedBootState;
 import org.rcskt.verifier.attestation.AndroidKeyAttestation.AllowedApp;
 import org.rcskt.verifier.attestation.AndroidKeyAttestation.Policy;
+import org.rcskt.verifier.attestation.testing.AndroidTestChains;
 import org.rcskt.verifier.testing.VectorFiles;
 
 /**

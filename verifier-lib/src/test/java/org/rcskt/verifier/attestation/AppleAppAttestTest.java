@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.rcskt.verifier.attestation.testing.AppleTestAttestations;
 
 /** {@link AppleAppAttest} and {@link AppleAttestationObject} on objects made under a test root. */
 class AppleAppAttestTest {

@@ -251,8 +251,8 @@ public final class ProtocolVectorsPrinter {
     byte[] challenge =
         org.rcskt.verifier.attestation.AttestationChallenge.of(
             phone.index().toByteArray(), CARRIER_ID, DEVICE_ID, key.keyId().toByteArray(), t);
-    org.rcskt.verifier.attestation.AndroidTestChains chain =
-        org.rcskt.verifier.attestation.AndroidTestChains.builder()
+    org.rcskt.verifier.attestation.testing.AndroidTestChains chain =
+        org.rcskt.verifier.attestation.testing.AndroidTestChains.builder()
             .seed(17)
             .challenge(challenge)
             .build();

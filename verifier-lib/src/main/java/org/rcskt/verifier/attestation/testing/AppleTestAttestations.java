@@ -1,4 +1,4 @@
-package org.rcskt.verifier.attestation;
+package org.rcskt.verifier.attestation.testing;
 
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
@@ -36,6 +36,9 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.rcskt.verifier.attestation.AppleAppAttest;
+import org.rcskt.verifier.attestation.AppleAttestationObject;
+import org.rcskt.verifier.attestation.TrustAnchors;
 
 /**
  * Builds App-Attest-shaped attestation objects under a test root made here: root, intermediate CA
@@ -72,8 +75,7 @@ public final class AppleTestAttestations {
   private final X509CertificateHolder intermediate;
 
   private String appId = DEFAULT_APP_ID;
-  private byte[] clientDataHash =
-      TrustAnchors.sha256("rcskt test challenge".getBytes(StandardCharsets.UTF_8));
+  private byte[] clientDataHash = sha256("rcskt test challenge".getBytes(StandardCharsets.UTF_8));
   private byte[] aaguid = PRODUCTION_AAGUID;
   private long signCount;
   private int flags = AppleAttestationObject.AuthenticatorData.FLAG_AT;
@@ -225,7 +227,7 @@ public final class AppleTestAttestations {
     }
     byte[] cose = coseKey();
     ByteBuffer b = ByteBuffer.allocate(32 + 1 + 4 + 16 + 2 + credentialId.length + cose.length);
-    b.put(TrustAnchors.sha256(appId.getBytes(StandardCharsets.UTF_8)))
+    b.put(sha256(appId.getBytes(StandardCharsets.UTF_8)))
         .put((byte) flags)
         .putInt((int) signCount)
         .put(aaguid)
@@ -235,7 +237,7 @@ public final class AppleTestAttestations {
     byte[] authData = b.array();
     byte[] toHash = Arrays.copyOf(authData, authData.length + clientDataHash.length);
     System.arraycopy(clientDataHash, 0, toHash, authData.length, clientDataHash.length);
-    byte[] nonce = TrustAnchors.sha256(toHash);
+    byte[] nonce = sha256(toHash);
     if (wrongNonce) {
       nonce[0] ^= 1;
     }
@@ -285,7 +287,7 @@ public final class AppleTestAttestations {
 
   /** The key id: SHA-256 of the credential key's uncompressed point. */
   public byte[] keyId() {
-    return TrustAnchors.sha256(point());
+    return sha256(point());
   }
 
   /** The credential key pair (P-256), for signing assertions in tests. */
@@ -438,6 +440,14 @@ public final class AppleTestAttestations {
       g.initialize(new ECGenParameterSpec("secp256r1"), random);
       return g.generateKeyPair();
     } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] sha256(byte[] in) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(in);
+    } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

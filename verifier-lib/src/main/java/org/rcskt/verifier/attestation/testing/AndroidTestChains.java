@@ -1,4 +1,4 @@
-package org.rcskt.verifier.attestation;
+package org.rcskt.verifier.attestation.testing;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -41,6 +41,10 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.rcskt.verifier.attestation.AndroidAuthorizationList.VerifiedBootState;
+import org.rcskt.verifier.attestation.AndroidKeyAttestation;
+import org.rcskt.verifier.attestation.AndroidKeyDescription;
+import org.rcskt.verifier.attestation.SecurityLevel;
+import org.rcskt.verifier.attestation.TrustAnchors;
 
 /**
  * Android-attestation-shaped certificate chains for tests, under a P-256 test root made here: root
@@ -73,15 +77,21 @@ public final class AndroidTestChains {
   private final byte[] signingDigest;
   private final KeyPair leafKey;
   private final BigInteger intermediateSerial;
+  private final X509CertificateHolder intermediate;
+  private final KeyPair intermediateKey;
 
   private AndroidTestChains(
       List<byte[]> chainDer,
       X509CertificateHolder root,
+      X509CertificateHolder intermediate,
+      KeyPair intermediateKey,
       X509CertificateHolder leaf,
       byte[] keyDescriptionDer,
       Builder b) {
     this.chainDer = chainDer;
     this.root = root;
+    this.intermediate = intermediate;
+    this.intermediateKey = intermediateKey;
     this.leaf = leaf;
     this.keyDescriptionDer = keyDescriptionDer;
     this.challenge = b.challenge.clone();
@@ -186,8 +196,18 @@ public final class AndroidTestChains {
     private boolean intermediateIsCa = true;
     private boolean keyDescription = true;
     private byte[] rawKeyDescription;
+    private AndroidTestChains issuer;
 
     private Builder() {}
+
+    /**
+     * Issue the leaf under {@code ca}'s root and intermediate instead of a new pair: chains of one
+     * test CA, as a device batch shares its intermediates (and a load generator needs one root).
+     */
+    public Builder issuedBy(AndroidTestChains ca) {
+      this.issuer = ca;
+      return this;
+    }
 
     /** The attestation challenge. */
     public Builder challenge(byte[] challenge) {
@@ -310,37 +330,47 @@ public final class AndroidTestChains {
       if (intermediateSerial == null) {
         intermediateSerial = new BigInteger(64, random).setBit(63);
       }
-      KeyPair rootKey = p256(random);
-      KeyPair intermediateKey = p256(random);
-      X500Name rootName = new X500Name("CN=rcskt Test Attestation Root");
+      X509CertificateHolder root;
+      X509CertificateHolder intermediate;
+      KeyPair intermediateKey;
       X500Name intermediateName = new X500Name("CN=rcskt Test Attestation Intermediate, O=TEE");
       X500Name leafName = new X500Name("CN=Android Keystore Key");
-      Instant caFrom = Instant.parse("2020-01-01T00:00:00Z");
-      Instant caTo = Instant.parse("2040-01-01T00:00:00Z");
-      X509CertificateHolder root =
-          cert(
-              rootName,
-              BigInteger.ONE,
-              caFrom,
-              caTo,
-              rootName,
-              rootKey,
-              rootKey,
-              true,
-              null,
-              random);
-      X509CertificateHolder intermediate =
-          cert(
-              rootName,
-              intermediateSerial,
-              caFrom,
-              caTo,
-              intermediateName,
-              intermediateKey,
-              rootKey,
-              intermediateIsCa,
-              null,
-              random);
+      if (issuer != null) {
+        root = issuer.root;
+        intermediate = issuer.intermediate;
+        intermediateKey = issuer.intermediateKey;
+        intermediateName = intermediate.getSubject();
+      } else {
+        KeyPair rootKey = p256(random);
+        intermediateKey = p256(random);
+        X500Name rootName = new X500Name("CN=rcskt Test Attestation Root");
+        Instant caFrom = Instant.parse("2020-01-01T00:00:00Z");
+        Instant caTo = Instant.parse("2040-01-01T00:00:00Z");
+        root =
+            cert(
+                rootName,
+                BigInteger.ONE,
+                caFrom,
+                caTo,
+                rootName,
+                rootKey,
+                rootKey,
+                true,
+                null,
+                random);
+        intermediate =
+            cert(
+                rootName,
+                intermediateSerial,
+                caFrom,
+                caTo,
+                intermediateName,
+                intermediateKey,
+                rootKey,
+                intermediateIsCa,
+                null,
+                random);
+      }
       byte[] kd =
           rawKeyDescription != null
               ? rawKeyDescription
@@ -376,7 +406,8 @@ public final class AndroidTestChains {
       }
       chain.add(der(leaf));
       chain.add(der(intermediate));
-      return new AndroidTestChains(List.copyOf(chain), root, leaf, kd, this);
+      return new AndroidTestChains(
+          List.copyOf(chain), root, intermediate, intermediateKey, leaf, kd, this);
     }
 
     private byte[] encode(SecurityLevel attestation, SecurityLevel keyMint) {
