@@ -3,8 +3,6 @@ package org.rcskt.verifier.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -22,10 +20,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.CommandLineOptions;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.attestation.AndroidKeyAttestation;
 import org.rcskt.verifier.attestation.AndroidStatusList;
@@ -270,26 +264,6 @@ public class DeviceAttestationBench {
   }
 
   public static void main(String[] args) throws Exception {
-    Collection<RunResult> results =
-        new Runner(
-                new OptionsBuilder()
-                    .parent(new CommandLineOptions(args))
-                    .include(DeviceAttestationBench.class.getName() + ".*")
-                    .build())
-            .run();
-    Map<String, Double> score = new HashMap<>();
-    for (RunResult r : results) {
-      String name = r.getParams().getBenchmark();
-      score.put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
-    }
-    double base = score.getOrDefault("registerUnattested", Double.NaN);
-    System.out.println();
-    System.out.println("time as a multiple of registerUnattested (" + base + " us), same run:");
-    score.entrySet().stream()
-        .sorted(Map.Entry.comparingByKey())
-        .forEach(
-            e ->
-                System.out.printf(
-                    "  %-24s %10.2f us  %6.2fx%n", e.getKey(), e.getValue(), e.getValue() / base));
+    SameRunRatios.run(DeviceAttestationBench.class, "registerUnattested", args);
   }
 }

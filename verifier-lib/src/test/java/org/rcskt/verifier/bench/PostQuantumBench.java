@@ -1,8 +1,5 @@
 package org.rcskt.verifier.bench;
 
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.crypto.digests.SHAKEDigest;
@@ -16,10 +13,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.CommandLineOptions;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.crypto.Ed25519MlDsa65;
@@ -190,26 +183,6 @@ public class PostQuantumBench {
   }
 
   public static void main(String[] args) throws Exception {
-    Collection<RunResult> results =
-        new Runner(
-                new OptionsBuilder()
-                    .parent(new CommandLineOptions(args))
-                    .include(PostQuantumBench.class.getName() + ".*")
-                    .build())
-            .run();
-    Map<String, Double> score = new HashMap<>();
-    for (RunResult r : results) {
-      String name = r.getParams().getBenchmark();
-      score.put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
-    }
-    double base = score.getOrDefault("ed25519Verify", Double.NaN);
-    System.out.println();
-    System.out.println("time as a multiple of ed25519Verify (" + base + " us), same run:");
-    score.entrySet().stream()
-        .sorted(Map.Entry.comparingByKey())
-        .forEach(
-            e ->
-                System.out.printf(
-                    "  %-24s %10.2f us  %6.2fx%n", e.getKey(), e.getValue(), e.getValue() / base));
+    SameRunRatios.run(PostQuantumBench.class, "ed25519Verify", args);
   }
 }
