@@ -117,6 +117,14 @@ public final class BenchCommand extends HttpLoadCommand {
               + " trusts them, and exit.")
   java.nio.file.Path writeAttestationConfig;
 
+  @Option(
+      names = "--batch",
+      defaultValue = "1",
+      description =
+          "Events per request: 1 sends each to POST /v1/events, more (up to 1000) sends them in"
+              + " groups to POST /v1/events/batch (default: ${DEFAULT-VALUE}).")
+  int batch;
+
   public BenchCommand() {
     super(256, 256, 60, 10);
   }
@@ -190,8 +198,19 @@ public final class BenchCommand extends HttpLoadCommand {
         "prepared in %.1f s (%.0f events/s), %.0f bytes per body%n",
         prepSeconds, count / prepSeconds, (double) bytes / count);
 
-    ReceiptCheck check = new ReceiptCheck(info, bodies, verifyEvery);
-    String uri = requestUri("/v1/events");
+    if (batch < 1 || batch > 1000) {
+      throw usage("--batch must be 1 to 1000, got " + batch);
+    }
+    byte[][] requests = batch == 1 ? bodies : batches(bodies, batch);
+    SampledCheck check =
+        batch == 1
+            ? new ReceiptCheck(info, bodies, verifyEvery)
+            : new BatchReceiptCheck(info, bodies, batch, verifyEvery);
+    String uri = requestUri(batch == 1 ? "/v1/events" : "/v1/events/batch");
+    if (batch > 1) {
+      out.printf(
+          "%,d requests of up to %d events each to /v1/events/batch%n", requests.length, batch);
+    }
     out.printf(
         "%s for %.0f s after %.0f s of warm-up, %d connections; started %s%n",
         rate > 0
@@ -203,17 +222,31 @@ public final class BenchCommand extends HttpLoadCommand {
         Instant.now());
     Measured m =
         measure(
-            i -> new LoadRun.Request(HttpMethod.POST, uri, Buffer.buffer(bodies[(int) i])),
-            count,
+            i -> new LoadRun.Request(HttpMethod.POST, uri, Buffer.buffer(requests[(int) i])),
+            requests.length,
             check);
     LoadRun.Result r = m.result();
     LogInfo after = LogInfo.fetch(url);
 
     out.println("---");
-    out.printf(
-        "ingest: %.0f events/s accepted (%d of %d sent in the measured %.0f s, answered within"
-            + " %.1f s)%n",
-        r.okPerSecond(), r.ok(), r.sent(), durationSeconds, r.elapsedSeconds());
+    if (batch == 1) {
+      out.printf(
+          "ingest: %.0f events/s accepted (%d of %d sent in the measured %.0f s, answered within"
+              + " %.1f s)%n",
+          r.okPerSecond(), r.ok(), r.sent(), durationSeconds, r.elapsedSeconds());
+    } else {
+      out.printf(
+          "ingest: %.0f events/s in batches answered 200 (%d batches of %d of %d sent in the"
+              + " measured %.0f s, answered within %.1f s); events refused inside them: %d of"
+              + " those checked%n",
+          r.okPerSecond() * batch,
+          r.ok(),
+          batch,
+          r.sent(),
+          durationSeconds,
+          r.elapsedSeconds(),
+          check.bad());
+    }
     printAnswers(r);
     if (rate > 0) {
       out.printf(
@@ -223,6 +256,13 @@ public final class BenchCommand extends HttpLoadCommand {
         "receipts verified: %d (checkpoint signature and inclusion proof), bad: %d%n",
         check.verified(), check.bad());
     printCpu(m);
+    if (batch > 1 && m.serverCpuNanos().isPresent()) {
+      out.printf(
+          "server CPU per event: %.0f us (%d events in %d requests, warm-up included)%n",
+          m.serverCpuNanos().getAsLong() / 1e3 / ((double) r.allCompleted() * batch),
+          r.allCompleted() * batch,
+          r.allCompleted());
+    }
     out.printf(
         "tree size %d -> %d; load average %s before, %s after%n",
         info.treeSize(), after.treeSize(), m.loadBefore(), Reports.loadAverage());
@@ -244,6 +284,67 @@ public final class BenchCommand extends HttpLoadCommand {
       out.printf("FAILED: the log refused %d events%n", refused);
     }
     return check.bad() == 0 && refused == 0 ? 0 : 1;
+  }
+
+  /** Groups {@code bodies} into batch request bodies of {@code n} events. */
+  static byte[][] batches(byte[][] bodies, int n) {
+    byte[][] out = new byte[(bodies.length + n - 1) / n][];
+    for (int b = 0; b < out.length; b++) {
+      java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+      o.writeBytes("{\"events\": [".getBytes(StandardCharsets.UTF_8));
+      for (int i = b * n; i < Math.min(bodies.length, (b + 1) * n); i++) {
+        if (i > b * n) {
+          o.write(',');
+        }
+        o.writeBytes(bodies[i]);
+      }
+      o.writeBytes("]}".getBytes(StandardCharsets.UTF_8));
+      out[b] = o.toByteArray();
+    }
+    return out;
+  }
+
+  /**
+   * Verifies sampled batch answers: every outcome 200, the checkpoint's signature, and each event's
+   * inclusion proof against it.
+   */
+  static final class BatchReceiptCheck extends SampledCheck {
+    private final String origin;
+    private final NoteVerifier logKey;
+    private final byte[][] bodies;
+    private final int batch;
+
+    BatchReceiptCheck(LogInfo info, byte[][] bodies, int batch, int every)
+        throws VerificationException {
+      super(every, "bad_receipt");
+      this.origin = info.origin();
+      this.logKey = info.logKey();
+      this.bodies = bodies;
+      this.batch = batch;
+    }
+
+    @Override
+    void verify(long b, Buffer body) throws Exception {
+      JsonNode j = MAPPER.readTree(body.getBytes());
+      SignedCheckpoint cp =
+          SignedCheckpoint.verify(
+              j.get("checkpoint").asText().getBytes(StandardCharsets.UTF_8), origin, logKey);
+      JsonNode results = j.get("results");
+      for (int k = 0; k < results.size(); k++) {
+        JsonNode x = results.get(k);
+        if (x.get("status").asInt() != 200) {
+          throw new IllegalStateException("event " + k + " of the batch: " + x);
+        }
+        KeyEvent e =
+            EventJson.parse(new String(bodies[(int) (b * batch + k)], StandardCharsets.UTF_8));
+        InclusionProof.verify(
+            x.get("leafIndex").asLong(),
+            cp.checkpoint().treeSize(),
+            e.leafHash(),
+            hashes(x.get("inclusionProof")),
+            cp.checkpoint().rootHash());
+      }
+    }
   }
 
   /** Verifies sampled receipts: the checkpoint's signature and the event's inclusion proof. */

@@ -26,6 +26,15 @@ record ApiError(int status, ObjectNode body, int retryAfterSeconds, boolean inte
   static final int MAX_BODY_BYTES = 64 * 1024;
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
+  /** 413 for a body over {@code maxBytes} (the route's limit). */
+  static ApiError tooLarge(int maxBytes) {
+    return new ApiError(
+        413,
+        body("body_too_large", null, "request body is larger than " + maxBytes + " bytes"),
+        0,
+        false);
+  }
+
   static ObjectNode body(String error, String field, String detail) {
     ObjectNode o = JSON.objectNode();
     o.put("error", error);

@@ -39,7 +39,7 @@ final class JsonBody implements Handler<RoutingContext> {
     // The HTTP decoder has already refused a Content-Length that is not a decimal number.
     String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length != null && declaredLength(length) > maxBytes) {
-      ctx.fail(413);
+      ctx.fail(new HttpRefusal(ApiError.tooLarge(maxBytes)));
       return;
     }
     String expect = req.getHeader(HttpHeaders.EXPECT);
@@ -93,7 +93,7 @@ final class JsonBody implements Handler<RoutingContext> {
       }
       if (body.length() + b.length() > maxBytes) {
         done = true;
-        ctx.fail(413);
+        ctx.fail(new HttpRefusal(ApiError.tooLarge(maxBytes)));
         return;
       }
       body.appendBuffer(b);

@@ -11,10 +11,14 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import org.rcskt.server.log.BadRequestException;
 import org.rcskt.server.log.KeyEventLog;
 import org.rcskt.server.log.LogReader;
@@ -115,6 +119,10 @@ public final class LogVerticle extends VerticleBase {
         .setName("/v1/events")
         .handler(new JsonBody(ApiError.MAX_BODY_BYTES))
         .handler(this::submit);
+    r.post("/v1/events/batch")
+        .setName("/v1/events/batch")
+        .handler(new JsonBody(BatchBody.MAX_BYTES))
+        .handler(this::submitBatch);
     r.get("/checkpoint").setName("/checkpoint").handler(this::checkpoint);
     r.getWithRegex("/tile/.+").setName("/tile").handler(this::tile);
     r.get("/v1/info").setName("/v1/info").handler(this::info);
@@ -168,6 +176,80 @@ public final class LogVerticle extends VerticleBase {
             })
         .onSuccess(json -> writeJson(ctx, 200, json))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code POST /v1/events/batch}: every event submitted as by {@code POST /v1/events} (events of
+   * one subject one after another, in batch order; the others concurrently), then one answer with
+   * an outcome per event, in order, every receipt against the one checkpoint it states.
+   */
+  private void submitBatch(RoutingContext ctx) {
+    byte[] body = JsonBody.of(ctx).getBytes();
+    blocking(() -> BatchBody.split(body))
+        .compose(
+            elements -> {
+              List<CompletableFuture<Sequenced>> results = new ArrayList<>(elements.size());
+              Map<String, CompletableFuture<Sequenced>> bySubject = new HashMap<>();
+              for (BatchBody.Element e : elements) {
+                CompletableFuture<Sequenced> before =
+                    e.subject() == null ? null : bySubject.get(e.subject());
+                CompletableFuture<Sequenced> f =
+                    before == null
+                        ? log.submitJson(e.json())
+                        : before.handle((s, t) -> null).thenCompose(v -> log.submitJson(e.json()));
+                if (e.subject() != null) {
+                  bySubject.put(e.subject(), f);
+                }
+                results.add(f);
+              }
+              CompletableFuture<Void> all =
+                  CompletableFuture.allOf(
+                      results.stream()
+                          .map(f -> f.handle((s, t) -> null))
+                          .toArray(CompletableFuture[]::new));
+              return Future.fromCompletionStage(all, context)
+                  .compose(v -> blocking(() -> batchAnswer(results)));
+            })
+        .onSuccess(json -> writeJson(ctx, 200, json))
+        .onFailure(ctx::fail);
+  }
+
+  /** The batch answer, every accepted event's inclusion proof against the log's current head. */
+  private ObjectNode batchAnswer(List<CompletableFuture<Sequenced>> results) {
+    TreeHead head = log.head();
+    ObjectNode o = JSON.objectNode();
+    o.put("treeSize", head.treeSize());
+    o.put("checkpoint", head.checkpointText());
+    ArrayNode out = o.putArray("results");
+    int accepted = 0;
+    for (CompletableFuture<Sequenced> f : results) {
+      Sequenced seq;
+      try {
+        seq = f.join();
+      } catch (java.util.concurrent.CompletionException
+          | java.util.concurrent.CancellationException e) {
+        ApiError err = ApiError.of(e);
+        if (err.internal()) {
+          LOG.log(System.Logger.Level.ERROR, "an event of a batch failed", e);
+        }
+        ObjectNode x = out.addObject();
+        x.put("status", err.status());
+        x.setAll(err.body());
+        continue;
+      }
+      accepted++;
+      LogReader.Inclusion inc = log.reader().inclusion(seq.leafIndex(), head.treeSize());
+      ObjectNode x = out.addObject();
+      x.put("status", 200);
+      x.put("leafIndex", seq.leafIndex());
+      x.put("leafHash", seq.leafHash().toBase64());
+      x.put("duplicate", seq.duplicate());
+      x.put("unattestedRegistration", seq.unattestedRegistration());
+      x.put("recovery", seq.recovery());
+      x.set("inclusionProof", hashes(inc.proof()));
+    }
+    o.put("accepted", accepted);
+    return o;
   }
 
   private static ObjectNode receipt(Sequenced seq, LogReader.Inclusion inc) {
@@ -280,6 +362,8 @@ public final class LogVerticle extends VerticleBase {
     }
     ObjectNode limits = o.putObject("limits");
     limits.put("maxBodyBytes", ApiError.MAX_BODY_BYTES);
+    limits.put("maxBatchBodyBytes", BatchBody.MAX_BYTES);
+    limits.put("maxBatchEvents", BatchBody.MAX_EVENTS);
     limits.put("maxEventBytes", info.maxEventBytes());
     limits.put("maxEntriesPerPage", MAX_ENTRIES_PAGE);
     limits.put("maxSubjectEventsPerPage", MAX_SUBJECT_EVENTS);
