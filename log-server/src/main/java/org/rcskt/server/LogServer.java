@@ -68,6 +68,7 @@ public final class LogServer implements AutoCloseable {
   private final Vertx vertx;
   private final int port;
   private final WitnessCollector witnesses;
+  private final String vrfPublicKey;
   private volatile boolean closed;
 
   /** How long the log waits for one witness's answer. */
@@ -83,7 +84,9 @@ public final class LogServer implements AutoCloseable {
       ServerMetrics metrics,
       Vertx vertx,
       int port,
-      WitnessCollector witnesses) {
+      WitnessCollector witnesses,
+      String vrfPublicKey) {
+    this.vrfPublicKey = vrfPublicKey;
     this.config = config;
     this.store = store;
     this.log = log;
@@ -264,7 +267,17 @@ public final class LogServer implements AutoCloseable {
               + signer.verifierKey());
       log.startLeafCache();
       return new LogServer(
-          config, store, log, signer, policy, devCarrier, metrics, vertx, port, witnesses);
+          config,
+          store,
+          log,
+          signer,
+          policy,
+          devCarrier,
+          metrics,
+          vertx,
+          port,
+          witnesses,
+          vrf.publicKey().format());
     } catch (RuntimeException e) {
       for (AutoCloseable c : opened) {
         try {
@@ -354,6 +367,11 @@ public final class LogServer implements AutoCloseable {
   /** The C2SP verifier key of the log's checkpoint signatures. */
   public String verifierKey() {
     return signer.verifierKey();
+  }
+
+  /** The VRF public key string ({@code <origin>+ECVRF-EDWARDS25519-SHA512-TAI+<base64>}). */
+  public String vrfPublicKey() {
+    return vrfPublicKey;
   }
 
   /**

@@ -68,7 +68,17 @@ public final class LogServerCli implements Runnable {
     return 2;
   }
 
+  /**
+   * One line per log record (time, level, logger, message), unless the operator chose a format: the
+   * JDK's default splits each record over two lines, which reads badly beside the start-up summary
+   * and in journald.
+   */
+  static final String LOG_FORMAT = "%1$tFT%1$tT.%1$tL%1$tz %4$s %3$s: %5$s%6$s%n";
+
   public static void main(String[] args) {
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
+    }
     int code = run(args);
     // After serve, the shutdown hook is already running: exiting again would block.
     if (!ServeCommand.SERVING.get()) {

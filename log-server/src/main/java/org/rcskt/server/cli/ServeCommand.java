@@ -93,6 +93,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 "shutdown"));
     System.out.println("origin:       " + server.origin());
     System.out.println("verifier key: " + server.verifierKey());
+    System.out.println("vrf key:      " + server.vrfPublicKey());
     System.out.println("policy key:   " + server.policyKey().keyId() + " (event key id)");
     if (config.devMode()) {
       System.out.println(

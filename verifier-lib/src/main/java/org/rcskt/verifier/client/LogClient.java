@@ -53,6 +53,9 @@ public final class LogClient {
   /** The default timeout for one request. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
+  /** The most events {@link #submitBatch} sends in one request (the log's own limit). */
+  public static final int MAX_BATCH_EVENTS = 1000;
+
   /** The most events a subject may have before the client stops paging (bounds memory). */
   static final int MAX_SUBJECT_EVENTS = 100_000;
 
@@ -371,6 +374,178 @@ public final class LogClient {
       throw new ResponseException(path, leafIndex, e.getMessage(), e);
     }
     return proof;
+  }
+
+  /**
+   * Submits one event ({@code POST v1/events}) and verifies the receipt: the checkpoint as {@link
+   * #acceptReceipt}, the leaf hash against the event's own, and the inclusion proof against the
+   * checkpoint. A duplicate (the event was logged before) is a receipt too, naming the existing
+   * leaf.
+   *
+   * @throws RejectedEventException if the log refused the event (its status and error body)
+   * @throws ResponseException if the receipt is malformed, names another leaf hash, or its proof
+   *     does not verify
+   * @throws LogMisbehaviourException if the receipt's checkpoint contradicts one verified before
+   * @throws VerificationException if the receipt's checkpoint does not verify
+   * @throws IOException if the request fails
+   */
+  public Receipt submit(KeyEvent event) throws IOException, VerificationException {
+    Objects.requireNonNull(event, "event");
+    String path = "v1/events";
+    JsonNode body = post(path, EventJson.toJsonString(event).getBytes(StandardCharsets.UTF_8));
+    SignedCheckpoint cp =
+        acceptReceipt(text(path, body, "checkpoint").getBytes(StandardCharsets.UTF_8));
+    return receipt(path, body, event, cp);
+  }
+
+  /**
+   * Submits up to {@link #MAX_BATCH_EVENTS} events in one request ({@code POST v1/events/batch})
+   * and verifies the answer: its checkpoint once (as {@link #acceptReceipt}), then every accepted
+   * event's receipt against it. A refused event is an outcome, not an exception.
+   *
+   * @throws IllegalArgumentException if {@code events} is empty or longer than {@link
+   *     #MAX_BATCH_EVENTS}
+   * @throws RejectedEventException if the log refused the whole request (a malformed envelope, a
+   *     body over its limit, overload)
+   * @throws ResponseException if the answer is malformed, has another number of outcomes than
+   *     events, or a receipt does not verify
+   * @throws VerificationException if the checkpoint does not verify
+   * @throws IOException if the request fails
+   */
+  public BatchReceipt submitBatch(List<KeyEvent> events) throws IOException, VerificationException {
+    if (events.isEmpty() || events.size() > MAX_BATCH_EVENTS) {
+      throw new IllegalArgumentException(
+          "a batch holds 1 to " + MAX_BATCH_EVENTS + " events, not " + events.size());
+    }
+    StringBuilder sb = new StringBuilder("{\"events\":[");
+    for (int i = 0; i < events.size(); i++) {
+      sb.append(i == 0 ? "" : ",").append(EventJson.toJsonString(events.get(i)));
+    }
+    String path = "v1/events/batch";
+    JsonNode body = post(path, sb.append("]}").toString().getBytes(StandardCharsets.UTF_8));
+    SignedCheckpoint cp =
+        acceptReceipt(text(path, body, "checkpoint").getBytes(StandardCharsets.UTF_8));
+    JsonNode results = body.get("results");
+    if (results == null || !results.isArray() || results.size() != events.size()) {
+      throw new ResponseException(
+          path,
+          -1,
+          "field \"results\" is not an array of " + events.size() + " outcomes, one per event",
+          null);
+    }
+    List<BatchReceipt.Outcome> out = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      JsonNode r = results.get(i);
+      if (!r.isObject()) {
+        throw new ResponseException(path, -1, "results[" + i + "] is not an object", null);
+      }
+      long status = number(path, r, "status");
+      if (status == 200) {
+        out.add(new BatchReceipt.Outcome(receipt(path, r, events.get(i), cp), null));
+      } else {
+        out.add(new BatchReceipt.Outcome(null, Rejection.of((int) status, r, r.toString())));
+      }
+    }
+    return new BatchReceipt(cp, out);
+  }
+
+  private static Receipt receipt(String path, JsonNode r, KeyEvent event, SignedCheckpoint cp)
+      throws ResponseException {
+    Checkpoint c = cp.checkpoint();
+    long leafIndex = number(path, r, "leafIndex");
+    Hash leafHash;
+    try {
+      leafHash = Hash.fromBase64(text(path, r, "leafHash"));
+    } catch (IllegalArgumentException e) {
+      throw new ResponseException(path, leafIndex, "field \"leafHash\" is not a base64 hash", e);
+    }
+    if (!leafHash.equals(event.leafHash())) {
+      throw new ResponseException(
+          path,
+          leafIndex,
+          "receipt names leaf hash " + leafHash + ", not the submitted event's " + event.leafHash(),
+          null);
+    }
+    if (leafIndex >= c.treeSize()) {
+      throw new ResponseException(
+          path,
+          leafIndex,
+          "receipt's leaf index " + leafIndex + " is not below its tree size " + c.treeSize(),
+          null);
+    }
+    List<Hash> proof = parseProof(path, r, "inclusionProof");
+    try {
+      InclusionProof.verify(leafIndex, c.treeSize(), leafHash, proof, c.rootHash());
+    } catch (InclusionProofException e) {
+      throw new ResponseException(
+          path,
+          leafIndex,
+          "receipt's inclusion proof does not verify against tree size "
+              + c.treeSize()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    return new Receipt(
+        leafIndex,
+        leafHash,
+        flag(path, r, "duplicate"),
+        flag(path, r, "unattestedRegistration"),
+        flag(path, r, "recovery"),
+        cp,
+        proof);
+  }
+
+  private static boolean flag(String path, JsonNode node, String field) throws ResponseException {
+    JsonNode v = node.get(field);
+    if (v == null || !v.isBoolean()) {
+      throw new ResponseException(
+          path, -1, "field \"" + field + "\" is missing or not a boolean", null);
+    }
+    return v.booleanValue();
+  }
+
+  /**
+   * POSTs a JSON body to {@code path}; returns the JSON object of a 200 answer.
+   *
+   * @throws RejectedEventException for any other status, with the log's error body
+   */
+  private JsonNode post(String path, byte[] json) throws IOException, ResponseException {
+    URI uri = base.resolve(path);
+    HttpRequest req =
+        HttpRequest.newBuilder(uri)
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(json))
+            .build();
+    HttpResponse<InputStream> resp;
+    try {
+      resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while posting to " + uri, e);
+    }
+    byte[] body;
+    try (InputStream in = resp.body()) {
+      body = in.readNBytes(maxResponseBytes + 1);
+    }
+    if (body.length > maxResponseBytes) {
+      throw new IOException(uri + ": response exceeds the limit of " + maxResponseBytes + " bytes");
+    }
+    JsonNode node;
+    try {
+      node = JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      node = null;
+    }
+    if (resp.statusCode() != 200) {
+      throw new RejectedEventException(
+          Rejection.of(resp.statusCode(), node, new String(body, StandardCharsets.UTF_8)));
+    }
+    if (node == null || !node.isObject()) {
+      throw new ResponseException(path, -1, "response is not a JSON object", null);
+    }
+    return node;
   }
 
   /**

@@ -323,7 +323,7 @@ public final class EventJson {
    *
    * @throws EventFormatException naming the first malformed field under {@code payload.publicKey}
    */
-  static PublicKeyInfo publicKeyFromJson(JsonNode k) throws EventFormatException {
+  public static PublicKeyInfo publicKeyFromJson(JsonNode k) throws EventFormatException {
     String at = "payload.publicKey";
     if (!k.isObject()) {
       throw new EventFormatException(at, "must be an object");

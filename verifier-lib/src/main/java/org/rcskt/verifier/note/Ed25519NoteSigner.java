@@ -49,6 +49,14 @@ public final class Ed25519NoteSigner implements NoteSigner {
     return new Ed25519NoteSigner(k.name, k.keyId, kp);
   }
 
+  /**
+   * The key pair, to sign other messages than notes with the key of a signer-key file (an event key
+   * kept in the C2SP form, for example). It holds the private key.
+   */
+  public Ed25519.KeyPair keyPair() {
+    return keyPair;
+  }
+
   @Override
   public String name() {
     return name;

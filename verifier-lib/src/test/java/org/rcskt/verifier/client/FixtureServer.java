@@ -102,7 +102,11 @@ public final class FixtureServer implements AutoCloseable {
       String path = x.getRequestURI().getPath();
       Map<String, String> q = query(x.getRequestURI().getRawQuery());
       String body;
-      if (path.equals("/checkpoint")) {
+      if (x.getRequestMethod().equals("POST")) {
+        body =
+            submit(l, path, new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))
+                .toString();
+      } else if (path.equals("/checkpoint")) {
         body = new String(l.checkpoint(size), StandardCharsets.UTF_8);
       } else if (path.equals("/v1/proof/consistency")) {
         long from = Long.parseLong(q.get("from"));
@@ -146,6 +150,58 @@ public final class FixtureServer implements AutoCloseable {
     } finally {
       x.close();
     }
+  }
+
+  /**
+   * {@code POST /v1/events} and {@code /v1/events/batch}: appends every event (no rules: the
+   * fixture logs whatever it is given) and answers receipts against the new tree, as the log server
+   * does.
+   */
+  private ObjectNode submit(TestLog l, String path, String body) throws IOException {
+    if (path.equals("/v1/events")) {
+      KeyEvent e = parse(body);
+      long index = l.append(e);
+      ObjectNode o = receipt(l, index, e, l.treeSize());
+      o.put("treeSize", l.treeSize());
+      o.put("checkpoint", new String(l.checkpoint(), StandardCharsets.UTF_8));
+      return o;
+    }
+    ArrayNode events = (ArrayNode) JSON.readTree(body).get("events");
+    List<Long> indexes = new java.util.ArrayList<>();
+    for (var n : events) {
+      indexes.add(l.append(parse(n.toString())));
+    }
+    long size = l.treeSize();
+    ObjectNode o = JSON.createObjectNode();
+    o.put("treeSize", size);
+    o.put("checkpoint", new String(l.checkpoint(), StandardCharsets.UTF_8));
+    o.put("accepted", indexes.size());
+    ArrayNode results = o.putArray("results");
+    for (int i = 0; i < indexes.size(); i++) {
+      ObjectNode r = receipt(l, indexes.get(i), l.entry(indexes.get(i)), size);
+      r.put("status", 200);
+      results.add(r);
+    }
+    return o;
+  }
+
+  private static KeyEvent parse(String json) {
+    try {
+      return EventJson.parse(json);
+    } catch (org.rcskt.verifier.event.EventFormatException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private ObjectNode receipt(TestLog l, long index, KeyEvent e, long size) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("leafIndex", index);
+    o.put("leafHash", e.leafHash().toBase64());
+    o.put("duplicate", false);
+    o.put("unattestedRegistration", false);
+    o.put("recovery", false);
+    o.set("inclusionProof", hashes(l.inclusion(index, size)));
+    return o;
   }
 
   /**

@@ -272,7 +272,7 @@ public final class RocksDbLogStore implements LogStore {
       }
       bloom.close();
       cache.close();
-      throw new StorageException("cannot open RocksDB store in " + directory, e);
+      throw new StorageException(openFailure(directory, e), e);
     }
     RocksDbLogStore store =
         new RocksDbLogStore(directory, db, dbOptions, cfOptions, handles, cache, bloom, stats);
@@ -1285,5 +1285,20 @@ public final class RocksDbLogStore implements LogStore {
       v = (v << 8) | (b[off + i] & 0xff);
     }
     return v;
+  }
+
+  /**
+   * What to tell the operator when the store does not open. RocksDB's own message for a held lock
+   * ("While lock file: .../LOCK: Resource temporarily unavailable") does not say what to do.
+   */
+  static String openFailure(Path directory, RocksDBException e) {
+    String m = String.valueOf(e.getMessage());
+    if (m.contains("lock file") || m.contains("LOCK")) {
+      return "cannot open RocksDB store in "
+          + directory
+          + ": another process holds its lock (a log server running on this data directory?"
+          + " stop it first, or work on a copy of the directory)";
+    }
+    return "cannot open RocksDB store in " + directory + ": " + m;
   }
 }

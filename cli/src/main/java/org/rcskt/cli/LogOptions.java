@@ -1,0 +1,216 @@
+package org.rcskt.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.rcskt.verifier.VerificationException;
+import org.rcskt.verifier.client.CheckpointStore;
+import org.rcskt.verifier.client.FileCheckpointStore;
+import org.rcskt.verifier.client.LogClient;
+import org.rcskt.verifier.event.EventFormatException;
+import org.rcskt.verifier.event.EventJson;
+import org.rcskt.verifier.event.PublicKeyInfo;
+import org.rcskt.verifier.note.NoteVerifier;
+import org.rcskt.verifier.note.NoteVerifiers;
+import org.rcskt.verifier.vrf.VrfKeys;
+import picocli.CommandLine.Option;
+
+/**
+ * Which log to talk to and which keys to trust it with. Keys given on the command line (or in the
+ * environment) are pinned; a key not given is taken from the log's own {@code /v1/info}, with a
+ * notice, which is convenient for a test log and no protection against a log that lies about its
+ * keys (docs/design/0015-client-cli.md).
+ */
+final class LogOptions {
+  /** The largest {@code /v1/info} answer read. */
+  static final int MAX_INFO_BYTES = 1 << 20;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Option(
+      names = "--log",
+      defaultValue = "${env:RCSKT_LOG:-http://127.0.0.1:8080}",
+      description = "The log's base URL (env RCSKT_LOG; default ${DEFAULT-VALUE}).")
+  URI log;
+
+  @Option(
+      names = "--log-key",
+      defaultValue = "${env:RCSKT_LOG_KEY}",
+      description =
+          "The log's checkpoint verifier key, pinned (env RCSKT_LOG_KEY); without it the key"
+              + " the log states in /v1/info is used.")
+  String logKey;
+
+  @Option(
+      names = "--vrf-key",
+      defaultValue = "${env:RCSKT_VRF_KEY}",
+      description =
+          "The log's VRF public key, pinned (env RCSKT_VRF_KEY); without it the one in /v1/info.")
+  String vrfKey;
+
+  @Option(
+      names = "--checkpoint-file",
+      description =
+          "Keeps the latest verified checkpoint here between runs, so every later answer must be"
+              + " consistent with it (default: nothing kept).")
+  Path checkpointFile;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "10",
+      description = "Seconds to wait for each answer (default ${DEFAULT-VALUE}).")
+  int timeoutSeconds;
+
+  /** A client for the log with its keys settled, and what its /v1/info said (if it was read). */
+  record Connected(LogClient client, JsonNode info) {
+    /** The policy key the log states: needed to replay its rules. */
+    PublicKeyInfo policyKey() {
+      JsonNode k = info.get("policyKey");
+      if (k == null) {
+        throw new CliFailure("the log's /v1/info states no policyKey");
+      }
+      try {
+        return EventJson.publicKeyFromJson(k);
+      } catch (EventFormatException e) {
+        throw new CliFailure("the log's /v1/info policyKey is malformed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  Connected connect(PrintWriter err) {
+    if (timeoutSeconds < 1 || timeoutSeconds > 600) {
+      throw new CliFailure("--timeout must be 1 to 600 seconds, not " + timeoutSeconds);
+    }
+    Duration timeout = Duration.ofSeconds(timeoutSeconds);
+    HttpClient http =
+        HttpClient.newBuilder()
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    JsonNode info = info(http, timeout);
+    String lk = logKey;
+    String vk = vrfKey;
+    List<String> taken = new ArrayList<>();
+    if (lk == null || lk.isBlank()) {
+      lk = text(info, "verifierKey");
+      taken.add("log key (pin it with --log-key or RCSKT_LOG_KEY)");
+    }
+    if (vk == null || vk.isBlank()) {
+      vk = text(info.path("vrf"), "publicKey");
+      taken.add("VRF key (--vrf-key or RCSKT_VRF_KEY)");
+    }
+    if (!taken.isEmpty()) {
+      err.println(
+          "rcskt: note: trusting the "
+              + String.join(" and the ", taken)
+              + " as the log itself states them");
+    }
+    NoteVerifier verifier;
+    try {
+      verifier = NoteVerifiers.parse(lk);
+    } catch (VerificationException | IllegalArgumentException e) {
+      throw new CliFailure("log key " + lk + " is not a valid verifier key: " + e.getMessage(), e);
+    }
+    byte[] vrf;
+    try {
+      vrf = VrfKeys.parsePublic(vk).key();
+    } catch (VerificationException | IllegalArgumentException e) {
+      throw new CliFailure("VRF key is not a valid ECVRF public key: " + e.getMessage(), e);
+    }
+    CheckpointStore store =
+        checkpointFile != null ? new FileCheckpointStore(checkpointFile) : new MemoryStore();
+    try {
+      LogClient client =
+          LogClient.builder(base(), verifier.name(), verifier, store)
+              .timeout(timeout)
+              .vrfKey(vrf)
+              .httpClient(http)
+              .build();
+      return new Connected(client, info);
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure(e.getMessage(), e);
+    }
+  }
+
+  private URI base() {
+    String s = log.toString();
+    return URI.create(s.endsWith("/") ? s : s + "/");
+  }
+
+  private JsonNode info(HttpClient http, Duration timeout) {
+    URI uri;
+    try {
+      uri = base().resolve("v1/info");
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure("--log " + log + " is not a URL: " + e.getMessage(), e);
+    }
+    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+      throw new CliFailure("--log must be an http or https URL, not " + log);
+    }
+    try {
+      HttpResponse<InputStream> resp =
+          http.send(
+              HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      byte[] body;
+      try (InputStream in = resp.body()) {
+        body = in.readNBytes(MAX_INFO_BYTES + 1);
+      }
+      if (resp.statusCode() != 200) {
+        throw new CliFailure(uri + " answered HTTP " + resp.statusCode());
+      }
+      if (body.length > MAX_INFO_BYTES) {
+        throw new CliFailure(uri + " answered more than " + MAX_INFO_BYTES + " bytes");
+      }
+      JsonNode n = JSON.readTree(body);
+      if (n == null || !n.isObject()) {
+        throw new CliFailure(uri + " did not answer a JSON object");
+      }
+      return n;
+    } catch (IOException e) {
+      throw new CliFailure("cannot reach the log at " + log + ": " + describe(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliFailure("interrupted", e);
+    }
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isTextual()) {
+      throw new CliFailure("the log's /v1/info has no string field \"" + field + "\"");
+    }
+    return v.asText();
+  }
+
+  static String describe(IOException e) {
+    String m = e.getMessage();
+    return m != null ? m : e.getClass().getSimpleName();
+  }
+
+  /** Keeps the latest checkpoint for the run only. */
+  private static final class MemoryStore implements CheckpointStore {
+    private byte[] latest;
+
+    @Override
+    public Optional<byte[]> load() {
+      return Optional.ofNullable(latest);
+    }
+
+    @Override
+    public void save(byte[] signedCheckpoint) {
+      latest = signedCheckpoint.clone();
+    }
+  }
+}
