@@ -67,6 +67,14 @@ final class LogOptions {
   Path checkpointFile;
 
   @Option(
+      names = "--token-file",
+      defaultValue = "${env:RCSKT_TOKEN_FILE}",
+      description =
+          "A file holding the submitter's bearer token (env RCSKT_TOKEN_FILE), for a log that"
+              + " requires submitters to authenticate; sent with submissions only.")
+  Path tokenFile;
+
+  @Option(
       names = "--timeout",
       defaultValue = "10",
       description = "Seconds to wait for each answer (default ${DEFAULT-VALUE}).")
@@ -131,15 +139,29 @@ final class LogOptions {
     CheckpointStore store =
         checkpointFile != null ? new FileCheckpointStore(checkpointFile) : new MemoryStore();
     try {
-      LogClient client =
+      LogClient.Builder cb =
           LogClient.builder(base(), verifier.name(), verifier, store)
               .timeout(timeout)
               .vrfKey(vrf)
-              .httpClient(http)
-              .build();
+              .httpClient(http);
+      if (tokenFile != null) {
+        cb.bearerToken(token(tokenFile));
+      }
+      LogClient client = cb.build();
       return new Connected(client, info);
     } catch (IllegalArgumentException e) {
       throw new CliFailure(e.getMessage(), e);
+    }
+  }
+
+  private static String token(Path file) {
+    try {
+      if (java.nio.file.Files.size(file) > 4096) {
+        throw new CliFailure("token file " + file + " is larger than 4096 bytes");
+      }
+      return java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new CliFailure("cannot read token file " + file + ": " + describe(e), e);
     }
   }
 

@@ -315,6 +315,57 @@ class CliFlowTest {
   }
 
   @Test
+  void aLogThatRequiresSubmittersTakesTheTokenFromAFile() throws Exception {
+    server.close();
+    String token = "token-of-the-test-carrier";
+    server =
+        LogServer.start(
+            ServerConfig.builder(data)
+                .host("127.0.0.1")
+                .port(0)
+                .devMode(true)
+                .submitters(
+                    List.of(
+                        new org.rcskt.server.config.Submitter(
+                            "test-carrier",
+                            org.rcskt.verifier.Hash.sha256(
+                                token.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                            java.util.Set.of("dev-carrier"),
+                            100,
+                            1000)))
+                .build());
+    Path phone = key("phone.key");
+    String[] register = {
+      "event",
+      "register",
+      "--number",
+      NUMBER,
+      "--device-id",
+      "p",
+      "--key",
+      phone.toString(),
+      "--carrier",
+      "dev-carrier",
+      "--carrier-key",
+      carrierKey().toString(),
+      "--submit"
+    };
+    Run anonymous = rcskt(atLog(register));
+    assertThat(anonymous.code()).as(anonymous.toString()).isEqualTo(1);
+    assertThat(anonymous.err()).contains("refused: 401 unauthorized at Authorization");
+
+    Path tokenFile = dir.resolve("token");
+    Files.writeString(tokenFile, token + "\n");
+    List<String> args = new ArrayList<>(List.of(atLog(register)));
+    args.addAll(List.of("--token-file", tokenFile.toString()));
+    Run authorized = rcskt(args.toArray(String[]::new));
+    assertThat(authorized.code()).as(authorized.toString()).isZero();
+    assertThat(authorized.out()).contains("logged at leaf");
+    // Reads need no token.
+    assertThat(rcskt(atLog("lookup", NUMBER)).code()).isZero();
+  }
+
+  @Test
   void mistakesGetOneClearLine() throws Exception {
     Path k = key("k.key");
     Run exists = rcskt("keygen", "--out", k.toString());

@@ -22,6 +22,7 @@ import org.rcskt.server.http.RateLimitGate;
 import org.rcskt.server.http.ServerInfo;
 import org.rcskt.server.http.SourceKeys;
 import org.rcskt.server.http.SourceRateLimiter;
+import org.rcskt.server.http.WriteGate;
 import org.rcskt.server.log.KeyEventLog;
 import org.rcskt.server.log.NoteLogSigner;
 import org.rcskt.server.log.PhoneIndexer;
@@ -233,6 +234,21 @@ public final class LogServer implements AutoCloseable {
       // event loops. A negative port asks Vert.x for one random port shared by all instances.
       int bindPort = config.port() == 0 ? -1 : config.port();
       RateLimitGate lookupLimit = lookupLimit(config.lookupRateLimit(), metrics);
+      RateLimitConfig lc = config.lookupRateLimit();
+      WriteGate writeGate =
+          new WriteGate(
+              config.submitters(),
+              config.writeRateLimit(),
+              new SourceKeys(lc.trustForwardedFor(), lc.ipv4PrefixLength(), lc.ipv6PrefixLength()),
+              System::nanoTime,
+              metrics);
+      if (!writeGate.closed() && !config.devMode()) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "no submitters are configured: any client that reaches the port may submit events"
+                + " (limited per address by writeRateLimit); configure \"submitters\" to require"
+                + " a bearer token (docs/operations.md)");
+      }
       List<LogVerticle> verticles = new ArrayList<>();
       for (int i = 0; i < cores; i++) {
         LogVerticle v =
@@ -248,6 +264,7 @@ public final class LogServer implements AutoCloseable {
                     config.idleTimeoutSeconds(),
                     config.requestTimeoutSeconds()),
                 lookupLimit,
+                writeGate,
                 witnesses);
         join(vertx.deployVerticle(v));
         verticles.add(v);

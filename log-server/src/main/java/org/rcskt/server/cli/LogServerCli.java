@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class,
       KeygenCommand.class,
+      SubmitterTokenCommand.class,
       FsckCommand.class,
       BenchCommand.class,
       ReadBenchCommand.class,

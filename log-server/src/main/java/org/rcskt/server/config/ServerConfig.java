@@ -47,6 +47,8 @@ public final class ServerConfig {
   private final int idleTimeoutSeconds;
   private final int requestTimeoutSeconds;
   private final RateLimitConfig lookupRateLimit;
+  private final WriteLimitConfig writeRateLimit;
+  private final java.util.List<Submitter> submitters;
   private final WitnessSettings witnesses;
   private final org.rcskt.verifier.event.AlgorithmPolicy algorithms;
   private final org.rcskt.verifier.attestation.DeviceAttestationPolicy deviceAttestation;
@@ -73,6 +75,8 @@ public final class ServerConfig {
     this.idleTimeoutSeconds = b.idleTimeoutSeconds;
     this.requestTimeoutSeconds = b.requestTimeoutSeconds;
     this.lookupRateLimit = b.lookupRateLimit;
+    this.writeRateLimit = b.writeRateLimit;
+    this.submitters = b.submitters;
     this.witnesses = b.witnesses;
     this.algorithms = b.algorithms;
     this.deviceAttestation = b.deviceAttestation;
@@ -141,6 +145,8 @@ public final class ServerConfig {
         case "requestTimeoutSeconds" -> b.requestTimeoutSeconds(integer(file, key, v));
         case RateLimitConfig.NAME ->
             b.lookupRateLimit(rateLimit(file, key, v, RateLimitConfig.LOOKUP_DEFAULT));
+        case WriteLimitConfig.NAME -> b.writeRateLimit(EdgeConfigs.writeLimit(file, key, v));
+        case "submitters" -> b.submitters(EdgeConfigs.submitters(file, key, v));
         case "witnesses" -> witnessList = witnessList(file, key, v);
         case "witnessQuorum" -> quorum = integer(file, key, v);
         case "witnessIntervalMillis" -> interval = integer(file, key, v);
@@ -479,6 +485,22 @@ public final class ServerConfig {
     return lookupRateLimit;
   }
 
+  /**
+   * The per-address limit on submissions no submitter authenticated; see {@link
+   * WriteLimitConfig#DEFAULT}.
+   */
+  public WriteLimitConfig writeRateLimit() {
+    return writeRateLimit;
+  }
+
+  /**
+   * The clients allowed to submit events; none by default, and then writes are open to every client
+   * (docs/design/0016-submitters-and-write-limits.md).
+   */
+  public java.util.List<Submitter> submitters() {
+    return submitters;
+  }
+
   /** The witnesses and their quorum; {@link WitnessSettings#NONE} by default. */
   public WitnessSettings witnesses() {
     return witnesses;
@@ -543,6 +565,8 @@ public final class ServerConfig {
     private int idleTimeoutSeconds = DEFAULT_IDLE_TIMEOUT_SECONDS;
     private int requestTimeoutSeconds = DEFAULT_REQUEST_TIMEOUT_SECONDS;
     private RateLimitConfig lookupRateLimit = RateLimitConfig.LOOKUP_DEFAULT;
+    private WriteLimitConfig writeRateLimit = WriteLimitConfig.DEFAULT;
+    private java.util.List<Submitter> submitters = java.util.List.of();
     private WitnessSettings witnesses = WitnessSettings.NONE;
     private org.rcskt.verifier.attestation.DeviceAttestationPolicy deviceAttestation =
         org.rcskt.verifier.attestation.DeviceAttestationPolicy.NONE;
@@ -715,6 +739,18 @@ public final class ServerConfig {
     /** See {@link ServerConfig#lookupRateLimit()}. */
     public Builder lookupRateLimit(RateLimitConfig v) {
       this.lookupRateLimit = Objects.requireNonNull(v, "lookupRateLimit");
+      return this;
+    }
+
+    /** See {@link ServerConfig#writeRateLimit()}. */
+    public Builder writeRateLimit(WriteLimitConfig v) {
+      this.writeRateLimit = Objects.requireNonNull(v, "writeRateLimit");
+      return this;
+    }
+
+    /** See {@link ServerConfig#submitters()}. */
+    public Builder submitters(java.util.List<Submitter> v) {
+      this.submitters = java.util.List.copyOf(v);
       return this;
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.rcskt.server.log.BadRequestException;
+import org.rcskt.server.log.ForbiddenException;
 import org.rcskt.server.log.NotFoundException;
 import org.rcskt.server.log.RejectedEventException;
 import org.rcskt.server.log.UnavailableException;
@@ -83,6 +84,9 @@ record ApiError(int status, ObjectNode body, int retryAfterSeconds, boolean inte
       e.ruleViolation().attestationCheck().ifPresent(c -> b.put("check", c));
       return new ApiError(422, b, 0, false);
     }
+    if (t instanceof ForbiddenException e) {
+      return new ApiError(403, body("forbidden", e.field(), e.getMessage()), 0, false);
+    }
     if (t instanceof NotFoundException e) {
       return new ApiError(404, body("not_found", null, e.getMessage()), 0, false);
     }
@@ -146,18 +150,36 @@ record ApiError(int status, ObjectNode body, int retryAfterSeconds, boolean inte
    * @param retryAfterSeconds when a request will be let through again, at least 1
    */
   static ApiError rateLimited(String limit, int retryAfterSeconds) {
+    return rateLimited("requests from this address", limit, retryAfterSeconds);
+  }
+
+  /**
+   * {@code 429}: {@code who} ("events from this address", "events from submitter carrier-a") has
+   * used up its limit.
+   */
+  static ApiError rateLimited(String who, String limit, int retryAfterSeconds) {
     return new ApiError(
         429,
         body(
             "rate_limited",
             null,
-            "too many requests from this address: the limit is "
+            "too many "
+                + who
+                + ": the limit is "
                 + limit
                 + "; retry in "
                 + retryAfterSeconds
                 + " s"),
         retryAfterSeconds,
         false);
+  }
+
+  /**
+   * {@code 401}: the write carries no credential this log accepts; {@code Responses} adds {@code
+   * WWW-Authenticate: Bearer}.
+   */
+  static ApiError unauthorized(String detail) {
+    return new ApiError(401, body("unauthorized", "Authorization", detail), 0, false);
   }
 
   /** {@code 408}: the request was not received in time. */

@@ -61,6 +61,7 @@ public final class LogVerticle extends VerticleBase {
   private final HttpSettings settings;
   private final WitnessCollector witnesses;
   private final RateLimitGate lookupLimit;
+  private final WriteGate writeGate;
   private final Set<String> routeNames = new HashSet<>();
   private WorkerExecutor reads;
   private HttpEdge edge;
@@ -71,6 +72,8 @@ public final class LogVerticle extends VerticleBase {
    * @param lookupLimit the per-client limit on lookups by phone number, shared by every verticle of
    *     the server (docs/design/0008-lookup-rate-limit.md); the lookup route's first handler is
    *     {@code lookupLimit.forRoute(name)}
+   * @param writeGate who may submit and how fast, shared by every verticle; the first handler of
+   *     the submission routes (docs/design/0016-submitters-and-write-limits.md)
    * @param witnesses the collector of witness cosignatures, or null when the log has no witnesses:
    *     {@code GET /checkpoint} then serves the log-signed checkpoint
    */
@@ -81,7 +84,9 @@ public final class LogVerticle extends VerticleBase {
       ServerMetrics metrics,
       HttpSettings settings,
       RateLimitGate lookupLimit,
+      WriteGate writeGate,
       WitnessCollector witnesses) {
+    this.writeGate = writeGate;
     this.log = log;
     this.indexer = indexer;
     this.info = info;
@@ -117,10 +122,12 @@ public final class LogVerticle extends VerticleBase {
 
     r.post("/v1/events")
         .setName("/v1/events")
+        .handler(writeGate.forRoute("/v1/events"))
         .handler(new JsonBody(ApiError.MAX_BODY_BYTES))
         .handler(this::submit);
     r.post("/v1/events/batch")
         .setName("/v1/events/batch")
+        .handler(writeGate.forRoute("/v1/events/batch"))
         .handler(new JsonBody(BatchBody.MAX_BYTES))
         .handler(this::submitBatch);
     r.get("/checkpoint").setName("/checkpoint").handler(this::checkpoint);
@@ -161,7 +168,7 @@ public final class LogVerticle extends VerticleBase {
       ctx.fail(new org.rcskt.verifier.event.EventFormatException("", "request body is empty"));
       return;
     }
-    Future.fromCompletionStage(log.submitJson(body.getBytes()), context)
+    Future.fromCompletionStage(log.submitJson(body.getBytes(), writeGate.scope(ctx)), context)
         .compose(
             seq -> {
               // The nodes of a fresh leaf are almost always still in memory: no worker hop then.
@@ -185,9 +192,14 @@ public final class LogVerticle extends VerticleBase {
    */
   private void submitBatch(RoutingContext ctx) {
     byte[] body = JsonBody.of(ctx).getBytes();
+    org.rcskt.server.log.SubmissionScope scope = writeGate.scope(ctx);
     blocking(() -> BatchBody.split(body))
         .compose(
             elements -> {
+              // One token an event: the first was taken before the body was read.
+              if (!writeGate.admitMore(ctx, "/v1/events/batch", elements.size() - 1)) {
+                return Future.succeededFuture(null);
+              }
               List<CompletableFuture<Sequenced>> results = new ArrayList<>(elements.size());
               Map<String, CompletableFuture<Sequenced>> bySubject = new HashMap<>();
               for (BatchBody.Element e : elements) {
@@ -195,8 +207,10 @@ public final class LogVerticle extends VerticleBase {
                     e.subject() == null ? null : bySubject.get(e.subject());
                 CompletableFuture<Sequenced> f =
                     before == null
-                        ? log.submitJson(e.json())
-                        : before.handle((s, t) -> null).thenCompose(v -> log.submitJson(e.json()));
+                        ? log.submitJson(e.json(), scope)
+                        : before
+                            .handle((s, t) -> null)
+                            .thenCompose(v -> log.submitJson(e.json(), scope));
                 if (e.subject() != null) {
                   bySubject.put(e.subject(), f);
                 }
@@ -210,7 +224,12 @@ public final class LogVerticle extends VerticleBase {
               return Future.fromCompletionStage(all, context)
                   .compose(v -> blocking(() -> batchAnswer(results)));
             })
-        .onSuccess(json -> writeJson(ctx, 200, json))
+        .onSuccess(
+            json -> {
+              if (json != null) { // null: refused by the write limit, already answered
+                writeJson(ctx, 200, json);
+              }
+            })
         .onFailure(ctx::fail);
   }
 

@@ -46,6 +46,9 @@ final class Responses {
     if (e.retryAfterSeconds() > 0) {
       res.putHeader("Retry-After", Integer.toString(e.retryAfterSeconds()));
     }
+    if (e.status() == 401) {
+      res.putHeader("WWW-Authenticate", "Bearer realm=\"rcskt\"");
+    }
     res.putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
     boolean unread = bodyPending(req);
     if (unread) {

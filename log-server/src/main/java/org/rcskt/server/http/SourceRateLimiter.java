@@ -111,6 +111,20 @@ public final class SourceRateLimiter {
    *     least 1)
    */
   public long tryAcquire(SourceKey key, long nowNanos) {
+    return tryAcquire(key, nowNanos, 1);
+  }
+
+  /**
+   * Takes {@code tokens} tokens from {@code key}'s bucket if it holds that many: all or none.
+   *
+   * @param tokens 1 to {@link #burst()}: more can never be taken at once
+   * @return 0 when they were taken; otherwise the nanoseconds until the bucket will hold them
+   * @throws IllegalArgumentException if {@code tokens} is out of range
+   */
+  public long tryAcquire(SourceKey key, long nowNanos, int tokens) {
+    if (tokens < 1 || tokens > burst) {
+      throw new IllegalArgumentException("tokens must be in 1.." + burst + ", got " + tokens);
+    }
     Segment s = segments[(mix(key) & 0x7fff_ffff) % segments.length];
     synchronized (s) {
       Bucket b = s.buckets.get(key);
@@ -120,24 +134,27 @@ public final class SourceRateLimiter {
             if (overflow == null) {
               overflow = new Bucket(nowNanos);
             }
-            return take(overflow, nowNanos);
+            return take(overflow, nowNanos, tokens);
           }
         }
         b = new Bucket(nowNanos);
         s.buckets.put(key, b);
       }
-      return take(b, nowNanos);
+      return take(b, nowNanos, tokens);
     }
   }
 
-  /** The GCRA step: a token is there when the bucket's full time is within the tolerance. */
-  private long take(Bucket b, long now) {
+  /**
+   * The GCRA step for {@code n} tokens: they are there when the bucket's full time, moved on by the
+   * first {@code n - 1} of them, is within the tolerance.
+   */
+  private long take(Bucket b, long now, int n) {
     long start = b.fullAt - now < 0 ? now : b.fullAt;
-    long wait = start - now - toleranceNanos;
+    long wait = start + (n - 1) * intervalNanos - now - toleranceNanos;
     if (wait > 0) {
       return wait;
     }
-    b.fullAt = start + intervalNanos;
+    b.fullAt = start + n * intervalNanos;
     return 0;
   }
 

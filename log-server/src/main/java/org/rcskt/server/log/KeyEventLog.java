@@ -288,6 +288,14 @@ public final class KeyEventLog implements AutoCloseable {
    * that is not a well-formed event, otherwise as {@link #submit(KeyEvent)}.
    */
   public CompletableFuture<Sequenced> submitJson(byte[] json) {
+    return submitJson(json, SubmissionScope.ANY);
+  }
+
+  /**
+   * As {@link #submitJson(byte[])}, refusing with {@link ForbiddenException} an event whose carrier
+   * {@code scope} does not permit, before any signature is verified.
+   */
+  public CompletableFuture<Sequenced> submitJson(byte[] json, SubmissionScope scope) {
     CompletableFuture<Sequenced> out = new CompletableFuture<>();
     try {
       verifiers.execute(
@@ -302,6 +310,18 @@ public final class KeyEventLog implements AutoCloseable {
             } catch (RuntimeException e) {
               metrics.submission("failed");
               out.completeExceptionally(e);
+              return;
+            }
+            String carrier = event.body().carrierId();
+            if (!scope.permits(carrier)) {
+              metrics.submission("forbidden");
+              out.completeExceptionally(
+                  new ForbiddenException(
+                      "carrierId",
+                      scope.describe()
+                          + " may not submit events naming carrier \""
+                          + carrier
+                          + "\""));
               return;
             }
             prepare(event, out);

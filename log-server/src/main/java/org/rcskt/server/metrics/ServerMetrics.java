@@ -51,7 +51,14 @@ public final class ServerMetrics implements LogMetrics {
             .register(registry);
     for (String o :
         new String[] {
-          "accepted", "duplicate", "malformed", "conflict", "rejected", "overloaded", "failed"
+          "accepted",
+          "duplicate",
+          "malformed",
+          "conflict",
+          "rejected",
+          "overloaded",
+          "failed",
+          "forbidden"
         }) {
       submissions.labelValues(o);
     }

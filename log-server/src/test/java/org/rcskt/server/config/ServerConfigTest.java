@@ -289,4 +289,67 @@ class ServerConfigTest {
     assertThatThrownBy(() -> ServerConfig.fromJson(f))
         .hasMessageEndingWith("\"witnesses[0]\" needs both \"verifierKey\" and \"url\"");
   }
+
+  @Test
+  void submittersAndTheWriteLimitAreReadStrictly() throws Exception {
+    String hash = "ab".repeat(32);
+    Path f =
+        write(
+            "{\"dataDir\": \"d\", \"submitters\": [{\"name\": \"carrier-a\", \"tokenSha256\": \""
+                + hash
+                + "\", \"carriers\": [\"carrier-a\", \"carrier-a2\"], \"perSecond\": 50,"
+                + " \"burst\": 2000}], \"writeRateLimit\": {\"perSecond\": 5, \"exemptLoopback\":"
+                + " false}}");
+    ServerConfig c = ServerConfig.fromJson(f).build();
+    assertThat(c.submitters()).hasSize(1);
+    org.rcskt.server.config.Submitter s = c.submitters().get(0);
+    assertThat(s.tokenSha256().toHex()).isEqualTo(hash);
+    assertThat(s.mayNameCarrier("carrier-a2")).isTrue();
+    assertThat(s.mayNameCarrier("carrier-b")).isFalse();
+    assertThat(s.perSecond()).isEqualTo(50);
+    assertThat(c.writeRateLimit()).isEqualTo(new WriteLimitConfig(5, 1000, 100_000, false));
+
+    String[][] bad = {
+      {"[{\"name\": \"a\", \"tokenSha256\": \"xyz\", \"carriers\": [\"c\"]}]", "64 hex digits"},
+      {"[{\"name\": \"a\", \"carriers\": [\"c\"]}]", "no tokenSha256"},
+      {
+        "[{\"name\": \"a\", \"tokenSha256\": \"" + hash + "\", \"carriers\": []}]",
+        "1 to 1000 carriers"
+      },
+      {
+        "[{\"name\": \"a\", \"tokenSha256\": \"" + hash + "\", \"carriers\": [\"*\", \"c\"]}]",
+        "stands alone"
+      },
+      {
+        "[{\"name\": \"a\", \"tokenSha256\": \""
+            + hash
+            + "\", \"carriers\": [\"c\"], \"burst\": 10}]",
+        "holds a whole batch"
+      },
+      {
+        "[{\"name\": \"A B\", \"tokenSha256\": \"" + hash + "\", \"carriers\": [\"c\"]}]",
+        "submitter name"
+      },
+      {
+        "[{\"name\": \"a\", \"tokenSha256\": \""
+            + hash
+            + "\", \"carriers\": [\"c\"], \"token\": \"x\"}]",
+        "unknown key \"submitters[0].token\""
+      },
+      {
+        "[{\"name\": \"a\", \"tokenSha256\": \""
+            + hash
+            + "\", \"carriers\": [\"c\"]}, {\"name\": \"b\", \"tokenSha256\": \""
+            + hash
+            + "\", \"carriers\": [\"c\"]}]",
+        "token of another submitter"
+      },
+    };
+    for (String[] b : bad) {
+      Files.writeString(f, "{\"submitters\": " + b[0] + "}");
+      assertThatThrownBy(() -> ServerConfig.fromJson(f)).as(b[0]).hasMessageContaining(b[1]);
+    }
+    Files.writeString(f, "{\"writeRateLimit\": {\"burst\": 5}}");
+    assertThatThrownBy(() -> ServerConfig.fromJson(f)).hasMessageContaining("writeRateLimit.burst");
+  }
 }

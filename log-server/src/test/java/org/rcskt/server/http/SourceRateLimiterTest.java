@@ -39,6 +39,21 @@ class SourceRateLimiterTest {
   }
 
   @Test
+  void severalTokensAreTakenAllOrNone() {
+    SourceRateLimiter l = new SourceRateLimiter(1, 10, 100);
+    assertThat(l.tryAcquire(A, T0, 10)).isZero();
+    assertThat(l.tryAcquire(A, T0, 1)).isEqualTo(SECOND);
+    // One second on, one token: two are not there (and none is taken), one is.
+    assertThat(l.tryAcquire(A, T0 + SECOND, 2)).isEqualTo(SECOND);
+    assertThat(l.tryAcquire(A, T0 + SECOND, 1)).isZero();
+    // Eight tokens after eight idle seconds, taken at once.
+    assertThat(l.tryAcquire(A, T0 + 9 * SECOND, 8)).isZero();
+    assertThat(l.tryAcquire(A, T0 + 9 * SECOND, 1)).isEqualTo(SECOND);
+    assertThatThrownBy(() -> l.tryAcquire(A, T0, 11)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> l.tryAcquire(A, T0, 0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void idleTimeEarnsNoMoreThanTheBurst() {
     SourceRateLimiter l = new SourceRateLimiter(1, 5, 100);
     assertThat(l.tryAcquire(A, T0)).isZero();

@@ -74,6 +74,7 @@ public final class LogClient {
   private final byte[] vrfKey;
   private final WitnessPolicy witnessPolicy;
   private final org.rcskt.verifier.note.SubtreeCosignature.Verifier postQuantumKey;
+  private final String bearerToken;
   private final Object lock = new Object();
   private SignedCheckpoint latest; // guarded by lock; null until loaded or first verified
   private boolean loaded; // guarded by lock
@@ -89,6 +90,7 @@ public final class LogClient {
     this.vrfKey = b.vrfKey;
     this.witnessPolicy = b.witnessPolicy;
     this.postQuantumKey = b.postQuantumKey;
+    this.bearerToken = b.bearerToken;
     this.http =
         b.http != null
             ? b.http
@@ -512,12 +514,15 @@ public final class LogClient {
    */
   private JsonNode post(String path, byte[] json) throws IOException, ResponseException {
     URI uri = base.resolve(path);
-    HttpRequest req =
+    HttpRequest.Builder rb =
         HttpRequest.newBuilder(uri)
             .timeout(timeout)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(json))
-            .build();
+            .POST(HttpRequest.BodyPublishers.ofByteArray(json));
+    if (bearerToken != null) {
+      rb.header("Authorization", "Bearer " + bearerToken);
+    }
+    HttpRequest req = rb.build();
     HttpResponse<InputStream> resp;
     try {
       resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
@@ -853,6 +858,7 @@ public final class LogClient {
     private byte[] vrfKey;
     private WitnessPolicy witnessPolicy = WitnessPolicy.none();
     private org.rcskt.verifier.note.SubtreeCosignature.Verifier postQuantumKey;
+    private String bearerToken;
 
     private Builder(URI base, String origin, NoteVerifier logKey, CheckpointStore store) {
       Objects.requireNonNull(base, "base");
@@ -868,6 +874,25 @@ public final class LogClient {
             "log key name \"" + logKey.name() + "\" differs from the origin \"" + origin + "\"");
       }
       this.base = base;
+    }
+
+    /**
+     * The submitter's bearer token, sent as {@code Authorization: Bearer <token>} with submissions
+     * only (never with reads) to a log that requires submitters to authenticate. Send it over https
+     * only: anyone who sees it can submit as the submitter.
+     *
+     * @throws IllegalArgumentException if it is empty, longer than 1,000 characters, or holds
+     *     anything but visible ASCII
+     */
+    public Builder bearerToken(String token) {
+      if (token.isEmpty()
+          || token.length() > 1000
+          || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+        throw new IllegalArgumentException(
+            "a bearer token is 1 to 1000 visible ASCII characters without spaces");
+      }
+      this.bearerToken = token;
+      return this;
     }
 
     /** The per-request timeout (also the connect timeout); default 10 seconds. */

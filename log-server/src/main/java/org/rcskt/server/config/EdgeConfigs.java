@@ -1,0 +1,154 @@
+package org.rcskt.server.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.rcskt.verifier.Hash;
+
+/** Parses the {@code submitters} and {@code writeRateLimit} settings of a configuration file. */
+final class EdgeConfigs {
+  /** The most submitters a configuration names. */
+  static final int MAX_SUBMITTERS = 10_000;
+
+  private EdgeConfigs() {}
+
+  static List<Submitter> submitters(Path file, String key, JsonNode v) {
+    if (!v.isArray()) {
+      throw new ConfigException("config file " + file + ": \"" + key + "\" must be an array");
+    }
+    if (v.size() > MAX_SUBMITTERS) {
+      throw new ConfigException(
+          "config file " + file + ": \"" + key + "\" has more than " + MAX_SUBMITTERS + " entries");
+    }
+    List<Submitter> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    Set<Hash> tokens = new HashSet<>();
+    for (int i = 0; i < v.size(); i++) {
+      String at = key + "[" + i + "]";
+      JsonNode s = v.get(i);
+      if (!s.isObject()) {
+        throw new ConfigException("config file " + file + ": \"" + at + "\" must be an object");
+      }
+      String name = null;
+      Hash token = null;
+      Set<String> carriers = new LinkedHashSet<>();
+      double perSecond = Submitter.DEFAULT_PER_SECOND;
+      int burst = Submitter.DEFAULT_BURST;
+      for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String f = at + "." + e.getKey();
+        JsonNode w = e.getValue();
+        switch (e.getKey()) {
+          case "name" -> name = text(file, f, w);
+          case "tokenSha256" -> {
+            try {
+              token = Hash.fromHex(text(file, f, w));
+            } catch (IllegalArgumentException ex) {
+              throw new ConfigException(
+                  "config file "
+                      + file
+                      + ": \""
+                      + f
+                      + "\" must be 64 hex digits (the SHA-256 of"
+                      + " the token)");
+            }
+          }
+          case "carriers" -> {
+            if (!w.isArray()) {
+              throw new ConfigException(
+                  "config file " + file + ": \"" + f + "\" must be an array of carrier ids");
+            }
+            for (JsonNode c : w) {
+              carriers.add(text(file, f, c));
+            }
+          }
+          case "perSecond" -> {
+            if (!w.isNumber()) {
+              throw new ConfigException("config file " + file + ": \"" + f + "\" must be a number");
+            }
+            perSecond = w.asDouble();
+          }
+          case "burst" -> burst = integer(file, f, w);
+          default ->
+              throw new ConfigException("config file " + file + " has unknown key \"" + f + "\"");
+        }
+      }
+      Submitter sub;
+      try {
+        sub = new Submitter(name, token, carriers, perSecond, burst);
+      } catch (ConfigException ex) {
+        throw new ConfigException("config file " + file + ": \"" + at + "\": " + ex.getMessage());
+      }
+      if (!names.add(sub.name())) {
+        throw new ConfigException(
+            "config file " + file + ": \"" + at + "\" repeats the name " + sub.name());
+      }
+      if (!tokens.add(sub.tokenSha256())) {
+        throw new ConfigException(
+            "config file " + file + ": \"" + at + "\" has the token of another submitter");
+      }
+      out.add(sub);
+    }
+    return out;
+  }
+
+  static WriteLimitConfig writeLimit(Path file, String key, JsonNode v) {
+    if (!v.isObject()) {
+      throw new ConfigException("config file " + file + ": \"" + key + "\" must be an object");
+    }
+    WriteLimitConfig d = WriteLimitConfig.DEFAULT;
+    double perSecond = d.perSecond();
+    int burst = d.burst();
+    int maxSources = d.maxSources();
+    boolean exemptLoopback = d.exemptLoopback();
+    for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String f = key + "." + e.getKey();
+      JsonNode w = e.getValue();
+      switch (e.getKey()) {
+        case "perSecond" -> {
+          if (!w.isNumber()) {
+            throw new ConfigException("config file " + file + ": \"" + f + "\" must be a number");
+          }
+          perSecond = w.asDouble();
+        }
+        case "burst" -> burst = integer(file, f, w);
+        case "maxSources" -> maxSources = integer(file, f, w);
+        case "exemptLoopback" -> {
+          if (!w.isBoolean()) {
+            throw new ConfigException(
+                "config file " + file + ": \"" + f + "\" must be true or false");
+          }
+          exemptLoopback = w.asBoolean();
+        }
+        default ->
+            throw new ConfigException("config file " + file + " has unknown key \"" + f + "\"");
+      }
+    }
+    try {
+      return new WriteLimitConfig(perSecond, burst, maxSources, exemptLoopback);
+    } catch (ConfigException ex) {
+      throw new ConfigException("config file " + file + ": " + ex.getMessage());
+    }
+  }
+
+  private static String text(Path file, String key, JsonNode v) {
+    if (!v.isTextual()) {
+      throw new ConfigException("config file " + file + ": \"" + key + "\" must be a string");
+    }
+    return v.asText();
+  }
+
+  private static int integer(Path file, String key, JsonNode v) {
+    if (!v.isInt()) {
+      throw new ConfigException("config file " + file + ": \"" + key + "\" must be an integer");
+    }
+    return v.asInt();
+  }
+}

@@ -1,0 +1,233 @@
+package org.rcskt.server.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.rcskt.server.config.Submitter;
+import org.rcskt.server.config.WriteLimitConfig;
+import org.rcskt.server.log.SubmissionScope;
+import org.rcskt.server.metrics.ServerMetrics;
+import org.rcskt.verifier.Hash;
+
+/**
+ * Who may write, and how fast (docs/design/0016-submitters-and-write-limits.md). The first handler
+ * of the submission routes, before the body is read: it authenticates the caller by its bearer
+ * token, takes a token from the caller's bucket (the submitter's own, or its address's when no
+ * submitter authenticated), and leaves the submitter's carrier scope for the handler. Everything it
+ * refuses costs a hash of the header at most: no body is parsed and no signature verified.
+ *
+ * <ul>
+ *   <li>With submitters configured, a write without {@code Authorization: Bearer <token>} of one of
+ *       them is {@code 401}; with none, writes are open to every client, limited per address.
+ *   <li>A credential that is malformed or unknown is {@code 401} whether or not submitters are
+ *       configured: a client that sends one expects it to count. Such attempts are charged to the
+ *       address, so guessing tokens is as slow as the address limit.
+ *   <li>Over the limit, {@code 429} with {@code Retry-After}; a batch takes one token an event
+ *       ({@link #admitMore}), checked once the envelope is split and still before any signature.
+ * </ul>
+ *
+ * <p>One gate is shared by every event loop. Thread-safe.
+ */
+public final class WriteGate {
+  private static final String CALLER = "rcskt.writeCaller";
+  private static final SourceKey ONE = new SourceKey(0, 0);
+
+  private final Map<Hash, Caller> byToken = new HashMap<>();
+  private final boolean closed;
+  private final SourceRateLimiter anonymous;
+  private final String anonymousLimit;
+  private final boolean exemptLoopback;
+  private final SourceKeys keys;
+  private final LongSupplier nanoClock;
+  private final ServerMetrics metrics;
+
+  /** An authenticated submitter with its own bucket. */
+  private record Caller(Submitter submitter, SourceRateLimiter bucket, String limit)
+      implements SubmissionScope {
+    @Override
+    public boolean permits(String carrierId) {
+      return submitter.mayNameCarrier(carrierId);
+    }
+
+    @Override
+    public String describe() {
+      return "submitter " + submitter.name();
+    }
+  }
+
+  /**
+   * @param submitters the configured submitters; none opens writes to every client
+   * @param limit the per-address limit of writes no submitter authenticated
+   * @param keys which address a request counts against (the lookup limit's addressing)
+   * @param nanoClock a monotonic clock ({@code System::nanoTime})
+   */
+  public WriteGate(
+      List<Submitter> submitters,
+      WriteLimitConfig limit,
+      SourceKeys keys,
+      LongSupplier nanoClock,
+      ServerMetrics metrics) {
+    for (Submitter s : submitters) {
+      byToken.put(
+          s.tokenSha256(),
+          new Caller(
+              s,
+              new SourceRateLimiter(s.perSecond(), s.burst(), 1),
+              RateLimitGate.describe(s.perSecond(), s.burst()).replace("request", "event")));
+    }
+    this.closed = !submitters.isEmpty();
+    this.anonymous =
+        limit.enabled()
+            ? new SourceRateLimiter(limit.perSecond(), limit.burst(), limit.maxSources())
+            : null;
+    this.anonymousLimit =
+        RateLimitGate.describe(limit.perSecond(), limit.burst()).replace("request", "event");
+    this.exemptLoopback = limit.exemptLoopback();
+    this.keys = keys;
+    this.nanoClock = nanoClock;
+    this.metrics = metrics;
+  }
+
+  /** Whether only configured submitters may write. */
+  public boolean closed() {
+    return closed;
+  }
+
+  /** The handler for the route named {@code route}: authenticate, then take one token. */
+  public Handler<RoutingContext> forRoute(String route) {
+    return ctx -> {
+      HttpServerRequest req = ctx.request();
+      String auth = req.getHeader(HttpHeaders.AUTHORIZATION);
+      Caller caller = null;
+      if (auth != null) {
+        String token = bearerToken(auth);
+        caller =
+            token == null ? null : byToken.get(Hash.sha256(token.getBytes(StandardCharsets.UTF_8)));
+        if (caller == null) {
+          if (admitAnonymous(req, route, 1)) {
+            refuse(
+                ctx,
+                token == null
+                    ? "the Authorization header must be \"Bearer <token>\""
+                    : "the bearer token is not one of this log's submitters");
+          }
+          return;
+        }
+      } else if (closed) {
+        if (admitAnonymous(req, route, 1)) {
+          refuse(
+              ctx,
+              "this log accepts events only from its configured submitters: send"
+                  + " \"Authorization: Bearer <token>\"");
+        }
+        return;
+      }
+      if (caller != null ? admitCaller(req, caller, route, 1) : admitAnonymous(req, route, 1)) {
+        ctx.put(CALLER, caller);
+        ctx.next();
+      }
+    };
+  }
+
+  /**
+   * Takes {@code more} further tokens for the request {@link #forRoute} admitted (a batch's other
+   * events). When they are not there, answers {@code 429} and returns false.
+   */
+  public boolean admitMore(RoutingContext ctx, String route, int more) {
+    if (more <= 0) {
+      return true;
+    }
+    Caller caller = ctx.get(CALLER);
+    return caller != null
+        ? admitCaller(ctx.request(), caller, route, more)
+        : admitAnonymous(ctx.request(), route, more);
+  }
+
+  /** The carriers the admitted request may name. */
+  public SubmissionScope scope(RoutingContext ctx) {
+    Caller caller = ctx.get(CALLER);
+    return caller != null ? caller : SubmissionScope.ANY;
+  }
+
+  private boolean admitCaller(HttpServerRequest req, Caller c, String route, int tokens) {
+    long wait = c.bucket().tryAcquire(ONE, nanoClock.getAsLong(), tokens);
+    if (wait == 0) {
+      return true;
+    }
+    tooMany(req, route, "events from submitter " + c.submitter().name(), c.limit(), wait);
+    return false;
+  }
+
+  private boolean admitAnonymous(HttpServerRequest req, String route, int tokens) {
+    if (anonymous == null || (exemptLoopback && fromLoopback(req))) {
+      return true;
+    }
+    long wait = anonymous.tryAcquire(keys.of(req), nanoClock.getAsLong(), tokens);
+    if (wait == 0) {
+      return true;
+    }
+    tooMany(req, route, "events from this address", anonymousLimit, wait);
+    return false;
+  }
+
+  private void tooMany(HttpServerRequest req, String route, String who, String limit, long wait) {
+    metrics.rateLimited(route);
+    Responses.writeError(
+        req, ApiError.rateLimited(who, limit, SourceRateLimiter.retryAfterSeconds(wait)));
+  }
+
+  private static void refuse(RoutingContext ctx, String detail) {
+    ctx.fail(new HttpRefusal(ApiError.unauthorized(detail)));
+  }
+
+  /**
+   * Whether the request came over a loopback connection and names no other client: with {@code
+   * X-Forwarded-For} trusted and present, the forwarded address is the client, never exempt.
+   */
+  private boolean fromLoopback(HttpServerRequest req) {
+    if (keys.trustForwardedFor() && req.getHeader("X-Forwarded-For") != null) {
+      return false;
+    }
+    SocketAddress peer = req.remoteAddress();
+    if (peer == null || peer.hostAddress() == null) {
+      return false;
+    }
+    byte[] a = io.netty.util.NetUtil.createByteArrayFromIpAddressString(peer.hostAddress());
+    if (a == null) {
+      return false;
+    }
+    if (a.length == 4) {
+      return (a[0] & 0xff) == 127;
+    }
+    boolean v6Loopback = a[15] == 1;
+    for (int i = 0; i < 15 && v6Loopback; i++) {
+      v6Loopback = a[i] == 0;
+    }
+    boolean mapped = a[10] == (byte) 0xff && a[11] == (byte) 0xff && (a[12] & 0xff) == 127;
+    for (int i = 0; i < 10 && mapped; i++) {
+      mapped = a[i] == 0;
+    }
+    return v6Loopback || mapped;
+  }
+
+  /** The token of {@code Bearer <token>} (scheme in any case), or null for anything else. */
+  static String bearerToken(String header) {
+    if (header.length() < 8
+        || header.length() > 1024
+        || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    String t = header.substring(7).strip();
+    if (t.isEmpty() || t.indexOf(' ') >= 0) {
+      return null;
+    }
+    return t;
+  }
+}
