@@ -22,6 +22,7 @@ import org.rcskt.server.http.RateLimitGate;
 import org.rcskt.server.http.ServerInfo;
 import org.rcskt.server.http.SourceKeys;
 import org.rcskt.server.http.SourceRateLimiter;
+import org.rcskt.server.http.TlsReloader;
 import org.rcskt.server.http.WriteGate;
 import org.rcskt.server.log.KeyEventLog;
 import org.rcskt.server.log.NoteLogSigner;
@@ -70,6 +71,7 @@ public final class LogServer implements AutoCloseable {
   private final int port;
   private final WitnessCollector witnesses;
   private final String vrfPublicKey;
+  private final TlsReloader tlsReloader;
   private volatile boolean closed;
 
   /** How long the log waits for one witness's answer. */
@@ -86,8 +88,10 @@ public final class LogServer implements AutoCloseable {
       Vertx vertx,
       int port,
       WitnessCollector witnesses,
-      String vrfPublicKey) {
+      String vrfPublicKey,
+      TlsReloader tlsReloader) {
     this.vrfPublicKey = vrfPublicKey;
+    this.tlsReloader = tlsReloader;
     this.config = config;
     this.store = store;
     this.log = log;
@@ -262,7 +266,8 @@ public final class LogServer implements AutoCloseable {
                     bindPort,
                     readThreads,
                     config.idleTimeoutSeconds(),
-                    config.requestTimeoutSeconds()),
+                    config.requestTimeoutSeconds(),
+                    config.tls()),
                 lookupLimit,
                 writeGate,
                 witnesses);
@@ -270,6 +275,8 @@ public final class LogServer implements AutoCloseable {
         verticles.add(v);
       }
       int port = verticles.get(0).actualPort();
+      TlsReloader tlsReloader =
+          config.tls() == null ? null : new TlsReloader(vertx, config.tls(), verticles);
       LOG.log(
           System.Logger.Level.INFO,
           "log "
@@ -294,7 +301,8 @@ public final class LogServer implements AutoCloseable {
           vertx,
           port,
           witnesses,
-          vrf.publicKey().format());
+          vrf.publicKey().format(),
+          tlsReloader);
     } catch (RuntimeException e) {
       for (AutoCloseable c : opened) {
         try {
@@ -374,7 +382,7 @@ public final class LogServer implements AutoCloseable {
 
   /** {@code http://<host>:<port>} */
   public String baseUrl() {
-    return "http://" + config.host() + ":" + port;
+    return (config.tls() == null ? "http://" : "https://") + config.host() + ":" + port;
   }
 
   public String origin() {
@@ -384,6 +392,11 @@ public final class LogServer implements AutoCloseable {
   /** The C2SP verifier key of the log's checkpoint signatures. */
   public String verifierKey() {
     return signer.verifierKey();
+  }
+
+  /** How many times changed TLS certificate files were loaded; 0 without TLS. */
+  public int tlsReloads() {
+    return tlsReloader == null ? 0 : tlsReloader.reloads();
   }
 
   /** The VRF public key string ({@code <origin>+ECVRF-EDWARDS25519-SHA512-TAI+<base64>}). */

@@ -78,6 +78,16 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
               + ")")
   Integer requestTimeoutSeconds;
 
+  @Option(
+      names = "--tls-cert",
+      description =
+          "serve HTTPS with this PEM certificate chain (leaf first); with --tls-key; reloaded when"
+              + " either file changes")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", description = "the PEM private key of --tls-cert")
+  Path tlsKey;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig config = config();
@@ -160,6 +170,13 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     }
     if (requestTimeoutSeconds != null) {
       b.requestTimeoutSeconds(requestTimeoutSeconds);
+    }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new org.rcskt.server.config.ConfigException(
+          "--tls-cert and --tls-key go together: give both or neither");
+    }
+    if (tlsCert != null) {
+      b.tls(org.rcskt.server.config.TlsConfig.of(tlsCert, tlsKey));
     }
     return b.build();
   }

@@ -29,6 +29,7 @@ final class EdgeConfigs {
     List<Submitter> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
     Set<Hash> tokens = new HashSet<>();
+    Set<Hash> keys = new HashSet<>();
     for (int i = 0; i < v.size(); i++) {
       String at = key + "[" + i + "]";
       JsonNode s = v.get(i);
@@ -37,6 +38,7 @@ final class EdgeConfigs {
       }
       String name = null;
       Hash token = null;
+      Hash spki = null;
       Set<String> carriers = new LinkedHashSet<>();
       double perSecond = Submitter.DEFAULT_PER_SECOND;
       int burst = Submitter.DEFAULT_BURST;
@@ -57,6 +59,19 @@ final class EdgeConfigs {
                       + f
                       + "\" must be 64 hex digits (the SHA-256 of"
                       + " the token)");
+            }
+          }
+          case "clientCertSpkiSha256" -> {
+            try {
+              spki = Hash.fromHex(text(file, f, w));
+            } catch (IllegalArgumentException ex) {
+              throw new ConfigException(
+                  "config file "
+                      + file
+                      + ": \""
+                      + f
+                      + "\" must be 64 hex digits (the SHA-256 of"
+                      + " the certificate's SubjectPublicKeyInfo)");
             }
           }
           case "carriers" -> {
@@ -81,7 +96,7 @@ final class EdgeConfigs {
       }
       Submitter sub;
       try {
-        sub = new Submitter(name, token, carriers, perSecond, burst);
+        sub = new Submitter(name, token, spki, carriers, perSecond, burst);
       } catch (ConfigException ex) {
         throw new ConfigException("config file " + file + ": \"" + at + "\": " + ex.getMessage());
       }
@@ -89,7 +104,15 @@ final class EdgeConfigs {
         throw new ConfigException(
             "config file " + file + ": \"" + at + "\" repeats the name " + sub.name());
       }
-      if (!tokens.add(sub.tokenSha256())) {
+      if (sub.clientCertSpkiSha256() != null && !keys.add(sub.clientCertSpkiSha256())) {
+        throw new ConfigException(
+            "config file "
+                + file
+                + ": \""
+                + at
+                + "\" has the certificate key of another submitter");
+      }
+      if (sub.tokenSha256() != null && !tokens.add(sub.tokenSha256())) {
         throw new ConfigException(
             "config file " + file + ": \"" + at + "\" has the token of another submitter");
       }
@@ -136,6 +159,51 @@ final class EdgeConfigs {
     } catch (ConfigException ex) {
       throw new ConfigException("config file " + file + ": " + ex.getMessage());
     }
+  }
+
+  static TlsConfig tls(Path file, String key, JsonNode v, Path base) {
+    if (!v.isObject()) {
+      throw new ConfigException("config file " + file + ": \"" + key + "\" must be an object");
+    }
+    Path chain = null;
+    Path pkey = null;
+    boolean clients = false;
+    boolean http2 = true;
+    int reload = TlsConfig.DEFAULT_RELOAD_CHECK_SECONDS;
+    for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String f = key + "." + e.getKey();
+      JsonNode w = e.getValue();
+      switch (e.getKey()) {
+        case "certificateChainFile" -> chain = base.resolve(text(file, f, w));
+        case "privateKeyFile" -> pkey = base.resolve(text(file, f, w));
+        case "requestClientCertificates" -> clients = bool(file, f, w);
+        case "http2" -> http2 = bool(file, f, w);
+        case "reloadCheckSeconds" -> reload = integer(file, f, w);
+        default ->
+            throw new ConfigException("config file " + file + " has unknown key \"" + f + "\"");
+      }
+    }
+    if (chain == null || pkey == null) {
+      throw new ConfigException(
+          "config file "
+              + file
+              + ": \""
+              + key
+              + "\" needs both \"certificateChainFile\" and \"privateKeyFile\"");
+    }
+    try {
+      return new TlsConfig(chain, pkey, clients, http2, reload);
+    } catch (ConfigException ex) {
+      throw new ConfigException("config file " + file + ": " + ex.getMessage());
+    }
+  }
+
+  private static boolean bool(Path file, String key, JsonNode v) {
+    if (!v.isBoolean()) {
+      throw new ConfigException("config file " + file + ": \"" + key + "\" must be true or false");
+    }
+    return v.asBoolean();
   }
 
   private static String text(Path file, String key, JsonNode v) {

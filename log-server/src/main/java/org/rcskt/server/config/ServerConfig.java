@@ -49,6 +49,7 @@ public final class ServerConfig {
   private final RateLimitConfig lookupRateLimit;
   private final WriteLimitConfig writeRateLimit;
   private final java.util.List<Submitter> submitters;
+  private final TlsConfig tls;
   private final WitnessSettings witnesses;
   private final org.rcskt.verifier.event.AlgorithmPolicy algorithms;
   private final org.rcskt.verifier.attestation.DeviceAttestationPolicy deviceAttestation;
@@ -77,6 +78,7 @@ public final class ServerConfig {
     this.lookupRateLimit = b.lookupRateLimit;
     this.writeRateLimit = b.writeRateLimit;
     this.submitters = b.submitters;
+    this.tls = b.tls;
     this.witnesses = b.witnesses;
     this.algorithms = b.algorithms;
     this.deviceAttestation = b.deviceAttestation;
@@ -147,6 +149,7 @@ public final class ServerConfig {
             b.lookupRateLimit(rateLimit(file, key, v, RateLimitConfig.LOOKUP_DEFAULT));
         case WriteLimitConfig.NAME -> b.writeRateLimit(EdgeConfigs.writeLimit(file, key, v));
         case "submitters" -> b.submitters(EdgeConfigs.submitters(file, key, v));
+        case "tls" -> b.tls(EdgeConfigs.tls(file, key, v, base));
         case "witnesses" -> witnessList = witnessList(file, key, v);
         case "witnessQuorum" -> quorum = integer(file, key, v);
         case "witnessIntervalMillis" -> interval = integer(file, key, v);
@@ -501,6 +504,11 @@ public final class ServerConfig {
     return submitters;
   }
 
+  /** TLS for the HTTP server, or null for plain HTTP (the default). */
+  public TlsConfig tls() {
+    return tls;
+  }
+
   /** The witnesses and their quorum; {@link WitnessSettings#NONE} by default. */
   public WitnessSettings witnesses() {
     return witnesses;
@@ -567,6 +575,7 @@ public final class ServerConfig {
     private RateLimitConfig lookupRateLimit = RateLimitConfig.LOOKUP_DEFAULT;
     private WriteLimitConfig writeRateLimit = WriteLimitConfig.DEFAULT;
     private java.util.List<Submitter> submitters = java.util.List.of();
+    private TlsConfig tls;
     private WitnessSettings witnesses = WitnessSettings.NONE;
     private org.rcskt.verifier.attestation.DeviceAttestationPolicy deviceAttestation =
         org.rcskt.verifier.attestation.DeviceAttestationPolicy.NONE;
@@ -745,6 +754,12 @@ public final class ServerConfig {
     /** See {@link ServerConfig#writeRateLimit()}. */
     public Builder writeRateLimit(WriteLimitConfig v) {
       this.writeRateLimit = Objects.requireNonNull(v, "writeRateLimit");
+      return this;
+    }
+
+    /** See {@link ServerConfig#tls()}; null for plain HTTP. */
+    public Builder tls(TlsConfig v) {
+      this.tls = v;
       return this;
     }
 

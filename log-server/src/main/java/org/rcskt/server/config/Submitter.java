@@ -6,17 +6,25 @@ import org.rcskt.verifier.Hash;
 
 /**
  * A client allowed to submit events (docs/design/0016-submitters-and-write-limits.md): it proves
- * who it is with a bearer token, whose SHA-256 the configuration keeps (never the token itself),
- * and may submit events naming only its {@code carriers}.
+ * who it is with a bearer token, whose SHA-256 the configuration keeps (never the token itself), or
+ * with a TLS client certificate whose key the configuration pins, and may submit events naming only
+ * its {@code carriers}.
  *
  * @param name a label for logs and metrics, 1 to 64 characters of {@code [a-z0-9._-]}
- * @param tokenSha256 the SHA-256 of the token's UTF-8 bytes
+ * @param tokenSha256 the SHA-256 of the token's UTF-8 bytes, or null
+ * @param clientCertSpkiSha256 the SHA-256 of the DER SubjectPublicKeyInfo of its TLS client
+ *     certificate, or null; at least one of the two credentials is given
  * @param carriers the carrier ids its events may name; {@code "*"} alone means every carrier
  * @param perSecond events a second it may submit (its own token bucket), 0.001 to 1,000,000
  * @param burst the most events at once, {@link #MIN_BURST} to 1,000,000
  */
 public record Submitter(
-    String name, Hash tokenSha256, Set<String> carriers, double perSecond, int burst) {
+    String name,
+    Hash tokenSha256,
+    Hash clientCertSpkiSha256,
+    Set<String> carriers,
+    double perSecond,
+    int burst) {
   /** A submitter's default rate: 5,000 events a second. */
   public static final double DEFAULT_PER_SECOND = 5_000;
 
@@ -40,8 +48,9 @@ public record Submitter(
       throw new ConfigException(
           "submitter name must be 1 to 64 characters of [a-z0-9._-], got \"" + name + "\"");
     }
-    if (tokenSha256 == null) {
-      throw new ConfigException("submitter " + name + " has no tokenSha256");
+    if (tokenSha256 == null && clientCertSpkiSha256 == null) {
+      throw new ConfigException(
+          "submitter " + name + " has neither a tokenSha256 nor a clientCertSpkiSha256");
     }
     carriers = Set.copyOf(carriers);
     if (carriers.isEmpty() || carriers.size() > MAX_CARRIERS) {
@@ -71,6 +80,12 @@ public record Submitter(
               + "..1000000 (a burst holds a whole batch), got "
               + burst);
     }
+  }
+
+  /** A submitter that authenticates with a bearer token only. */
+  public Submitter(
+      String name, Hash tokenSha256, Set<String> carriers, double perSecond, int burst) {
+    this(name, tokenSha256, null, carriers, perSecond, burst);
   }
 
   /** Whether this submitter may submit events naming {@code carrierId}. */

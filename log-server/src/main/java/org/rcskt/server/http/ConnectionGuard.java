@@ -36,8 +36,13 @@ final class ConnectionGuard {
   private final Map<HttpConnection, State> open = new IdentityHashMap<>();
 
   private static final class State {
-    HttpServerRequest current;
-    long requestStart;
+    /**
+     * The requests in progress with their start times: one at a time on HTTP/1.1, up to {@link
+     * HttpEdge#MAX_HTTP2_STREAMS} on an HTTP/2 connection.
+     */
+    final List<HttpServerRequest> active = new ArrayList<>(1);
+
+    final List<Long> starts = new ArrayList<>(1);
     boolean idle = true;
     long idleSince;
     boolean closing;
@@ -74,8 +79,9 @@ final class ConnectionGuard {
   void request(HttpServerRequest req) {
     State s = open.get(req.connection());
     if (s != null) {
-      s.current = req;
-      s.requestStart = nanoClock.getAsLong();
+      prune(s);
+      s.active.add(req);
+      s.starts.add(nanoClock.getAsLong());
       s.idle = false;
     }
   }
@@ -105,24 +111,28 @@ final class ConnectionGuard {
       if (s.closing) {
         continue;
       }
-      HttpServerRequest r = s.current;
-      if (r == null || (r.isEnded() && r.response().ended())) {
+      prune(s);
+      if (s.active.isEmpty()) {
         if (!s.idle) {
           s.idle = true;
           s.idleSince = now;
         } else if (now - s.idleSince >= idleNanos) {
           expired.add(e);
         }
-      } else if (!r.isEnded() && now - s.requestStart >= requestNanos) {
-        expired.add(e);
+      } else if (late(s, now) != null) {
+        if (s.active.get(0).version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+          timeOutStreams(e.getKey(), s, now);
+        } else {
+          expired.add(e);
+        }
       }
     }
     // Closing runs close handlers, which change the map: act after the walk.
     for (Map.Entry<HttpConnection, State> e : expired) {
       State s = e.getValue();
       s.closing = true;
-      HttpServerRequest r = s.current;
-      if (r != null && !r.isEnded()) {
+      HttpServerRequest r = late(s, now);
+      if (r != null) {
         clientErrors.note(
             "request not received within " + requestTimeoutSeconds + " s of its headers",
             peer(e.getKey()));
@@ -133,6 +143,54 @@ final class ConnectionGuard {
         e.getKey().close();
       }
     }
+  }
+
+  /**
+   * On an HTTP/2 connection a stalled body is one stream's problem: that stream is answered 408 and
+   * reset, and the connection's other streams go on.
+   */
+  private void timeOutStreams(HttpConnection c, State s, long now) {
+    for (int i = s.active.size() - 1; i >= 0; i--) {
+      HttpServerRequest r = s.active.get(i);
+      if (!r.isEnded() && now - s.starts.get(i) >= requestNanos) {
+        s.active.remove(i);
+        s.starts.remove(i);
+        clientErrors.note(
+            "request not received within " + requestTimeoutSeconds + " s of its headers", peer(c));
+        // A complete answer, then RST_STREAM NO_ERROR: "stop sending, nothing is wrong"
+        // (RFC 9113 section 8.1).
+        ApiError t = ApiError.requestTimeout(requestTimeoutSeconds);
+        if (!r.response().ended() && !r.response().headWritten()) {
+          r.response().putHeader(io.vertx.core.http.HttpHeaders.CACHE_CONTROL, "no-store");
+          Responses.writeJson(r.response(), t.status(), t.body())
+              .onComplete(ar -> r.response().reset(0));
+        } else {
+          r.response().reset(0);
+        }
+      }
+    }
+  }
+
+  /** Forgets the requests that are read and answered. */
+  private static void prune(State s) {
+    for (int i = s.active.size() - 1; i >= 0; i--) {
+      HttpServerRequest r = s.active.get(i);
+      if (r.isEnded() && r.response().ended()) {
+        s.active.remove(i);
+        s.starts.remove(i);
+      }
+    }
+  }
+
+  /** A request whose body is still not in after the request timeout, or null. */
+  private HttpServerRequest late(State s, long now) {
+    for (int i = 0; i < s.active.size(); i++) {
+      HttpServerRequest r = s.active.get(i);
+      if (!r.isEnded() && now - s.starts.get(i) >= requestNanos) {
+        return r;
+      }
+    }
+    return null;
   }
 
   static String peer(HttpConnection c) {

@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
+import org.rcskt.server.config.TlsConfig;
 import org.rcskt.server.log.BadRequestException;
 import org.rcskt.server.metrics.ServerMetrics;
 
@@ -59,16 +60,65 @@ final class HttpEdge {
             id -> guard.sweep());
   }
 
+  /** The most HTTP/2 streams one connection may have open at once. */
+  static final int MAX_HTTP2_STREAMS = 100;
+
   HttpServerOptions options() {
-    // HTTP/1.1 only (docs/api.md): no h2c upgrade, and no HTTP/2 prior knowledge on this port.
-    return new HttpServerOptions()
-        .setHost(settings.host())
-        .setPort(settings.port())
-        .setMaxInitialLineLength(MAX_REQUEST_LINE)
-        .setMaxHeaderSize(MAX_HEADER_BYTES)
-        .setIdleTimeout(settings.idleTimeoutSeconds())
-        .setHttp2ClearTextEnabled(false)
-        .setTcpNoDelay(true);
+    // No h2c: plain HTTP is HTTP/1.1 only (docs/api.md). Over TLS, HTTP/2 is offered by ALPN.
+    HttpServerOptions o =
+        new HttpServerOptions()
+            .setHost(settings.host())
+            .setPort(settings.port())
+            .setMaxInitialLineLength(MAX_REQUEST_LINE)
+            .setMaxHeaderSize(MAX_HEADER_BYTES)
+            .setIdleTimeout(settings.idleTimeoutSeconds())
+            .setHttp2ClearTextEnabled(false)
+            .setTcpNoDelay(true);
+    TlsConfig tls = settings.tls();
+    if (tls != null) {
+      o.setSsl(true)
+          .setKeyCertOptions(keyCert(tls))
+          .setSslHandshakeTimeout(settings.idleTimeoutSeconds())
+          .setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
+          .setUseAlpn(tls.http2())
+          .setAlpnVersions(
+              tls.http2()
+                  ? java.util.List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1)
+                  : java.util.List.of(HttpVersion.HTTP_1_1))
+          .setInitialSettings(
+              new io.vertx.core.http.Http2Settings()
+                  .setMaxConcurrentStreams(MAX_HTTP2_STREAMS)
+                  .setMaxHeaderListSize(MAX_HEADER_BYTES));
+      if (tls.requestClientCertificates()) {
+        // Any certificate is taken: a submitter is recognized by its key's hash, not by a CA
+        // (docs/design/0017-tls.md). The handshake proves the client holds the key.
+        o.setClientAuth(io.vertx.core.http.ClientAuth.REQUEST)
+            .setTrustOptions(AnyClientCertificate.OPTIONS);
+      }
+    }
+    return o;
+  }
+
+  /** The certificate and key options of {@code tls}, read from its files when used. */
+  static io.vertx.core.net.PemKeyCertOptions keyCert(TlsConfig tls) {
+    return new io.vertx.core.net.PemKeyCertOptions()
+        .setCertPath(tls.certificateChain().toString())
+        .setKeyPath(tls.privateKey().toString());
+  }
+
+  /** The TLS options of {@code tls}, for {@link HttpServer#updateSSLOptions}. */
+  static io.vertx.core.net.ServerSSLOptions sslOptions(TlsConfig tls) {
+    io.vertx.core.net.ServerSSLOptions o =
+        new io.vertx.core.net.ServerSSLOptions()
+            .setKeyCertOptions(keyCert(tls))
+            .setUseAlpn(tls.http2())
+            .setApplicationLayerProtocols(
+                tls.http2() ? java.util.List.of("h2", "http/1.1") : java.util.List.of("http/1.1"));
+    if (tls.requestClientCertificates()) {
+      o.setClientAuth(io.vertx.core.http.ClientAuth.REQUEST)
+          .setTrustOptions(AnyClientCertificate.OPTIONS);
+    }
+    return o;
   }
 
   HttpServer install(HttpServer server) {

@@ -9,9 +9,15 @@ package org.rcskt.server.http;
  * @param idleTimeoutSeconds how long a connection may wait for (the rest of the head of) its next
  *     request
  * @param requestTimeoutSeconds how long a request's body may take to arrive after its headers
+ * @param tls the certificate and key to serve TLS with, or null for plain HTTP
  */
 public record HttpSettings(
-    String host, int port, int readThreads, int idleTimeoutSeconds, int requestTimeoutSeconds) {
+    String host,
+    int port,
+    int readThreads,
+    int idleTimeoutSeconds,
+    int requestTimeoutSeconds,
+    org.rcskt.server.config.TlsConfig tls) {
   public HttpSettings {
     if (idleTimeoutSeconds < 1 || requestTimeoutSeconds < 1) {
       throw new IllegalArgumentException(

@@ -111,6 +111,17 @@ public final class LogVerticle extends VerticleBase {
     return reads == null ? Future.succeededFuture() : reads.close();
   }
 
+  /**
+   * Re-reads the TLS certificate and key files and uses them for new connections; connections
+   * already open keep theirs. Fails, keeping the old ones, when the new files do not load.
+   */
+  public Future<Boolean> reloadTls() {
+    if (settings.tls() == null) {
+      return Future.succeededFuture(false);
+    }
+    return server.updateSSLOptions(HttpEdge.sslOptions(settings.tls()), true);
+  }
+
   /** The port the server listens on (the chosen one when configured with 0). */
   public int actualPort() {
     return server.actualPort();

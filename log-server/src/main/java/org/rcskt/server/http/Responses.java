@@ -51,6 +51,15 @@ final class Responses {
     }
     res.putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
     boolean unread = bodyPending(req);
+    if (unread && req.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+      // One stream of a multiplexed connection: answer it and drop the rest of its body; the
+      // connection and its other streams go on (and HTTP/2 has no Connection header).
+      writeJson(res, e.status(), e.body());
+      req.handler(b -> {});
+      req.exceptionHandler(t -> {});
+      req.resume();
+      return;
+    }
     if (unread) {
       res.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }

@@ -40,6 +40,7 @@ public final class WriteGate {
   private static final SourceKey ONE = new SourceKey(0, 0);
 
   private final Map<Hash, Caller> byToken = new HashMap<>();
+  private final Map<Hash, Caller> byCertificateKey = new HashMap<>();
   private final boolean closed;
   private final SourceRateLimiter anonymous;
   private final String anonymousLimit;
@@ -75,12 +76,17 @@ public final class WriteGate {
       LongSupplier nanoClock,
       ServerMetrics metrics) {
     for (Submitter s : submitters) {
-      byToken.put(
-          s.tokenSha256(),
+      Caller c =
           new Caller(
               s,
               new SourceRateLimiter(s.perSecond(), s.burst(), 1),
-              RateLimitGate.describe(s.perSecond(), s.burst()).replace("request", "event")));
+              RateLimitGate.describe(s.perSecond(), s.burst()).replace("request", "event"));
+      if (s.tokenSha256() != null) {
+        byToken.put(s.tokenSha256(), c);
+      }
+      if (s.clientCertSpkiSha256() != null) {
+        byCertificateKey.put(s.clientCertSpkiSha256(), c);
+      }
     }
     this.closed = !submitters.isEmpty();
     this.anonymous =
@@ -120,12 +126,14 @@ public final class WriteGate {
           }
           return;
         }
+      } else if ((caller = byCertificate(req)) != null) {
+        // authenticated by the TLS client certificate's key
       } else if (closed) {
         if (admitAnonymous(req, route, 1)) {
           refuse(
               ctx,
               "this log accepts events only from its configured submitters: send"
-                  + " \"Authorization: Bearer <token>\"");
+                  + " \"Authorization: Bearer <token>\" or a pinned TLS client certificate");
         }
         return;
       }
@@ -134,6 +142,26 @@ public final class WriteGate {
         ctx.next();
       }
     };
+  }
+
+  /**
+   * The submitter whose pinned key the TLS client certificate of {@code req}'s connection has, or
+   * null (no TLS, no certificate, or a key no submitter pinned).
+   */
+  private Caller byCertificate(HttpServerRequest req) {
+    if (byCertificateKey.isEmpty() || !req.isSSL()) {
+      return null;
+    }
+    java.util.List<java.security.cert.Certificate> chain;
+    try {
+      chain = req.connection().peerCertificates();
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      return null;
+    }
+    if (chain == null || chain.isEmpty()) {
+      return null;
+    }
+    return byCertificateKey.get(Hash.sha256(chain.get(0).getPublicKey().getEncoded()));
   }
 
   /**

@@ -311,7 +311,10 @@ class ServerConfigTest {
 
     String[][] bad = {
       {"[{\"name\": \"a\", \"tokenSha256\": \"xyz\", \"carriers\": [\"c\"]}]", "64 hex digits"},
-      {"[{\"name\": \"a\", \"carriers\": [\"c\"]}]", "no tokenSha256"},
+      {
+        "[{\"name\": \"a\", \"carriers\": [\"c\"]}]",
+        "neither a tokenSha256 nor a clientCertSpkiSha256"
+      },
       {
         "[{\"name\": \"a\", \"tokenSha256\": \"" + hash + "\", \"carriers\": []}]",
         "1 to 1000 carriers"
