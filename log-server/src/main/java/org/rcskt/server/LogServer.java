@@ -16,6 +16,7 @@ import org.rcskt.server.config.ConfigException;
 import org.rcskt.server.config.RateLimitConfig;
 import org.rcskt.server.config.ServerConfig;
 import org.rcskt.server.config.ServerKeys;
+import org.rcskt.server.http.FeedSubscribers;
 import org.rcskt.server.http.HttpSettings;
 import org.rcskt.server.http.LogVerticle;
 import org.rcskt.server.http.RateLimitGate;
@@ -246,6 +247,8 @@ public final class LogServer implements AutoCloseable {
               new SourceKeys(lc.trustForwardedFor(), lc.ipv4PrefixLength(), lc.ipv6PrefixLength()),
               System::nanoTime,
               metrics);
+      FeedSubscribers feedLimit =
+          new FeedSubscribers(config.feedMaxSubscribers(), config.feedStallSeconds());
       if (!writeGate.closed() && !config.devMode()) {
         LOG.log(
             System.Logger.Level.WARNING,
@@ -270,6 +273,7 @@ public final class LogServer implements AutoCloseable {
                     config.tls()),
                 lookupLimit,
                 writeGate,
+                feedLimit,
                 witnesses);
         join(vertx.deployVerticle(v));
         verticles.add(v);

@@ -50,6 +50,8 @@ public final class ServerConfig {
   private final WriteLimitConfig writeRateLimit;
   private final java.util.List<Submitter> submitters;
   private final TlsConfig tls;
+  private final int feedMaxSubscribers;
+  private final int feedStallSeconds;
   private final WitnessSettings witnesses;
   private final org.rcskt.verifier.event.AlgorithmPolicy algorithms;
   private final org.rcskt.verifier.attestation.DeviceAttestationPolicy deviceAttestation;
@@ -79,6 +81,8 @@ public final class ServerConfig {
     this.writeRateLimit = b.writeRateLimit;
     this.submitters = b.submitters;
     this.tls = b.tls;
+    this.feedMaxSubscribers = b.feedMaxSubscribers;
+    this.feedStallSeconds = b.feedStallSeconds;
     this.witnesses = b.witnesses;
     this.algorithms = b.algorithms;
     this.deviceAttestation = b.deviceAttestation;
@@ -150,6 +154,8 @@ public final class ServerConfig {
         case WriteLimitConfig.NAME -> b.writeRateLimit(EdgeConfigs.writeLimit(file, key, v));
         case "submitters" -> b.submitters(EdgeConfigs.submitters(file, key, v));
         case "tls" -> b.tls(EdgeConfigs.tls(file, key, v, base));
+        case "feedMaxSubscribers" -> b.feedMaxSubscribers(integer(file, key, v));
+        case "feedStallSeconds" -> b.feedStallSeconds(integer(file, key, v));
         case "witnesses" -> witnessList = witnessList(file, key, v);
         case "witnessQuorum" -> quorum = integer(file, key, v);
         case "witnessIntervalMillis" -> interval = integer(file, key, v);
@@ -504,6 +510,19 @@ public final class ServerConfig {
     return submitters;
   }
 
+  /** The most {@code GET /v1/feed} subscribers at once (256 by default; 0 turns the feed off). */
+  public int feedMaxSubscribers() {
+    return feedMaxSubscribers;
+  }
+
+  /**
+   * How long a feed subscriber may read nothing while its output queue is full before it is dropped
+   * (30 s by default).
+   */
+  public int feedStallSeconds() {
+    return feedStallSeconds;
+  }
+
   /** TLS for the HTTP server, or null for plain HTTP (the default). */
   public TlsConfig tls() {
     return tls;
@@ -576,6 +595,8 @@ public final class ServerConfig {
     private WriteLimitConfig writeRateLimit = WriteLimitConfig.DEFAULT;
     private java.util.List<Submitter> submitters = java.util.List.of();
     private TlsConfig tls;
+    private int feedMaxSubscribers = 256;
+    private int feedStallSeconds = 30;
     private WitnessSettings witnesses = WitnessSettings.NONE;
     private org.rcskt.verifier.attestation.DeviceAttestationPolicy deviceAttestation =
         org.rcskt.verifier.attestation.DeviceAttestationPolicy.NONE;
@@ -754,6 +775,24 @@ public final class ServerConfig {
     /** See {@link ServerConfig#writeRateLimit()}. */
     public Builder writeRateLimit(WriteLimitConfig v) {
       this.writeRateLimit = Objects.requireNonNull(v, "writeRateLimit");
+      return this;
+    }
+
+    /** See {@link ServerConfig#feedMaxSubscribers()}. */
+    public Builder feedMaxSubscribers(int v) {
+      if (v < 0 || v > 100_000) {
+        throw new ConfigException("feedMaxSubscribers must be in 0..100000, got " + v);
+      }
+      this.feedMaxSubscribers = v;
+      return this;
+    }
+
+    /** See {@link ServerConfig#feedStallSeconds()}. */
+    public Builder feedStallSeconds(int v) {
+      if (v < 1 || v > 3600) {
+        throw new ConfigException("feedStallSeconds must be in 1..3600, got " + v);
+      }
+      this.feedStallSeconds = v;
       return this;
     }
 

@@ -62,6 +62,8 @@ public final class LogVerticle extends VerticleBase {
   private final WitnessCollector witnesses;
   private final RateLimitGate lookupLimit;
   private final WriteGate writeGate;
+  private final FeedSubscribers feedLimit;
+  private Feed feed;
   private final Set<String> routeNames = new HashSet<>();
   private WorkerExecutor reads;
   private HttpEdge edge;
@@ -85,8 +87,10 @@ public final class LogVerticle extends VerticleBase {
       HttpSettings settings,
       RateLimitGate lookupLimit,
       WriteGate writeGate,
+      FeedSubscribers feedLimit,
       WitnessCollector witnesses) {
     this.writeGate = writeGate;
+    this.feedLimit = feedLimit;
     this.log = log;
     this.indexer = indexer;
     this.info = info;
@@ -99,12 +103,16 @@ public final class LogVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     reads = vertx.createSharedWorkerExecutor("rcskt-reads", settings.readThreads());
+    feed = new Feed(vertx, log, reads, feedLimit);
     edge = new HttpEdge(vertx, settings, metrics, routes());
     return edge.install(vertx.createHttpServer(edge.options())).listen().onSuccess(s -> server = s);
   }
 
   @Override
   public Future<?> stop() {
+    if (feed != null) {
+      feed.close();
+    }
     if (edge != null) {
       edge.close();
     }
@@ -153,6 +161,7 @@ public final class LogVerticle extends VerticleBase {
         .setName("/v1/keys")
         .handler(lookupLimit.forRoute("/v1/keys"))
         .handler(this::lookup);
+    r.get("/v1/feed").setName("/v1/feed").handler(this::feed);
     r.get("/metrics").setName("/metrics").handler(this::metrics);
     r.get("/healthz").setName("/healthz").handler(this::healthz);
     r.get("/readyz").setName("/readyz").handler(this::readyz);
@@ -503,6 +512,40 @@ public final class LogVerticle extends VerticleBase {
     blocking(() -> JsonViews.lookup(log, number, indexer.index(number), from, MAX_SUBJECT_EVENTS))
         .onSuccess(o -> writeJson(ctx, 200, o))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code GET /v1/feed[?from=N][&type=...][&subject=...]}: Server-Sent Events of new entries and
+   * checkpoints, from leaf {@code from} (or the {@code Last-Event-ID} header; default: now).
+   */
+  private void feed(RoutingContext ctx) {
+    Long from = null;
+    if (!ctx.queryParam("from").isEmpty()) {
+      from = longParam(ctx, "from");
+    } else {
+      String last = ctx.request().getHeader("Last-Event-ID");
+      if (last != null) {
+        String v = last.strip();
+        if (v.isEmpty() || v.length() > 19 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+          throw new BadRequestException(
+              "Last-Event-ID",
+              "Last-Event-ID must be a tree size, a decimal integer, got \"" + clip(v) + "\"");
+        }
+        from = Long.parseLong(v);
+      }
+    }
+    Feed.Filter filter = Feed.Filter.parse(single(ctx, "type"), single(ctx, "subject"));
+    feed.subscribe(ctx.request(), filter, from);
+  }
+
+  /** The one value of an optional query parameter, or null. */
+  private static String single(RoutingContext ctx, String name) {
+    List<String> vs = ctx.queryParam(name);
+    if (vs.size() > 1) {
+      throw new BadRequestException(
+          name, "parameter " + name + " is given " + vs.size() + " times");
+    }
+    return vs.isEmpty() ? null : vs.get(0);
   }
 
   private void metrics(RoutingContext ctx) {
