@@ -16,6 +16,7 @@ import org.rcskt.server.config.ConfigException;
 import org.rcskt.server.config.RateLimitConfig;
 import org.rcskt.server.config.ServerConfig;
 import org.rcskt.server.config.ServerKeys;
+import org.rcskt.server.http.ConnectionLimits;
 import org.rcskt.server.http.FeedSubscribers;
 import org.rcskt.server.http.HttpSettings;
 import org.rcskt.server.http.LogVerticle;
@@ -247,6 +248,8 @@ public final class LogServer implements AutoCloseable {
               new SourceKeys(lc.trustForwardedFor(), lc.ipv4PrefixLength(), lc.ipv6PrefixLength()),
               System::nanoTime,
               metrics);
+      ConnectionLimits connectionLimits =
+          new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress());
       FeedSubscribers feedLimit =
           new FeedSubscribers(config.feedMaxSubscribers(), config.feedStallSeconds());
       if (!writeGate.closed() && !config.devMode()) {
@@ -270,7 +273,8 @@ public final class LogServer implements AutoCloseable {
                     readThreads,
                     config.idleTimeoutSeconds(),
                     config.requestTimeoutSeconds(),
-                    config.tls()),
+                    config.tls(),
+                    connectionLimits),
                 lookupLimit,
                 writeGate,
                 feedLimit,

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.rcskt.monitor.alert.Alert;
 import org.rcskt.monitor.alert.AlertDispatcher;
@@ -31,6 +32,7 @@ import org.rcskt.monitor.config.LogConfig;
 import org.rcskt.monitor.config.MonitorConfig;
 import org.rcskt.monitor.config.SinkConfig;
 import org.rcskt.monitor.evidence.EvidenceStore;
+import org.rcskt.monitor.follow.FeedWaker;
 import org.rcskt.monitor.follow.LogClient;
 import org.rcskt.monitor.follow.LogFollower;
 import org.rcskt.monitor.follow.PhoneIndexes;
@@ -75,6 +77,7 @@ public final class Monitor implements AutoCloseable {
   private final ExecutorService verifyPool;
   private final ExecutorService fetchPool;
   private final ScheduledExecutorService scheduler;
+  private final List<FeedWaker> feeds = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Vertx vertx;
   private boolean closed; // guarded by this
   // Null when the monitor is no witness.
@@ -400,6 +403,24 @@ public final class Monitor implements AutoCloseable {
       }
       long every = f.config().pollInterval().toMillis();
       scheduler.scheduleWithFixedDelay(() -> pollSafely(f), 0, every, TimeUnit.MILLISECONDS);
+      if (f.config().feed()) {
+        AtomicBoolean pending = new AtomicBoolean();
+        feeds.add(
+            new FeedWaker(
+                    f.config().url(),
+                    f.origin(),
+                    () -> {
+                      // A burst of checkpoints is one poll: the poll fetches up to the newest.
+                      if (pending.compareAndSet(false, true)) {
+                        scheduler.execute(
+                            () -> {
+                              pending.set(false);
+                              pollSafely(f);
+                            });
+                      }
+                    })
+                .start());
+      }
     }
     if (!config.gossip().peers().isEmpty()) {
       long every = config.gossip().interval().toMillis();
@@ -506,6 +527,11 @@ public final class Monitor implements AutoCloseable {
   }
 
   /** The followers, one per configured log, in configuration order. */
+  /** The push-feed subscriptions, one per followed log with {@code feed} on. */
+  public List<FeedWaker> feeds() {
+    return java.util.List.copyOf(feeds);
+  }
+
   public List<LogFollower> followers() {
     return followers;
   }
@@ -534,6 +560,9 @@ public final class Monitor implements AutoCloseable {
     closed = true;
     if (witnessHearing != null) {
       witnessHearing.shutdownNow();
+    }
+    for (FeedWaker w : feeds) {
+      w.close();
     }
     scheduler.shutdownNow();
     try {

@@ -52,6 +52,8 @@ public final class ServerConfig {
   private final TlsConfig tls;
   private final int feedMaxSubscribers;
   private final int feedStallSeconds;
+  private final int maxConnections;
+  private final int maxConnectionsPerAddress;
   private final WitnessSettings witnesses;
   private final org.rcskt.verifier.event.AlgorithmPolicy algorithms;
   private final org.rcskt.verifier.attestation.DeviceAttestationPolicy deviceAttestation;
@@ -83,6 +85,16 @@ public final class ServerConfig {
     this.tls = b.tls;
     this.feedMaxSubscribers = b.feedMaxSubscribers;
     this.feedStallSeconds = b.feedStallSeconds;
+    this.maxConnections = b.maxConnections;
+    this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
+    if (maxConnectionsPerAddress > maxConnections) {
+      throw new ConfigException(
+          "maxConnectionsPerAddress ("
+              + maxConnectionsPerAddress
+              + ") must not exceed maxConnections ("
+              + maxConnections
+              + ")");
+    }
     this.witnesses = b.witnesses;
     this.algorithms = b.algorithms;
     this.deviceAttestation = b.deviceAttestation;
@@ -156,6 +168,8 @@ public final class ServerConfig {
         case "tls" -> b.tls(EdgeConfigs.tls(file, key, v, base));
         case "feedMaxSubscribers" -> b.feedMaxSubscribers(integer(file, key, v));
         case "feedStallSeconds" -> b.feedStallSeconds(integer(file, key, v));
+        case "maxConnections" -> b.maxConnections(integer(file, key, v));
+        case "maxConnectionsPerAddress" -> b.maxConnectionsPerAddress(integer(file, key, v));
         case "witnesses" -> witnessList = witnessList(file, key, v);
         case "witnessQuorum" -> quorum = integer(file, key, v);
         case "witnessIntervalMillis" -> interval = integer(file, key, v);
@@ -523,6 +537,16 @@ public final class ServerConfig {
     return feedStallSeconds;
   }
 
+  /** The most connections open at once in the server (10,000 by default). */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  /** The most connections open at once from one client address (512 by default). */
+  public int maxConnectionsPerAddress() {
+    return maxConnectionsPerAddress;
+  }
+
   /** TLS for the HTTP server, or null for plain HTTP (the default). */
   public TlsConfig tls() {
     return tls;
@@ -597,6 +621,8 @@ public final class ServerConfig {
     private TlsConfig tls;
     private int feedMaxSubscribers = 256;
     private int feedStallSeconds = 30;
+    private int maxConnections = 10_000;
+    private int maxConnectionsPerAddress = 512;
     private WitnessSettings witnesses = WitnessSettings.NONE;
     private org.rcskt.verifier.attestation.DeviceAttestationPolicy deviceAttestation =
         org.rcskt.verifier.attestation.DeviceAttestationPolicy.NONE;
@@ -784,6 +810,24 @@ public final class ServerConfig {
         throw new ConfigException("feedMaxSubscribers must be in 0..100000, got " + v);
       }
       this.feedMaxSubscribers = v;
+      return this;
+    }
+
+    /** See {@link ServerConfig#maxConnections()}. */
+    public Builder maxConnections(int v) {
+      if (v < 1 || v > 1_000_000) {
+        throw new ConfigException("maxConnections must be in 1..1000000, got " + v);
+      }
+      this.maxConnections = v;
+      return this;
+    }
+
+    /** See {@link ServerConfig#maxConnectionsPerAddress()}. */
+    public Builder maxConnectionsPerAddress(int v) {
+      if (v < 1 || v > 1_000_000) {
+        throw new ConfigException("maxConnectionsPerAddress must be in 1..1000000, got " + v);
+      }
+      this.maxConnectionsPerAddress = v;
       return this;
     }
 

@@ -71,9 +71,13 @@ final class ConnectionGuard {
     return Math.max(100, Math.min(1000, shorter / 4));
   }
 
-  void opened(HttpConnection c) {
+  void opened(HttpConnection c, Runnable onClose) {
     open.put(c, new State(nanoClock.getAsLong()));
-    c.closeHandler(v -> open.remove(c));
+    c.closeHandler(
+        v -> {
+          open.remove(c);
+          onClose.run();
+        });
   }
 
   void request(HttpServerRequest req) {

@@ -138,8 +138,17 @@ final class HttpEdge {
   }
 
   private void connected(HttpConnection c) {
-    guard.opened(c);
     String peer = ConnectionGuard.peer(c);
+    String address = peer == null ? "" : peer;
+    String refusal = settings.connectionLimits().admit(address);
+    if (refusal != null) {
+      // Nothing of it is read: closed at once, noted (rate-limited) as a client mistake.
+      CLIENT_ERRORS.note("connection refused: " + refusal, peer);
+      metrics.connectionRefused();
+      c.close();
+      return;
+    }
+    guard.opened(c, () -> settings.connectionLimits().closed(address));
     c.exceptionHandler(
         t -> {
           if (!guard.wasReported(c, t)) {

@@ -10,6 +10,7 @@ package org.rcskt.server.http;
  *     request
  * @param requestTimeoutSeconds how long a request's body may take to arrive after its headers
  * @param tls the certificate and key to serve TLS with, or null for plain HTTP
+ * @param connectionLimits the bounds on open connections, shared by every server of the process
  */
 public record HttpSettings(
     String host,
@@ -17,7 +18,8 @@ public record HttpSettings(
     int readThreads,
     int idleTimeoutSeconds,
     int requestTimeoutSeconds,
-    org.rcskt.server.config.TlsConfig tls) {
+    org.rcskt.server.config.TlsConfig tls,
+    ConnectionLimits connectionLimits) {
   public HttpSettings {
     if (idleTimeoutSeconds < 1 || requestTimeoutSeconds < 1) {
       throw new IllegalArgumentException(

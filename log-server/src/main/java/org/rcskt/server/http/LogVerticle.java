@@ -162,6 +162,7 @@ public final class LogVerticle extends VerticleBase {
         .handler(lookupLimit.forRoute("/v1/keys"))
         .handler(this::lookup);
     r.get("/v1/feed").setName("/v1/feed").handler(this::feed);
+    r.get("/openapi.json").setName("/openapi.json").handler(this::openApi);
     r.get("/metrics").setName("/metrics").handler(this::metrics);
     r.get("/healthz").setName("/healthz").handler(this::healthz);
     r.get("/readyz").setName("/readyz").handler(this::readyz);
@@ -546,6 +547,27 @@ public final class LogVerticle extends VerticleBase {
           name, "parameter " + name + " is given " + vs.size() + " times");
     }
     return vs.isEmpty() ? null : vs.get(0);
+  }
+
+  /** The OpenAPI 3.1 description of this API, the resource {@code openapi.json}. */
+  private void openApi(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "public, max-age=300")
+        .end(OPENAPI);
+  }
+
+  private static final Buffer OPENAPI = openApiResource();
+
+  private static Buffer openApiResource() {
+    try (java.io.InputStream in = LogVerticle.class.getResourceAsStream("/openapi.json")) {
+      if (in == null) {
+        throw new IllegalStateException("the openapi.json resource is missing from the jar");
+      }
+      return Buffer.buffer(in.readAllBytes());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private void metrics(RoutingContext ctx) {

@@ -38,6 +38,7 @@ public final class ServerMetrics implements LogMetrics {
   private final Histogram httpSeconds;
   private final Counter readPaths;
   private final Counter rateLimited;
+  private final Counter connectionsRefused;
   private final Counter witnessRequests;
   private final Histogram witnessDelay;
   private final io.prometheus.metrics.core.metrics.Gauge witnessedSize;
@@ -128,6 +129,11 @@ public final class ServerMetrics implements LogMetrics {
                 "Proof and tile reads by kind and by where they were answered: from memory on the"
                     + " event loop, or from storage on a worker")
             .labelNames("kind", "source")
+            .register(registry);
+    connectionsRefused =
+        Counter.builder()
+            .name("rcskt_connections_refused_total")
+            .help("Connections closed on arrival because a connection limit was reached")
             .register(registry);
     rateLimited =
         Counter.builder()
@@ -250,6 +256,16 @@ public final class ServerMetrics implements LogMetrics {
    */
   public void rateLimited(String route) {
     rateLimited.labelValues(route).inc();
+  }
+
+  /** Records a connection closed on arrival by a connection limit. */
+  public void connectionRefused() {
+    connectionsRefused.inc();
+  }
+
+  /** How many connections were refused; for tests. */
+  public double connectionsRefusedCount() {
+    return connectionsRefused.get();
   }
 
   /** The current value of the rate-limited counter for {@code route}; for tests. */

@@ -286,7 +286,8 @@ public final class ConfigParser {
         "replay",
         "recheckBundles",
         "witnesses",
-        "follow");
+        "follow",
+        "feed");
     URI url = httpUrl(requiredString(n, "url", path), path + ".url", true);
     String origin = requiredString(n, "origin", path);
     if (origin.isEmpty() || origin.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
@@ -349,8 +350,16 @@ public final class ConfigParser {
       }
       follow = fw.asBoolean();
     }
+    boolean feed = true;
+    JsonNode fd = n.get("feed");
+    if (fd != null) {
+      if (!fd.isBoolean()) {
+        throw new ConfigException(path + ".feed", "must be true or false, got " + fd);
+      }
+      feed = fd.asBoolean();
+    }
     return new LogConfig(
-        url, origin, vkey, vrfKey, policyKey, poll, replay, recheck, witnesses, follow);
+        url, origin, vkey, vrfKey, policyKey, poll, replay, recheck, witnesses, follow, feed);
   }
 
   private WatchConfig watch(JsonNode n, String path) throws ConfigException {

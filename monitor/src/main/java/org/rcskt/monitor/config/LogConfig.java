@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param follow whether the monitor fetches and verifies the log; {@code false} makes it a witness
  *     of the log only (it cosigns and gossips the checkpoints it is shown but fetches nothing),
  *     which needs the witness role
+ * @param feed whether the monitor subscribes to the log's push feed to fetch new entries as soon as
+ *     they are logged, besides polling (default true)
  */
 public record LogConfig(
     URI url,
@@ -36,10 +38,37 @@ public record LogConfig(
     Replay replay,
     int recheckBundles,
     java.util.List<org.rcskt.verifier.note.CosignatureV1Verifier> witnesses,
-    boolean follow) {
+    boolean follow,
+    boolean feed) {
 
   public LogConfig {
     witnesses = java.util.List.copyOf(witnesses);
+  }
+
+  /** A log that is followed or witnessed only, with the push feed on. */
+  public LogConfig(
+      URI url,
+      String origin,
+      String verifierKey,
+      Optional<String> vrfKey,
+      Optional<String> policyKey,
+      Duration pollInterval,
+      Replay replay,
+      int recheckBundles,
+      java.util.List<org.rcskt.verifier.note.CosignatureV1Verifier> witnesses,
+      boolean follow) {
+    this(
+        url,
+        origin,
+        verifierKey,
+        vrfKey,
+        policyKey,
+        pollInterval,
+        replay,
+        recheckBundles,
+        witnesses,
+        follow,
+        true);
   }
 
   /** A followed log with reported witnesses. */
@@ -78,7 +107,8 @@ public record LogConfig(
         replay,
         recheckBundles,
         witnesses,
-        false);
+        false,
+        feed);
   }
 
   /** A log without reported witnesses. */

@@ -36,6 +36,22 @@ public final class Fixtures {
         recheckBundles);
   }
 
+  /** {@code c} with the push feed off: the monitor only polls. */
+  public static LogConfig withoutFeed(LogConfig c) {
+    return new LogConfig(
+        c.url(),
+        c.origin(),
+        c.verifierKey(),
+        c.vrfKey(),
+        c.policyKey(),
+        c.pollInterval(),
+        c.replay(),
+        c.recheckBundles(),
+        c.witnesses(),
+        c.follow(),
+        false);
+  }
+
   /**
    * Watches {@code phone}, expecting {@code keys}; each log gives its index in a lookup, which
    * {@link TestLog}'s VRF key makes {@link TestVrf#index}.
