@@ -25,6 +25,7 @@ final class HostileFamilies {
           "mutated-events",
           "wrong-events",
           "races",
+          "edge",
           "valid");
 
   /**
@@ -88,6 +89,7 @@ final class HostileFamilies {
         new MutatedEventFamily(ctx),
         new WrongEventFamily(ctx),
         new RaceFamily(ctx),
+        new EdgeFamily(ctx),
         new ValidFamily(ctx));
   }
 

@@ -2,7 +2,6 @@ package org.rcskt.server.log;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -103,15 +102,7 @@ final class Integrator {
   private final long windowNanos;
   private final BlockingQueue<Pending> queue;
   private final Thread thread;
-  private final Map<Hash, SubjectState> stateCache =
-      new LinkedHashMap<>(1024, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Hash, SubjectState> e) {
-          return size() > STATE_CACHE_SIZE;
-        }
-      };
+  private final StateCache stateCache = StateCache.forHeap(STATE_CACHE_SIZE);
 
   // Integrator-thread state.
   private final RecentWrites recent;
