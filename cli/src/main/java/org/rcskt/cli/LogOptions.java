@@ -75,6 +75,13 @@ final class LogOptions {
   Path tokenFile;
 
   @Option(
+      names = "--ca-cert",
+      description =
+          "A PEM file of CA or server certificates to trust for an https log, instead of the"
+              + " JVM's trust store (a log with a private CA or a self-signed certificate).")
+  Path caCert;
+
+  @Option(
       names = "--timeout",
       defaultValue = "10",
       description = "Seconds to wait for each answer (default ${DEFAULT-VALUE}).")
@@ -101,11 +108,12 @@ final class LogOptions {
       throw new CliFailure("--timeout must be 1 to 600 seconds, not " + timeoutSeconds);
     }
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
-    HttpClient http =
-        HttpClient.newBuilder()
-            .connectTimeout(timeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    HttpClient.Builder hb =
+        HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER);
+    if (caCert != null) {
+      hb.sslContext(trusting(caCert));
+    }
+    HttpClient http = hb.build();
     JsonNode info = info(http, timeout);
     String lk = logKey;
     String vk = vrfKey;
@@ -151,6 +159,35 @@ final class LogOptions {
       return new Connected(client, info);
     } catch (IllegalArgumentException e) {
       throw new CliFailure(e.getMessage(), e);
+    }
+  }
+
+  /** A TLS context that trusts exactly the certificates in the PEM file {@code file}. */
+  private static javax.net.ssl.SSLContext trusting(Path file) {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      java.util.Collection<? extends java.security.cert.Certificate> certs =
+          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in);
+      if (certs.isEmpty()) {
+        throw new CliFailure("--ca-cert " + file + " holds no certificate");
+      }
+      java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      int i = 0;
+      for (java.security.cert.Certificate c : certs) {
+        ks.setCertificateEntry("ca" + i++, c);
+      }
+      javax.net.ssl.TrustManagerFactory tmf =
+          javax.net.ssl.TrustManagerFactory.getInstance(
+              javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(ks);
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      return ctx;
+    } catch (IOException e) {
+      throw new CliFailure("cannot read --ca-cert " + file + ": " + describe(e), e);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new CliFailure(
+          "--ca-cert " + file + " is not a PEM certificate file: " + e.getMessage(), e);
     }
   }
 

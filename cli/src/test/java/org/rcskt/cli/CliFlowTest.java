@@ -366,6 +366,65 @@ class CliFlowTest {
   }
 
   @Test
+  void anHttpsLogIsTrustedThroughCaCert() throws Exception {
+    server.close();
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+    g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    java.security.KeyPair kp = g.generateKeyPair();
+    org.bouncycastle.asn1.x500.X500Name name =
+        new org.bouncycastle.asn1.x500.X500Name("CN=log.test");
+    java.time.Instant now = java.time.Instant.now();
+    org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder b =
+        new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
+            name,
+            java.math.BigInteger.ONE,
+            java.util.Date.from(now.minusSeconds(3600)),
+            java.util.Date.from(now.plusSeconds(86400)),
+            name,
+            kp.getPublic());
+    b.addExtension(
+        org.bouncycastle.asn1.x509.Extension.subjectAlternativeName,
+        false,
+        new org.bouncycastle.asn1.x509.GeneralNames(
+            new org.bouncycastle.asn1.x509.GeneralName(
+                org.bouncycastle.asn1.x509.GeneralName.iPAddress, "127.0.0.1")));
+    java.security.cert.X509Certificate cert =
+        new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+            .getCertificate(
+                b.build(
+                    new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                        .build(kp.getPrivate())));
+    java.util.Base64.Encoder mime = java.util.Base64.getMimeEncoder(64, new byte[] {'\n'});
+    Path crt = dir.resolve("tls.crt");
+    Path key = dir.resolve("tls.key");
+    Files.writeString(
+        crt,
+        "-----BEGIN CERTIFICATE-----\n"
+            + mime.encodeToString(cert.getEncoded())
+            + "\n-----END CERTIFICATE-----\n");
+    Files.writeString(
+        key,
+        "-----BEGIN PRIVATE KEY-----\n"
+            + mime.encodeToString(kp.getPrivate().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n");
+    server =
+        LogServer.start(
+            ServerConfig.builder(data)
+                .host("127.0.0.1")
+                .port(0)
+                .devMode(true)
+                .tls(org.rcskt.server.config.TlsConfig.of(crt, key))
+                .build());
+    assertThat(server.baseUrl()).startsWith("https://");
+    Run untrusted = rcskt(atLog("lookup", NUMBER));
+    assertThat(untrusted.code()).as(untrusted.toString()).isEqualTo(1);
+    assertThat(untrusted.err()).contains("cannot reach the log");
+    Run trusted = rcskt(atLog("lookup", NUMBER, "--ca-cert", crt.toString()));
+    assertThat(trusted.code()).as(trusted.toString()).isZero();
+    assertThat(trusted.out()).contains("no key events");
+  }
+
+  @Test
   void mistakesGetOneClearLine() throws Exception {
     Path k = key("k.key");
     Run exists = rcskt("keygen", "--out", k.toString());

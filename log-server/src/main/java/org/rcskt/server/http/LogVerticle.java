@@ -159,7 +159,7 @@ public final class LogVerticle extends VerticleBase {
     r.get("/v1/subjects/:subject").setName("/v1/subjects").handler(this::subject);
     r.get("/v1/keys/:number")
         .setName("/v1/keys")
-        .handler(lookupLimit.forRoute("/v1/keys"))
+        .handler(writeGate.lookups(lookupLimit, "/v1/keys"))
         .handler(this::lookup);
     r.get("/v1/feed").setName("/v1/feed").handler(this::feed);
     r.get("/openapi.json").setName("/openapi.json").handler(this::openApi);

@@ -145,6 +145,41 @@ public final class WriteGate {
   }
 
   /**
+   * The handler for the lookup route {@code route}: a lookup that a submitter authenticates (its
+   * bearer token, or its pinned client certificate) takes a token from that submitter's own bucket,
+   * so a key directory or a carrier that looks numbers up in bulk is limited by its own rate, not
+   * by the per-address one; any other lookup goes through {@code byAddress}. A credential that is
+   * malformed or unknown is {@code 401} here too, after being charged to the address.
+   */
+  public Handler<RoutingContext> lookups(RateLimitGate byAddress, String route) {
+    return ctx -> {
+      HttpServerRequest req = ctx.request();
+      String auth = req.getHeader(HttpHeaders.AUTHORIZATION);
+      Caller caller;
+      if (auth != null) {
+        String token = bearerToken(auth);
+        caller =
+            token == null ? null : byToken.get(Hash.sha256(token.getBytes(StandardCharsets.UTF_8)));
+        if (caller == null) {
+          if (byAddress.admit(req, route)) {
+            refuse(
+                ctx,
+                token == null
+                    ? "the Authorization header must be \"Bearer <token>\""
+                    : "the bearer token is not one of this log's submitters");
+          }
+          return;
+        }
+      } else {
+        caller = byCertificate(req);
+      }
+      if (caller != null ? admitCaller(req, caller, route, 1) : byAddress.admit(req, route)) {
+        ctx.next();
+      }
+    };
+  }
+
+  /**
    * The submitter whose pinned key the TLS client certificate of {@code req}'s connection has, or
    * null (no TLS, no certificate, or a key no submitter pinned).
    */

@@ -203,4 +203,31 @@ class WriteAccessHttpTest {
     // Open writes with a credential that is not a submitter's: 401, not silently anonymous.
     assertThat(post("/v1/events", "{}", "Bearer whatever").status()).isEqualTo(401);
   }
+
+  @Test
+  void aSubmittersLookupsCountAgainstItsOwnRateNotItsAddresss() {
+    start(config().submitters(List.of(submitter(1000, 1000))));
+    // Past the per-address lookup limit (20 at once) anonymously...
+    int limited = 0;
+    for (int i = 0; i < 25; i++) {
+      if (http.get("/v1/keys/+1555000" + (9000 + i)).status() == 429) {
+        limited++;
+      }
+    }
+    assertThat(limited).isPositive();
+    // ... while the submitter, from the same address, is still let through on its own bucket.
+    for (int i = 0; i < 25; i++) {
+      Http.Response r =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(server.baseUrl() + "/v1/keys/+1555001" + (9000 + i)))
+                  .header("Authorization", "Bearer " + TOKEN));
+      assertThat(r.status()).as(r.text()).isEqualTo(200);
+    }
+    Http.Response wrong =
+        http.send(
+            HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/keys/+15550029000"))
+                .header("Authorization", "Bearer nope"));
+    assertThat(wrong.status()).isIn(401, 429);
+  }
 }

@@ -764,7 +764,12 @@ public final class LogClient {
   /** GETs {@code path} relative to the base URL; returns the body of a 200 response. */
   byte[] get(String path) throws IOException {
     URI uri = base.resolve(path);
-    HttpRequest req = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+    HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+    if (bearerToken != null && path.startsWith("v1/keys/")) {
+      // A submitter's lookups count against its own rate, not its address's.
+      rb.header("Authorization", "Bearer " + bearerToken);
+    }
+    HttpRequest req = rb.build();
     HttpResponse<InputStream> resp;
     try {
       resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
@@ -878,8 +883,9 @@ public final class LogClient {
 
     /**
      * The submitter's bearer token, sent as {@code Authorization: Bearer <token>} with submissions
-     * only (never with reads) to a log that requires submitters to authenticate. Send it over https
-     * only: anyone who sees it can submit as the submitter.
+     * (a log that names submitters requires it) and with lookups by number (which then count
+     * against the submitter's own rate instead of its address's); never with other reads. Send it
+     * over https only: anyone who sees it can submit as the submitter.
      *
      * @throws IllegalArgumentException if it is empty, longer than 1,000 characters, or holds
      *     anything but visible ASCII
