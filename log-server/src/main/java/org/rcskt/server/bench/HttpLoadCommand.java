@@ -77,6 +77,13 @@ abstract class HttpLoadCommand implements Callable<Integer> {
   long timeoutMillis;
 
   @Option(
+      names = "--header",
+      description =
+          "A header sent with every request, \"Name: value\" (repeatable), for example a"
+              + " submitter's \"Authorization: Bearer <token>\".")
+  java.util.List<String> headers = new java.util.ArrayList<>();
+
+  @Option(
       names = "--report-interval",
       defaultValue = "10",
       description = "Seconds between progress lines (default: ${DEFAULT-VALUE}).")
@@ -111,6 +118,12 @@ abstract class HttpLoadCommand implements Callable<Integer> {
           "--rate, --warmup and --verify-every must be >= 0; --duration, --concurrency,"
               + " --connections, --client-threads, --timeout-ms and --report-interval > 0");
     }
+    for (String h : headers) {
+      int colon = h.indexOf(':');
+      if (colon < 1 || h.substring(0, colon).strip().isEmpty()) {
+        throw usage("--header must be \"Name: value\", got \"" + h + "\"");
+      }
+    }
     if (!"http".equals(url.getScheme()) || url.getHost() == null) {
       throw usage("--url must be an http:// URL with a host, got " + url);
     }
@@ -143,7 +156,8 @@ abstract class HttpLoadCommand implements Callable<Integer> {
             (long) (durationSeconds * 1e9),
             maxRequests,
             (long) (reportIntervalSeconds * 1e9),
-            timeoutMillis);
+            timeoutMillis,
+            java.util.List.copyOf(headers));
     String loadBefore = Reports.loadAverage();
     Optional<Duration> cpu0 = serverCpu();
     LoadRun.Result r = new LoadRun(settings, requests, check, out).run();

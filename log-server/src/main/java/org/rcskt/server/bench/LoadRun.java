@@ -56,7 +56,36 @@ final class LoadRun {
       long durationNanos,
       long maxRequests,
       long reportIntervalNanos,
-      long timeoutMillis) {}
+      long timeoutMillis,
+      java.util.List<String> headers) {
+    /** Settings without extra request headers. */
+    Settings(
+        String host,
+        int port,
+        int connections,
+        int clientThreads,
+        double rate,
+        int concurrency,
+        long warmupNanos,
+        long durationNanos,
+        long maxRequests,
+        long reportIntervalNanos,
+        long timeoutMillis) {
+      this(
+          host,
+          port,
+          connections,
+          clientThreads,
+          rate,
+          concurrency,
+          warmupNanos,
+          durationNanos,
+          maxRequests,
+          reportIntervalNanos,
+          timeoutMillis,
+          java.util.List.of());
+    }
+  }
 
   /** The outcome of the measured part of a run. */
   record Result(
@@ -271,6 +300,10 @@ final class LoadRun {
             .setTimeout(settings.timeoutMillis());
     if (r.body() != null) {
       options.putHeader("Content-Type", "application/json");
+    }
+    for (String h : settings.headers()) {
+      int colon = h.indexOf(':');
+      options.putHeader(h.substring(0, colon).strip(), h.substring(colon + 1).strip());
     }
     Future<Buffer> answer =
         client
