@@ -116,6 +116,14 @@ public final class HostileCommand implements Callable<Integer> {
   int distinctMethods;
 
   @Option(
+      names = "--feed-watchers",
+      defaultValue = "4",
+      description =
+          "Push-feed subscribers beside the run, following and verifying feeds or stalling on"
+              + " them; 0 for none (default: ${DEFAULT-VALUE}).")
+  int feedWatchers;
+
+  @Option(
       names = "--slow-connections",
       defaultValue = "4",
       description =
@@ -325,6 +333,18 @@ public final class HostileCommand implements Callable<Integer> {
             out);
     long toolCpu0 = LoadRun.processCpuNanos();
     long serverCpu0 = serverCpuNanos();
+    FeedWatchers feeds =
+        feedWatchers == 0 || !hasFeed(info)
+            ? null
+            : new FeedWatchers(url, address, info.origin(), feedKey(info), feedWatchers, s);
+    if (feeds != null) {
+      out.println(
+          "feed         beside  "
+              + feedWatchers
+              + " at a time: follow GET /v1/feed from random points with random filters for 1-3 s,"
+              + " verifying every checkpoint and proof; or open one and never read it");
+      feeds.start();
+    }
     if (slow != null) {
       slow.start();
     }
@@ -337,6 +357,9 @@ public final class HostileCommand implements Callable<Integer> {
     if (slow != null) {
       out.println("waiting for the slow connections to end");
       slow.finish();
+    }
+    if (feeds != null) {
+      feeds.finish();
     }
     WitnessClient.Check witnessCheck = null;
     if (witness != null) {
@@ -376,15 +399,66 @@ public final class HostileCommand implements Callable<Integer> {
             witness,
             witnessCheck);
     report.print(out);
+    boolean feedFailed = false;
+    if (feeds != null) {
+      out.println(feeds.summary());
+      for (String f : feeds.firstFailures()) {
+        out.println("FAILED: feed: " + f);
+      }
+      feedFailed = feeds.failures.get() > 0 || feeds.followed.get() == 0;
+      if (feeds.followed.get() == 0) {
+        out.println("FAILED: feed: no feed was followed");
+      }
+    }
     if (json != null) {
       Path parent = json.toAbsolutePath().getParent();
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      MAPPER.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), report.toJson());
+      com.fasterxml.jackson.databind.node.ObjectNode j = report.toJson();
+      if (feeds != null) {
+        j.set("feed", feeds.toJson());
+      }
+      MAPPER.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), j);
       out.println("report written to " + json);
     }
-    return report.failures().isEmpty() ? 0 : 1;
+    return report.failures().isEmpty() && !feedFailed ? 0 : 1;
+  }
+
+  private org.rcskt.verifier.note.NoteVerifier feedKey(LogInfo info) {
+    try {
+      return info.logKey();
+    } catch (org.rcskt.verifier.VerificationException e) {
+      throw new IllegalStateException(
+          "the log's verifier key does not parse: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Whether the log serves a push feed to watch: its key parses and a feed request with a bad
+   * filter is refused with 400 (a server without the route answers 404). Says so when not.
+   */
+  private boolean hasFeed(LogInfo info) {
+    try {
+      info.logKey();
+      java.net.http.HttpResponse<Void> r =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          URI.create(url.toString().replaceAll("/+$", "") + "/v1/feed?type=NOPE"))
+                      .timeout(java.time.Duration.ofSeconds(5))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.discarding());
+      if (r.statusCode() == 400) {
+        return true;
+      }
+      out.println("feed watchers: none, the log answers a bad feed request " + r.statusCode());
+    } catch (org.rcskt.verifier.VerificationException | IOException e) {
+      out.println("feed watchers: none (" + e.getMessage() + ")");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
   }
 
   /** The server's CPU time so far, or -1 without {@code --server-pid} or where it is unknown. */

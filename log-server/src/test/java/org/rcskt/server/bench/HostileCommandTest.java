@@ -94,6 +94,9 @@ class HostileCommandTest {
     Run fsck = run("fsck", "--data-dir", data.toString(), "--replay");
     assertThat(fsck.code()).as(fsck.toString()).isZero();
 
+    // Feeds were followed beside the run and everything they sent verified.
+    assertThat(j.get("feed").get("followed").asLong()).isPositive();
+    assertThat(j.get("feed").get("failures").asLong()).as(j.get("feed").toString()).isZero();
     long sent = j.get("requestsSent").asLong();
     assertThat(sent).isBetween(1500L, 1500L + RaceFamily.MAX_BURST);
     long sumOfFamilies = 0;
