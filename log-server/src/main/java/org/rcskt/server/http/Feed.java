@@ -19,11 +19,8 @@ import org.rcskt.server.log.KeyEventLog;
 import org.rcskt.server.log.LogReader;
 import org.rcskt.server.log.TreeHead;
 import org.rcskt.server.log.UnavailableException;
-import org.rcskt.server.storage.StorageException;
 import org.rcskt.verifier.Hash;
-import org.rcskt.verifier.VerificationException;
 import org.rcskt.verifier.event.EventCodec;
-import org.rcskt.verifier.event.EventFormatException;
 import org.rcskt.verifier.event.EventJson;
 import org.rcskt.verifier.event.EventType;
 import org.rcskt.verifier.event.KeyEvent;
@@ -323,7 +320,7 @@ final class Feed {
     for (byte[] e : entries) {
       long index = i++;
       boolean root = MapRootEntry.isMapRoot(e);
-      KeyEvent event = root ? null : decode(e, index);
+      KeyEvent event = root ? null : JsonViews.decode(e, index);
       if (!filter.accepts(e, event)) {
         continue;
       }
@@ -331,7 +328,7 @@ final class Feed {
       x.put("leafIndex", index);
       x.put("leafHash", EventCodec.leafHash(e).toBase64());
       if (root) {
-        x.set("mapRoot", mapRoot(e, index));
+        x.set("mapRoot", JsonViews.mapRootJson(e, index));
       } else {
         x.set("event", EventJson.toJson(event));
       }
@@ -353,28 +350,6 @@ final class Feed {
     // Everything below `i` is delivered (or filtered out): resume there.
     b.appendString("id: ").appendString(Long.toString(i)).appendString("\n\n");
     return b;
-  }
-
-  private static KeyEvent decode(byte[] e, long index) {
-    try {
-      return EventCodec.decode(e);
-    } catch (EventFormatException ex) {
-      throw new StorageException("stored entry " + index + " does not decode", ex);
-    }
-  }
-
-  private static ObjectNode mapRoot(byte[] e, long index) {
-    MapRootEntry m;
-    try {
-      m = MapRootEntry.decode(e);
-    } catch (VerificationException ex) {
-      throw new StorageException("stored map root entry " + index + " does not decode", ex);
-    }
-    ObjectNode o = JSON.objectNode();
-    o.put("treeSize", m.treeSize());
-    o.put("subjectCount", m.subjectCount());
-    o.put("root", m.mapRoot().toHex());
-    return o;
   }
 
   /** Closes every feed of this event loop (the server is stopping). */

@@ -161,7 +161,8 @@ final class JsonViews {
     return o;
   }
 
-  private static ObjectNode mapRootJson(byte[] e, long index) {
+  /** A stored map root entry as JSON; {@code index} names it in the error if it does not decode. */
+  static ObjectNode mapRootJson(byte[] e, long index) {
     MapRootEntry m;
     try {
       m = MapRootEntry.decode(e);
@@ -175,7 +176,8 @@ final class JsonViews {
     return o;
   }
 
-  private static KeyEvent decode(byte[] e, long index) {
+  /** A stored entry decoded; {@code index} names it in the error if it does not decode. */
+  static KeyEvent decode(byte[] e, long index) {
     try {
       return EventCodec.decode(e);
     } catch (EventFormatException ex) {
