@@ -102,12 +102,15 @@ class OpenApiTest {
   }
 
   private void validate(String pointer, Http.Response r, String what) {
+    validate(pointer, r.text(), what);
+  }
+
+  private void validate(String pointer, String text, String what) {
     Schema s = schemas.getSchema(SchemaLocation.of(BASE + pointer));
-    tools.jackson.databind.JsonNode body =
-        new tools.jackson.databind.ObjectMapper().readTree(r.text());
+    tools.jackson.databind.JsonNode body = new tools.jackson.databind.ObjectMapper().readTree(text);
     List<com.networknt.schema.Error> errors = s.validate(body);
     assertThat(errors)
-        .as("%s: %s", what, r.text().length() > 600 ? r.text().substring(0, 600) : r.text())
+        .as("%s: %s", what, text.length() > 600 ? text.substring(0, 600) : text)
         .isEmpty();
     validated++;
   }
@@ -280,5 +283,52 @@ class OpenApiTest {
         "post",
         post("/v1/events/batch", "{\"events\": [" + String.join(",", junk) + "]}", TOKEN));
     check("/v1/events", "post", post("/v1/events", e, TOKEN)); // 429
+  }
+
+  /** One raw HTTP/1.1 exchange: the bytes as sent, the answer as read. */
+  private org.rcskt.server.testing.RawHttp.Response raw(String request) {
+    try (org.rcskt.server.testing.RawHttp c =
+        new org.rcskt.server.testing.RawHttp(server.port(), 10_000)) {
+      c.send(request);
+      return c.readResponse();
+    }
+  }
+
+  @Test
+  void theEdgesOwnErrorsAreTheErrorObject() throws Exception {
+    start(ServerConfig.builder(dir.resolve("edge")).requestTimeoutSeconds(1));
+    String host = "Host: 127.0.0.1\r\n";
+    org.rcskt.server.testing.RawHttp.Response uri =
+        raw("GET /v1/info?" + "a".repeat(9000) + " HTTP/1.1\r\n" + host + "\r\n");
+    assertThat(uri.status()).isEqualTo(414);
+    validate("#/components/schemas/Error", uri.text(), "414");
+    org.rcskt.server.testing.RawHttp.Response headers =
+        raw("GET /v1/info HTTP/1.1\r\n" + host + "X-Big: " + "a".repeat(17_000) + "\r\n\r\n");
+    assertThat(headers.status()).isEqualTo(431);
+    validate("#/components/schemas/Error", headers.text(), "431");
+    org.rcskt.server.testing.RawHttp.Response version =
+        raw("GET /v1/info HTTP/1.7\r\n" + host + "\r\n");
+    assertThat(version.status()).isEqualTo(400);
+    validate("#/components/schemas/Error", version.text(), "400 version");
+    org.rcskt.server.testing.RawHttp.Response expect =
+        raw(
+            "POST /v1/events HTTP/1.1\r\n"
+                + host
+                + "Content-Type: application/json\r\nExpect: nope\r\nContent-Length: 2\r\n\r\n{}");
+    assertThat(expect.status()).isEqualTo(417);
+    validate(
+        "#/paths/~1v1~1events/post/responses/417/content/application~1json/schema",
+        expect.text(),
+        "417");
+    org.rcskt.server.testing.RawHttp.Response slow =
+        raw(
+            "POST /v1/events HTTP/1.1\r\n"
+                + host
+                + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"version\"");
+    assertThat(slow.status()).isEqualTo(408);
+    validate(
+        "#/paths/~1v1~1events/post/responses/408/content/application~1json/schema",
+        slow.text(),
+        "408");
   }
 }
