@@ -14,4 +14,16 @@ final class CliFailure extends RuntimeException {
   CliFailure(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /**
+   * Checks that {@code number} is strict E.164; the failure names it as {@code label} (the option
+   * or the number itself).
+   */
+  static void requireE164(String label, String number) {
+    try {
+      org.rcskt.verifier.event.PhoneNumbers.validate(number);
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure(label + ": " + e.getMessage(), e);
+    }
+  }
 }

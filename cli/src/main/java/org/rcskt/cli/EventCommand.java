@@ -170,11 +170,7 @@ final class EventCommand implements Runnable {
 
     /** The number's verified look-up: its index and its logged chain. */
     NumberLookup lookup(LogOptions.Connected c) throws IOException, VerificationException {
-      try {
-        PhoneNumbers.validate(number);
-      } catch (IllegalArgumentException e) {
-        throw new CliFailure("--number " + number + ": " + e.getMessage(), e);
-      }
+      CliFailure.requireE164("--number " + number, number);
       return c.client().lookup(number);
     }
 

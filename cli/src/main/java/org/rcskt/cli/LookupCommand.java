@@ -15,7 +15,6 @@ import org.rcskt.verifier.client.NumberLookup;
 import org.rcskt.verifier.event.EventJson;
 import org.rcskt.verifier.event.EventPayload;
 import org.rcskt.verifier.event.KeyEvent;
-import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.PublicKeyInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,11 +44,7 @@ final class LookupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try {
-      PhoneNumbers.validate(number);
-    } catch (IllegalArgumentException e) {
-      throw new CliFailure(number + ": " + e.getMessage(), e);
-    }
+    CliFailure.requireE164(number, number);
     LogOptions.Connected c = log.connect(spec.commandLine().getErr());
     NumberLookup lk;
     try {

@@ -16,7 +16,6 @@ import org.rcskt.verifier.continuity.Verdict;
 import org.rcskt.verifier.event.AlgorithmPolicyJson;
 import org.rcskt.verifier.event.EventFormatException;
 import org.rcskt.verifier.event.KeyAlgorithm;
-import org.rcskt.verifier.event.PhoneNumbers;
 import org.rcskt.verifier.event.PublicKeyInfo;
 import org.rcskt.verifier.event.RulesContext;
 import picocli.CommandLine.ArgGroup;
@@ -67,11 +66,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try {
-      PhoneNumbers.validate(number);
-    } catch (IllegalArgumentException e) {
-      throw new CliFailure(number + ": " + e.getMessage(), e);
-    }
+    CliFailure.requireE164(number, number);
     PublicKeyInfo key = shownKey();
     LogOptions.Connected c = log.connect(spec.commandLine().getErr());
     ContinuityChecker checker =

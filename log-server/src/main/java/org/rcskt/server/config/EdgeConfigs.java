@@ -47,49 +47,21 @@ final class EdgeConfigs {
         String f = at + "." + e.getKey();
         JsonNode w = e.getValue();
         switch (e.getKey()) {
-          case "name" -> name = text(file, f, w);
-          case "tokenSha256" -> {
-            try {
-              token = Hash.fromHex(text(file, f, w));
-            } catch (IllegalArgumentException ex) {
-              throw new ConfigException(
-                  "config file "
-                      + file
-                      + ": \""
-                      + f
-                      + "\" must be 64 hex digits (the SHA-256 of"
-                      + " the token)");
-            }
-          }
-          case "clientCertSpkiSha256" -> {
-            try {
-              spki = Hash.fromHex(text(file, f, w));
-            } catch (IllegalArgumentException ex) {
-              throw new ConfigException(
-                  "config file "
-                      + file
-                      + ": \""
-                      + f
-                      + "\" must be 64 hex digits (the SHA-256 of"
-                      + " the certificate's SubjectPublicKeyInfo)");
-            }
-          }
+          case "name" -> name = ServerConfig.text(file, f, w);
+          case "tokenSha256" -> token = sha256(file, f, w, "the token");
+          case "clientCertSpkiSha256" ->
+              spki = sha256(file, f, w, "the certificate's SubjectPublicKeyInfo");
           case "carriers" -> {
             if (!w.isArray()) {
               throw new ConfigException(
                   "config file " + file + ": \"" + f + "\" must be an array of carrier ids");
             }
             for (JsonNode c : w) {
-              carriers.add(text(file, f, c));
+              carriers.add(ServerConfig.text(file, f, c));
             }
           }
-          case "perSecond" -> {
-            if (!w.isNumber()) {
-              throw new ConfigException("config file " + file + ": \"" + f + "\" must be a number");
-            }
-            perSecond = w.asDouble();
-          }
-          case "burst" -> burst = integer(file, f, w);
+          case "perSecond" -> perSecond = ServerConfig.number(file, f, w);
+          case "burst" -> burst = ServerConfig.integer(file, f, w);
           default ->
               throw new ConfigException("config file " + file + " has unknown key \"" + f + "\"");
         }
@@ -135,21 +107,10 @@ final class EdgeConfigs {
       String f = key + "." + e.getKey();
       JsonNode w = e.getValue();
       switch (e.getKey()) {
-        case "perSecond" -> {
-          if (!w.isNumber()) {
-            throw new ConfigException("config file " + file + ": \"" + f + "\" must be a number");
-          }
-          perSecond = w.asDouble();
-        }
-        case "burst" -> burst = integer(file, f, w);
-        case "maxSources" -> maxSources = integer(file, f, w);
-        case "exemptLoopback" -> {
-          if (!w.isBoolean()) {
-            throw new ConfigException(
-                "config file " + file + ": \"" + f + "\" must be true or false");
-          }
-          exemptLoopback = w.asBoolean();
-        }
+        case "perSecond" -> perSecond = ServerConfig.number(file, f, w);
+        case "burst" -> burst = ServerConfig.integer(file, f, w);
+        case "maxSources" -> maxSources = ServerConfig.integer(file, f, w);
+        case "exemptLoopback" -> exemptLoopback = ServerConfig.bool(file, f, w);
         default ->
             throw new ConfigException("config file " + file + " has unknown key \"" + f + "\"");
       }
@@ -175,11 +136,11 @@ final class EdgeConfigs {
       String f = key + "." + e.getKey();
       JsonNode w = e.getValue();
       switch (e.getKey()) {
-        case "certificateChainFile" -> chain = base.resolve(text(file, f, w));
-        case "privateKeyFile" -> pkey = base.resolve(text(file, f, w));
-        case "requestClientCertificates" -> clients = bool(file, f, w);
-        case "http2" -> http2 = bool(file, f, w);
-        case "reloadCheckSeconds" -> reload = integer(file, f, w);
+        case "certificateChainFile" -> chain = base.resolve(ServerConfig.text(file, f, w));
+        case "privateKeyFile" -> pkey = base.resolve(ServerConfig.text(file, f, w));
+        case "requestClientCertificates" -> clients = ServerConfig.bool(file, f, w);
+        case "http2" -> http2 = ServerConfig.bool(file, f, w);
+        case "reloadCheckSeconds" -> reload = ServerConfig.integer(file, f, w);
         default ->
             throw new ConfigException("config file " + file + " has unknown key \"" + f + "\"");
       }
@@ -199,24 +160,19 @@ final class EdgeConfigs {
     }
   }
 
-  private static boolean bool(Path file, String key, JsonNode v) {
-    if (!v.isBoolean()) {
-      throw new ConfigException("config file " + file + ": \"" + key + "\" must be true or false");
+  /** A SHA-256 given as 64 hex digits. */
+  private static Hash sha256(Path file, String key, JsonNode v, String of) {
+    try {
+      return Hash.fromHex(ServerConfig.text(file, key, v));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          "config file "
+              + file
+              + ": \""
+              + key
+              + "\" must be 64 hex digits (the SHA-256 of "
+              + of
+              + ")");
     }
-    return v.asBoolean();
-  }
-
-  private static String text(Path file, String key, JsonNode v) {
-    if (!v.isTextual()) {
-      throw new ConfigException("config file " + file + ": \"" + key + "\" must be a string");
-    }
-    return v.asText();
-  }
-
-  private static int integer(Path file, String key, JsonNode v) {
-    if (!v.isInt()) {
-      throw new ConfigException("config file " + file + ": \"" + key + "\" must be an integer");
-    }
-    return v.asInt();
   }
 }

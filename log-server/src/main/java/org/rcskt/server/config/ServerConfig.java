@@ -296,13 +296,7 @@ public final class ServerConfig {
       String name = key + "." + e.getKey();
       JsonNode w = e.getValue();
       switch (e.getKey()) {
-        case "perSecond" -> {
-          if (!w.isNumber()) {
-            throw new ConfigException(
-                "config file " + file + ": \"" + name + "\" must be a number");
-          }
-          perSecond = w.asDouble();
-        }
+        case "perSecond" -> perSecond = number(file, name, w);
         case "burst" -> burst = integer(file, name, w);
         case "maxSources" -> maxSources = integer(file, name, w);
         case "trustForwardedFor" -> trustForwardedFor = bool(file, name, w);
@@ -316,7 +310,7 @@ public final class ServerConfig {
         perSecond, burst, maxSources, trustForwardedFor, ipv4PrefixLength, ipv6PrefixLength);
   }
 
-  private static String text(Path file, String key, JsonNode v) {
+  static String text(Path file, String key, JsonNode v) {
     if (!v.isTextual()) {
       throw new ConfigException("config file " + file + ": \"" + key + "\" must be a string");
     }
@@ -374,14 +368,21 @@ public final class ServerConfig {
     }
   }
 
-  private static int integer(Path file, String key, JsonNode v) {
+  static int integer(Path file, String key, JsonNode v) {
     if (!v.isInt()) {
       throw new ConfigException("config file " + file + ": \"" + key + "\" must be an integer");
     }
     return v.asInt();
   }
 
-  private static boolean bool(Path file, String key, JsonNode v) {
+  static double number(Path file, String key, JsonNode v) {
+    if (!v.isNumber()) {
+      throw new ConfigException("config file " + file + ": \"" + key + "\" must be a number");
+    }
+    return v.asDouble();
+  }
+
+  static boolean bool(Path file, String key, JsonNode v) {
     if (!v.isBoolean()) {
       throw new ConfigException("config file " + file + ": \"" + key + "\" must be true or false");
     }

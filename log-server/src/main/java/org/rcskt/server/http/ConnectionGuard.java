@@ -35,14 +35,16 @@ final class ConnectionGuard {
   private final ClientErrorLog clientErrors;
   private final Map<HttpConnection, State> open = new IdentityHashMap<>();
 
+  /** A request in progress and when its headers came. */
+  private record InFlight(HttpServerRequest req, long start) {}
+
   private static final class State {
     /**
      * The requests in progress with their start times: one at a time on HTTP/1.1, up to {@link
      * HttpEdge#MAX_HTTP2_STREAMS} on an HTTP/2 connection.
      */
-    final List<HttpServerRequest> active = new ArrayList<>(1);
+    final List<InFlight> active = new ArrayList<>(1);
 
-    final List<Long> starts = new ArrayList<>(1);
     boolean idle = true;
     long idleSince;
     boolean closing;
@@ -84,8 +86,7 @@ final class ConnectionGuard {
     State s = open.get(req.connection());
     if (s != null) {
       prune(s);
-      s.active.add(req);
-      s.starts.add(nanoClock.getAsLong());
+      s.active.add(new InFlight(req, nanoClock.getAsLong()));
       s.idle = false;
     }
   }
@@ -124,7 +125,7 @@ final class ConnectionGuard {
           expired.add(e);
         }
       } else if (late(s, now) != null) {
-        if (s.active.get(0).version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+        if (s.active.get(0).req().version() == io.vertx.core.http.HttpVersion.HTTP_2) {
           timeOutStreams(e.getKey(), s, now);
         } else {
           expired.add(e);
@@ -137,9 +138,7 @@ final class ConnectionGuard {
       s.closing = true;
       HttpServerRequest r = late(s, now);
       if (r != null) {
-        clientErrors.note(
-            "request not received within " + requestTimeoutSeconds + " s of its headers",
-            peer(e.getKey()));
+        noteLate(e.getKey());
         Responses.writeErrorAndClose(r, ApiError.requestTimeout(requestTimeoutSeconds));
       } else {
         // An idle keep-alive connection, or a next request's head that never completed: nothing
@@ -155,12 +154,10 @@ final class ConnectionGuard {
    */
   private void timeOutStreams(HttpConnection c, State s, long now) {
     for (int i = s.active.size() - 1; i >= 0; i--) {
-      HttpServerRequest r = s.active.get(i);
-      if (!r.isEnded() && now - s.starts.get(i) >= requestNanos) {
+      HttpServerRequest r = s.active.get(i).req();
+      if (isLate(s.active.get(i), now)) {
         s.active.remove(i);
-        s.starts.remove(i);
-        clientErrors.note(
-            "request not received within " + requestTimeoutSeconds + " s of its headers", peer(c));
+        noteLate(c);
         // A complete answer, then RST_STREAM NO_ERROR: "stop sending, nothing is wrong"
         // (RFC 9113 section 8.1).
         ApiError t = ApiError.requestTimeout(requestTimeoutSeconds);
@@ -177,24 +174,27 @@ final class ConnectionGuard {
 
   /** Forgets the requests that are read and answered. */
   private static void prune(State s) {
-    for (int i = s.active.size() - 1; i >= 0; i--) {
-      HttpServerRequest r = s.active.get(i);
-      if (r.isEnded() && r.response().ended()) {
-        s.active.remove(i);
-        s.starts.remove(i);
-      }
-    }
+    s.active.removeIf(f -> f.req().isEnded() && f.req().response().ended());
+  }
+
+  /** Whether {@code f}'s body is still not in after the request timeout. */
+  private boolean isLate(InFlight f, long now) {
+    return !f.req().isEnded() && now - f.start() >= requestNanos;
   }
 
   /** A request whose body is still not in after the request timeout, or null. */
   private HttpServerRequest late(State s, long now) {
-    for (int i = 0; i < s.active.size(); i++) {
-      HttpServerRequest r = s.active.get(i);
-      if (!r.isEnded() && now - s.starts.get(i) >= requestNanos) {
-        return r;
+    for (InFlight f : s.active) {
+      if (isLate(f, now)) {
+        return f.req();
       }
     }
     return null;
+  }
+
+  private void noteLate(HttpConnection c) {
+    clientErrors.note(
+        "request not received within " + requestTimeoutSeconds + " s of its headers", peer(c));
   }
 
   static String peer(HttpConnection c) {

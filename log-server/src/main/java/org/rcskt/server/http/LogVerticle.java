@@ -526,13 +526,7 @@ public final class LogVerticle extends VerticleBase {
     } else {
       String last = ctx.request().getHeader("Last-Event-ID");
       if (last != null) {
-        String v = last.strip();
-        if (v.isEmpty() || v.length() > 19 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
-          throw new BadRequestException(
-              "Last-Event-ID",
-              "Last-Event-ID must be a tree size, a decimal integer, got \"" + clip(v) + "\"");
-        }
-        from = Long.parseLong(v);
+        from = decimal("Last-Event-ID", last.strip());
       }
     }
     Feed.Filter filter = Feed.Filter.parse(single(ctx, "type"), single(ctx, "subject"));
@@ -669,7 +663,11 @@ public final class LogVerticle extends VerticleBase {
       throw new BadRequestException(
           name, "parameter " + name + " is given " + vs.size() + " times");
     }
-    String v = vs.get(0);
+    return decimal(name, vs.get(0));
+  }
+
+  /** {@code v}, the value of {@code name}, as a non-negative decimal integer below 2^63. */
+  static long decimal(String name, String v) {
     if (v.isEmpty() || v.length() > 19 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw new BadRequestException(
           name,

@@ -80,7 +80,7 @@ public final class WriteGate {
           new Caller(
               s,
               new SourceRateLimiter(s.perSecond(), s.burst(), 1),
-              RateLimitGate.describe(s.perSecond(), s.burst()).replace("request", "event"));
+              eventLimit(s.perSecond(), s.burst()));
       if (s.tokenSha256() != null) {
         byToken.put(s.tokenSha256(), c);
       }
@@ -93,8 +93,7 @@ public final class WriteGate {
         limit.enabled()
             ? new SourceRateLimiter(limit.perSecond(), limit.burst(), limit.maxSources())
             : null;
-    this.anonymousLimit =
-        RateLimitGate.describe(limit.perSecond(), limit.burst()).replace("request", "event");
+    this.anonymousLimit = eventLimit(limit.perSecond(), limit.burst());
     this.exemptLoopback = limit.exemptLoopback();
     this.keys = keys;
     this.nanoClock = nanoClock;
@@ -110,35 +109,22 @@ public final class WriteGate {
   public Handler<RoutingContext> forRoute(String route) {
     return ctx -> {
       HttpServerRequest req = ctx.request();
-      String auth = req.getHeader(HttpHeaders.AUTHORIZATION);
-      Caller caller = null;
-      if (auth != null) {
-        String token = bearerToken(auth);
-        caller =
-            token == null ? null : byToken.get(Hash.sha256(token.getBytes(StandardCharsets.UTF_8)));
-        if (caller == null) {
-          if (admitAnonymous(req, route, 1)) {
-            refuse(
-                ctx,
-                token == null
-                    ? "the Authorization header must be \"Bearer <token>\""
-                    : "the bearer token is not one of this log's submitters");
-          }
-          return;
-        }
-      } else if ((caller = byCertificate(req)) != null) {
-        // authenticated by the TLS client certificate's key
-      } else if (closed) {
+      Credential c = credential(req);
+      if (c.refusal() != null || (c.caller() == null && closed)) {
         if (admitAnonymous(req, route, 1)) {
           refuse(
               ctx,
-              "this log accepts events only from its configured submitters: send"
-                  + " \"Authorization: Bearer <token>\" or a pinned TLS client certificate");
+              c.refusal() != null
+                  ? c.refusal()
+                  : "this log accepts events only from its configured submitters: send"
+                      + " \"Authorization: Bearer <token>\" or a pinned TLS client certificate");
         }
         return;
       }
-      if (caller != null ? admitCaller(req, caller, route, 1) : admitAnonymous(req, route, 1)) {
-        ctx.put(CALLER, caller);
+      if (c.caller() != null
+          ? admitCaller(req, c.caller(), route, 1)
+          : admitAnonymous(req, route, 1)) {
+        ctx.put(CALLER, c.caller());
         ctx.next();
       }
     };
@@ -154,29 +140,52 @@ public final class WriteGate {
   public Handler<RoutingContext> lookups(RateLimitGate byAddress, String route) {
     return ctx -> {
       HttpServerRequest req = ctx.request();
-      String auth = req.getHeader(HttpHeaders.AUTHORIZATION);
-      Caller caller;
-      if (auth != null) {
-        String token = bearerToken(auth);
-        caller =
-            token == null ? null : byToken.get(Hash.sha256(token.getBytes(StandardCharsets.UTF_8)));
-        if (caller == null) {
-          if (byAddress.admit(req, route)) {
-            refuse(
-                ctx,
-                token == null
-                    ? "the Authorization header must be \"Bearer <token>\""
-                    : "the bearer token is not one of this log's submitters");
-          }
-          return;
+      Credential c = credential(req);
+      if (c.refusal() != null) {
+        if (byAddress.admit(req, route)) {
+          refuse(ctx, c.refusal());
         }
-      } else {
-        caller = byCertificate(req);
+        return;
       }
-      if (caller != null ? admitCaller(req, caller, route, 1) : byAddress.admit(req, route)) {
+      if (c.caller() != null
+          ? admitCaller(req, c.caller(), route, 1)
+          : byAddress.admit(req, route)) {
         ctx.next();
       }
     };
+  }
+
+  /**
+   * Who a request says it is: a submitter, no one (null caller and refusal), or a credential this
+   * log does not accept (the refusal's detail).
+   */
+  private record Credential(Caller caller, String refusal) {}
+
+  private static final Credential ANONYMOUS = new Credential(null, null);
+
+  /**
+   * The submitter of {@code req}'s bearer token, or else of its TLS client certificate's key. A
+   * request that sends an {@code Authorization} header is judged by it alone.
+   */
+  private Credential credential(HttpServerRequest req) {
+    String auth = req.getHeader(HttpHeaders.AUTHORIZATION);
+    if (auth == null) {
+      Caller byKey = byCertificate(req);
+      return byKey == null ? ANONYMOUS : new Credential(byKey, null);
+    }
+    String token = bearerToken(auth);
+    if (token == null) {
+      return new Credential(null, "the Authorization header must be \"Bearer <token>\"");
+    }
+    Caller c = byToken.get(Hash.sha256(token.getBytes(StandardCharsets.UTF_8)));
+    return c != null
+        ? new Credential(c, null)
+        : new Credential(null, "the bearer token is not one of this log's submitters");
+  }
+
+  /** "20 events a second, in bursts of up to 1000". */
+  private static String eventLimit(double perSecond, int burst) {
+    return RateLimitGate.describe(perSecond, burst).replace("request", "event");
   }
 
   /**
@@ -259,25 +268,16 @@ public final class WriteGate {
       return false;
     }
     SocketAddress peer = req.remoteAddress();
-    if (peer == null || peer.hostAddress() == null) {
+    byte[] a =
+        peer == null || peer.hostAddress() == null
+            ? null
+            : io.netty.util.NetUtil.createByteArrayFromIpAddressString(peer.hostAddress());
+    try {
+      // getByAddress does no lookup; an IPv4-mapped IPv6 address comes back as IPv4.
+      return a != null && java.net.InetAddress.getByAddress(a).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
       return false;
     }
-    byte[] a = io.netty.util.NetUtil.createByteArrayFromIpAddressString(peer.hostAddress());
-    if (a == null) {
-      return false;
-    }
-    if (a.length == 4) {
-      return (a[0] & 0xff) == 127;
-    }
-    boolean v6Loopback = a[15] == 1;
-    for (int i = 0; i < 15 && v6Loopback; i++) {
-      v6Loopback = a[i] == 0;
-    }
-    boolean mapped = a[10] == (byte) 0xff && a[11] == (byte) 0xff && (a[12] & 0xff) == 127;
-    for (int i = 0; i < 10 && mapped; i++) {
-      mapped = a[i] == 0;
-    }
-    return v6Loopback || mapped;
   }
 
   /** The token of {@code Bearer <token>} (scheme in any case), or null for anything else. */

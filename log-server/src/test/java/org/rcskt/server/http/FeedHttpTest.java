@@ -247,6 +247,12 @@ class FeedHttpTest {
                 .header("Last-Event-ID", "abc"));
     assertThat(junk.status()).isEqualTo(400);
     assertThat(junk.json().get("field").asText()).isEqualTo("Last-Event-ID");
+    Http.Response huge =
+        http.send(
+            HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/feed"))
+                .header("Last-Event-ID", "9999999999999999999"));
+    assertThat(huge.status()).isEqualTo(400);
+    assertThat(huge.json().get("field").asText()).isEqualTo("Last-Event-ID");
 
     open("", null);
     Http.Response full =

@@ -522,30 +522,17 @@ public final class LogClient {
     if (bearerToken != null) {
       rb.header("Authorization", "Bearer " + bearerToken);
     }
-    HttpRequest req = rb.build();
-    HttpResponse<InputStream> resp;
-    try {
-      resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while posting to " + uri, e);
-    }
-    byte[] body;
-    try (InputStream in = resp.body()) {
-      body = in.readNBytes(maxResponseBytes + 1);
-    }
-    if (body.length > maxResponseBytes) {
-      throw new IOException(uri + ": response exceeds the limit of " + maxResponseBytes + " bytes");
-    }
+    Answer a = send(uri, rb.build());
+    byte[] body = a.body();
     JsonNode node;
     try {
       node = JSON.readTree(body);
     } catch (JsonProcessingException e) {
       node = null;
     }
-    if (resp.statusCode() != 200) {
+    if (a.status() != 200) {
       throw new RejectedEventException(
-          Rejection.of(resp.statusCode(), node, new String(body, StandardCharsets.UTF_8)));
+          Rejection.of(a.status(), node, new String(body, StandardCharsets.UTF_8)));
     }
     if (node == null || !node.isObject()) {
       throw new ResponseException(path, -1, "response is not a JSON object", null);
@@ -769,13 +756,24 @@ public final class LogClient {
       // A submitter's lookups count against its own rate, not its address's.
       rb.header("Authorization", "Bearer " + bearerToken);
     }
-    HttpRequest req = rb.build();
+    Answer a = send(uri, rb.build());
+    if (a.status() != 200) {
+      throw new HttpStatusException(uri, a.status(), a.body());
+    }
+    return a.body();
+  }
+
+  /** An answer's status and body. */
+  private record Answer(int status, byte[] body) {}
+
+  /** Sends {@code req} and reads its answer, at most {@code maxResponseBytes} of body. */
+  private Answer send(URI uri, HttpRequest req) throws IOException {
     HttpResponse<InputStream> resp;
     try {
       resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted while fetching " + uri, e);
+      throw new IOException("interrupted while asking " + uri, e);
     }
     try (InputStream in = resp.body()) {
       long declared = resp.headers().firstValueAsLong("content-length").orElse(-1);
@@ -788,10 +786,7 @@ public final class LogClient {
         throw new IOException(
             uri + ": response exceeds the limit of " + maxResponseBytes + " bytes");
       }
-      if (resp.statusCode() != 200) {
-        throw new HttpStatusException(uri, resp.statusCode(), body);
-      }
-      return body;
+      return new Answer(resp.statusCode(), body);
     }
   }
 
