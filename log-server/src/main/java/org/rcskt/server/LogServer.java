@@ -163,7 +163,8 @@ public final class LogServer implements AutoCloseable {
             config.queueSize(),
             config.verifyThreads() == 0 ? cores : config.verifyThreads(),
             config.treeMemoryLevel(),
-            config.tileCacheSize());
+            config.tileCacheSize(),
+            config.batchIntervalMicros());
     ServerMetrics metrics = new ServerMetrics();
     List<AutoCloseable> opened = new ArrayList<>();
     try {

@@ -50,6 +50,14 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
       description = "wait this long for more events per batch (default 0)")
   Long batchWindowMicros;
 
+  @Option(
+      names = "--batch-interval-micros",
+      description =
+          "under load, the least time between two integration steps (default "
+              + ServerConfig.DEFAULT_BATCH_INTERVAL_MICROS
+              + ")")
+  Long batchIntervalMicros;
+
   @Option(names = "--queue-size", description = "verified events that may wait (default 20000)")
   Integer queueSize;
 
@@ -155,6 +163,9 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     }
     if (batchWindowMicros != null) {
       b.batchWindowMicros(batchWindowMicros);
+    }
+    if (batchIntervalMicros != null) {
+      b.batchIntervalMicros(batchIntervalMicros);
     }
     if (queueSize != null) {
       b.queueSize(queueSize);

@@ -26,6 +26,12 @@ public final class ServerConfig {
   /** Ample for the largest body (64 KiB) over a slow mobile link. */
   public static final int DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
 
+  /**
+   * The default {@link #batchIntervalMicros()}: at most 100 checkpoints a second under load
+   * (docs/design/0020-batch-interval.md).
+   */
+  public static final long DEFAULT_BATCH_INTERVAL_MICROS = 10_000;
+
   private final Path dataDir;
   private final String host;
   private final int port;
@@ -38,6 +44,7 @@ public final class ServerConfig {
   private final boolean allowUnattested;
   private final int maxBatch;
   private final long batchWindowMicros;
+  private final long batchIntervalMicros;
   private final int queueSize;
   private final int verifyThreads;
   private final long blockCacheBytes;
@@ -71,6 +78,7 @@ public final class ServerConfig {
     this.allowUnattested = b.allowUnattested;
     this.maxBatch = b.maxBatch;
     this.batchWindowMicros = b.batchWindowMicros;
+    this.batchIntervalMicros = b.batchIntervalMicros;
     this.queueSize = b.queueSize;
     this.verifyThreads = b.verifyThreads;
     this.blockCacheBytes = b.blockCacheBytes;
@@ -153,6 +161,7 @@ public final class ServerConfig {
         case "allowUnattested" -> b.allowUnattested(bool(file, key, v));
         case "maxBatch" -> b.maxBatch(integer(file, key, v));
         case "batchWindowMicros" -> b.batchWindowMicros(integer(file, key, v));
+        case "batchIntervalMicros" -> b.batchIntervalMicros(integer(file, key, v));
         case "queueSize" -> b.queueSize(integer(file, key, v));
         case "verifyThreads" -> b.verifyThreads(integer(file, key, v));
         case "blockCacheBytes" -> b.blockCacheBytes(v.isIntegralNumber() ? v.asLong() : -1);
@@ -456,6 +465,14 @@ public final class ServerConfig {
     return batchWindowMicros;
   }
 
+  /**
+   * Under load, the least time between the starts of two integration steps (each one synced write
+   * and one signed checkpoint); an event arriving after a quiet spell does not wait for it.
+   */
+  public long batchIntervalMicros() {
+    return batchIntervalMicros;
+  }
+
   /** The most verified events waiting for integration before submissions are refused (503). */
   public int queueSize() {
     return queueSize;
@@ -608,6 +625,7 @@ public final class ServerConfig {
     private boolean allowUnattested = false;
     private int maxBatch = 4096;
     private long batchWindowMicros = 0;
+    private long batchIntervalMicros = DEFAULT_BATCH_INTERVAL_MICROS;
     private int queueSize = 20_000;
     private int verifyThreads = 0;
     private long blockCacheBytes = 1L << 30;
@@ -708,6 +726,14 @@ public final class ServerConfig {
         throw new ConfigException("batchWindowMicros must be in 0..1000000, got " + v);
       }
       this.batchWindowMicros = v;
+      return this;
+    }
+
+    public Builder batchIntervalMicros(long v) {
+      if (v < 0 || v > 1_000_000) {
+        throw new ConfigException("batchIntervalMicros must be in 0..1000000, got " + v);
+      }
+      this.batchIntervalMicros = v;
       return this;
     }
 

@@ -33,10 +33,11 @@ import org.rcskt.verifier.merkle.Merkle;
 
 /**
  * The single thread that sequences events. It takes whatever has been verified and queued (up to
- * {@code maxBatch} events, waiting up to {@code windowMicros} for more after the first), applies
- * the rules in arrival order against the current state including the batch's own earlier events,
- * appends the accepted ones as leaves, signs one checkpoint over the new tree, writes all of it in
- * one synced store write and only then answers every submitter of the batch.
+ * {@code maxBatch} events, waiting up to {@code windowMicros} for more after the first, and under
+ * load until {@code intervalMicros} have passed since the previous batch began), applies the rules
+ * in arrival order against the current state including the batch's own earlier events, appends the
+ * accepted ones as leaves, signs one checkpoint over the new tree, writes all of it in one synced
+ * store write and only then answers every submitter of the batch.
  *
  * <p>In-memory state (the compact range, the published tree head, the upper tree levels, the anchor
  * registry, the state cache) changes only after the write returned. A failed write answers the
@@ -100,6 +101,9 @@ final class Integrator {
   private final LogMetrics metrics;
   private final int maxBatch;
   private final long windowNanos;
+  private final long intervalNanos;
+  // When the last batch began integrating (System.nanoTime()), for intervalNanos.
+  private long lastBatchStart;
   private final BlockingQueue<Pending> queue;
   private final Thread thread;
   private final StateCache stateCache = StateCache.forHeap(STATE_CACHE_SIZE);
@@ -124,6 +128,7 @@ final class Integrator {
       LogMetrics metrics,
       int maxBatch,
       long windowMicros,
+      long intervalMicros,
       int queueSize,
       CompactRange range,
       TreeHead head,
@@ -138,6 +143,8 @@ final class Integrator {
     this.metrics = metrics;
     this.maxBatch = maxBatch;
     this.windowNanos = TimeUnit.MICROSECONDS.toNanos(windowMicros);
+    this.intervalNanos = TimeUnit.MICROSECONDS.toNanos(intervalMicros);
+    this.lastBatchStart = System.nanoTime() - intervalNanos;
     this.queue = new ArrayBlockingQueue<>(queueSize);
     this.range = range;
     this.edgeTile = loadEdgeTile(nodes, head.treeSize());
@@ -221,19 +228,24 @@ final class Integrator {
           continue;
         }
         batch.add(first);
-        if (windowNanos > 0) {
-          long deadline = System.nanoTime() + windowNanos;
-          while (batch.size() < maxBatch) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-              break;
-            }
-            Pending p = queue.poll(left, TimeUnit.NANOSECONDS);
-            if (p == null) {
-              break;
-            }
-            batch.add(p);
+        // Wait for company until the window after the first event has passed and, under load,
+        // until the interval since the last batch began has: a quiet log never waits for the
+        // interval, a busy one signs and syncs at most once per interval.
+        long now = System.nanoTime();
+        long deadline = now + windowNanos;
+        if (intervalNanos > 0 && now - lastBatchStart < intervalNanos) {
+          deadline = Math.max(deadline, lastBatchStart + intervalNanos);
+        }
+        while (batch.size() < maxBatch) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            break;
           }
+          Pending p = queue.poll(left, TimeUnit.NANOSECONDS);
+          if (p == null) {
+            break;
+          }
+          batch.add(p);
         }
         queue.drainTo(batch, maxBatch - batch.size());
       } catch (InterruptedException e) {
@@ -242,6 +254,7 @@ final class Integrator {
         }
         continue;
       }
+      lastBatchStart = System.nanoTime();
       try {
         integrate(batch);
       } catch (RuntimeException | Error e) {

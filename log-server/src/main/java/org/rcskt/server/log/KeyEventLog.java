@@ -44,6 +44,9 @@ public final class KeyEventLog implements AutoCloseable {
    * @param memoryLevel tree levels from this one up are held in memory (2/2^memoryLevel hashes per
    *     leaf); 1 to 8, so that hash tiles of tile level 1 and up never need storage
    * @param tileCacheSize full tiles (and, a sixteenth as many, full entry bundles) kept cached
+   * @param batchIntervalMicros under load, the least time from the start of one batch to the start
+   *     of the next (fewer checkpoint signatures and syncs); a first event after a quiet spell
+   *     never waits for it
    */
   public record Settings(
       int maxBatch,
@@ -51,8 +54,24 @@ public final class KeyEventLog implements AutoCloseable {
       int queueSize,
       int verifyThreads,
       int memoryLevel,
-      int tileCacheSize) {
+      int tileCacheSize,
+      long batchIntervalMicros) {
+    /** Settings with no batch interval. */
+    public Settings(
+        int maxBatch,
+        long batchWindowMicros,
+        int queueSize,
+        int verifyThreads,
+        int memoryLevel,
+        int tileCacheSize) {
+      this(maxBatch, batchWindowMicros, queueSize, verifyThreads, memoryLevel, tileCacheSize, 0);
+    }
+
     public Settings {
+      if (batchIntervalMicros < 0 || batchIntervalMicros > 1_000_000) {
+        throw new IllegalArgumentException(
+            "batchIntervalMicros must be in 0..1000000, got " + batchIntervalMicros);
+      }
       if (memoryLevel < 1 || memoryLevel > 8) {
         throw new IllegalArgumentException("memoryLevel must be in 1..8, got " + memoryLevel);
       }
@@ -115,6 +134,7 @@ public final class KeyEventLog implements AutoCloseable {
             metrics,
             settings.maxBatch(),
             settings.batchWindowMicros(),
+            settings.batchIntervalMicros(),
             settings.queueSize(),
             range,
             head,

@@ -112,6 +112,16 @@ class ServerConfigTest {
   }
 
   @Test
+  void batchIntervalDefaultsToTenMillisecondsAndIsChecked() throws Exception {
+    assertThat(ServerConfig.builder(dir).build().batchIntervalMicros()).isEqualTo(10_000);
+    Path f = write("{\"dataDir\": \"d\", \"batchIntervalMicros\": 0}");
+    assertThat(ServerConfig.fromJson(f).build().batchIntervalMicros()).isZero();
+    assertThatThrownBy(() -> ServerConfig.builder(dir).batchIntervalMicros(1_000_001))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("batchIntervalMicros must be in 0..1000000, got 1000001");
+  }
+
+  @Test
   void readsJsonAndResolvesPathsAgainstTheFile() throws Exception {
     Path f =
         write(

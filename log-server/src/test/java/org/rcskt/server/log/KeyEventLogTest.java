@@ -216,6 +216,51 @@ class KeyEventLogTest {
   }
 
   /**
+   * The batch interval holds back only steps that follow another within it: a lone event on a quiet
+   * log starts a step at once, events right behind a step wait for the interval and share the next
+   * one.
+   */
+  @Test
+  void batchIntervalDelaysOnlyStepsThatFollowCloselyAndGroupsThem() throws Exception {
+    log.close();
+    store.close();
+    // One second: long enough that the lower bound below holds on any machine.
+    openLog(new KeyEventLog.Settings(4096, 0, 1000, 2, 4, 64, 1_000_000));
+    // The previous step (the anchor, in a log opened before) is long past: no wait.
+    Thread.sleep(1_100);
+    long t0 = System.nanoTime();
+    Sequenced first =
+        log.submit(events.register(events.newSubject(), "phone-1", events.newKey())).join();
+    long quietMillis = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(quietMillis).isLessThan(900);
+    // Right behind that step: these wait for the rest of its interval, then share one step.
+    long t1 = System.nanoTime();
+    List<CompletableFuture<Sequenced>> fs = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      fs.add(log.submit(events.register(events.newSubject(), "phone-1", events.newKey())));
+    }
+    java.util.Set<Long> sizes = new java.util.HashSet<>();
+    for (CompletableFuture<Sequenced> f : fs) {
+      Sequenced s = f.join();
+      assertIncluded(s);
+      sizes.add(s.head().treeSize());
+    }
+    long heldMillis = (System.nanoTime() - t1) / 1_000_000;
+    assertThat(heldMillis).isGreaterThanOrEqualTo(1_000 - quietMillis - 50);
+    assertThat(sizes).hasSize(1);
+    assertThat(sizes.iterator().next()).isGreaterThan(first.head().treeSize());
+    // After a quiet spell again, no wait.
+    Thread.sleep(1_100);
+    long t2 = System.nanoTime();
+    log.submit(events.register(events.newSubject(), "phone-1", events.newKey())).join();
+    assertThat((System.nanoTime() - t2) / 1_000_000).isLessThan(900);
+    checkInvariants();
+    assertThatThrownBy(() -> new KeyEventLog.Settings(4096, 0, 1000, 2, 4, 64, 1_000_001))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("batchIntervalMicros");
+  }
+
+  /**
    * Events checked by a worker while an earlier batch was still being written: the integrator must
    * see that batch (a duplicate gets the existing index, a second registration of the same subject
    * loses its sequence number) although the worker's store lookups could not.
