@@ -252,7 +252,11 @@ public final class LogServer implements AutoCloseable {
       ConnectionLimits connectionLimits =
           new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress());
       FeedSubscribers feedLimit =
-          new FeedSubscribers(config.feedMaxSubscribers(), config.feedStallSeconds());
+          new FeedSubscribers(
+              config.feedMaxSubscribers(),
+              config.feedStallSeconds(),
+              config.feedMaxSubscribersPerAddress(),
+              new SourceKeys(lc.trustForwardedFor(), lc.ipv4PrefixLength(), lc.ipv6PrefixLength()));
       if (!writeGate.closed() && !config.devMode()) {
         LOG.log(
             System.Logger.Level.WARNING,

@@ -58,6 +58,7 @@ public final class ServerConfig {
   private final java.util.List<Submitter> submitters;
   private final TlsConfig tls;
   private final int feedMaxSubscribers;
+  private final int feedMaxSubscribersPerAddress;
   private final int feedStallSeconds;
   private final int maxConnections;
   private final int maxConnectionsPerAddress;
@@ -92,6 +93,7 @@ public final class ServerConfig {
     this.submitters = b.submitters;
     this.tls = b.tls;
     this.feedMaxSubscribers = b.feedMaxSubscribers;
+    this.feedMaxSubscribersPerAddress = b.feedMaxSubscribersPerAddress;
     this.feedStallSeconds = b.feedStallSeconds;
     this.maxConnections = b.maxConnections;
     this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
@@ -176,6 +178,8 @@ public final class ServerConfig {
         case "submitters" -> b.submitters(EdgeConfigs.submitters(file, key, v));
         case "tls" -> b.tls(EdgeConfigs.tls(file, key, v, base));
         case "feedMaxSubscribers" -> b.feedMaxSubscribers(integer(file, key, v));
+        case "feedMaxSubscribersPerAddress" ->
+            b.feedMaxSubscribersPerAddress(integer(file, key, v));
         case "feedStallSeconds" -> b.feedStallSeconds(integer(file, key, v));
         case "maxConnections" -> b.maxConnections(integer(file, key, v));
         case "maxConnectionsPerAddress" -> b.maxConnectionsPerAddress(integer(file, key, v));
@@ -548,6 +552,14 @@ public final class ServerConfig {
   }
 
   /**
+   * The most {@code GET /v1/feed} subscribers at once from one source address (its prefix, as for
+   * the lookup limit; 16 by default), so one client cannot take every subscriber slot.
+   */
+  public int feedMaxSubscribersPerAddress() {
+    return feedMaxSubscribersPerAddress;
+  }
+
+  /**
    * How long a feed subscriber may read nothing while its output queue is full before it is dropped
    * (30 s by default).
    */
@@ -639,6 +651,7 @@ public final class ServerConfig {
     private java.util.List<Submitter> submitters = java.util.List.of();
     private TlsConfig tls;
     private int feedMaxSubscribers = 256;
+    private int feedMaxSubscribersPerAddress = 16;
     private int feedStallSeconds = 30;
     private int maxConnections = 10_000;
     private int maxConnectionsPerAddress = 512;
@@ -837,6 +850,15 @@ public final class ServerConfig {
         throw new ConfigException("feedMaxSubscribers must be in 0..100000, got " + v);
       }
       this.feedMaxSubscribers = v;
+      return this;
+    }
+
+    /** See {@link ServerConfig#feedMaxSubscribersPerAddress()}. */
+    public Builder feedMaxSubscribersPerAddress(int v) {
+      if (v < 1 || v > 100_000) {
+        throw new ConfigException("feedMaxSubscribersPerAddress must be in 1..100000, got " + v);
+      }
+      this.feedMaxSubscribersPerAddress = v;
       return this;
     }
 

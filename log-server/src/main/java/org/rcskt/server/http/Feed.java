@@ -13,7 +13,6 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.rcskt.server.log.BadRequestException;
 import org.rcskt.server.log.KeyEventLog;
 import org.rcskt.server.log.LogReader;
@@ -34,11 +33,11 @@ import org.rcskt.verifier.map.MapRootEntry;
  * checkpoint), then the new resume point. Work that reads storage runs on the read workers; writes
  * happen on the event loop.
  *
- * <p>Bounded: at most {@code maxSubscribers} feeds in the process (then {@code 503}); each
- * subscriber's unsent output is held to {@link #MAX_QUEUED_BYTES} by not reading further while its
- * queue is full, and a subscriber whose queue stays full for the stall limit is sent a last {@code
- * dropped} event and closed. Catching up from an old tree size runs {@link #MAX_ENTRIES_PER_STEP}
- * entries at a time, as fast as the client reads.
+ * <p>Bounded: at most so many feeds in the process and from one address ({@link FeedSubscribers},
+ * then {@code 503}); each subscriber's unsent output is held to {@link #MAX_QUEUED_BYTES} by not
+ * reading further while its queue is full, and a subscriber whose queue stays full for the stall
+ * limit is sent a last {@code dropped} event and closed. Catching up from an old tree size runs
+ * {@link #MAX_ENTRIES_PER_STEP} entries at a time, as fast as the client reads.
  */
 final class Feed {
   static final int MAX_ENTRIES_PER_STEP = 1000;
@@ -53,8 +52,7 @@ final class Feed {
   private final Vertx vertx;
   private final KeyEventLog log;
   private final WorkerExecutor reads;
-  private final AtomicInteger subscribers;
-  private final int maxSubscribers;
+  private final FeedSubscribers limit;
   private final long stallMillis;
 
   private final List<Subscriber> open = new ArrayList<>();
@@ -127,6 +125,7 @@ final class Feed {
     long stalledSince = -1;
     long lastWrite = System.nanoTime();
     boolean closed;
+    final SourceKey source;
 
     /**
      * Bytes handed to the connection and not yet written to the socket. Counted here from each
@@ -135,8 +134,10 @@ final class Feed {
      */
     long pending;
 
-    Subscriber(io.vertx.core.http.HttpServerRequest req, Filter filter, long next) {
+    Subscriber(
+        io.vertx.core.http.HttpServerRequest req, Filter filter, long next, SourceKey source) {
       this.req = req;
+      this.source = source;
       this.res = req.response();
       this.filter = filter;
       this.next = next;
@@ -161,8 +162,7 @@ final class Feed {
     this.vertx = vertx;
     this.log = log;
     this.reads = reads;
-    this.subscribers = limit.count;
-    this.maxSubscribers = limit.max;
+    this.limit = limit;
     this.stallMillis = limit.stallMillis;
     this.timer = vertx.setPeriodic(POLL_MILLIS, id -> tick());
   }
@@ -171,7 +171,8 @@ final class Feed {
    * Starts a feed on {@code res} from leaf index {@code from} (the current tree size when null).
    *
    * @throws BadRequestException if {@code from} is beyond the tree
-   * @throws UnavailableException if the process has {@code maxSubscribers} feeds already
+   * @throws UnavailableException if the process, or the request's source, has as many feeds as
+   *     {@link FeedSubscribers} allows
    */
   void subscribe(io.vertx.core.http.HttpServerRequest req, Filter filter, Long from) {
     HttpServerResponse res = req.response();
@@ -180,15 +181,8 @@ final class Feed {
     if (start > size) {
       throw new BadRequestException("from", "from " + start + " is beyond the tree size " + size);
     }
-    if (subscribers.incrementAndGet() > maxSubscribers) {
-      subscribers.decrementAndGet();
-      throw new UnavailableException(
-          "too_many_subscribers",
-          "the log serves at most " + maxSubscribers + " feeds at once; retry later",
-          5,
-          null);
-    }
-    Subscriber s = new Subscriber(req, filter, start);
+    SourceKey source = limit.acquire(req);
+    Subscriber s = new Subscriber(req, filter, start, source);
     res.setChunked(true)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
@@ -203,7 +197,7 @@ final class Feed {
   private void gone(Subscriber s) {
     if (!s.closed) {
       s.closed = true;
-      subscribers.decrementAndGet();
+      limit.release(s.source);
     }
     open.remove(s);
   }

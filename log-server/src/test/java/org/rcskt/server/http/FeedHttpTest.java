@@ -1,6 +1,7 @@
 package org.rcskt.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -69,6 +70,10 @@ class FeedHttpTest {
   }
 
   private void start(int maxSubscribers, int stallSeconds) {
+    start(maxSubscribers, stallSeconds, FeedSubscribers.DEFAULT_MAX_PER_SOURCE);
+  }
+
+  private void start(int maxSubscribers, int stallSeconds, int perAddress) {
     server =
         LogServer.start(
             ServerConfig.builder(dir)
@@ -76,6 +81,7 @@ class FeedHttpTest {
                 .devMode(true)
                 .feedMaxSubscribers(maxSubscribers)
                 .feedStallSeconds(stallSeconds)
+                .feedMaxSubscribersPerAddress(perAddress)
                 .build());
     http = new Http(server.baseUrl());
   }
@@ -262,6 +268,43 @@ class FeedHttpTest {
     assertThat(full.status()).isEqualTo(503);
     assertThat(full.json().get("error").asText()).isEqualTo("too_many_subscribers");
     assertThat(full.header("Retry-After")).isEqualTo("5");
+  }
+
+  @Test
+  void oneAddressGetsAtMostItsShareOfTheSubscriberSlots() throws Exception {
+    start(10, 30, 2);
+    open("", null);
+    open("?type=REVOKE", null);
+    Http.Response third =
+        http.send(
+            HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/feed"))
+                .timeout(Duration.ofSeconds(5)));
+    assertThat(third.status()).isEqualTo(503);
+    assertThat(third.json().get("error").asText()).isEqualTo("too_many_subscribers");
+    assertThat(third.json().get("detail").asText()).contains("at most 2 feeds", "one address");
+    assertThat(third.header("Retry-After")).isEqualTo("5");
+    // A closed feed gives its slot back to the address.
+    streams.remove(0).close();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    int status;
+    do {
+      Thread.sleep(50);
+      HttpResponse<InputStream> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/feed")).build(),
+                  HttpResponse.BodyHandlers.ofInputStream());
+      status = r.statusCode();
+      if (status == 200) {
+        streams.add(r.body());
+      } else {
+        r.body().close();
+      }
+    } while (status != 200 && System.nanoTime() < deadline);
+    assertThat(status).isEqualTo(200);
+    assertThatThrownBy(() -> ServerConfig.builder(dir).feedMaxSubscribersPerAddress(0))
+        .isInstanceOf(org.rcskt.server.config.ConfigException.class)
+        .hasMessage("feedMaxSubscribersPerAddress must be in 1..100000, got 0");
   }
 
   @Test
