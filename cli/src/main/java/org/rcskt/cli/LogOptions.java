@@ -82,6 +82,20 @@ final class LogOptions {
   Path caCert;
 
   @Option(
+      names = "--client-cert",
+      description =
+          "A PEM certificate (chain) to present to an https log that knows this submitter by its"
+              + " client certificate (mutual TLS); needs --client-key.")
+  Path clientCert;
+
+  @Option(
+      names = "--client-key",
+      description =
+          "The PEM private key (PKCS #8, \"BEGIN PRIVATE KEY\") of --client-cert: EC, RSA or"
+              + " Ed25519.")
+  Path clientKey;
+
+  @Option(
       names = "--timeout",
       defaultValue = "10",
       description = "Seconds to wait for each answer (default ${DEFAULT-VALUE}).")
@@ -110,8 +124,11 @@ final class LogOptions {
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
     HttpClient.Builder hb =
         HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER);
-    if (caCert != null) {
-      hb.sslContext(trusting(caCert));
+    if ((clientCert == null) != (clientKey == null)) {
+      throw new CliFailure("--client-cert and --client-key go together: give both or neither");
+    }
+    if (caCert != null || clientCert != null) {
+      hb.sslContext(tlsContext(caCert, clientCert, clientKey));
     }
     HttpClient http = hb.build();
     JsonNode info = info(http, timeout);
@@ -162,33 +179,151 @@ final class LogOptions {
     }
   }
 
-  /** A TLS context that trusts exactly the certificates in the PEM file {@code file}. */
-  private static javax.net.ssl.SSLContext trusting(Path file) {
-    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
-      java.util.Collection<? extends java.security.cert.Certificate> certs =
-          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in);
-      if (certs.isEmpty()) {
-        throw new CliFailure("--ca-cert " + file + " holds no certificate");
+  /**
+   * A TLS context that trusts exactly the certificates in the PEM file {@code ca} (the JVM's trust
+   * store when null) and presents {@code cert} with {@code key} when both are given.
+   */
+  private static javax.net.ssl.SSLContext tlsContext(Path ca, Path cert, Path key) {
+    try {
+      javax.net.ssl.TrustManager[] trust = null;
+      if (ca != null) {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        int i = 0;
+        for (java.security.cert.Certificate c : certificates("--ca-cert", ca)) {
+          ks.setCertificateEntry("ca" + i++, c);
+        }
+        javax.net.ssl.TrustManagerFactory tmf =
+            javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        trust = tmf.getTrustManagers();
       }
-      java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
-      int i = 0;
-      for (java.security.cert.Certificate c : certs) {
-        ks.setCertificateEntry("ca" + i++, c);
+      javax.net.ssl.KeyManager[] keys = null;
+      if (cert != null) {
+        java.util.List<java.security.cert.Certificate> chain = certificates("--client-cert", cert);
+        java.security.PrivateKey pk = privateKey(key);
+        if (!matches(pk, chain.get(0).getPublicKey())) {
+          throw new CliFailure(
+              "--client-key "
+                  + key
+                  + " is not the key of --client-cert "
+                  + cert
+                  + " (its first certificate)");
+        }
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        char[] none = new char[0];
+        try {
+          ks.setKeyEntry("client", pk, none, chain.toArray(java.security.cert.Certificate[]::new));
+        } catch (java.security.KeyStoreException e) {
+          throw new CliFailure(
+              "--client-key "
+                  + key
+                  + " does not match --client-cert "
+                  + cert
+                  + ": "
+                  + e.getMessage(),
+              e);
+        }
+        javax.net.ssl.KeyManagerFactory kmf =
+            javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, none);
+        keys = kmf.getKeyManagers();
       }
-      javax.net.ssl.TrustManagerFactory tmf =
-          javax.net.ssl.TrustManagerFactory.getInstance(
-              javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(ks);
       javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), null);
+      ctx.init(keys, trust, null);
       return ctx;
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new CliFailure("cannot set up TLS: " + e.getMessage(), e);
+    }
+  }
+
+  private static java.util.List<java.security.cert.Certificate> certificates(
+      String option, Path file) {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      java.util.List<java.security.cert.Certificate> certs =
+          new ArrayList<>(
+              java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in));
+      if (certs.isEmpty()) {
+        throw new CliFailure(option + " " + file + " holds no certificate");
+      }
+      return certs;
     } catch (IOException e) {
-      throw new CliFailure("cannot read --ca-cert " + file + ": " + describe(e), e);
+      throw new CliFailure("cannot read " + option + " " + file + ": " + describe(e), e);
     } catch (java.security.GeneralSecurityException e) {
       throw new CliFailure(
-          "--ca-cert " + file + " is not a PEM certificate file: " + e.getMessage(), e);
+          option + " " + file + " is not a PEM certificate file: " + e.getMessage(), e);
     }
+  }
+
+  /** Whether {@code pk} signs what {@code pub} verifies: a private key matching a certificate. */
+  private static boolean matches(java.security.PrivateKey pk, java.security.PublicKey pub)
+      throws java.security.GeneralSecurityException {
+    String alg =
+        switch (pk.getAlgorithm()) {
+          case "EC" -> "SHA256withECDSA";
+          case "RSA" -> "SHA256withRSA";
+          default -> "Ed25519";
+        };
+    if (!pub.getAlgorithm().equals(pk.getAlgorithm())
+        && !(alg.equals("Ed25519") && pub.getAlgorithm().startsWith("Ed"))) {
+      return false;
+    }
+    byte[] probe = "rcskt client key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    java.security.Signature sign = java.security.Signature.getInstance(alg);
+    sign.initSign(pk);
+    sign.update(probe);
+    byte[] sig = sign.sign();
+    java.security.Signature verify = java.security.Signature.getInstance(alg);
+    verify.initVerify(pub);
+    verify.update(probe);
+    return verify.verify(sig);
+  }
+
+  /** A PKCS #8 PEM private key of any algorithm the JDK's TLS can sign with. */
+  private static java.security.PrivateKey privateKey(Path file) {
+    String text;
+    try {
+      if (java.nio.file.Files.size(file) > 64 * 1024) {
+        throw new CliFailure("--client-key " + file + " is larger than 64 KiB");
+      }
+      text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new CliFailure("cannot read --client-key " + file + ": " + describe(e), e);
+    }
+    String begin = "-----BEGIN PRIVATE KEY-----";
+    String end = "-----END PRIVATE KEY-----";
+    int b = text.indexOf(begin);
+    int e = text.indexOf(end);
+    if (b < 0 || e < b) {
+      String hint =
+          text.contains("-----BEGIN EC PRIVATE KEY-----")
+                  || text.contains("-----BEGIN RSA PRIVATE KEY-----")
+              ? " (it is in the older SEC 1 or PKCS #1 form: convert it with"
+                  + " openssl pkcs8 -topk8 -nocrypt)"
+              : text.contains("ENCRYPTED PRIVATE KEY")
+                  ? " (it is encrypted: the key must be unencrypted PKCS #8)"
+                  : "";
+      throw new CliFailure(
+          "--client-key " + file + " holds no \"BEGIN PRIVATE KEY\" PEM block" + hint);
+    }
+    byte[] der;
+    try {
+      der = java.util.Base64.getMimeDecoder().decode(text.substring(b + begin.length(), e));
+    } catch (IllegalArgumentException x) {
+      throw new CliFailure("--client-key " + file + " is not valid base64: " + x.getMessage(), x);
+    }
+    java.security.spec.PKCS8EncodedKeySpec spec = new java.security.spec.PKCS8EncodedKeySpec(der);
+    for (String alg : List.of("EC", "RSA", "Ed25519")) {
+      try {
+        return java.security.KeyFactory.getInstance(alg).generatePrivate(spec);
+      } catch (java.security.GeneralSecurityException x) {
+        // not this algorithm; try the next
+      }
+    }
+    throw new CliFailure("--client-key " + file + " is not an EC, RSA or Ed25519 PKCS #8 key");
   }
 
   private static String token(Path file) {

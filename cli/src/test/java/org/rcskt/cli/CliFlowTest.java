@@ -365,14 +365,15 @@ class CliFlowTest {
     assertThat(rcskt(atLog("lookup", NUMBER)).code()).isZero();
   }
 
-  @Test
-  void anHttpsLogIsTrustedThroughCaCert() throws Exception {
-    server.close();
+  /**
+   * A self-signed P-256 certificate for 127.0.0.1 and its key, as PEM files {@code file}.crt/.key.
+   */
+  private Pem selfSigned(String commonName, String file) throws Exception {
     java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
     g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
     java.security.KeyPair kp = g.generateKeyPair();
     org.bouncycastle.asn1.x500.X500Name name =
-        new org.bouncycastle.asn1.x500.X500Name("CN=log.test");
+        new org.bouncycastle.asn1.x500.X500Name("CN=" + commonName);
     java.time.Instant now = java.time.Instant.now();
     org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder b =
         new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
@@ -395,8 +396,8 @@ class CliFlowTest {
                     new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
                         .build(kp.getPrivate())));
     java.util.Base64.Encoder mime = java.util.Base64.getMimeEncoder(64, new byte[] {'\n'});
-    Path crt = dir.resolve("tls.crt");
-    Path key = dir.resolve("tls.key");
+    Path crt = dir.resolve(file + ".crt");
+    Path key = dir.resolve(file + ".key");
     Files.writeString(
         crt,
         "-----BEGIN CERTIFICATE-----\n"
@@ -407,6 +408,17 @@ class CliFlowTest {
         "-----BEGIN PRIVATE KEY-----\n"
             + mime.encodeToString(kp.getPrivate().getEncoded())
             + "\n-----END PRIVATE KEY-----\n");
+    return new Pem(crt, key, org.rcskt.verifier.Hash.sha256(kp.getPublic().getEncoded()));
+  }
+
+  private record Pem(Path crt, Path key, org.rcskt.verifier.Hash spkiSha256) {}
+
+  @Test
+  void anHttpsLogIsTrustedThroughCaCert() throws Exception {
+    server.close();
+    Pem tls = selfSigned("log.test", "tls");
+    Path crt = tls.crt();
+    Path key = tls.key();
     server =
         LogServer.start(
             ServerConfig.builder(data)
@@ -422,6 +434,107 @@ class CliFlowTest {
     Run trusted = rcskt(atLog("lookup", NUMBER, "--ca-cert", crt.toString()));
     assertThat(trusted.code()).as(trusted.toString()).isZero();
     assertThat(trusted.out()).contains("no key events");
+  }
+
+  @Test
+  void aSubmitterKnownByItsClientCertificateSubmitsWithClientCertAndKey() throws Exception {
+    server.close();
+    Pem tls = selfSigned("log.test", "tls");
+    Pem carrier = selfSigned("carrier-a", "carrier");
+    Pem stranger = selfSigned("carrier-a", "stranger");
+    server =
+        LogServer.start(
+            ServerConfig.builder(data)
+                .host("127.0.0.1")
+                .port(0)
+                .devMode(true)
+                .submitters(
+                    List.of(
+                        new org.rcskt.server.config.Submitter(
+                            "carrier-a",
+                            null,
+                            carrier.spkiSha256(),
+                            java.util.Set.of("dev-carrier"),
+                            100,
+                            1000)))
+                .tls(new org.rcskt.server.config.TlsConfig(tls.crt(), tls.key(), true, true, 1))
+                .build());
+    Path phone = key("phone.key");
+    List<String> register =
+        new ArrayList<>(
+            List.of(
+                atLog(
+                    "event",
+                    "register",
+                    "--number",
+                    NUMBER,
+                    "--device-id",
+                    "p",
+                    "--key",
+                    phone.toString(),
+                    "--carrier",
+                    "dev-carrier",
+                    "--carrier-key",
+                    carrierKey().toString(),
+                    "--submit",
+                    "--ca-cert",
+                    tls.crt().toString())));
+    Run anonymous = rcskt(register.toArray(String[]::new));
+    assertThat(anonymous.code()).as(anonymous.toString()).isEqualTo(1);
+    assertThat(anonymous.err()).contains("refused: 401");
+
+    List<String> asStranger = new ArrayList<>(register);
+    asStranger.addAll(
+        List.of(
+            "--client-cert", stranger.crt().toString(), "--client-key", stranger.key().toString()));
+    Run other = rcskt(asStranger.toArray(String[]::new));
+    assertThat(other.code()).as(other.toString()).isEqualTo(1);
+    assertThat(other.err()).contains("refused: 401");
+
+    Run half = rcskt(appended(register, "--client-cert", carrier.crt().toString()));
+    assertThat(half.code()).isEqualTo(1);
+    assertThat(half.err()).contains("--client-cert and --client-key go together");
+
+    Path sec1 = dir.resolve("sec1.key");
+    Files.writeString(sec1, "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n");
+    Run oldForm =
+        rcskt(
+            appended(
+                register,
+                "--client-cert",
+                carrier.crt().toString(),
+                "--client-key",
+                sec1.toString()));
+    assertThat(oldForm.code()).isEqualTo(1);
+    assertThat(oldForm.err()).contains("openssl pkcs8 -topk8 -nocrypt");
+
+    Run wrongKey =
+        rcskt(
+            appended(
+                register,
+                "--client-cert",
+                carrier.crt().toString(),
+                "--client-key",
+                stranger.key().toString()));
+    assertThat(wrongKey.code()).as(wrongKey.toString()).isEqualTo(1);
+    assertThat(wrongKey.err()).contains("is not the key of --client-cert");
+
+    Run pinned =
+        rcskt(
+            appended(
+                register,
+                "--client-cert",
+                carrier.crt().toString(),
+                "--client-key",
+                carrier.key().toString()));
+    assertThat(pinned.code()).as(pinned.toString()).isZero();
+    assertThat(pinned.out()).contains("logged at leaf");
+  }
+
+  private static String[] appended(List<String> args, String... more) {
+    List<String> all = new ArrayList<>(args);
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
   }
 
   @Test
