@@ -47,11 +47,8 @@ final class FeedWatchers {
   private final NoteVerifier logKey;
   private final int count;
   private final long seed;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
+  private final Transport transport;
+  private final HttpClient http;
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean stopping;
 
@@ -71,6 +68,13 @@ final class FeedWatchers {
       int count,
       long seed) {
     this.base = base;
+    this.transport = Transport.of(base);
+    this.http =
+        transport
+            .httpClient()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     this.slashed = URI.create(base.toString().replaceAll("/+$", "") + "/");
     this.address = address;
     this.origin = origin;
@@ -229,9 +233,7 @@ final class FeedWatchers {
 
   /** Opens a feed from 0 and reads nothing for 2 to 4 s: a slow consumer. */
   private void stall(SplittableRandom r) throws IOException, InterruptedException {
-    try (Socket s = new Socket()) {
-      s.setReceiveBufferSize(4096);
-      s.connect(address, 5_000);
+    try (Socket s = transport.connect(address, 5_000, Transport.HTTP_1_1, 4096)) {
       OutputStream out = s.getOutputStream();
       out.write(
           ("GET "

@@ -56,7 +56,10 @@ public final class HostileCommand implements Callable<Integer> {
   @Option(
       names = "--url",
       defaultValue = "http://127.0.0.1:8080",
-      description = "Base URL of the log (default: ${DEFAULT-VALUE}).")
+      description =
+          "Base URL of the log (default: ${DEFAULT-VALUE}); over https the tool accepts any"
+              + " certificate (it tests a server, it does not authenticate one), HTTP/1.1 requests"
+              + " negotiate http/1.1 and the HTTP/2 ones h2.")
   URI url;
 
   @Option(
@@ -210,14 +213,16 @@ public final class HostileCommand implements Callable<Integer> {
               + " --raw-timeout-ms, --raw-threads and --report-interval must be > 0;"
               + " --slow-connections >= 0");
     }
-    if (!"http".equals(url.getScheme()) || url.getHost() == null) {
-      throw usage("--url must be an http:// URL with a host, got " + url);
+    if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
+        || url.getHost() == null) {
+      throw usage("--url must be an http:// or https:// URL with a host, got " + url);
     }
     if (witnessUrl != null
-        && (!"http".equals(witnessUrl.getScheme())
+        && (!("http".equals(witnessUrl.getScheme()) || "https".equals(witnessUrl.getScheme()))
             || witnessUrl.getHost() == null
             || witnessUrl.getQuery() != null)) {
-      throw usage("--witness-url must be an http:// URL with a host, got " + witnessUrl);
+      throw usage(
+          "--witness-url must be an http:// or https:// URL with a host, got " + witnessUrl);
     }
     if (witnessKey != null && witnessUrl == null) {
       throw usage("--witness-key needs --witness-url");
@@ -242,7 +247,8 @@ public final class HostileCommand implements Callable<Integer> {
     }
     Ed25519.KeyPair carrier = BenchEvents.readSignerKey(carrierKey);
     long s = seed != null ? seed : new SecureRandom().nextLong();
-    int port = url.getPort() < 0 ? 80 : url.getPort();
+    Transport transport = Transport.of(url);
+    int port = url.getPort() < 0 ? (transport.tls() ? 443 : 80) : url.getPort();
     InetSocketAddress address = new InetSocketAddress(url.getHost(), port);
     String basePath = url.getPath() == null ? "" : url.getPath().replaceAll("/+$", "");
 
@@ -253,7 +259,7 @@ public final class HostileCommand implements Callable<Integer> {
         1 + (int) Math.floorMod(HostileRun.seedOf(s, info.treeSize()), BenchEvents.NAMESPACES - 1L);
     HostileEvents events = new HostileEvents(carrierId, carrier, namespace, s);
     String host = url.getHost() + ":" + port;
-    List<HostileContext.SetupSubject> setup = register(address, host, basePath, events);
+    List<HostileContext.SetupSubject> setup = register(transport, address, host, basePath, events);
     // Reads ask about trees the log has signed: at first the one that took the last setup event.
     long signed = info.treeSize();
     for (HostileContext.SetupSubject u : setup) {
@@ -303,6 +309,7 @@ public final class HostileCommand implements Callable<Integer> {
         slowConnections == 0
             ? null
             : new SlowConnections(
+                transport,
                 address,
                 ctx,
                 stats,
@@ -324,7 +331,8 @@ public final class HostileCommand implements Callable<Integer> {
                 s,
                 timeoutMillis,
                 rawTimeoutMillis,
-                reportIntervalSeconds),
+                reportIntervalSeconds,
+                transport),
             new ArrayList<>(weights.keySet()),
             w,
             ctx,
@@ -442,7 +450,9 @@ public final class HostileCommand implements Callable<Integer> {
     try {
       info.logKey();
       java.net.http.HttpResponse<Void> r =
-          java.net.http.HttpClient.newHttpClient()
+          Transport.of(url)
+              .httpClient()
+              .build()
               .send(
                   java.net.http.HttpRequest.newBuilder(
                           URI.create(url.toString().replaceAll("/+$", "") + "/v1/feed?type=NOPE"))
@@ -483,14 +493,19 @@ public final class HostileCommand implements Callable<Integer> {
    * @throws IllegalStateException if the log refuses one: the wrong carrier key, most likely
    */
   private List<HostileContext.SetupSubject> register(
-      InetSocketAddress address, String host, String basePath, HostileEvents events)
+      Transport transport,
+      InetSocketAddress address,
+      String host,
+      String basePath,
+      HostileEvents events)
       throws IOException {
     List<HostileContext.SetupSubject> setup = new ArrayList<>();
     for (int k = 0; k < HostileEvents.SETUP_SUBJECTS; k++) {
       Ed25519.KeyPair device = events.setupKey(k);
       KeyEvent e = events.register(events.setupSubject(k), device);
       Answer a;
-      try (RawConnection c = RawConnection.open(address, timeoutMillis)) {
+      try (RawConnection c =
+          RawConnection.open(transport, address, timeoutMillis, Transport.HTTP_1_1)) {
         a =
             c.exchange(
                 HostileContext.http1(

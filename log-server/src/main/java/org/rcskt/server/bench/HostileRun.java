@@ -48,7 +48,29 @@ final class HostileRun {
       long seed,
       int timeoutMillis,
       int rawTimeoutMillis,
-      double reportIntervalSeconds) {}
+      double reportIntervalSeconds,
+      Transport transport) {
+    Settings(
+        InetSocketAddress address,
+        int connections,
+        int rawThreads,
+        long requests,
+        long seed,
+        int timeoutMillis,
+        int rawTimeoutMillis,
+        double reportIntervalSeconds) {
+      this(
+          address,
+          connections,
+          rawThreads,
+          requests,
+          seed,
+          timeoutMillis,
+          rawTimeoutMillis,
+          reportIntervalSeconds,
+          Transport.PLAIN);
+    }
+  }
 
   /** How the sending went. */
   record Result(double seconds, String abortedBecause) {}
@@ -254,7 +276,7 @@ final class HostileRun {
     private final String[] burstFamily = new String[RaceFamily.MAX_BURST];
 
     void exchange(String family, Exchange e) {
-      Answer a = send(log, settings.address(), family, e);
+      Answer a = send(log, settings.transport(), settings.address(), family, e);
       finish(family, e, a);
     }
 
@@ -264,14 +286,16 @@ final class HostileRun {
     void witness(WitnessFamily f, WitnessFamily.Request q) {
       Exchange e = q.exchange();
       String family = f.name();
-      Answer a = send(witness, f.witness().address(), family, e);
+      Answer a =
+          send(witness, Transport.of(f.witness().witnessUrl()), f.witness().address(), family, e);
       WitnessFamily.Verdict v = f.judge(q, a);
       stats.record(family, v.what(), e.method(), e.target(), a, v.expect(), v.kind());
     }
 
     /** Sends {@code e} on the lane's connection to {@code address} (a new one if need be). */
-    private Answer send(Lane lane, InetSocketAddress address, String family, Exchange e) {
-      lane.conn = ready(lane.conn, lane.lastFamily, address);
+    private Answer send(
+        Lane lane, Transport transport, InetSocketAddress address, String family, Exchange e) {
+      lane.conn = ready(lane.conn, lane.lastFamily, transport, address);
       if (lane.conn == null) {
         return Answer.failure(Answer.CONNECT_FAILED);
       }
@@ -283,7 +307,7 @@ final class HostileRun {
         // any HTTP client does then is to try again on a new connection.
         stats.family(lane.lastFamily).closedAfterAnswer.increment();
         lane.conn.close();
-        lane.conn = connect(address, settings.timeoutMillis());
+        lane.conn = connect(transport, address, settings.timeoutMillis(), Transport.HTTP_1_1);
         a =
             lane.conn == null
                 ? Answer.failure(Answer.CONNECT_FAILED)
@@ -302,7 +326,7 @@ final class HostileRun {
       int k = ex.size();
       Answer[] answers = new Answer[k];
       for (int j = 0; j < k; j++) {
-        burst[j] = ready(burst[j], burstFamily[j], settings.address());
+        burst[j] = ready(burst[j], burstFamily[j], settings.transport(), settings.address());
         burstFamily[j] = family;
       }
       for (int j = 0; j < k; j++) {
@@ -333,7 +357,8 @@ final class HostileRun {
      * {@code c} if it can take another request, else a new connection to {@code address} (null if
      * none).
      */
-    private RawConnection ready(RawConnection c, String lastFamily, InetSocketAddress address) {
+    private RawConnection ready(
+        RawConnection c, String lastFamily, Transport transport, InetSocketAddress address) {
       if (c != null && c.usable() && c.hasStrayBytes() && lastFamily != null) {
         stats.recordStray(lastFamily);
       }
@@ -343,7 +368,7 @@ final class HostileRun {
       if (c != null) {
         c.close();
       }
-      return connect(address, settings.timeoutMillis());
+      return connect(transport, address, settings.timeoutMillis(), Transport.HTTP_1_1);
     }
 
     void close() {
@@ -370,7 +395,15 @@ final class HostileRun {
   }
 
   private void sendRaw(String family, Raw raw) {
-    RawConnection c = connect(settings.address(), settings.rawTimeoutMillis());
+    // Over TLS the HTTP/2 dialects negotiate h2 (their bytes are HTTP/2's either way); the
+    // others, and the h2c upgrade, which TLS has no use for, negotiate HTTP/1.1.
+    String alpn =
+        raw.dialect() == HostileFamily.Dialect.H2_PREFACE
+                || raw.dialect() == HostileFamily.Dialect.H2_PRIOR_KNOWLEDGE
+            ? Transport.H2
+            : Transport.HTTP_1_1;
+    RawConnection c =
+        connect(settings.transport(), settings.address(), settings.rawTimeoutMillis(), alpn);
     Answer a;
     if (c == null) {
       a = Answer.failure(Answer.CONNECT_FAILED);
@@ -418,9 +451,10 @@ final class HostileRun {
     }
   }
 
-  private RawConnection connect(InetSocketAddress address, int timeoutMillis) {
+  private RawConnection connect(
+      Transport transport, InetSocketAddress address, int timeoutMillis, String alpn) {
     try {
-      RawConnection c = RawConnection.open(address, timeoutMillis);
+      RawConnection c = RawConnection.open(transport, address, timeoutMillis, alpn);
       connectFailures.set(0);
       return c;
     } catch (IOException e) {

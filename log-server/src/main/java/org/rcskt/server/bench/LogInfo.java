@@ -47,7 +47,7 @@ record LogInfo(String origin, String verifierKey, long treeSize) {
 
   private static byte[] get(URI base, String path) throws IOException, InterruptedException {
     URI uri = URI.create(prefix(base) + path);
-    HttpClient c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    HttpClient c = Transport.of(base).httpClient().connectTimeout(Duration.ofSeconds(10)).build();
     HttpResponse<byte[]> r;
     try {
       r =

@@ -30,10 +30,19 @@ final class RawConnection implements Closeable {
    * @throws IOException if the connection cannot be made within 5 s
    */
   static RawConnection open(InetSocketAddress address, int timeoutMillis) throws IOException {
-    Socket s = new Socket();
+    return open(Transport.PLAIN, address, timeoutMillis, Transport.HTTP_1_1);
+  }
+
+  /**
+   * A connection over {@code transport}, offering {@code alpn} over TLS.
+   *
+   * @throws IOException if the connection (and over TLS its handshake) cannot be made within 5 s
+   */
+  static RawConnection open(
+      Transport transport, InetSocketAddress address, int timeoutMillis, String alpn)
+      throws IOException {
+    Socket s = transport.connect(address, CONNECT_TIMEOUT_MILLIS, alpn);
     try {
-      s.setTcpNoDelay(true);
-      s.connect(address, CONNECT_TIMEOUT_MILLIS);
       s.setSoTimeout(timeoutMillis);
       return new RawConnection(s);
     } catch (IOException e) {

@@ -87,7 +87,8 @@ final class ServerWatch {
    * @throws IOException if the server cannot be reached
    */
   Scrape scrape() throws IOException, InterruptedException {
-    HttpClient c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    HttpClient c =
+        Transport.of(metrics).httpClient().connectTimeout(Duration.ofSeconds(10)).build();
     HttpResponse<InputStream> r =
         c.send(
             HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(60)).build(),

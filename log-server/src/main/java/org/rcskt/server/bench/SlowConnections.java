@@ -30,6 +30,7 @@ final class SlowConnections {
   /** One slow connection's end. */
   record End(String mode, String outcome, double seconds) {}
 
+  private final Transport transport;
   private final InetSocketAddress address;
   private final HostileContext ctx;
   private final HostileStats stats;
@@ -47,12 +48,14 @@ final class SlowConnections {
    * @param intervalMillis the time between two bytes
    */
   SlowConnections(
+      Transport transport,
       InetSocketAddress address,
       HostileContext ctx,
       HostileStats stats,
       int count,
       long capMillis,
       int intervalMillis) {
+    this.transport = transport;
     this.address = address;
     this.ctx = ctx;
     this.stats = stats;
@@ -110,9 +113,7 @@ final class SlowConnections {
     byte[] trickled = (trickleBody ? "" : head + "X-Slow: ").getBytes(StandardCharsets.ISO_8859_1);
     long t0 = System.nanoTime();
     Answer answer = null;
-    try (Socket s = new Socket()) {
-      s.setTcpNoDelay(true);
-      s.connect(address, 5_000);
+    try (Socket s = transport.connect(address, 5_000, Transport.HTTP_1_1)) {
       s.setSoTimeout(intervalMillis);
       OutputStream out = s.getOutputStream();
       InputStream in = s.getInputStream();

@@ -132,7 +132,7 @@ final class WitnessClient implements AutoCloseable {
     this.origin = info.origin();
     this.logKey = info.logKey();
     this.witness = witness;
-    int port = witness.getPort() < 0 ? 80 : witness.getPort();
+    int port = witness.getPort() < 0 ? (Transport.of(witness).tls() ? 443 : 80) : witness.getPort();
     this.address = new InetSocketAddress(witness.getHost(), port);
     this.host = witness.getHost() + ":" + port;
     String base = witness.getPath() == null ? "" : witness.getPath().replaceAll("/+$", "");
@@ -140,7 +140,12 @@ final class WitnessClient implements AutoCloseable {
     this.witnessKey = witnessKey;
     this.events = events;
     this.timeout = Duration.ofMillis(timeoutMillis);
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // One client for the log and the witness: trusting over TLS if either is https.
+    this.http =
+        new Transport(Transport.of(log).tls() || Transport.of(witness).tls())
+            .httpClient()
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
   }
 
   /**

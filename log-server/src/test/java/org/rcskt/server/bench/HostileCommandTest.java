@@ -160,6 +160,80 @@ class HostileCommandTest {
         .contains("server RSS (VmRSS, KiB): start ");
   }
 
+  /**
+   * The same campaign over TLS: HTTP/1.1 families negotiate http/1.1, the HTTP/2 ones h2, the feed
+   * watchers and slow connections go over TLS too, and the server still answers no 5xx.
+   */
+  @Test
+  void theCampaignRunsOverTlsWithHttp2WhereItSpeaksHttp2() throws Exception {
+    Path data = dir.resolve("data");
+    Path json = dir.resolve("report.json");
+    org.rcskt.server.testing.TestCertificates.Issued cert =
+        org.rcskt.server.testing.TestCertificates.selfSigned("log.test");
+    Path crt = dir.resolve("tls.crt");
+    Path key = dir.resolve("tls.key");
+    cert.writePem(crt, key);
+    Run r;
+    try (LogServer s =
+        LogServer.start(
+            org.rcskt.server.config.ServerConfig.builder(data)
+                .port(0)
+                .devMode(true)
+                .tls(org.rcskt.server.config.TlsConfig.of(crt, key))
+                .build())) {
+      assertThat(s.baseUrl()).startsWith("https://");
+      r =
+          run(
+              "hostile",
+              "--url",
+              s.baseUrl(),
+              "--carrier-key",
+              data.resolve("dev-carrier.key").toString(),
+              "--requests",
+              "800",
+              "--connections",
+              "3",
+              "--seed",
+              "12",
+              "--slow-connections",
+              "1",
+              "--slow-seconds",
+              "1",
+              "--slow-interval-ms",
+              "100",
+              "--raw-timeout-ms",
+              "2000",
+              "--report-interval",
+              "60",
+              "--json",
+              json.toString());
+    }
+    assertThat(r.code()).as(r.toString()).isZero();
+    JsonNode j = MAPPER.readTree(json.toFile());
+    assertThat(j.get("fiveXx").get("count").asLong()).as(j.get("fiveXx").toString()).isZero();
+    assertThat(j.get("valid").get("failed").asLong()).isZero();
+    assertThat(j.get("valid").get("ok").asLong()).isPositive();
+    assertThat(j.get("feed").get("followed").asLong()).isPositive();
+    assertThat(j.get("feed").get("failures").asLong()).as(j.get("feed").toString()).isZero();
+    // The HTTP/2 variants were answered in HTTP/2 (a GOAWAY or a response frame), which only an h2
+    // connection gives: over an http/1.1 one the preface is a malformed HTTP/1 request.
+    JsonNode malformed = family(j, "malformed-http").get("variants");
+    long h2Variants = 0;
+    for (java.util.Iterator<String> it = malformed.fieldNames(); it.hasNext(); ) {
+      String v = it.next();
+      if (v.startsWith("h2-")) {
+        h2Variants++;
+        malformed
+            .get(v)
+            .fieldNames()
+            .forEachRemaining(answer -> assertThat(answer).as(v).startsWith("h2:"));
+      }
+    }
+    assertThat(h2Variants).as(malformed.toString()).isPositive();
+    Run fsck = run("fsck", "--data-dir", data.toString(), "--replay");
+    assertThat(fsck.code()).as(fsck.toString()).isZero();
+  }
+
   @Test
   void fiveHundredsFromAServerAreCountedExactlyAndFailTheRun() throws Exception {
     Path key = dir.resolve("carrier.key");
