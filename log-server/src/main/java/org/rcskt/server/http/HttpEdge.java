@@ -35,6 +35,38 @@ final class HttpEdge {
   /** Shared by every server of the process: the log is the process's. */
   private static final ClientErrorLog CLIENT_ERRORS = new ClientErrorLog();
 
+  /**
+   * Vert.x's logger for connection failures that reach no handler. A client that opens an h2
+   * connection over TLS and sends a broken preface fails the connection before Vert.x hands it to
+   * {@link #connected}, and Vert.x then logs the peer's protocol error at SEVERE, a line per
+   * connection that any client can produce (the hostile run over TLS made 1,334 of them). Held
+   * here, because java.util.logging keeps its loggers only weakly.
+   */
+  private static final java.util.logging.Logger VERTX_CONNECTIONS =
+      java.util.logging.Logger.getLogger("io.vertx.core.net.impl.ConnectionBase");
+
+  static {
+    VERTX_CONNECTIONS.setFilter(HttpEdge::notAPeerProtocolError);
+  }
+
+  /**
+   * False, after noting it as a client mistake, for a record of an HTTP/2 protocol error the peer
+   * made; true (log it as it is) for anything else.
+   */
+  static boolean notAPeerProtocolError(java.util.logging.LogRecord r) {
+    Throwable t = r.getThrown();
+    String m = r.getMessage() == null ? "" : r.getMessage();
+    boolean h2 =
+        t instanceof io.netty.handler.codec.http2.Http2Exception
+            || m.startsWith("First received frame was not SETTINGS")
+            || m.startsWith("HTTP/2 client preface string missing or corrupt");
+    if (!h2) {
+      return true;
+    }
+    CLIENT_ERRORS.note("malformed HTTP/2 connection preface", null);
+    return false;
+  }
+
   private final Vertx vertx;
   private final HttpSettings settings;
   private final ServerMetrics metrics;

@@ -173,6 +173,24 @@ class HostileCommandTest {
     Path crt = dir.resolve("tls.crt");
     Path key = dir.resolve("tls.key");
     cert.writePem(crt, key);
+    // Every SEVERE record the server logs while the campaign runs: there must be none.
+    List<String> severe = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.logging.Handler catcher =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord rec) {
+            if (rec.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) {
+              severe.add(rec.getLoggerName() + ": " + rec.getMessage());
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    java.util.logging.Logger.getLogger("").addHandler(catcher);
     Run r;
     try (LogServer s =
         LogServer.start(
@@ -207,8 +225,11 @@ class HostileCommandTest {
               "60",
               "--json",
               json.toString());
+    } finally {
+      java.util.logging.Logger.getLogger("").removeHandler(catcher);
     }
     assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(severe).isEmpty();
     JsonNode j = MAPPER.readTree(json.toFile());
     assertThat(j.get("fiveXx").get("count").asLong()).as(j.get("fiveXx").toString()).isZero();
     assertThat(j.get("valid").get("failed").asLong()).isZero();
