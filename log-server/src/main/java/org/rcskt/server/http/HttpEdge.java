@@ -39,8 +39,9 @@ final class HttpEdge {
    * Vert.x's logger for connection failures that reach no handler. A client that opens an h2
    * connection over TLS and sends a broken preface fails the connection before Vert.x hands it to
    * {@link #connected}, and Vert.x then logs the peer's protocol error at SEVERE, a line per
-   * connection that any client can produce (the hostile run over TLS made 1,334 of them). Held
-   * here, because java.util.logging keeps its loggers only weakly.
+   * connection that any client can produce (the first hostile run over TLS made 1,334 of them, the
+   * second, with broken prefaces quietened, 5 for oversized frames). Held here, because
+   * java.util.logging keeps its loggers only weakly.
    */
   private static final java.util.logging.Logger VERTX_CONNECTIONS =
       java.util.logging.Logger.getLogger("io.vertx.core.net.impl.ConnectionBase");
@@ -50,20 +51,21 @@ final class HttpEdge {
   }
 
   /**
-   * False, after noting it as a client mistake, for a record of an HTTP/2 protocol error the peer
-   * made; true (log it as it is) for anything else.
+   * False, after noting it as a client mistake, for what this logger writes about a connection that
+   * failed before it had a handler: Vert.x writes the failure's message alone (no stack trace), and
+   * the only such failures are the peer's HTTP/2 protocol errors while the connection is set up (a
+   * broken preface, a first frame that is not SETTINGS, an oversized frame). The message is not
+   * repeated, since it can hold the peer's bytes. True (log it as it is) for anything else.
    */
   static boolean notAPeerProtocolError(java.util.logging.LogRecord r) {
     Throwable t = r.getThrown();
-    String m = r.getMessage() == null ? "" : r.getMessage();
-    boolean h2 =
-        t instanceof io.netty.handler.codec.http2.Http2Exception
-            || m.startsWith("First received frame was not SETTINGS")
-            || m.startsWith("HTTP/2 client preface string missing or corrupt");
-    if (!h2) {
+    boolean peer =
+        r.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()
+            && (t == null || t instanceof io.netty.handler.codec.http2.Http2Exception);
+    if (!peer) {
       return true;
     }
-    CLIENT_ERRORS.note("malformed HTTP/2 connection preface", null);
+    CLIENT_ERRORS.note("HTTP/2 connection failed while being set up (a protocol error)", null);
     return false;
   }
 

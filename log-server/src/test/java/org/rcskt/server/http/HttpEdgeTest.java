@@ -70,6 +70,26 @@ class HttpEdgeTest {
   }
 
   @Test
+  void connectionFailuresVertxLogsWithoutAHandlerAreClientMistakesNotSevereLines() {
+    java.util.logging.LogRecord preface =
+        new java.util.logging.LogRecord(
+            java.util.logging.Level.SEVERE,
+            "First received frame was not SETTINGS. Hex dump for first 5 bytes: 0102030405");
+    java.util.logging.LogRecord frame =
+        new java.util.logging.LogRecord(
+            java.util.logging.Level.SEVERE, "Frame length: 7721193 exceeds maximum: 16384");
+    java.util.logging.LogRecord bug =
+        new java.util.logging.LogRecord(java.util.logging.Level.SEVERE, "boom");
+    bug.setThrown(new IllegalStateException("a server bug"));
+    java.util.logging.LogRecord warning =
+        new java.util.logging.LogRecord(java.util.logging.Level.WARNING, "something");
+    assertThat(HttpEdge.notAPeerProtocolError(preface)).isFalse();
+    assertThat(HttpEdge.notAPeerProtocolError(frame)).isFalse();
+    assertThat(HttpEdge.notAPeerProtocolError(bug)).isTrue();
+    assertThat(HttpEdge.notAPeerProtocolError(warning)).isTrue();
+  }
+
+  @Test
   void malformedPercentEscapesAre400NamingTheParameterOrPath() {
     assertJsonError(get("/v1/proof/inclusion?index=1&size=%zz"), 400, "bad_request", "size");
     assertJsonError(get("/v1/proof/consistency?from=%zz&to=2"), 400, "bad_request", "from");
