@@ -334,22 +334,7 @@ class CliFlowTest {
                             100,
                             1000)))
                 .build());
-    Path phone = key("phone.key");
-    String[] register = {
-      "event",
-      "register",
-      "--number",
-      NUMBER,
-      "--device-id",
-      "p",
-      "--key",
-      phone.toString(),
-      "--carrier",
-      "dev-carrier",
-      "--carrier-key",
-      carrierKey().toString(),
-      "--submit"
-    };
+    String[] register = submitRegistration(key("phone.key"));
     Run anonymous = rcskt(atLog(register));
     assertThat(anonymous.code()).as(anonymous.toString()).isEqualTo(1);
     assertThat(anonymous.err()).contains("refused: 401 unauthorized at Authorization");
@@ -459,26 +444,8 @@ class CliFlowTest {
                             1000)))
                 .tls(new org.rcskt.server.config.TlsConfig(tls.crt(), tls.key(), true, true, 1))
                 .build());
-    Path phone = key("phone.key");
-    List<String> register =
-        new ArrayList<>(
-            List.of(
-                atLog(
-                    "event",
-                    "register",
-                    "--number",
-                    NUMBER,
-                    "--device-id",
-                    "p",
-                    "--key",
-                    phone.toString(),
-                    "--carrier",
-                    "dev-carrier",
-                    "--carrier-key",
-                    carrierKey().toString(),
-                    "--submit",
-                    "--ca-cert",
-                    tls.crt().toString())));
+    List<String> register = new ArrayList<>(List.of(atLog(submitRegistration(key("phone.key")))));
+    register.addAll(List.of("--ca-cert", tls.crt().toString()));
     Run anonymous = rcskt(register.toArray(String[]::new));
     assertThat(anonymous.code()).as(anonymous.toString()).isEqualTo(1);
     assertThat(anonymous.err()).contains("refused: 401");
@@ -529,6 +496,25 @@ class CliFlowTest {
                 carrier.key().toString()));
     assertThat(pinned.code()).as(pinned.toString()).isZero();
     assertThat(pinned.out()).contains("logged at leaf");
+  }
+
+  /** The arguments that register {@code phone} for NUMBER with the dev carrier and submit it. */
+  private String[] submitRegistration(Path phone) throws Exception {
+    return new String[] {
+      "event",
+      "register",
+      "--number",
+      NUMBER,
+      "--device-id",
+      "p",
+      "--key",
+      phone.toString(),
+      "--carrier",
+      "dev-carrier",
+      "--carrier-key",
+      carrierKey().toString(),
+      "--submit"
+    };
   }
 
   private static String[] appended(List<String> args, String... more) {
