@@ -143,7 +143,10 @@ final class EdgeFamily implements HostileFamily {
             "POST",
             ctx.path(route),
             ctx.request("POST", route, body, "Content-Type: application/json", header),
-            Expect.REFUSAL,
+            // With submitters configured a well-formed credential that is no submitter's is 401
+            // before the body is read (a malformed or oversized header may be refused sooner);
+            // without, the dev log trusts loopback and the empty event is refused on its own.
+            ctx.authenticated() && v != 5 && v != 7 ? Expect.status(401) : Expect.REFUSAL,
             null);
       }
     }

@@ -30,12 +30,17 @@ import org.rcskt.verifier.note.NoteVerifier;
  * Push-feed subscribers beside a hostile run ({@code GET /v1/feed}): most follow the feed for a few
  * seconds from a random point with a random filter and verify everything it sends (each
  * checkpoint's signature, each entry's inclusion proof against the checkpoint before it, that
- * positions only move forward); the others open a feed and never read it (slow consumers), then
- * hang up. A bad proof, a bad checkpoint, a position that goes back or a 5xx other than the
- * subscriber bound's 503 fails the run.
+ * positions only move forward); the others open a feed and read nothing for a while (slow
+ * consumers), then read on to see whether the server dropped them with a last message. A bad proof,
+ * a bad checkpoint, a position that goes back or a 5xx other than the subscriber bound's 503 fails
+ * the run.
  */
 final class FeedWatchers {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** How long a slow consumer reads after its stall for the server's last message. */
+  static final long READ_AFTER_MILLIS = 5_000;
+
   private static final String[] FILTERS = {
     "", "&type=REGISTER", "&type=ROTATE,REVOKE", "&type=MAP_ROOT", "&type=REGISTER,ANCHOR,MAP_ROOT"
   };
@@ -47,6 +52,7 @@ final class FeedWatchers {
   private final NoteVerifier logKey;
   private final int count;
   private final long seed;
+  private final long stallMillis;
   private final Transport transport;
   private final HttpClient http;
   private final List<Thread> threads = new ArrayList<>();
@@ -54,6 +60,8 @@ final class FeedWatchers {
 
   final AtomicLong followed = new AtomicLong();
   final AtomicLong stalled = new AtomicLong();
+  final AtomicLong dropped = new AtomicLong();
+  final AtomicLong kept = new AtomicLong();
   final AtomicLong refused503 = new AtomicLong();
   final AtomicLong checkpoints = new AtomicLong();
   final AtomicLong entries = new AtomicLong();
@@ -66,7 +74,8 @@ final class FeedWatchers {
       String origin,
       NoteVerifier logKey,
       int count,
-      long seed) {
+      long seed,
+      long stallMillis) {
     this.base = base;
     this.transport = Transport.of(base);
     this.http =
@@ -81,6 +90,7 @@ final class FeedWatchers {
     this.logKey = logKey;
     this.count = count;
     this.seed = seed;
+    this.stallMillis = stallMillis;
   }
 
   void start() {
@@ -93,10 +103,11 @@ final class FeedWatchers {
     }
   }
 
+  /** Stops the watchers; a slow consumer in its stall is waited for, to see how it ends. */
   void finish() throws InterruptedException {
     stopping = true;
     for (Thread t : threads) {
-      t.join(15_000);
+      t.join(15_000 + stallMillis + stallMillis / 4 + READ_AFTER_MILLIS);
     }
   }
 
@@ -231,7 +242,12 @@ final class FeedWatchers {
     }
   }
 
-  /** Opens a feed from 0 and reads nothing for 2 to 4 s: a slow consumer. */
+  /**
+   * Opens a feed from 0 and reads nothing for the stall time (up to a quarter more, at random): a
+   * slow consumer. Then reads what the server has for it, for at most {@link #READ_AFTER_MILLIS}: a
+   * server whose stall limit has passed ends the feed with a last {@code dropped} event, which is
+   * counted; one whose limit is longer is still streaming, and the watcher hangs up.
+   */
   private void stall(SplittableRandom r) throws IOException, InterruptedException {
     try (Socket s = transport.connect(address, 5_000, Transport.HTTP_1_1, 4096)) {
       OutputStream out = s.getOutputStream();
@@ -244,8 +260,60 @@ final class FeedWatchers {
               .getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       stalled.incrementAndGet();
-      Thread.sleep(2000 + r.nextInt(2000));
+      // Held even while the run stops, so that every stall started is seen to its end.
+      Thread.sleep(stallMillis + (stallMillis > 3 ? r.nextLong(stallMillis / 4) : 0));
+      if (readsToDropped(s)) {
+        dropped.incrementAndGet();
+      } else {
+        kept.incrementAndGet();
+      }
     }
+  }
+
+  /** Whether the stream on {@code s} ends with a {@code dropped} event within the read bound. */
+  private static boolean readsToDropped(Socket s) throws IOException {
+    s.setSoTimeout(1000);
+    InputStream in = s.getInputStream();
+    byte[] buf = new byte[64 * 1024];
+    byte[] marker = "event: dropped".getBytes(StandardCharsets.US_ASCII);
+    // The marker may straddle two reads: keep the tail of the last one in front of the next.
+    byte[] window = new byte[buf.length + marker.length];
+    int carried = 0;
+    long deadline = System.nanoTime() + READ_AFTER_MILLIS * 1_000_000L;
+    boolean seen = false;
+    while (System.nanoTime() < deadline) {
+      int n;
+      try {
+        n = in.read(buf);
+      } catch (java.net.SocketTimeoutException e) {
+        continue;
+      }
+      if (n < 0) {
+        return seen;
+      }
+      System.arraycopy(buf, 0, window, carried, n);
+      int len = carried + n;
+      if (!seen && indexOf(window, len, marker) >= 0) {
+        // Read on to the end the server makes of the feed after its last message.
+        seen = true;
+      }
+      carried = Math.min(marker.length - 1, len);
+      System.arraycopy(window, len - carried, window, 0, carried);
+    }
+    return seen;
+  }
+
+  private static int indexOf(byte[] data, int length, byte[] marker) {
+    outer:
+    for (int i = 0; i + marker.length <= length; i++) {
+      for (int j = 0; j < marker.length; j++) {
+        if (data[i + j] != marker[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   private void fail(String what) {
@@ -266,12 +334,15 @@ final class FeedWatchers {
   String summary() {
     return String.format(
         "feed watchers: %d at a time; %,d followed (%,d checkpoints and %,d entries verified), %,d"
-            + " slow consumers, %,d refused with 503 (the subscriber bound), %,d failures",
+            + " slow consumers (%,d dropped by the server with a last message, %,d still served"
+            + " after their stall), %,d refused with 503 (the subscriber bound), %,d failures",
         count,
         followed.get(),
         checkpoints.get(),
         entries.get(),
         stalled.get(),
+        dropped.get(),
+        kept.get(),
         refused503.get(),
         failures.get());
   }
@@ -283,6 +354,8 @@ final class FeedWatchers {
     o.put("checkpointsVerified", checkpoints.get());
     o.put("entriesVerified", entries.get());
     o.put("slowConsumers", stalled.get());
+    o.put("slowConsumersDropped", dropped.get());
+    o.put("slowConsumersKept", kept.get());
     o.put("refused503", refused503.get());
     o.put("failures", failures.get());
     o.putPOJO("firstFailures", firstFailures());

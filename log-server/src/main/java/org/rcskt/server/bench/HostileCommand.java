@@ -97,6 +97,14 @@ public final class HostileCommand implements Callable<Integer> {
       description = "The carrier the key belongs to (default: ${DEFAULT-VALUE}).")
   String carrierId;
 
+  @Option(
+      names = "--token-file",
+      description =
+          "A file holding a submitter's bearer token, for a log with configured submitters: every"
+              + " write carries it unless the request is about credentials itself, whose answers"
+              + " must then be 401.")
+  Path tokenFile;
+
   @Option(names = "--json", description = "Also write the report as JSON to this file.")
   Path json;
 
@@ -125,6 +133,15 @@ public final class HostileCommand implements Callable<Integer> {
           "Push-feed subscribers beside the run, following and verifying feeds or stalling on"
               + " them; 0 for none (default: ${DEFAULT-VALUE}).")
   int feedWatchers;
+
+  @Option(
+      names = "--feed-stall-seconds",
+      defaultValue = "35",
+      description =
+          "How long a slow feed consumer reads nothing before it reads on to see whether the"
+              + " server dropped it; the default outlasts the server's default stall limit of"
+              + " 30 s (default: ${DEFAULT-VALUE}).")
+  double feedStallSeconds;
 
   @Option(
       names = "--slow-connections",
@@ -190,6 +207,18 @@ public final class HostileCommand implements Callable<Integer> {
 
   final PrintStream out = System.out;
 
+  /** The token of a token file: its text without surrounding white space, printable ASCII. */
+  private String token(Path file) throws IOException {
+    if (!Files.isRegularFile(file) || Files.size(file) > 4096) {
+      throw usage("--token-file " + file + " is not a file of at most 4096 bytes");
+    }
+    String t = Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII).strip();
+    if (t.isEmpty() || !t.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      throw usage("--token-file " + file + " does not hold a token (printable ASCII, no spaces)");
+    }
+    return t;
+  }
+
   private CommandLine.ParameterException usage(String message) {
     return new CommandLine.ParameterException(spec.commandLine(), message);
   }
@@ -207,11 +236,12 @@ public final class HostileCommand implements Callable<Integer> {
         || timeoutMillis < 1
         || rawTimeoutMillis < 1
         || rawThreads < 1
-        || reportIntervalSeconds <= 0) {
+        || reportIntervalSeconds <= 0
+        || !(feedStallSeconds > 0 && feedStallSeconds <= 3600)) {
       throw usage(
           "--connections, --distinct-methods, --slow-seconds, --slow-interval-ms, --timeout-ms,"
               + " --raw-timeout-ms, --raw-threads and --report-interval must be > 0;"
-              + " --slow-connections >= 0");
+              + " --slow-connections >= 0; --feed-stall-seconds in (0, 3600]");
     }
     if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
         || url.getHost() == null) {
@@ -246,6 +276,7 @@ public final class HostileCommand implements Callable<Integer> {
       throw usage(e.getMessage());
     }
     Ed25519.KeyPair carrier = BenchEvents.readSignerKey(carrierKey);
+    String authorization = tokenFile == null ? null : "Authorization: Bearer " + token(tokenFile);
     long s = seed != null ? seed : new SecureRandom().nextLong();
     Transport transport = Transport.of(url);
     int port = url.getPort() < 0 ? (transport.tls() ? 443 : 80) : url.getPort();
@@ -259,19 +290,22 @@ public final class HostileCommand implements Callable<Integer> {
         1 + (int) Math.floorMod(HostileRun.seedOf(s, info.treeSize()), BenchEvents.NAMESPACES - 1L);
     HostileEvents events = new HostileEvents(carrierId, carrier, namespace, s);
     String host = url.getHost() + ":" + port;
-    List<HostileContext.SetupSubject> setup = register(transport, address, host, basePath, events);
+    List<HostileContext.SetupSubject> setup =
+        register(transport, address, host, basePath, events, authorization);
     // Reads ask about trees the log has signed: at first the one that took the last setup event.
     long signed = info.treeSize();
     for (HostileContext.SetupSubject u : setup) {
       signed = Math.max(signed, u.treeSize());
     }
-    HostileContext ctx = new HostileContext(host, basePath, s, events, setup, Math.max(1, signed));
+    HostileContext ctx =
+        new HostileContext(host, basePath, s, events, setup, Math.max(1, signed), authorization);
 
     List<HostileFamily> all = new ArrayList<>(HostileFamilies.all(ctx, distinctMethods));
     WitnessFamily witness = null;
     if (witnessUrl != null && HostileFamilies.selects(families, HostileFamilies.WITNESS)) {
       WitnessClient client =
-          WitnessClient.open(url, info, witnessUrl, witnessVerifier, events, timeoutMillis);
+          WitnessClient.open(
+              url, info, witnessUrl, witnessVerifier, events, timeoutMillis, authorization);
       witness = new WitnessFamily(client, s);
       all.add(witness);
     }
@@ -344,13 +378,22 @@ public final class HostileCommand implements Callable<Integer> {
     FeedWatchers feeds =
         feedWatchers == 0 || !hasFeed(info)
             ? null
-            : new FeedWatchers(url, address, info.origin(), feedKey(info), feedWatchers, s);
+            : new FeedWatchers(
+                url,
+                address,
+                info.origin(),
+                feedKey(info),
+                feedWatchers,
+                s,
+                Math.round(feedStallSeconds * 1000));
     if (feeds != null) {
       out.println(
           "feed         beside  "
               + feedWatchers
               + " at a time: follow GET /v1/feed from random points with random filters for 1-3 s,"
-              + " verifying every checkpoint and proof; or open one and never read it");
+              + " verifying every checkpoint and proof; or open one, read nothing for "
+              + feedStallSeconds
+              + " s and see whether the server drops it");
       feeds.start();
     }
     if (slow != null) {
@@ -497,7 +540,8 @@ public final class HostileCommand implements Callable<Integer> {
       InetSocketAddress address,
       String host,
       String basePath,
-      HostileEvents events)
+      HostileEvents events,
+      String authorization)
       throws IOException {
     List<HostileContext.SetupSubject> setup = new ArrayList<>();
     for (int k = 0; k < HostileEvents.SETUP_SUBJECTS; k++) {
@@ -513,7 +557,9 @@ public final class HostileCommand implements Callable<Integer> {
                     "POST",
                     basePath + "/v1/events",
                     HostileEvents.jsonBytes(e),
-                    "Content-Type: application/json"),
+                    authorization == null
+                        ? new String[] {"Content-Type: application/json"}
+                        : new String[] {"Content-Type: application/json", authorization}),
                 false);
       }
       if (a.status() != 200) {

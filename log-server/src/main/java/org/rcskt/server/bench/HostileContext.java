@@ -2,6 +2,7 @@ package org.rcskt.server.bench;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.rcskt.verifier.Hash;
@@ -26,12 +27,16 @@ final class HostileContext {
   private final HostileEvents events;
   private final List<SetupSubject> setup;
   private final AtomicLong treeSize;
+  private final String authorization;
 
   /**
    * @param host the {@code Host} header value, {@code 127.0.0.1:8080}
    * @param basePath the path of the log's URL, prefixed to every path; "" for none
    * @param setup at least one subject registered before the run
    * @param treeSize a tree size the log has signed
+   * @param authorization the {@code Authorization} header line every write carries unless it brings
+   *     its own ({@code "Authorization: Bearer <token>"}), or null when the log takes writes
+   *     without one
    */
   HostileContext(
       String host,
@@ -39,7 +44,8 @@ final class HostileContext {
       long seed,
       HostileEvents events,
       List<SetupSubject> setup,
-      long treeSize) {
+      long treeSize,
+      String authorization) {
     if (setup.isEmpty()) {
       throw new IllegalArgumentException("a run needs at least one setup subject");
     }
@@ -49,6 +55,12 @@ final class HostileContext {
     this.events = events;
     this.setup = List.copyOf(setup);
     this.treeSize = new AtomicLong(treeSize);
+    this.authorization = authorization;
+  }
+
+  /** Whether the log takes writes only from a configured submitter, whose token the run has. */
+  boolean authenticated() {
+    return authorization != null;
   }
 
   String host() {
@@ -82,9 +94,41 @@ final class HostileContext {
     return basePath + path;
   }
 
-  /** An HTTP/1.1 request for {@code path} below the log's URL; see {@link #http1}. */
+  /**
+   * An HTTP/1.1 request for {@code path} below the log's URL; see {@link #http1}. A write ({@code
+   * POST} to a {@code /v1/events} route) carries the run's submitter token unless {@code headers}
+   * have an {@code Authorization} line of their own.
+   */
   byte[] request(String method, String path, byte[] body, String... headers) {
+    if (authorization != null && isWrite(method, path) && !hasAuthorization(headers)) {
+      String[] with = Arrays.copyOf(headers, headers.length + 1);
+      with[headers.length] = authorization;
+      headers = with;
+    }
     return http1(host, method, path(path), body, headers);
+  }
+
+  /** The header lines a write sent outside {@link #request} needs: the token's, or none. */
+  String[] writeHeaders(String... headers) {
+    if (authorization == null) {
+      return headers;
+    }
+    String[] with = Arrays.copyOf(headers, headers.length + 1);
+    with[headers.length] = authorization;
+    return with;
+  }
+
+  private static boolean isWrite(String method, String path) {
+    return "POST".equals(method) && path.startsWith("/v1/events");
+  }
+
+  private static boolean hasAuthorization(String[] headers) {
+    for (String h : headers) {
+      if (h.regionMatches(true, 0, "Authorization:", 0, 14)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

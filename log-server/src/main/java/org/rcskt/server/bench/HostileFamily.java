@@ -131,23 +131,31 @@ interface HostileFamily {
    *
    * @param kind the class of answer wanted
    * @param bodyContains text the body must contain too, or null
+   * @param status the status wanted, for {@link Kind#STATUS}; 0 otherwise
    */
-  record Expect(Kind kind, String bodyContains) {
+  record Expect(Kind kind, String bodyContains, int status) {
     enum Kind {
       /** Anything but a 5xx. */
       NO_5XX,
       /** A 4xx. */
       REFUSAL,
       /** A 2xx. */
-      SUCCESS
+      SUCCESS,
+      /** Exactly {@code status}. */
+      STATUS
     }
 
-    static final Expect NO_5XX = new Expect(Kind.NO_5XX, null);
-    static final Expect REFUSAL = new Expect(Kind.REFUSAL, null);
-    static final Expect SUCCESS = new Expect(Kind.SUCCESS, null);
+    static final Expect NO_5XX = new Expect(Kind.NO_5XX, null, 0);
+    static final Expect REFUSAL = new Expect(Kind.REFUSAL, null, 0);
+    static final Expect SUCCESS = new Expect(Kind.SUCCESS, null, 0);
 
     static Expect success(String bodyContains) {
-      return new Expect(Kind.SUCCESS, bodyContains);
+      return new Expect(Kind.SUCCESS, bodyContains, 0);
+    }
+
+    /** Exactly {@code status}: for answers the spec fixes, such as 401 for a wrong credential. */
+    static Expect status(int status) {
+      return new Expect(Kind.STATUS, null, status);
     }
 
     /** Whether {@code a} is what was wanted; always true for {@link Kind#NO_5XX}. */
@@ -159,6 +167,7 @@ interface HostileFamily {
             a.status() >= 200
                 && a.status() < 300
                 && (bodyContains == null || a.body().contains(bodyContains));
+        case STATUS -> a.status() == status;
       };
     }
   }

@@ -103,6 +103,11 @@ final class HostileReport {
     if (stats.wronglyAccepted() > 0) {
       f.add(String.format("%,d events that break a rule were accepted", stats.wronglyAccepted()));
     }
+    if (stats.wrongStatus() > 0) {
+      f.add(
+          String.format(
+              "%,d requests with a wrong credential were not answered 401", stats.wrongStatus()));
+    }
     if (witness != null && witness.wrong() > 0) {
       f.add(
           String.format(
@@ -346,6 +351,7 @@ final class HostileReport {
               j.put("timeouts", f.timeouts.sum());
               j.put("unexpected", f.unexpected.sum());
               j.put("wronglyAccepted", f.wronglyAccepted.sum());
+              j.put("wrongStatus", f.wrongStatus.sum());
               j.put("closedAfterAnswer", f.closedAfterAnswer.sum());
               j.put("strayAnswers", f.strayAnswers.sum());
               j.set("variants", MAPPER.valueToTree(f.variants()));

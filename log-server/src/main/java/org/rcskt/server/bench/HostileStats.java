@@ -31,6 +31,7 @@ final class HostileStats {
     final LongAdder strayAnswers = new LongAdder();
     final LongAdder closedAfterAnswer = new LongAdder();
     final LongAdder wronglyAccepted = new LongAdder();
+    final LongAdder wrongStatus = new LongAdder();
     final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
     final Map<String, Map<String, LongAdder>> variants = new ConcurrentHashMap<>();
 
@@ -137,8 +138,10 @@ final class HostileStats {
         keep(validFailures, new Example(family, what, method, target, a.label(), a.body()));
       }
     } else if (!met) {
-      if (expect.kind() == HostileFamily.Expect.Kind.REFUSAL && a.status() / 100 == 2) {
+      if (expect.kind() != HostileFamily.Expect.Kind.SUCCESS && a.status() / 100 == 2) {
         f.wronglyAccepted.increment();
+      } else if (expect.kind() == HostileFamily.Expect.Kind.STATUS) {
+        f.wrongStatus.increment();
       }
       f.unexpected.increment();
       keep(unexpectedExamples, new Example(family, what, method, target, a.label(), a.body()));
@@ -222,6 +225,11 @@ final class HostileStats {
   /** Requests that should have been refused with a 4xx and were accepted. */
   long wronglyAccepted() {
     return families.values().stream().mapToLong(f -> f.wronglyAccepted.sum()).sum();
+  }
+
+  /** Requests whose answer the spec fixes (401 for a wrong credential) that got another 4xx. */
+  long wrongStatus() {
+    return families.values().stream().mapToLong(f -> f.wrongStatus.sum()).sum();
   }
 
   long validOk() {

@@ -74,8 +74,15 @@ final class MalformedHttpFamily implements HostileFamily {
     return "GET " + p(path) + " HTTP/1.1\r\nHost: " + ctx.host() + "\r\n\r\n";
   }
 
+  /** The head of a write, with the run's submitter token when it has one, so the body is read. */
   private String postHead() {
-    return String.format(EVENTS_POST, ctx.host()).replace("/v1/events", p("/v1/events"));
+    StringBuilder b =
+        new StringBuilder(
+            String.format(EVENTS_POST, ctx.host()).replace("/v1/events", p("/v1/events")));
+    for (String h : ctx.writeHeaders()) {
+      b.append(h).append("\r\n");
+    }
+    return b.toString();
   }
 
   private static final String[][] BAD_HEADER_LINES = {

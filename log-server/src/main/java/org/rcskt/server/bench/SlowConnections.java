@@ -103,7 +103,14 @@ final class SlowConnections {
     String mode = trickleBody ? "trickle-body" : "trickle-headers";
     String target = ctx.path(trickleBody ? "/v1/events" : "/v1/info");
     String method = trickleBody ? "POST" : "GET";
-    String head = method + " " + target + " HTTP/1.1\r\nHost: " + ctx.host() + "\r\n";
+    StringBuilder head =
+        new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: " + ctx.host() + "\r\n");
+    if (trickleBody) {
+      // With the run's submitter token, if it has one: the body is then read, slowly.
+      for (String h : ctx.writeHeaders()) {
+        head.append(h).append("\r\n");
+      }
+    }
     // Sent at once: the complete head before a body; trickled: a head whose last header never ends.
     byte[] atOnce =
         (trickleBody

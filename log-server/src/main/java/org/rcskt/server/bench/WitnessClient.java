@@ -114,6 +114,7 @@ final class WitnessClient implements AutoCloseable {
   private volatile String growthFailure;
   private volatile long lastChangeNanos = System.nanoTime();
   private volatile boolean running;
+  private final String authorization;
   private Thread refresher;
 
   /**
@@ -126,7 +127,8 @@ final class WitnessClient implements AutoCloseable {
       URI witness,
       CosignatureV1Verifier witnessKey,
       HostileEvents events,
-      int timeoutMillis)
+      int timeoutMillis,
+      String authorization)
       throws VerificationException {
     this.log = log;
     this.origin = info.origin();
@@ -140,6 +142,7 @@ final class WitnessClient implements AutoCloseable {
     this.witnessKey = witnessKey;
     this.events = events;
     this.timeout = Duration.ofMillis(timeoutMillis);
+    this.authorization = authorization;
     // One client for the log and the witness: trusting over TLS if either is https.
     this.http =
         new Transport(Transport.of(log).tls() || Transport.of(witness).tls())
@@ -155,6 +158,7 @@ final class WitnessClient implements AutoCloseable {
    *
    * @param witnessKey the witness's verifier key, to check its cosignatures with; null to check
    *     only their form
+   * @param authorization the {@code Authorization} header line the log's writes need, or null
    * @throws IllegalStateException if the log or the witness cannot be reached, the witness does not
    *     serve the log, or does not cosign its checkpoint
    */
@@ -164,9 +168,11 @@ final class WitnessClient implements AutoCloseable {
       URI witness,
       CosignatureV1Verifier witnessKey,
       HostileEvents events,
-      int timeoutMillis)
+      int timeoutMillis,
+      String authorization)
       throws IOException, InterruptedException, VerificationException {
-    WitnessClient w = new WitnessClient(log, info, witness, witnessKey, events, timeoutMillis);
+    WitnessClient w =
+        new WitnessClient(log, info, witness, witnessKey, events, timeoutMillis, authorization);
     w.refresh();
     w.handshake();
     return w;
@@ -430,13 +436,17 @@ final class WitnessClient implements AutoCloseable {
                     GROWTH_BASE + k / HostileEvents.SUBJECTS_PER_REQUEST,
                     (int) (k % HostileEvents.SUBJECTS_PER_REQUEST)),
                 events.key(k)));
-    HttpResponse<String> r =
-        send(
-            HttpRequest.newBuilder(URI.create(LogInfo.prefix(log) + "/v1/events"))
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build());
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(LogInfo.prefix(log) + "/v1/events"))
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (authorization != null) {
+      // "Authorization: Bearer <token>": the header's value after its name.
+      request.header(
+          "Authorization", authorization.substring(authorization.indexOf(':') + 1).strip());
+    }
+    HttpResponse<String> r = send(request.build());
     growthEvents.incrementAndGet();
     if (r.statusCode() != 200) {
       growthFailure = "POST /v1/events answered " + r.statusCode() + ": " + r.body().strip();

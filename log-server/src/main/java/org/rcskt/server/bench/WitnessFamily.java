@@ -49,7 +49,7 @@ final class WitnessFamily implements HostileFamily {
   static final String COSIGN_KIND = "witness-cosign";
 
   /** What every answer the family judged wrong is recorded against: nothing meets it. */
-  private static final Expect WRONG = new Expect(Expect.Kind.SUCCESS, "\u0000");
+  private static final Expect WRONG = new Expect(Expect.Kind.SUCCESS, "\u0000", 0);
 
   private static final int EXAMPLES = HostileStats.EXAMPLES;
 

@@ -255,6 +255,109 @@ class HostileCommandTest {
     assertThat(fsck.code()).as(fsck.toString()).isZero();
   }
 
+  /**
+   * The campaign against a log with a configured submitter: every write carries its token, the edge
+   * family's wrong credentials must each get exactly 401, and slow feed consumers are held past the
+   * server's stall limit, so the server drops them with a last message.
+   */
+  @Test
+  void theCampaignRunsAgainstALogWithSubmittersAndOutlastsTheFeedStallLimit() throws Exception {
+    Path data = dir.resolve("data");
+    Path json = dir.resolve("report.json");
+    String token = "hostile-campaign-token-0123456789";
+    Path tokenFile = dir.resolve("token");
+    java.nio.file.Files.writeString(tokenFile, token + "\n");
+    // A log big enough that a feed from 0 overflows a reader's socket and the server's queue.
+    Run p =
+        run(
+            "populate",
+            "--data-dir",
+            data.toString(),
+            "--entries",
+            "6000",
+            "--batch",
+            "1000",
+            "--check-every",
+            "1000",
+            "--seed",
+            "13");
+    assertThat(p.code()).as(p.toString()).isZero();
+    Run r;
+    try (LogServer s =
+        LogServer.start(
+            org.rcskt.server.config.ServerConfig.builder(data)
+                .port(0)
+                .devMode(true)
+                .feedStallSeconds(1)
+                .submitters(
+                    List.of(
+                        new org.rcskt.server.config.Submitter(
+                            "campaign",
+                            org.rcskt.verifier.Hash.sha256(
+                                token.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                            java.util.Set.of(LogServer.DEV_CARRIER_ID),
+                            100_000,
+                            100_000)))
+                .build())) {
+      // Without the token the tool cannot even register its setup subjects.
+      Run without =
+          run(
+              "hostile",
+              "--url",
+              s.baseUrl(),
+              "--carrier-key",
+              data.resolve("dev-carrier.key").toString(),
+              "--requests",
+              "10");
+      assertThat(without.code()).as(without.toString()).isEqualTo(2);
+      assertThat(without.err()).contains("401");
+      r =
+          run(
+              "hostile",
+              "--url",
+              s.baseUrl(),
+              "--carrier-key",
+              data.resolve("dev-carrier.key").toString(),
+              "--token-file",
+              tokenFile.toString(),
+              "--requests",
+              "1200",
+              "--connections",
+              "3",
+              "--seed",
+              "13",
+              "--feed-watchers",
+              "4",
+              "--feed-stall-seconds",
+              "2",
+              "--slow-connections",
+              "1",
+              "--slow-seconds",
+              "1",
+              "--slow-interval-ms",
+              "100",
+              "--raw-timeout-ms",
+              "2000",
+              "--report-interval",
+              "60",
+              "--json",
+              json.toString());
+    }
+    assertThat(r.code()).as(r.toString()).isZero();
+    JsonNode j = MAPPER.readTree(json.toFile());
+    assertThat(j.get("fiveXx").get("count").asLong()).as(j.get("fiveXx").toString()).isZero();
+    assertThat(j.get("valid").get("failed").asLong()).isZero();
+    assertThat(j.get("valid").get("ok").asLong()).isPositive();
+    JsonNode edge = family(j, "edge");
+    assertThat(edge.get("wrongStatus").asLong()).as(edge.toString()).isZero();
+    assertThat(edge.get("answers").get("401").asLong()).as(edge.toString()).isPositive();
+    JsonNode feed = j.get("feed");
+    assertThat(feed.get("failures").asLong()).as(feed.toString()).isZero();
+    assertThat(feed.get("slowConsumersDropped").asLong()).as(feed.toString()).isPositive();
+    Run fsck = run("fsck", "--data-dir", data.toString(), "--replay");
+    assertThat(fsck.code()).as(fsck.toString()).isZero();
+  }
+
   @Test
   void fiveHundredsFromAServerAreCountedExactlyAndFailTheRun() throws Exception {
     Path key = dir.resolve("carrier.key");
@@ -468,7 +571,7 @@ class HostileCommandTest {
             events.register(events.setupSubject(0), events.setupKey(0)),
             events.setupKey(0),
             2);
-    return new HostileContext("127.0.0.1:1", "", seed, events, List.of(s), 2);
+    return new HostileContext("127.0.0.1:1", "", seed, events, List.of(s), 2, null);
   }
 
   private static HostileRun hostileRun(
