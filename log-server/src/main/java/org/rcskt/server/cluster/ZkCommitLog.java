@@ -56,6 +56,7 @@ public final class ZkCommitLog {
   private final String head;
   private final String batches;
   private final String chunks;
+  private volatile boolean pathsMade;
 
   /** The committed tree and the term that wrote it last. */
   public record Head(long treeSize, Hash root, long epoch, String writer, int version) {}
@@ -149,8 +150,11 @@ public final class ZkCommitLog {
       throw new IllegalArgumentException("a writer id is 1 to 128 characters");
     }
     try {
-      zk.createContainers(batches);
-      zk.createContainers(chunks);
+      if (!pathsMade) {
+        zk.createContainers(batches);
+        zk.createContainers(chunks);
+        pathsMade = true;
+      }
       Head h = head();
       if (h == null) {
         try {

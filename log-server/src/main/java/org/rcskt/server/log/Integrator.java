@@ -96,6 +96,7 @@ final class Integrator {
   private final LogStore store;
   private final TreeNodes nodes;
   private final LogSigner signer;
+  private final CommitGate gate;
   private final RulesContext rules;
   private final RuleEngine engine;
   private final LogMetrics metrics;
@@ -133,8 +134,10 @@ final class Integrator {
       CompactRange range,
       TreeHead head,
       AnchorRegistry anchors,
-      StoredMap map) {
+      StoredMap map,
+      CommitGate gate) {
     this.store = store;
+    this.gate = gate;
     this.map = map;
     this.nodes = nodes;
     this.signer = signer;
@@ -412,6 +415,22 @@ final class Integrator {
       metrics.mapUpdate(mapUpdate.records(), System.nanoTime() - m0, mapUpdate.readNanos());
       long newSize = append.endIndex();
       Hash root = work.rootHash();
+      // Committed before it is signed: a writer whose term has ended signs nothing
+      // (docs/design/0022-standby-writer.md); the single-process log's gate does nothing.
+      try {
+        gate.commit(start, append.entries(), newSize, root);
+      } catch (NotWriterException e) {
+        UnavailableException failure =
+            new UnavailableException(e.reason(), e.getMessage(), e.retryAfterSeconds(), e);
+        for (Outcome o : outcomes) {
+          if (o.failure == null && (o.applied != null || o.inBatch)) {
+            o.failure = failure;
+          }
+        }
+        reload();
+        finish(batch, outcomes, head, started, 0);
+        return;
+      }
       byte[] note = signer.sign(newSize, root);
       append.setCheckpoint(note);
       long w0 = System.nanoTime();

@@ -117,7 +117,8 @@ public final class KeyEventLog implements AutoCloseable {
       CompactRange range,
       TreeHead head,
       AnchorRegistry anchors,
-      StoredMap map) {
+      StoredMap map,
+      CommitGate gate) {
     this.store = store;
     this.map = map;
     this.signer = signer;
@@ -139,7 +140,8 @@ public final class KeyEventLog implements AutoCloseable {
             range,
             head,
             anchors,
-            map);
+            map,
+            gate);
     this.reader = new LogReader(store, nodes, integrator::head, settings.tileCacheSize());
     AtomicInteger n = new AtomicInteger();
     this.verifiers =
@@ -167,7 +169,22 @@ public final class KeyEventLog implements AutoCloseable {
    */
   public static KeyEventLog open(
       LogStore store, LogSigner signer, RulesContext rules, LogMetrics metrics, Settings settings) {
-    return open(store, signer, rules, RuleEngine.STANDARD, metrics, settings);
+    return open(store, signer, rules, RuleEngine.STANDARD, metrics, settings, CommitGate.LOCAL);
+  }
+
+  /**
+   * As {@link #open(LogStore, LogSigner, RulesContext, LogMetrics, Settings)}, committing every
+   * batch through {@code gate} before its checkpoint is signed (a log of several processes,
+   * docs/design/0022-standby-writer.md).
+   */
+  public static KeyEventLog open(
+      LogStore store,
+      LogSigner signer,
+      RulesContext rules,
+      LogMetrics metrics,
+      Settings settings,
+      CommitGate gate) {
+    return open(store, signer, rules, RuleEngine.STANDARD, metrics, settings, gate);
   }
 
   /**
@@ -180,6 +197,17 @@ public final class KeyEventLog implements AutoCloseable {
       RuleEngine engine,
       LogMetrics metrics,
       Settings settings) {
+    return open(store, signer, rules, engine, metrics, settings, CommitGate.LOCAL);
+  }
+
+  private static KeyEventLog open(
+      LogStore store,
+      LogSigner signer,
+      RulesContext rules,
+      RuleEngine engine,
+      LogMetrics metrics,
+      Settings settings,
+      CommitGate gate) {
     long size = store.treeSize();
     byte[] stored = store.checkpoint();
     TreeNodes nodes = new TreeNodes(store, settings.memoryLevel());
@@ -229,7 +257,8 @@ public final class KeyEventLog implements AutoCloseable {
     StoredMap map = openMap(store, size);
     KeyEventLog log =
         new KeyEventLog(
-            store, signer, rules, engine, metrics, settings, nodes, range, head, anchors, map);
+            store, signer, rules, engine, metrics, settings, nodes, range, head, anchors, map,
+            gate);
     log.integrator.start();
     LOG.log(
         System.Logger.Level.INFO,

@@ -253,6 +253,10 @@ class ZkCommitLogTest {
       mine.leaves.addAll(chain);
       mine.leaves.addAll(es);
       CyclicBarrier go = new CyclicBarrier(2);
+      // One side or the other starts up to 4 ms late, so that both orders are raced, not only
+      // the one the two calls' round trips favour.
+      long commitDelay = r.nextBoolean() ? r.nextLong(4_000_000) : 0;
+      long termDelay = commitDelay == 0 ? r.nextLong(4_000_000) : 0;
       ZkCommitLog.Term held = term;
       int h = holder;
       java.util.concurrent.CompletableFuture<Boolean> committed =
@@ -260,6 +264,7 @@ class ZkCommitLogTest {
               () -> {
                 try {
                   go.await();
+                  java.util.concurrent.locks.LockSupport.parkNanos(commitDelay);
                   logs[h].commit(held, es, mine.size(), mine.root());
                   return true;
                 } catch (FencedException e) {
@@ -274,6 +279,7 @@ class ZkCommitLogTest {
               () -> {
                 try {
                   go.await();
+                  java.util.concurrent.locks.LockSupport.parkNanos(termDelay);
                   return logs[c].beginTerm("w" + c, base.size(), base.root());
                 } catch (FencedException e) {
                   return null;
