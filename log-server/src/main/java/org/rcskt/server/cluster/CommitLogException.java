@@ -8,12 +8,27 @@ package org.rcskt.server.cluster;
  */
 public final class CommitLogException extends RuntimeException {
   private static final long serialVersionUID = 1L;
+  private final boolean gap;
 
   CommitLogException(String message, Throwable cause) {
     super(message, cause);
+    this.gap = false;
   }
 
   CommitLogException(String message) {
+    this(message, false);
+  }
+
+  CommitLogException(String message, boolean gap) {
     super(message);
+    this.gap = gap;
+  }
+
+  /**
+   * Whether the batches a reader needs are no longer in the commit log (pruned past its size): it
+   * cannot catch up from here and must be seeded from another process's store.
+   */
+  public boolean gap() {
+    return gap;
   }
 }

@@ -348,10 +348,12 @@ public final class ZkCommitLog {
       int total = 0;
       int i = Collections.binarySearch(names, name(from));
       if (i < 0) {
+        boolean pruned = names.isEmpty() || Long.parseLong(names.get(0)) > from;
         throw new CommitLogException(
             "no committed batch starts at "
                 + from
-                + (names.isEmpty() ? "" : " (retained from " + Long.parseLong(names.get(0)) + ")"));
+                + (names.isEmpty() ? "" : " (retained from " + Long.parseLong(names.get(0)) + ")"),
+            pruned);
       }
       for (; i < names.size() && (out.isEmpty() || total < maxEntries); i++) {
         long start = Long.parseLong(names.get(i));

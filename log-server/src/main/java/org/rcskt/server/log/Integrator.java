@@ -1,6 +1,7 @@
 package org.rcskt.server.log;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,8 +14,10 @@ import java.util.concurrent.TimeUnit;
 import org.rcskt.server.storage.AppendBatch;
 import org.rcskt.server.storage.LogStore;
 import org.rcskt.verifier.Hash;
+import org.rcskt.verifier.VerificationException;
 import org.rcskt.verifier.event.AnchorRegistry;
 import org.rcskt.verifier.event.Applied;
+import org.rcskt.verifier.event.EventCodec;
 import org.rcskt.verifier.event.EventRules;
 import org.rcskt.verifier.event.EventSignatures;
 import org.rcskt.verifier.event.EventType;
@@ -75,6 +78,9 @@ final class Integrator {
 
     final CompletableFuture<Sequenced> result = new CompletableFuture<>();
 
+    /** A batch committed elsewhere, to apply exactly (then every other field is null); or null. */
+    final Replay replay;
+
     Pending(
         KeyEvent event,
         VerifiedEvent verified,
@@ -90,8 +96,34 @@ final class Integrator {
       this.checkedState = checkedState;
       this.verifiedAgainstState = checkedState == null ? null : checkedState.lastEventHash();
       this.verifiedAgainstAnchors = verifiedAgainstAnchors;
+      this.replay = null;
+    }
+
+    private Pending(Replay replay) {
+      this.event = null;
+      this.leafHash = null;
+      this.verified = null;
+      this.verifyFailure = null;
+      this.checkedAtSize = -1;
+      this.checkedState = null;
+      this.verifiedAgainstState = null;
+      this.verifiedAgainstAnchors = null;
+      this.replay = replay;
     }
   }
+
+  /**
+   * A batch that another process committed (docs/design/0022-standby-writer.md): its leaves from
+   * {@code start} on, which made the tree {@code (treeSize, root)}. Applied here by integrating the
+   * same events under the rules (without the clock: they were checked against it when they were
+   * submitted), which must give the same leaves, map root and tree.
+   */
+  record Replay(
+      long start,
+      List<byte[]> entries,
+      long treeSize,
+      Hash root,
+      CompletableFuture<TreeHead> done) {}
 
   private final LogStore store;
   private final TreeNodes nodes;
@@ -205,6 +237,26 @@ final class Integrator {
     }
   }
 
+  /**
+   * Applies a batch another process committed, after whatever is queued before it. The future
+   * completes with the new head, or exceptionally with {@link LogStateException} if the batch does
+   * not replay to the committed tree here (nothing of it is then stored).
+   */
+  CompletableFuture<TreeHead> replay(long start, List<byte[]> entries, long treeSize, Hash root) {
+    CompletableFuture<TreeHead> done = new CompletableFuture<>();
+    Pending p = new Pending(new Replay(start, List.copyOf(entries), treeSize, root, done));
+    try {
+      if (!queue.offer(p, 10, TimeUnit.SECONDS)) {
+        done.completeExceptionally(
+            new UnavailableException("queue_full", "the log's queue stayed full", 1, null));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      done.completeExceptionally(e);
+    }
+    return done;
+  }
+
   /** Stops taking batches, waits for the current one, and refuses what is still queued. */
   void stop() {
     running = false;
@@ -258,18 +310,21 @@ final class Integrator {
         continue;
       }
       lastBatchStart = System.nanoTime();
-      try {
-        integrate(batch);
-      } catch (RuntimeException | Error e) {
-        // A bug, not a client's fault: answer the batch rather than leave it hanging, and carry on
-        // from what the store holds.
-        LOG.log(System.Logger.Level.ERROR, "integration of a batch failed", e);
-        for (Pending p : batch) {
-          p.result.completeExceptionally(
-              new UnavailableException(
-                  "internal_error", "the batch could not be integrated", 5, e));
+      // Submissions are integrated in runs between the committed batches to replay, in order.
+      List<Pending> run = new ArrayList<>(batch.size());
+      for (Pending p : batch) {
+        if (p.replay == null) {
+          run.add(p);
+          continue;
         }
-        reload();
+        if (!run.isEmpty()) {
+          integrateOrFail(run, null);
+          run = new ArrayList<>();
+        }
+        integrateOrFail(List.of(), p.replay);
+      }
+      if (!run.isEmpty()) {
+        integrateOrFail(run, null);
       }
       batch.clear();
     }
@@ -279,6 +334,76 @@ final class Integrator {
       p.result.completeExceptionally(
           new UnavailableException("shutting_down", "the log is not taking events", 5, null));
     }
+  }
+
+  private void integrateOrFail(List<Pending> batch, Replay replay) {
+    try {
+      if (replay == null) {
+        integrate(batch, null);
+      } else {
+        replay(replay);
+      }
+    } catch (RuntimeException | Error e) {
+      // A bug, not a client's fault: answer the batch rather than leave it hanging, and carry on
+      // from what the store holds.
+      LOG.log(System.Logger.Level.ERROR, "integration of a batch failed", e);
+      for (Pending p : batch) {
+        p.result.completeExceptionally(
+            new UnavailableException("internal_error", "the batch could not be integrated", 5, e));
+      }
+      if (replay != null) {
+        replay.done.completeExceptionally(e);
+      }
+      reload();
+    }
+  }
+
+  /** Decodes a committed batch into its events and integrates them in replay mode. */
+  private void replay(Replay r) {
+    long size = head.treeSize();
+    if (r.start() != size) {
+      r.done()
+          .completeExceptionally(
+              new LogStateException(
+                  "the committed batch starts at " + r.start() + " but this log is at " + size));
+      return;
+    }
+    List<byte[]> es = r.entries();
+    List<Pending> events = new ArrayList<>(es.size());
+    for (int i = 0; i + 1 < es.size(); i++) {
+      try {
+        events.add(new Pending(EventCodec.decode(es.get(i)), null, null, -1, null, null));
+      } catch (VerificationException e) {
+        r.done()
+            .completeExceptionally(
+                new LogStateException(
+                    "leaf "
+                        + (r.start() + i)
+                        + " of the committed batch is no event: "
+                        + e.getMessage(),
+                    e));
+        return;
+      }
+    }
+    if (events.isEmpty() || !MapRootEntry.isMapRoot(es.get(es.size() - 1))) {
+      r.done()
+          .completeExceptionally(
+              new LogStateException(
+                  "the committed batch at " + r.start() + " is not events followed by a map root"));
+      return;
+    }
+    integrate(events, r);
+  }
+
+  /** Refuses a replay that does not give the committed tree here; nothing of it is stored. */
+  private void diverged(Replay r, String why) {
+    LOG.log(
+        System.Logger.Level.ERROR,
+        "the committed batch at " + r.start() + " does not replay here: " + why);
+    r.done()
+        .completeExceptionally(
+            new LogStateException(
+                "the committed batch at " + r.start() + " does not replay here: " + why));
   }
 
   /** False once the integrator stopped, by request or because the store became unusable. */
@@ -295,7 +420,11 @@ final class Integrator {
     RuntimeException failure;
   }
 
-  private void integrate(List<Pending> batch) {
+  /**
+   * Integrates {@code batch}; with {@code replay}, the events of a batch committed elsewhere, which
+   * must all be applied and give exactly its tree (and are not committed again).
+   */
+  private void integrate(List<Pending> batch, Replay replay) {
     long started = System.nanoTime();
     TreeHead before = head;
     long start = before.treeSize();
@@ -307,7 +436,8 @@ final class Integrator {
     AnchorRegistry registry = anchors;
     boolean registryChanged = false;
     Set<String> carriersChanged = new LinkedHashSet<>();
-    RulesContext ctx = rules.withNow(System.currentTimeMillis());
+    RulesContext ctx =
+        replay == null ? rules.withNow(System.currentTimeMillis()) : rules.withoutNow();
     Outcome[] outcomes = new Outcome[batch.size()];
 
     for (int i = 0; i < batch.size(); i++) {
@@ -351,7 +481,13 @@ final class Integrator {
           // The chain comes before the signatures (docs/protocol.md, section 9.4): an event that
           // lost a race for its sequence number is a conflict, whatever its signatures say.
           EventRules.checkChain(state, event, registry);
-          verified = reverify(p, anchor ? null : state, registry);
+          verified =
+              replay != null
+                  ? EventSignatures.verify(
+                      event,
+                      KeyResolver.of(anchor ? null : state, registry, rules.policyKey()),
+                      rules.deviceAttestation())
+                  : reverify(p, anchor ? null : state, registry);
         }
         a = engine.apply(state, verified, registry, ctx);
       } catch (RuleViolationException e) {
@@ -389,6 +525,21 @@ final class Integrator {
       o.applied = a;
     }
 
+    if (replay != null) {
+      for (int i = 0; i < outcomes.length; i++) {
+        Outcome o = outcomes[i];
+        if (o.failure != null || o.applied == null) {
+          diverged(
+              replay,
+              "leaf "
+                  + (start + i)
+                  + (o.failure != null
+                      ? " is refused here: " + o.failure.getMessage()
+                      : " is already logged here"));
+          return;
+        }
+      }
+    }
     TreeHead after = before;
     long writeNanos = 0;
     StoredMap.Update mapUpdate = null;
@@ -415,10 +566,30 @@ final class Integrator {
       metrics.mapUpdate(mapUpdate.records(), System.nanoTime() - m0, mapUpdate.readNanos());
       long newSize = append.endIndex();
       Hash root = work.rootHash();
+      if (replay != null) {
+        List<byte[]> want = replay.entries();
+        String why = null;
+        if (newSize != replay.treeSize()) {
+          why = "it makes size " + newSize + ", not " + replay.treeSize();
+        } else if (!Arrays.equals(mapEntry, want.get(want.size() - 1))) {
+          why = "its map root leaf differs from the committed one";
+        } else if (!root.equals(replay.root())) {
+          why = "its root " + root + " is not the committed " + replay.root();
+        }
+        if (why != null) {
+          // Nothing was staged or stored yet; the in-memory state is read back all the same.
+          diverged(replay, why);
+          reload();
+          return;
+        }
+      }
       // Committed before it is signed: a writer whose term has ended signs nothing
-      // (docs/design/0022-standby-writer.md); the single-process log's gate does nothing.
+      // (docs/design/0022-standby-writer.md); the single-process log's gate does nothing. A
+      // replayed batch is committed already.
       try {
-        gate.commit(start, append.entries(), newSize, root);
+        if (replay == null) {
+          gate.commit(start, append.entries(), newSize, root);
+        }
       } catch (NotWriterException e) {
         UnavailableException failure =
             new UnavailableException(e.reason(), e.getMessage(), e.retryAfterSeconds(), e);
@@ -487,6 +658,10 @@ final class Integrator {
     }
     // Metrics first, so that a submitter who got its answer sees its batch counted.
     metrics.batch(batch.size(), appendedEvents, System.nanoTime() - started, writeNanos);
+    if (replay != null) {
+      replay.done().complete(after);
+      return;
+    }
     finish(batch, outcomes, after, started, writeNanos);
   }
 

@@ -314,6 +314,20 @@ public final class KeyEventLog implements AutoCloseable {
   }
 
   /**
+   * Applies a batch another process of this log committed (a standby following the writer,
+   * docs/design/0022-standby-writer.md): the leaves from {@code start}, which made the tree {@code
+   * (treeSize, root)}. The events are integrated again here under the rules, which must give the
+   * same leaves and tree; then the batch is stored with a checkpoint this log signs over it.
+   *
+   * @return the new head, or a future failed with {@link LogStateException} if the batch does not
+   *     start at this log's size or does not replay to the committed tree (nothing is stored)
+   */
+  public CompletableFuture<TreeHead> applyCommitted(
+      long start, List<byte[]> entries, long treeSize, Hash root) {
+    return integrator.replay(start, entries, treeSize, root);
+  }
+
+  /**
    * Submits {@code event}. The future completes when the event is durably logged (or was logged
    * before), or exceptionally with {@link RejectedEventException} (a rule, including a signature,
    * refused it), {@link UnavailableException} (queue full, write failed, shutting down) or {@link

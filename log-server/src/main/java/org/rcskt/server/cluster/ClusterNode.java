@@ -1,0 +1,222 @@
+package org.rcskt.server.cluster;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.rcskt.server.log.KeyEventLog;
+import org.rcskt.server.log.LogStateException;
+import org.rcskt.server.log.TreeHead;
+
+/**
+ * One process of a log run by several (docs/design/0022-standby-writer.md): a standby that applies
+ * every batch committed to the {@link ZkCommitLog} to its own log, and when elected, catches up,
+ * begins a term and takes writes through its {@link ZkCommitGate} until it is deposed or fenced
+ * off, then follows again.
+ *
+ * <p>One thread does all of it, so following and beginning a term never overlap: a process that
+ * writes applies nothing from the commit log (its own batches are in its store already), and a
+ * process that follows commits nothing.
+ */
+public final class ClusterNode implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(ClusterNode.class.getName());
+
+  /** Where the process stands. */
+  public enum Role {
+    /** Applying what the writer commits; writes are refused. */
+    STANDBY,
+    /** Holding a term: taking writes. */
+    WRITER,
+    /**
+     * Stopped following: a committed batch does not replay here, or the commit log was pruned past
+     * it.
+     */
+    FAILED
+  }
+
+  private final ZkCommitLog commits;
+  private final KeyEventLog log;
+  private final ZkCommitGate gate;
+  private final WriterElection election;
+  private final long pollMillis;
+  private final Thread thread;
+  private volatile boolean running = true;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile boolean elected;
+  private volatile Role role = Role.STANDBY;
+  private volatile String failure;
+
+  /**
+   * @param gate the gate {@code log} was opened with
+   * @param election the election this process joins (not started yet)
+   * @param pollMillis how often a standby looks for new batches (a watch would be sooner; polling
+   *     bounds the work whatever the writer does)
+   */
+  public ClusterNode(
+      ZkCommitLog commits,
+      KeyEventLog log,
+      ZkCommitGate gate,
+      java.util.function.Function<WriterElection.Listener, WriterElection> election,
+      long pollMillis) {
+    this.commits = commits;
+    this.log = log;
+    this.gate = gate;
+    this.pollMillis = pollMillis;
+    this.election =
+        election.apply(
+            new WriterElection.Listener() {
+              @Override
+              public void elected() {
+                ClusterNode.this.elected = true;
+                wake();
+              }
+
+              @Override
+              public void deposed() {
+                ClusterNode.this.elected = false;
+                // Refuse writes at once, before the loop notices.
+                gate.endTerm();
+              }
+            });
+    this.thread = new Thread(this::run, "rcskt-cluster");
+    this.thread.setDaemon(true);
+  }
+
+  /** Joins the election and starts following. */
+  public void start() {
+    thread.start();
+    election.start();
+  }
+
+  public Role role() {
+    return role;
+  }
+
+  /** Why the process stopped following, or null. */
+  public String failure() {
+    return failure;
+  }
+
+  private void run() {
+    while (running) {
+      try {
+        if (role == Role.FAILED) {
+          return;
+        }
+        if (gate.writing()) {
+          role = Role.WRITER;
+          if (!elected) {
+            gate.endTerm();
+          }
+        } else {
+          if (role == Role.WRITER) {
+            LOG.log(System.Logger.Level.WARNING, "no longer the writer; following the commit log");
+          }
+          role = Role.STANDBY;
+          catchUp();
+          if (elected) {
+            takeOver();
+          }
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pollMillis));
+      } catch (CommitLogException e) {
+        if (e.gap()) {
+          failure = e.getMessage();
+          role = Role.FAILED;
+          LOG.log(
+              System.Logger.Level.ERROR,
+              "stopped following: " + e.getMessage() + "; seed this store from the writer's");
+          return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "the commit log: " + e.getMessage());
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+      } catch (LogStateException e) {
+        failure = e.getMessage();
+        role = Role.FAILED;
+        gate.endTerm();
+        LOG.log(System.Logger.Level.ERROR, "stopped following the commit log: " + e.getMessage());
+        return;
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "following the commit log failed", e);
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+      }
+    }
+  }
+
+  /** Applies every committed batch beyond the local log, in order. */
+  long catchUp() {
+    while (true) {
+      long size = log.head().treeSize();
+      List<ZkCommitLog.Batch> batches = commits.read(size, 10_000);
+      if (batches.isEmpty()) {
+        return size;
+      }
+      for (ZkCommitLog.Batch b : batches) {
+        TreeHead after;
+        try {
+          after =
+              log.applyCommitted(b.start(), b.entries(), b.treeSize(), b.root())
+                  .get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof LogStateException ls) {
+            throw ls;
+          }
+          throw new LogStateException(
+              "applying the batch at " + b.start() + " failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+          throw new CommitLogException("applying the batch at " + b.start() + " took over 60 s");
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new CommitLogException("interrupted");
+        }
+        if (after.treeSize() != b.treeSize() || !after.rootHash().equals(b.root())) {
+          throw new LogStateException("the batch at " + b.start() + " left the log at " + after);
+        }
+      }
+    }
+  }
+
+  /** Begins a term over the caught-up log; if someone committed meanwhile, catches up again. */
+  private void takeOver() {
+    for (int attempt = 0; attempt < 5 && elected && running; attempt++) {
+      TreeHead h = log.head();
+      try {
+        ZkCommitLog.Term t = gate.beginTerm(h.treeSize(), h.rootHash());
+        role = Role.WRITER;
+        LOG.log(
+            System.Logger.Level.INFO,
+            "writer from tree size " + h.treeSize() + " (term " + t.epoch() + ")");
+        return;
+      } catch (FencedException e) {
+        catchUp();
+      }
+    }
+  }
+
+  /** Leaves the election and stops following; a second call does nothing. */
+  @Override
+  public void close() throws IOException {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    running = false;
+    gate.endTerm();
+    wake();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    election.close();
+  }
+
+  /** Wakes the node's thread from its poll. */
+  private void wake() {
+    Thread t = thread;
+    if (t != null) {
+      java.util.concurrent.locks.LockSupport.unpark(t);
+    }
+  }
+}
