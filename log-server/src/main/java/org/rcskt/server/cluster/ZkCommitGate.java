@@ -49,11 +49,10 @@ public final class ZkCommitGate implements CommitGate {
   }
 
   @Override
-  public void commit(long start, List<byte[]> entries, long newSize, Hash root)
-      throws NotWriterException {
+  public NotWriterException refusal() {
     ZkCommitLog.Term t = term;
-    if (t == null) {
-      throw new NotWriterException(
+    if (t == null || t.fenced()) {
+      return new NotWriterException(
           "standby",
           "this process ("
               + writer
@@ -61,6 +60,16 @@ public final class ZkCommitGate implements CommitGate {
               + (lastFencing == null ? "" : " (" + lastFencing + ")"),
           1,
           null);
+    }
+    return null;
+  }
+
+  @Override
+  public void commit(long start, List<byte[]> entries, long newSize, Hash root)
+      throws NotWriterException {
+    ZkCommitLog.Term t = term;
+    if (t == null) {
+      throw refusal();
     }
     if (t.treeSize() != start) {
       // The local log and the term disagree: the term's last commit outcome was not applied here.

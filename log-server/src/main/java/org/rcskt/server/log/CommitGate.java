@@ -23,4 +23,13 @@ public interface CommitGate {
    *     integrator logs nothing of it and answers its events 503
    */
   void commit(long start, List<byte[]> entries, long newSize, Hash root) throws NotWriterException;
+
+  /**
+   * Why this process would refuse a batch now, or null when it takes writes: asked before an
+   * event's signatures are verified, so that a standby spends nothing on writes it must refuse.
+   * Advisory: {@link #commit} decides.
+   */
+  default NotWriterException refusal() {
+    return null;
+  }
 }

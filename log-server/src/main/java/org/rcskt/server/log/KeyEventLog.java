@@ -103,6 +103,7 @@ public final class KeyEventLog implements AutoCloseable {
   private final LogMetrics metrics;
   private final TreeNodes nodes;
   private final Integrator integrator;
+  private final CommitGate gate;
   private final LogReader reader;
   private final ThreadPoolExecutor verifiers;
 
@@ -120,6 +121,7 @@ public final class KeyEventLog implements AutoCloseable {
       StoredMap map,
       CommitGate gate) {
     this.store = store;
+    this.gate = gate;
     this.map = map;
     this.signer = signer;
     this.rules = rules;
@@ -407,6 +409,15 @@ public final class KeyEventLog implements AutoCloseable {
       if (existing >= 0 && existing < h.treeSize()) {
         metrics.submission("duplicate");
         out.complete(new Sequenced(existing, leafHash, h, true, false, false));
+        return;
+      }
+      // A standby answers duplicates from its store, and refuses the rest before verifying.
+      NotWriterException standby = gate.refusal();
+      if (standby != null) {
+        metrics.submission("not_writer");
+        out.completeExceptionally(
+            new UnavailableException(
+                standby.reason(), standby.getMessage(), standby.retryAfterSeconds(), standby));
         return;
       }
       boolean anchor = event.type() == EventType.ANCHOR;
