@@ -31,6 +31,9 @@ import org.rcskt.server.log.NoteLogSigner;
 import org.rcskt.server.log.PhoneIndexer;
 import org.rcskt.server.log.TreeHead;
 import org.rcskt.server.metrics.ServerMetrics;
+import org.rcskt.server.publish.LogSource;
+import org.rcskt.server.publish.S3ObjectStore;
+import org.rcskt.server.publish.TilePublisher;
 import org.rcskt.server.storage.LogStore;
 import org.rcskt.server.storage.rocksdb.RocksDbLogStore;
 import org.rcskt.server.witness.WitnessCollector;
@@ -74,6 +77,7 @@ public final class LogServer implements AutoCloseable {
   private final WitnessCollector witnesses;
   private final String vrfPublicKey;
   private final TlsReloader tlsReloader;
+  private final TilePublisher publisher;
   private volatile boolean closed;
 
   /** How long the log waits for one witness's answer. */
@@ -91,7 +95,9 @@ public final class LogServer implements AutoCloseable {
       int port,
       WitnessCollector witnesses,
       String vrfPublicKey,
-      TlsReloader tlsReloader) {
+      TlsReloader tlsReloader,
+      TilePublisher publisher) {
+    this.publisher = publisher;
     this.vrfPublicKey = vrfPublicKey;
     this.tlsReloader = tlsReloader;
     this.config = config;
@@ -233,6 +239,19 @@ public final class LogServer implements AutoCloseable {
                 WITNESS_TIMEOUT);
         opened.add(0, witnesses);
       }
+      TilePublisher publisher = null;
+      if (config.publish() != null) {
+        publisher =
+            new TilePublisher(
+                LogSource.of(log),
+                S3ObjectStore.open(config.publish()),
+                signer.origin(),
+                logKey.verifier(),
+                TilePublisher.Settings.of(config.publish()),
+                metrics);
+        opened.add(0, publisher);
+        metrics.bindPublisher(publisher::status);
+      }
       PhoneIndexer indexer = new PhoneIndexer(vrf.secretKey());
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores));
       opened.add(0, () -> vertx.close().toCompletionStage().toCompletableFuture().join());
@@ -283,7 +302,8 @@ public final class LogServer implements AutoCloseable {
                 lookupLimit,
                 writeGate,
                 feedLimit,
-                witnesses);
+                witnesses,
+                publisher);
         join(vertx.deployVerticle(v));
         verticles.add(v);
       }
@@ -303,6 +323,9 @@ public final class LogServer implements AutoCloseable {
               + "; verifier key "
               + signer.verifierKey());
       log.startLeafCache();
+      if (publisher != null) {
+        publisher.start();
+      }
       return new LogServer(
           config,
           store,
@@ -315,7 +338,8 @@ public final class LogServer implements AutoCloseable {
           port,
           witnesses,
           vrf.publicKey().format(),
-          tlsReloader);
+          tlsReloader,
+          publisher);
     } catch (RuntimeException e) {
       for (AutoCloseable c : opened) {
         try {
@@ -472,6 +496,10 @@ public final class LogServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       try {
+        // The publisher reads the log: stopped before it closes.
+        if (publisher != null) {
+          publisher.close();
+        }
         if (witnesses != null) {
           witnesses.close();
         }
@@ -480,6 +508,11 @@ public final class LogServer implements AutoCloseable {
         store.close();
       }
     }
+  }
+
+  /** The tile publisher, or null when the configuration has no {@code publish} block. */
+  public TilePublisher publisher() {
+    return publisher;
   }
 
   /** The collector of witness cosignatures, or null when the log has no witnesses. */

@@ -65,6 +65,7 @@ public final class ServerConfig {
   private final WitnessSettings witnesses;
   private final org.rcskt.verifier.event.AlgorithmPolicy algorithms;
   private final org.rcskt.verifier.attestation.DeviceAttestationPolicy deviceAttestation;
+  private final PublishConfig publish;
 
   private ServerConfig(Builder b) {
     this.dataDir = b.dataDir;
@@ -108,6 +109,7 @@ public final class ServerConfig {
     this.witnesses = b.witnesses;
     this.algorithms = b.algorithms;
     this.deviceAttestation = b.deviceAttestation;
+    this.publish = b.publish;
   }
 
   /** A builder with every default set and {@code dataDir} as the data directory. */
@@ -189,6 +191,7 @@ public final class ServerConfig {
         case "postQuantum" -> b.algorithms(postQuantum(file, key, v));
         case "deviceAttestation" ->
             b.deviceAttestation(DeviceAttestationConfig.parse(file, key, v, base));
+        case PublishConfig.NAME -> b.publish(PublishConfigJson.parse(file, key, v, base));
         default ->
             throw new ConfigException("config file " + file + " has unknown key \"" + key + "\"");
       }
@@ -604,6 +607,14 @@ public final class ServerConfig {
     return deviceAttestation;
   }
 
+  /**
+   * Where the log's tiles, entry bundles and checkpoint are published (an S3-compatible bucket), or
+   * null, the default, for not publishing (docs/design/0021-object-storage-publishing.md).
+   */
+  public PublishConfig publish() {
+    return publish;
+  }
+
   @Override
   public String toString() {
     return "ServerConfig[dataDir="
@@ -660,6 +671,7 @@ public final class ServerConfig {
         org.rcskt.verifier.attestation.DeviceAttestationPolicy.NONE;
     private org.rcskt.verifier.event.AlgorithmPolicy algorithms =
         org.rcskt.verifier.event.AlgorithmPolicy.DEFAULT;
+    private PublishConfig publish;
 
     private Builder(Path dataDir) {
       this.dataDir = dataDir;
@@ -892,6 +904,12 @@ public final class ServerConfig {
     /** See {@link ServerConfig#tls()}; null for plain HTTP. */
     public Builder tls(TlsConfig v) {
       this.tls = v;
+      return this;
+    }
+
+    /** See {@link ServerConfig#publish()}; null for not publishing. */
+    public Builder publish(PublishConfig v) {
+      this.publish = v;
       return this;
     }
 

@@ -26,6 +26,9 @@ import org.rcskt.server.log.PhoneIndexer;
 import org.rcskt.server.log.Sequenced;
 import org.rcskt.server.log.TreeHead;
 import org.rcskt.server.metrics.ServerMetrics;
+import org.rcskt.server.publish.PublishStatus;
+import org.rcskt.server.publish.TileObjects;
+import org.rcskt.server.publish.TilePublisher;
 import org.rcskt.server.witness.WitnessCollector;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.event.AnchorRegistry;
@@ -51,8 +54,8 @@ public final class LogVerticle extends VerticleBase {
   /** The most events one {@code GET /v1/subjects/...} returns. */
   public static final int MAX_SUBJECT_EVENTS = 100;
 
-  private static final String IMMUTABLE = "public, max-age=31536000, immutable";
-  private static final String SHORT_LIVED = "public, max-age=5";
+  private static final String IMMUTABLE = TileObjects.IMMUTABLE;
+  private static final String SHORT_LIVED = TileObjects.SHORT_LIVED;
 
   private final KeyEventLog log;
   private final PhoneIndexer indexer;
@@ -63,6 +66,7 @@ public final class LogVerticle extends VerticleBase {
   private final RateLimitGate lookupLimit;
   private final WriteGate writeGate;
   private final FeedSubscribers feedLimit;
+  private final TilePublisher publisher;
   private Feed feed;
   private final Set<String> routeNames = new HashSet<>();
   private WorkerExecutor reads;
@@ -78,6 +82,8 @@ public final class LogVerticle extends VerticleBase {
    *     the submission routes (docs/design/0016-submitters-and-write-limits.md)
    * @param witnesses the collector of witness cosignatures, or null when the log has no witnesses:
    *     {@code GET /checkpoint} then serves the log-signed checkpoint
+   * @param publisher the tile publisher, or null when the log publishes to no bucket; its state is
+   *     part of {@code /readyz}
    */
   public LogVerticle(
       KeyEventLog log,
@@ -88,7 +94,9 @@ public final class LogVerticle extends VerticleBase {
       RateLimitGate lookupLimit,
       WriteGate writeGate,
       FeedSubscribers feedLimit,
-      WitnessCollector witnesses) {
+      WitnessCollector witnesses,
+      TilePublisher publisher) {
+    this.publisher = publisher;
     this.writeGate = writeGate;
     this.feedLimit = feedLimit;
     this.log = log;
@@ -313,8 +321,8 @@ public final class LogVerticle extends VerticleBase {
   private void checkpoint(RoutingContext ctx) {
     byte[] w = witnesses == null ? null : witnesses.witnessed();
     ctx.response()
-        .putHeader("Content-Type", "text/plain; charset=utf-8")
-        .putHeader("Cache-Control", "no-cache")
+        .putHeader("Content-Type", TileObjects.CHECKPOINT_TYPE)
+        .putHeader("Cache-Control", TileObjects.CHECKPOINT_CACHE)
         .end(Buffer.buffer(w != null ? w : log.head().signedCheckpoint()));
   }
 
@@ -580,11 +588,28 @@ public final class LogVerticle extends VerticleBase {
     writeJson(ctx, 200, o);
   }
 
+  /**
+   * Ready while the log takes events and, when it publishes to a bucket, the publisher has met no
+   * conflict and lags no more than {@code publish.readyMaxLagSeconds} (when set): a lagging bucket
+   * alone does not stop the log serving (docs/design/0021-object-storage-publishing.md).
+   */
   private void readyz(RoutingContext ctx) {
     ObjectNode o = JSON.objectNode();
     boolean ready = log.ready();
+    PublishStatus p = publisher == null ? null : publisher.status();
+    if (p != null && !p.ready()) {
+      ready = false;
+    }
     o.put("status", ready ? "ready" : "not_ready");
     o.put("treeSize", log.head().treeSize());
+    if (p != null) {
+      ObjectNode pub = o.putObject("publish");
+      pub.put("state", p.state().label());
+      pub.put("ready", p.ready());
+      pub.put("treeSize", p.publishedTreeSize());
+      pub.put("lagEntries", p.lagEntries());
+      pub.put("lagSeconds", Math.round(p.lagSeconds() * 1000) / 1000.0);
+    }
     writeJson(ctx, ready ? 200 : 503, o);
   }
 

@@ -14,9 +14,11 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.rcskt.server.log.LogMetrics;
+import org.rcskt.server.publish.PublishMetrics;
+import org.rcskt.server.publish.PublishStatus;
 
 /** The server's metrics registry; one per server so several servers can share a JVM. */
-public final class ServerMetrics implements LogMetrics {
+public final class ServerMetrics implements LogMetrics, PublishMetrics {
   private static final double[] BATCH_BUCKETS = {
     1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192
   };
@@ -42,6 +44,9 @@ public final class ServerMetrics implements LogMetrics {
   private final Counter witnessRequests;
   private final Histogram witnessDelay;
   private final io.prometheus.metrics.core.metrics.Gauge witnessedSize;
+  private final Counter publishedObjects;
+  private final Counter publishSkipped;
+  private final Counter publishErrors;
 
   public ServerMetrics() {
     submissions =
@@ -159,7 +164,84 @@ public final class ServerMetrics implements LogMetrics {
             .name("rcskt_witnessed_tree_size")
             .help("Tree size of the newest witnessed checkpoint")
             .register(registry);
+    publishedObjects =
+        Counter.builder()
+            .name("rcskt_publish_objects_written_total")
+            .help("Objects the tile publisher wrote to the bucket, by kind")
+            .labelNames("kind")
+            .register(registry);
+    for (String k : new String[] {"tile", "bundle", "checkpoint"}) {
+      publishedObjects.labelValues(k);
+    }
+    publishSkipped =
+        Counter.builder()
+            .name("rcskt_publish_objects_skipped_total")
+            .help(
+                "Objects the tile publisher found already in the bucket with the log's bytes (left"
+                    + " behind its checkpoint by an earlier run), so did not write")
+            .register(registry);
+    publishErrors =
+        Counter.builder()
+            .name("rcskt_publish_errors_total")
+            .help("Failed bucket requests or log reads of the tile publisher, each retried")
+            .register(registry);
     JvmMetrics.builder().register(registry);
+  }
+
+  @Override
+  public void published(String kind) {
+    publishedObjects.labelValues(kind).inc();
+  }
+
+  @Override
+  public void publishSkipped() {
+    publishSkipped.inc();
+  }
+
+  @Override
+  public void publishFailed() {
+    publishErrors.inc();
+  }
+
+  /** How many objects of {@code kind} the publisher wrote; for tests. */
+  public double publishedCount(String kind) {
+    return publishedObjects.labelValues(kind).get();
+  }
+
+  /** How many publisher requests failed; for tests. */
+  public double publishErrorCount() {
+    return publishErrors.get();
+  }
+
+  /**
+   * Registers the tile publisher's gauges, read from {@code status} at scrape time: the published
+   * tree size, the lag in entries and in seconds, and whether it stopped on a conflict.
+   */
+  public void bindPublisher(Supplier<PublishStatus> status) {
+    GaugeWithCallback.builder()
+        .name("rcskt_publish_tree_size")
+        .help("Tree size of the checkpoint in the bucket")
+        .callback(cb -> cb.call(status.get().publishedTreeSize()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("rcskt_publish_lag_entries")
+        .help("Entries in the log's latest tree that the bucket's checkpoint does not cover")
+        .callback(cb -> cb.call(status.get().lagEntries()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("rcskt_publish_lag_seconds")
+        .help(
+            "Time since the publisher first saw a checkpoint the bucket does not have; 0 when"
+                + " caught up")
+        .callback(cb -> cb.call(status.get().lagSeconds()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("rcskt_publish_conflict")
+        .help(
+            "1 when the publisher stopped because the bucket holds what this log did not write,"
+                + " else 0")
+        .callback(cb -> cb.call(status.get().state() == PublishStatus.State.CONFLICT ? 1 : 0))
+        .register(registry);
   }
 
   /** One add-checkpoint request to a configured witness (names are bounded by the config). */
