@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
+import org.rcskt.server.cluster.ClusterRuntime;
 import org.rcskt.server.config.ConfigException;
 import org.rcskt.server.config.RateLimitConfig;
 import org.rcskt.server.config.ServerConfig;
@@ -26,6 +27,7 @@ import org.rcskt.server.http.SourceKeys;
 import org.rcskt.server.http.SourceRateLimiter;
 import org.rcskt.server.http.TlsReloader;
 import org.rcskt.server.http.WriteGate;
+import org.rcskt.server.log.CommitGate;
 import org.rcskt.server.log.KeyEventLog;
 import org.rcskt.server.log.NoteLogSigner;
 import org.rcskt.server.log.PhoneIndexer;
@@ -78,6 +80,7 @@ public final class LogServer implements AutoCloseable {
   private final String vrfPublicKey;
   private final TlsReloader tlsReloader;
   private final TilePublisher publisher;
+  private final ClusterRuntime cluster;
   private volatile boolean closed;
 
   /** How long the log waits for one witness's answer. */
@@ -96,8 +99,10 @@ public final class LogServer implements AutoCloseable {
       WitnessCollector witnesses,
       String vrfPublicKey,
       TlsReloader tlsReloader,
-      TilePublisher publisher) {
+      TilePublisher publisher,
+      ClusterRuntime cluster) {
     this.publisher = publisher;
+    this.cluster = cluster;
     this.vrfPublicKey = vrfPublicKey;
     this.tlsReloader = tlsReloader;
     this.config = config;
@@ -186,8 +191,27 @@ public final class LogServer implements AutoCloseable {
                   rules.deviceAttestation())
               .toString()
               .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      KeyEventLog log = KeyEventLog.open(store, signer, rules, metrics, settings);
+      // Several processes: every batch is committed through ZooKeeper first, and this one takes
+      // writes only while it holds the writer's term (docs/design/0022-standby-writer.md).
+      ClusterRuntime cluster =
+          config.cluster() == null ? null : ClusterRuntime.connect(config.cluster());
+      if (cluster != null) {
+        opened.add(0, cluster);
+      }
+      KeyEventLog log =
+          KeyEventLog.open(
+              store,
+              signer,
+              rules,
+              metrics,
+              settings,
+              cluster == null ? CommitGate.LOCAL : cluster.gate());
       opened.add(0, log);
+      if (cluster != null) {
+        // Closed before the log it follows and writes.
+        opened.remove(cluster);
+        opened.add(0, cluster);
+      }
       metrics.bind(
           () -> log.head().treeSize(),
           log::queued,
@@ -195,8 +219,11 @@ public final class LogServer implements AutoCloseable {
           log::mapMemoryBytes,
           store::statistics);
       Ed25519.KeyPair devCarrier = null;
-      if (config.devMode()) {
+      if (config.devMode() && cluster == null) {
         devCarrier = trustDevCarrier(config, log, policy);
+      } else if (config.devMode()) {
+        // Only a writer can log the ANCHOR: each process trusts the carrier when its term begins.
+        devCarrier = ServerKeys.devCarrierKey(config.dataDir().resolve("dev-carrier.key"));
       }
       List<String> algorithms =
           Arrays.stream(KeyAlgorithm.values())
@@ -303,7 +330,8 @@ public final class LogServer implements AutoCloseable {
                 writeGate,
                 feedLimit,
                 witnesses,
-                publisher);
+                publisher,
+                cluster);
         join(vertx.deployVerticle(v));
         verticles.add(v);
       }
@@ -326,6 +354,11 @@ public final class LogServer implements AutoCloseable {
       if (publisher != null) {
         publisher.start();
       }
+      if (cluster != null) {
+        Runnable onWriter =
+            config.devMode() ? () -> trustDevCarrier(config, log, policy) : () -> {};
+        cluster.start(log, onWriter);
+      }
       return new LogServer(
           config,
           store,
@@ -339,7 +372,8 @@ public final class LogServer implements AutoCloseable {
           witnesses,
           vrf.publicKey().format(),
           tlsReloader,
-          publisher);
+          publisher,
+          cluster);
     } catch (RuntimeException e) {
       for (AutoCloseable c : opened) {
         try {
@@ -496,7 +530,14 @@ public final class LogServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       try {
-        // The publisher reads the log: stopped before it closes.
+        // The cluster node follows and writes the log, the publisher reads it: both stopped first.
+        if (cluster != null) {
+          try {
+            cluster.close();
+          } catch (java.io.IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "leaving the cluster failed: " + e.getMessage());
+          }
+        }
         if (publisher != null) {
           publisher.close();
         }
@@ -508,6 +549,11 @@ public final class LogServer implements AutoCloseable {
         store.close();
       }
     }
+  }
+
+  /** This process's part in a log of several, or null when the configuration has no cluster. */
+  public ClusterRuntime cluster() {
+    return cluster;
   }
 
   /** The tile publisher, or null when the configuration has no {@code publish} block. */

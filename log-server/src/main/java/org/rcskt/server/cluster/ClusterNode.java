@@ -40,6 +40,13 @@ public final class ClusterNode implements AutoCloseable {
   private final ZkCommitGate gate;
   private final WriterElection election;
   private final long pollMillis;
+  private final Runnable onWriter;
+  private final long retainEntries;
+  private long lastPrune = System.nanoTime();
+
+  /** How often a writer prunes the commit log. */
+  static final long PRUNE_EVERY_MILLIS = 10_000;
+
   private final Thread thread;
   private volatile boolean running = true;
   private final java.util.concurrent.atomic.AtomicBoolean closed =
@@ -53,13 +60,21 @@ public final class ClusterNode implements AutoCloseable {
    * @param election the election this process joins (not started yet)
    * @param pollMillis how often a standby looks for new batches (a watch would be sooner; polling
    *     bounds the work whatever the writer does)
+   * @param onWriter run on the node's thread each time a term begins, before the loop goes on
+   *     (development mode logs its carrier's ANCHOR there); what it throws is logged
+   * @param retainEntries how many of the latest entries the writer keeps in the commit log for
+   *     standbys to catch up from; it prunes older batches every {@link #PRUNE_EVERY_MILLIS}
    */
   public ClusterNode(
       ZkCommitLog commits,
       KeyEventLog log,
       ZkCommitGate gate,
       java.util.function.Function<WriterElection.Listener, WriterElection> election,
-      long pollMillis) {
+      long pollMillis,
+      Runnable onWriter,
+      long retainEntries) {
+    this.onWriter = onWriter;
+    this.retainEntries = retainEntries;
     this.commits = commits;
     this.log = log;
     this.gate = gate;
@@ -109,6 +124,8 @@ public final class ClusterNode implements AutoCloseable {
           role = Role.WRITER;
           if (!elected) {
             gate.endTerm();
+          } else {
+            pruneNow();
           }
         } else {
           if (role == Role.WRITER) {
@@ -141,6 +158,23 @@ public final class ClusterNode implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.ERROR, "following the commit log failed", e);
         java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+      }
+    }
+  }
+
+  /** As the writer, keeps the commit log to the latest retainEntries entries, now and then. */
+  private void pruneNow() {
+    if (System.nanoTime() - lastPrune < TimeUnit.MILLISECONDS.toNanos(PRUNE_EVERY_MILLIS)) {
+      return;
+    }
+    lastPrune = System.nanoTime();
+    long below = log.head().treeSize() - retainEntries;
+    if (below > 0) {
+      int removed = commits.prune(below);
+      if (removed > 0) {
+        LOG.log(
+            System.Logger.Level.DEBUG,
+            "pruned " + removed + " znodes of the commit log below " + below);
       }
     }
   }
@@ -188,6 +222,12 @@ public final class ClusterNode implements AutoCloseable {
         LOG.log(
             System.Logger.Level.INFO,
             "writer from tree size " + h.treeSize() + " (term " + t.epoch() + ")");
+        try {
+          onWriter.run();
+        } catch (RuntimeException e) {
+          LOG.log(
+              System.Logger.Level.WARNING, "the first task as writer failed: " + e.getMessage());
+        }
         return;
       } catch (FencedException e) {
         catchUp();

@@ -1,6 +1,7 @@
 package org.rcskt.server.cluster;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -34,6 +35,7 @@ public final class ClusterRuntime implements AutoCloseable {
    * @throws CommitLogException if no connection is made within 30 s
    */
   public static ClusterRuntime connect(ClusterConfig config) {
+    quietZooKeeper();
     CuratorFramework zk =
         CuratorFrameworkFactory.builder()
             .connectString(config.zookeeper())
@@ -56,13 +58,33 @@ public final class ClusterRuntime implements AutoCloseable {
     return new ClusterRuntime(config, zk);
   }
 
+  // Held, so that the levels set on them stay set (java.util.logging keeps loggers weakly).
+  private static final List<java.util.logging.Logger> QUIETED = new java.util.ArrayList<>();
+
+  /**
+   * ZooKeeper's and Curator's clients log every connection step at INFO: only their warnings go to
+   * the server's log.
+   */
+  public static synchronized void quietZooKeeper() {
+    if (QUIETED.isEmpty()) {
+      for (String name : new String[] {"org.apache.zookeeper", "org.apache.curator"}) {
+        java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
+        l.setLevel(java.util.logging.Level.WARNING);
+        QUIETED.add(l);
+      }
+    }
+  }
+
   /** The gate to open the log with: it refuses every batch until this process holds a term. */
   public CommitGate gate() {
     return gate;
   }
 
-  /** Starts following {@code log} (opened with {@link #gate()}) and joins the election. */
-  public synchronized void start(KeyEventLog log) {
+  /**
+   * Starts following {@code log} (opened with {@link #gate()}) and joins the election; {@code
+   * onWriter} runs each time this process begins a term.
+   */
+  public synchronized void start(KeyEventLog log, Runnable onWriter) {
     if (node != null) {
       throw new IllegalStateException("already started");
     }
@@ -72,7 +94,9 @@ public final class ClusterRuntime implements AutoCloseable {
             log,
             gate,
             l -> new WriterElection(zk, config.basePath(), config.nodeId(), l),
-            config.pollMillis());
+            config.pollMillis(),
+            onWriter,
+            config.retainEntries());
     node.start();
   }
 

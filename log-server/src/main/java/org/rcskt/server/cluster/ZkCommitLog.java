@@ -33,7 +33,7 @@ import org.rcskt.verifier.Hash;
  *   <li>{@code chunks/<start>-<epoch>-<k>}: the entries of a batch, each a big-endian uint16 length
  *       and the entry, at most {@link #MAX_CHUNK_BYTES} to a chunk (under ZooKeeper's 1 MiB packet
  *       limit). Written before the transaction; a fenced writer's chunks belong to no record and
- *       are removed by {@link #prune}.
+ *       are removed by {@link #prune} once it passes them.
  * </ul>
  *
  * <p>A writer commits a batch before it signs a checkpoint over it and before it answers anyone, so
@@ -413,8 +413,10 @@ public final class ZkCommitLog {
 
   /**
    * Removes the records and chunks of the batches that end at or below {@code treeSize} (every
-   * follower has them, and the bucket or the writers' stores keep them), and the chunks of fenced
-   * terms below the head. Returns the number of znodes removed.
+   * follower has them, and the writers' stores and the bucket keep them), and every chunk that
+   * starts below the first batch kept, which includes those fenced terms left behind. Reads no
+   * record: a batch ends where the next one starts, the last one at the head. Returns the number of
+   * znodes removed.
    */
   public int prune(long treeSize) {
     try {
@@ -423,22 +425,23 @@ public final class ZkCommitLog {
         return 0;
       }
       long below = Math.min(treeSize, h.treeSize());
+      List<String> names = new ArrayList<>(zk.getChildren().forPath(batches));
+      Collections.sort(names);
       int removed = 0;
-      List<String> kept = new ArrayList<>();
-      for (String n : zk.getChildren().forPath(batches)) {
-        long start = Long.parseLong(n);
-        JsonNode r = JSON.readTree(zk.getData().forPath(batchPath(start)));
-        if (r.get("treeSize").asLong() <= below) {
+      long firstKept = h.treeSize();
+      for (int i = 0; i < names.size(); i++) {
+        long start = Long.parseLong(names.get(i));
+        long end = i + 1 < names.size() ? Long.parseLong(names.get(i + 1)) : h.treeSize();
+        if (end <= below) {
           zk.delete().forPath(batchPath(start));
           removed++;
         } else {
-          kept.add(n + "-" + r.get("epoch").asLong() + "-");
+          firstKept = start;
+          break;
         }
       }
       for (String c : zk.getChildren().forPath(chunks)) {
-        long start = Long.parseLong(c.substring(0, 20));
-        boolean live = kept.stream().anyMatch(c::startsWith);
-        if (!live && start < h.treeSize()) {
+        if (Long.parseLong(c.substring(0, 20)) < firstKept) {
           zk.delete().forPath(chunks + "/" + c);
           removed++;
         }

@@ -18,9 +18,16 @@ import java.util.regex.Pattern;
  * @param sessionTimeoutMillis the ZooKeeper session timeout: how long a writer that stopped
  *     answering (dead, paused, cut off) keeps its election before a standby takes over
  * @param pollMillis how often a standby looks for batches the writer committed
+ * @param retainEntries how many of the latest entries the commit log keeps for standbys to catch up
+ *     from; ZooKeeper holds its data in memory, so this bounds what the log costs it
  */
 public record ClusterConfig(
-    String zookeeper, String basePath, String nodeId, int sessionTimeoutMillis, int pollMillis) {
+    String zookeeper,
+    String basePath,
+    String nodeId,
+    int sessionTimeoutMillis,
+    int pollMillis,
+    long retainEntries) {
   private static final Pattern CONNECT =
       Pattern.compile(
           "[A-Za-z0-9.\\-]+:[0-9]{1,5}(,[A-Za-z0-9.\\-]+:[0-9]{1,5})*(/[A-Za-z0-9._/\\-]*)?");
@@ -29,6 +36,7 @@ public record ClusterConfig(
 
   public static final int DEFAULT_SESSION_TIMEOUT_MILLIS = 4000;
   public static final int DEFAULT_POLL_MILLIS = 50;
+  public static final long DEFAULT_RETAIN_ENTRIES = 200_000;
 
   public ClusterConfig {
     if (zookeeper == null || zookeeper.length() > 1024 || !CONNECT.matcher(zookeeper).matches()) {
@@ -49,12 +57,21 @@ public record ClusterConfig(
     if (pollMillis < 10 || pollMillis > 10_000) {
       throw new ConfigException("cluster.pollMillis must be in 10..10000, got " + pollMillis);
     }
+    if (retainEntries < 1000 || retainEntries > 100_000_000) {
+      throw new ConfigException(
+          "cluster.retainEntries must be in 1000..100000000, got " + retainEntries);
+    }
   }
 
   /** The block with the default timeout and poll interval. */
   public static ClusterConfig of(String zookeeper, String basePath, String nodeId) {
     return new ClusterConfig(
-        zookeeper, basePath, nodeId, DEFAULT_SESSION_TIMEOUT_MILLIS, DEFAULT_POLL_MILLIS);
+        zookeeper,
+        basePath,
+        nodeId,
+        DEFAULT_SESSION_TIMEOUT_MILLIS,
+        DEFAULT_POLL_MILLIS,
+        DEFAULT_RETAIN_ENTRIES);
   }
 
   /** Reads the {@code cluster} block; unknown fields are refused. */
@@ -67,6 +84,7 @@ public record ClusterConfig(
     String node = null;
     int session = DEFAULT_SESSION_TIMEOUT_MILLIS;
     int poll = DEFAULT_POLL_MILLIS;
+    long retain = DEFAULT_RETAIN_ENTRIES;
     for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       String f = key + "." + e.getKey();
@@ -77,6 +95,7 @@ public record ClusterConfig(
         case "nodeId" -> node = ServerConfig.text(file, f, w);
         case "sessionTimeoutMillis" -> session = ServerConfig.integer(file, f, w);
         case "pollMillis" -> poll = ServerConfig.integer(file, f, w);
+        case "retainEntries" -> retain = w.isIntegralNumber() ? w.asLong() : -1;
         default ->
             throw new ConfigException("config file " + file + " has unknown key \"" + f + "\"");
       }
@@ -90,7 +109,7 @@ public record ClusterConfig(
               + "\" needs \"zookeeper\", \"basePath\" and \"nodeId\"");
     }
     try {
-      return new ClusterConfig(zk, base, node, session, poll);
+      return new ClusterConfig(zk, base, node, session, poll, retain);
     } catch (ConfigException ex) {
       throw new ConfigException("config file " + file + ": " + ex.getMessage());
     }

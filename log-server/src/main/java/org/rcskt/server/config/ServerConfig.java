@@ -66,6 +66,7 @@ public final class ServerConfig {
   private final org.rcskt.verifier.event.AlgorithmPolicy algorithms;
   private final org.rcskt.verifier.attestation.DeviceAttestationPolicy deviceAttestation;
   private final PublishConfig publish;
+  private final ClusterConfig cluster;
 
   private ServerConfig(Builder b) {
     this.dataDir = b.dataDir;
@@ -110,6 +111,13 @@ public final class ServerConfig {
     this.algorithms = b.algorithms;
     this.deviceAttestation = b.deviceAttestation;
     this.publish = b.publish;
+    this.cluster = b.cluster;
+    if (cluster != null && publish != null) {
+      // Every process would publish, a standby behind the writer overwriting a newer checkpoint.
+      throw new ConfigException(
+          "\"cluster\" and \"publish\" cannot be used together yet: publishing from the writer"
+              + " alone is not built (docs/design/0022-standby-writer.md)");
+    }
   }
 
   /** A builder with every default set and {@code dataDir} as the data directory. */
@@ -192,6 +200,7 @@ public final class ServerConfig {
         case "deviceAttestation" ->
             b.deviceAttestation(DeviceAttestationConfig.parse(file, key, v, base));
         case PublishConfig.NAME -> b.publish(PublishConfigJson.parse(file, key, v, base));
+        case "cluster" -> b.cluster(ClusterConfig.fromJson(file, key, v));
         default ->
             throw new ConfigException("config file " + file + " has unknown key \"" + key + "\"");
       }
@@ -615,6 +624,14 @@ public final class ServerConfig {
     return publish;
   }
 
+  /**
+   * The log's processes and their ZooKeeper, when the log is run by several with one writer elected
+   * at a time, or null, the default, for one process (docs/design/0022-standby-writer.md).
+   */
+  public ClusterConfig cluster() {
+    return cluster;
+  }
+
   @Override
   public String toString() {
     return "ServerConfig[dataDir="
@@ -672,6 +689,7 @@ public final class ServerConfig {
     private org.rcskt.verifier.event.AlgorithmPolicy algorithms =
         org.rcskt.verifier.event.AlgorithmPolicy.DEFAULT;
     private PublishConfig publish;
+    private ClusterConfig cluster;
 
     private Builder(Path dataDir) {
       this.dataDir = dataDir;
@@ -910,6 +928,12 @@ public final class ServerConfig {
     /** See {@link ServerConfig#publish()}; null for not publishing. */
     public Builder publish(PublishConfig v) {
       this.publish = v;
+      return this;
+    }
+
+    /** See {@link ServerConfig#cluster()}; null for a log of one process. */
+    public Builder cluster(ClusterConfig v) {
+      this.cluster = v;
       return this;
     }
 

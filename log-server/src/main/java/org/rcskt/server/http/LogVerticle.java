@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import org.rcskt.server.cluster.ClusterNode;
+import org.rcskt.server.cluster.ClusterRuntime;
 import org.rcskt.server.log.BadRequestException;
 import org.rcskt.server.log.KeyEventLog;
 import org.rcskt.server.log.LogReader;
@@ -67,6 +69,7 @@ public final class LogVerticle extends VerticleBase {
   private final WriteGate writeGate;
   private final FeedSubscribers feedLimit;
   private final TilePublisher publisher;
+  private final ClusterRuntime cluster;
   private Feed feed;
   private final Set<String> routeNames = new HashSet<>();
   private WorkerExecutor reads;
@@ -84,6 +87,8 @@ public final class LogVerticle extends VerticleBase {
    *     {@code GET /checkpoint} then serves the log-signed checkpoint
    * @param publisher the tile publisher, or null when the log publishes to no bucket; its state is
    *     part of {@code /readyz}
+   * @param cluster this process's part in a log of several, or null for a log of one; its role is
+   *     part of {@code /readyz}
    */
   public LogVerticle(
       KeyEventLog log,
@@ -95,8 +100,10 @@ public final class LogVerticle extends VerticleBase {
       WriteGate writeGate,
       FeedSubscribers feedLimit,
       WitnessCollector witnesses,
-      TilePublisher publisher) {
+      TilePublisher publisher,
+      ClusterRuntime cluster) {
     this.publisher = publisher;
+    this.cluster = cluster;
     this.writeGate = writeGate;
     this.feedLimit = feedLimit;
     this.log = log;
@@ -609,6 +616,21 @@ public final class LogVerticle extends VerticleBase {
       pub.put("treeSize", p.publishedTreeSize());
       pub.put("lagEntries", p.lagEntries());
       pub.put("lagSeconds", Math.round(p.lagSeconds() * 1000) / 1000.0);
+    }
+    if (cluster != null) {
+      // A standby is ready: it serves reads, and answers writes 503 with Retry-After. One that
+      // stopped following serves a log that no longer grows: not ready.
+      ClusterNode.Role role = cluster.role();
+      if (role == ClusterNode.Role.FAILED) {
+        ready = false;
+        o.put("status", "not_ready");
+      }
+      ObjectNode c = o.putObject("cluster");
+      c.put("nodeId", cluster.nodeId());
+      c.put("role", role.name().toLowerCase(java.util.Locale.ROOT));
+      if (cluster.failure() != null) {
+        c.put("failure", cluster.failure());
+      }
     }
     writeJson(ctx, ready ? 200 : 503, o);
   }

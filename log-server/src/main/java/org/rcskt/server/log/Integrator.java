@@ -591,8 +591,14 @@ final class Integrator {
           gate.commit(start, append.entries(), newSize, root);
         }
       } catch (NotWriterException e) {
+        // Being fenced off is the cluster working (the node logs it once); an unreachable commit
+        // log is trouble worth a log line, so only then the cause goes with the answer.
         UnavailableException failure =
-            new UnavailableException(e.reason(), e.getMessage(), e.retryAfterSeconds(), e);
+            new UnavailableException(
+                e.reason(),
+                e.getMessage(),
+                e.retryAfterSeconds(),
+                "commit_unavailable".equals(e.reason()) ? e : null);
         for (Outcome o : outcomes) {
           if (o.failure == null && (o.applied != null || o.inBatch)) {
             o.failure = failure;

@@ -416,8 +416,9 @@ public final class KeyEventLog implements AutoCloseable {
       if (standby != null) {
         metrics.submission("not_writer");
         out.completeExceptionally(
+            // No cause: a standby's refusal is the cluster working, not a server error to log.
             new UnavailableException(
-                standby.reason(), standby.getMessage(), standby.retryAfterSeconds(), standby));
+                standby.reason(), standby.getMessage(), standby.retryAfterSeconds(), null));
         return;
       }
       boolean anchor = event.type() == EventType.ANCHOR;

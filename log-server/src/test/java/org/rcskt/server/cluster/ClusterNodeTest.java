@@ -61,6 +61,7 @@ class ClusterNodeTest {
 
   @BeforeEach
   void start() throws Exception {
+    ClusterRuntime.quietZooKeeper();
     zk = new TestingServer(-1, dir.resolve("zk").toFile(), true);
   }
 
@@ -101,7 +102,8 @@ class ClusterNodeTest {
             store, signer, rules, LogMetrics.NONE, KeyEventLog.Settings.defaults(), gate);
     open.add(log::close);
     ClusterNode node =
-        new ClusterNode(commits, log, gate, l -> new WriterElection(c, BASE, id, l), 20);
+        new ClusterNode(
+            commits, log, gate, l -> new WriterElection(c, BASE, id, l), 20, () -> {}, 1000);
     open.add(node::close);
     return new Proc(c, store, log, node);
   }

@@ -56,6 +56,7 @@ class FencedLogTest {
 
   @BeforeEach
   void start() throws Exception {
+    ClusterRuntime.quietZooKeeper();
     zk = new TestingServer(-1, dir.resolve("zk").toFile(), true);
   }
 

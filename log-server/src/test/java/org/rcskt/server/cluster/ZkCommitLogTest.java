@@ -36,6 +36,7 @@ class ZkCommitLogTest {
 
   @BeforeEach
   void start() throws Exception {
+    ClusterRuntime.quietZooKeeper();
     server = new TestingServer(-1, dir.toFile(), true);
   }
 
@@ -174,12 +175,16 @@ class ZkCommitLogTest {
     a.read(0, 100).forEach(x -> got.addAll(x.entries()));
     assertThat(got).hasSize(7);
     assertThat(got.get(5)).isEqualTo(next.get(0));
-    // a's chunk for its refused batch is garbage, and pruning removes it (and nothing needed).
-    assertThat(b.prune(0)).isEqualTo(1);
-    assertThat(b.read(0, 100)).hasSize(2);
-    // Pruning below 5 drops the first batch; the second is still read from 5.
+    // Pruning below 5 drops the first batch (record and chunk); the second is still read from 5.
+    assertThat(b.prune(0)).isZero();
     assertThat(b.prune(5)).isEqualTo(2);
     assertThat(b.read(5, 100)).hasSize(1);
+    assertThatThrownBy(() -> b.read(0, 100))
+        .isInstanceOf(CommitLogException.class)
+        .satisfies(e -> assertThat(((CommitLogException) e).gap()).isTrue());
+    // Past 7, the second batch goes too, with a's chunk for its refused batch at 5.
+    assertThat(b.prune(7)).isEqualTo(3);
+    assertThat(b.read(7, 100)).isEmpty();
   }
 
   @Test
