@@ -121,6 +121,9 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
               + config.dataDir().resolve("dev-carrier.key"));
     }
     System.out.println("listening:    " + server.baseUrl());
+    if (config.publish() != null) {
+      System.out.println("publishing:   " + config.publish().describe());
+    }
     System.out.flush();
     SERVING.set(true);
     stopped.await();
