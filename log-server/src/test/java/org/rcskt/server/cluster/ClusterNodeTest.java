@@ -208,6 +208,45 @@ class ClusterNodeTest {
     assertSound(b.store(), last.treeSize());
   }
 
+  /**
+   * A writer that loses its term may still be storing a batch it committed when its follower reads
+   * that batch from the commit log: applying it again must be a no-op, not a divergence.
+   */
+  @Test
+  void aBatchTheLogAlreadyHoldsIsAppliedAsANoOp() throws Exception {
+    Proc a = proc("a");
+    a.node().start();
+    await("a to write", () -> a.node().role() == ClusterNode.Role.WRITER);
+    KeyEvent anchor =
+        EventBuilder.forCarrier(CARRIER)
+            .timestampMs(System.currentTimeMillis())
+            .anchorAdd(PublicKeyInfo.ed25519(carrier.publicKey()))
+            .sign(policy);
+    a.log().submit(anchor).join();
+    a.log().submit(register()).join();
+    a.log().submit(register()).join();
+    TreeHead h = a.log().head();
+    ZkCommitLog commits = new ZkCommitLog(client(), BASE);
+    List<ZkCommitLog.Batch> batches = commits.read(0, 1000);
+    assertThat(batches).hasSizeGreaterThanOrEqualTo(2);
+    for (ZkCommitLog.Batch b : batches) {
+      TreeHead after =
+          a.log()
+              .applyCommitted(b.start(), b.entries(), b.treeSize(), b.root())
+              .get(10, TimeUnit.SECONDS);
+      assertThat(after).isEqualTo(h);
+    }
+    // The same position with other leaves is no such no-op.
+    ZkCommitLog.Batch first = batches.get(0);
+    List<byte[]> other = new ArrayList<>(first.entries());
+    other.set(0, register().encoded());
+    assertThat(a.log().applyCommitted(first.start(), other, first.treeSize(), first.root()))
+        .failsWithin(10, TimeUnit.SECONDS)
+        .withThrowableThat()
+        .withMessageContaining("starts at 0 but this log is at " + h.treeSize());
+    assertThat(a.log().head()).isEqualTo(h);
+  }
+
   @Test
   void aCommittedBatchThatDoesNotReplayStopsTheFollowerAndLeavesItsStore() throws Exception {
     Proc a = proc("a");
