@@ -137,7 +137,7 @@ public final class TilePublisher implements AutoCloseable {
     this.nanoClock = nanoClock;
     this.behindSince = nanoClock.getAsLong();
     this.backoff =
-        new Backoff(settings.maxBackoffMillis(), ThreadLocalRandom.current()::nextDouble);
+        new Backoff(settings.maxBackoffMillis(), () -> ThreadLocalRandom.current().nextDouble());
     this.thread = new Thread(this::run, THREAD_NAME);
     thread.setDaemon(true);
   }
