@@ -24,7 +24,7 @@ public record PublishStatus(
     PUBLISHING,
     /** The bucket holds the log's latest checkpoint. */
     CAUGHT_UP,
-    /** The bucket failed; waiting to try again. */
+    /** The bucket failed: waiting to try again, or trying, until a try succeeds. */
     RETRYING,
     /** The bucket holds what this log did not write; the publisher stopped and writes nothing. */
     CONFLICT,

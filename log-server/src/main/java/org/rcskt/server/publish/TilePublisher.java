@@ -267,7 +267,11 @@ public final class TilePublisher implements AutoCloseable {
       throws ObjectStoreException, PublishConflictException, InterruptedException {
     long n = head.treeSize();
     synchronized (this) {
-      state = State.PUBLISHING;
+      // After a failure the state stays RETRYING through the next tries, until one succeeds: a
+      // reader of /readyz during an outage sees the outage, not the attempt in progress.
+      if (state != State.RETRYING && state != State.CONFLICT) {
+        state = State.PUBLISHING;
+      }
       target = n;
       beyondTarget = false;
       observe(n);
@@ -429,6 +433,11 @@ public final class TilePublisher implements AutoCloseable {
               + TimeUnit.NANOSECONDS.toSeconds(nanoClock.getAsLong() - failingSince)
               + " s");
       backoff.reset();
+    }
+    synchronized (this) {
+      if (state == State.RETRYING) {
+        state = State.PUBLISHING;
+      }
     }
   }
 
