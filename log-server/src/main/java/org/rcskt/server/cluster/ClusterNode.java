@@ -32,7 +32,9 @@ public final class ClusterNode implements AutoCloseable {
      * Stopped following: a committed batch does not replay here, or the commit log was pruned past
      * it.
      */
-    FAILED
+    FAILED,
+    /** A read-only replica: follows the writer and serves reads, never stands for election. */
+    REPLICA
   }
 
   private final ZkCommitLog commits;
@@ -52,12 +54,15 @@ public final class ClusterNode implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean elected;
-  private volatile Role role = Role.STANDBY;
+  private volatile Role role;
+  // What this process is while it does not write: STANDBY, or REPLICA if it never stands.
+  private final Role following;
   private volatile String failure;
 
   /**
    * @param gate the gate {@code log} was opened with
-   * @param election the election this process joins (not started yet)
+   * @param election the election this process joins (not started yet); a function returning null
+   *     makes the process a read-only replica, which never stands
    * @param pollMillis how often a standby looks for new batches (a watch would be sooner; polling
    *     bounds the work whatever the writer does)
    * @param onWriter run on the node's thread each time a term begins, before the loop goes on
@@ -95,14 +100,18 @@ public final class ClusterNode implements AutoCloseable {
                 gate.endTerm();
               }
             });
+    this.following = this.election == null ? Role.REPLICA : Role.STANDBY;
+    this.role = following;
     this.thread = new Thread(this::run, "rcskt-cluster");
     this.thread.setDaemon(true);
   }
 
-  /** Joins the election and starts following. */
+  /** Joins the election (unless a replica) and starts following. */
   public void start() {
     thread.start();
-    election.start();
+    if (election != null) {
+      election.start();
+    }
   }
 
   public Role role() {
@@ -131,7 +140,7 @@ public final class ClusterNode implements AutoCloseable {
           if (role == Role.WRITER) {
             LOG.log(System.Logger.Level.WARNING, "no longer the writer; following the commit log");
           }
-          role = Role.STANDBY;
+          role = following;
           catchUp();
           if (elected) {
             takeOver();
@@ -249,7 +258,9 @@ public final class ClusterNode implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    election.close();
+    if (election != null) {
+      election.close();
+    }
   }
 
   /** Wakes the node's thread from its poll. */

@@ -93,7 +93,9 @@ public final class ClusterRuntime implements AutoCloseable {
             commits,
             log,
             gate,
-            l -> new WriterElection(zk, config.basePath(), config.nodeId(), l),
+            config.candidate()
+                ? l -> new WriterElection(zk, config.basePath(), config.nodeId(), l)
+                : l -> null,
             config.pollMillis(),
             onWriter,
             config.retainEntries());

@@ -27,7 +27,8 @@ public record ClusterConfig(
     String nodeId,
     int sessionTimeoutMillis,
     int pollMillis,
-    long retainEntries) {
+    long retainEntries,
+    boolean candidate) {
   private static final Pattern CONNECT =
       Pattern.compile(
           "[A-Za-z0-9.\\-]+:[0-9]{1,5}(,[A-Za-z0-9.\\-]+:[0-9]{1,5})*(/[A-Za-z0-9._/\\-]*)?");
@@ -63,6 +64,12 @@ public record ClusterConfig(
     }
   }
 
+  /** The same block for a read-only replica: one that never stands for election. */
+  public ClusterConfig asReplica() {
+    return new ClusterConfig(
+        zookeeper, basePath, nodeId, sessionTimeoutMillis, pollMillis, retainEntries, false);
+  }
+
   /** The block with the default timeout and poll interval. */
   public static ClusterConfig of(String zookeeper, String basePath, String nodeId) {
     return new ClusterConfig(
@@ -71,7 +78,8 @@ public record ClusterConfig(
         nodeId,
         DEFAULT_SESSION_TIMEOUT_MILLIS,
         DEFAULT_POLL_MILLIS,
-        DEFAULT_RETAIN_ENTRIES);
+        DEFAULT_RETAIN_ENTRIES,
+        true);
   }
 
   /** Reads the {@code cluster} block; unknown fields are refused. */
@@ -85,6 +93,7 @@ public record ClusterConfig(
     int session = DEFAULT_SESSION_TIMEOUT_MILLIS;
     int poll = DEFAULT_POLL_MILLIS;
     long retain = DEFAULT_RETAIN_ENTRIES;
+    boolean candidate = true;
     for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       String f = key + "." + e.getKey();
@@ -96,6 +105,7 @@ public record ClusterConfig(
         case "sessionTimeoutMillis" -> session = ServerConfig.integer(file, f, w);
         case "pollMillis" -> poll = ServerConfig.integer(file, f, w);
         case "retainEntries" -> retain = w.isIntegralNumber() ? w.asLong() : -1;
+        case "candidate" -> candidate = ServerConfig.bool(file, f, w);
         default ->
             throw new ConfigException("config file " + file + " has unknown key \"" + f + "\"");
       }
@@ -109,7 +119,7 @@ public record ClusterConfig(
               + "\" needs \"zookeeper\", \"basePath\" and \"nodeId\"");
     }
     try {
-      return new ClusterConfig(zk, base, node, session, poll, retain);
+      return new ClusterConfig(zk, base, node, session, poll, retain, candidate);
     } catch (ConfigException ex) {
       throw new ConfigException("config file " + file + ": " + ex.getMessage());
     }

@@ -57,12 +57,12 @@ class ClusterServerTest {
   }
 
   private LogServer serve(Path data, String node) {
+    return serve(data, ClusterConfig.of(zk.getConnectString(), BASE, node));
+  }
+
+  private LogServer serve(Path data, ClusterConfig cluster) {
     return LogServer.start(
-        ServerConfig.builder(data)
-            .port(0)
-            .devMode(true)
-            .cluster(ClusterConfig.of(zk.getConnectString(), BASE, node))
-            .build());
+        ServerConfig.builder(data).port(0).devMode(true).cluster(cluster).build());
   }
 
   /** The same log's keys in another data directory: every process of a log signs as the log. */
@@ -140,6 +140,30 @@ class ClusterServerTest {
     Http.Response taken = hb.post("/v1/events", register(b, "+15550007201"));
     assertThat(taken.status()).as(taken.text()).isEqualTo(200);
     assertThat(taken.json().get("leafIndex").asLong()).isEqualTo(size);
+  }
+
+  @Test
+  void aReplicaFollowsAndServesButNeverTakesOver() throws Exception {
+    a = serve(dir.resolve("a"), "a");
+    await("a to write", () -> role(a).equals("writer"));
+    Http ha = new Http(a.baseUrl());
+    for (int i = 0; i < 3; i++) {
+      assertThat(ha.post("/v1/events", register(a, "+1555000730" + i)).status()).isEqualTo(200);
+    }
+    copyKeys(dir.resolve("a"), dir.resolve("r"));
+    b = serve(dir.resolve("r"), ClusterConfig.of(zk.getConnectString(), BASE, "r").asReplica());
+    await("r to follow", () -> b.log().head().treeSize() == a.log().head().treeSize());
+    assertThat(role(b)).isEqualTo("replica");
+    Http hr = new Http(b.baseUrl());
+    assertThat(hr.get("/readyz").status()).isEqualTo(200);
+    assertThat(hr.post("/v1/events", register(b, "+15550007310")).status()).isEqualTo(503);
+    // The writer goes; the replica keeps serving what it has and does not take over.
+    a.close();
+    a = null;
+    Thread.sleep(3 * ClusterConfig.DEFAULT_SESSION_TIMEOUT_MILLIS / 2);
+    assertThat(role(b)).isEqualTo("replica");
+    assertThat(hr.get("/checkpoint").status()).isEqualTo(200);
+    assertThat(hr.post("/v1/events", register(b, "+15550007311")).status()).isEqualTo(503);
   }
 
   @Test

@@ -36,6 +36,7 @@ class ClusterConfigTest {
     assertThat(c.sessionTimeoutMillis()).isEqualTo(ClusterConfig.DEFAULT_SESSION_TIMEOUT_MILLIS);
     assertThat(c.pollMillis()).isEqualTo(ClusterConfig.DEFAULT_POLL_MILLIS);
     assertThat(c.retainEntries()).isEqualTo(ClusterConfig.DEFAULT_RETAIN_ENTRIES);
+    assertThat(c.candidate()).isTrue();
     ClusterConfig d =
         load("{\"zookeeper\": \"127.0.0.1:2181\", \"basePath\": \"/a\", \"nodeId\": \"b\","
                 + " \"sessionTimeoutMillis\": 1000, \"pollMillis\": 10, \"retainEntries\":"
@@ -73,6 +74,7 @@ class ClusterConfigTest {
     refused("{" + ok + ", \"pollMillis\": 100000}", "pollMillis must be in");
     refused("{" + ok + ", \"retainEntries\": 10}", "retainEntries must be in");
     refused("{" + ok + ", \"retainEntries\": \"many\"}", "retainEntries must be in");
+    refused("{" + ok + ", \"candidate\": \"no\"}", "cluster.candidate");
     refused("{\"zookeeper\": \"a:1\", \"basePath\": \"/x\", \"nodeId\": 5}", "cluster.nodeId");
   }
 }
