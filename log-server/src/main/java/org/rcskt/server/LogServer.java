@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
+import org.rcskt.server.cluster.ClusterNode;
 import org.rcskt.server.cluster.ClusterRuntime;
 import org.rcskt.server.config.ConfigException;
 import org.rcskt.server.config.RateLimitConfig;
@@ -268,14 +269,25 @@ public final class LogServer implements AutoCloseable {
       }
       TilePublisher publisher = null;
       if (config.publish() != null) {
+        ClusterRuntime c = cluster;
         publisher =
-            new TilePublisher(
-                LogSource.of(log),
-                S3ObjectStore.open(config.publish()),
-                signer.origin(),
-                logKey.verifier(),
-                TilePublisher.Settings.of(config.publish()),
-                metrics);
+            c == null
+                ? new TilePublisher(
+                    LogSource.of(log),
+                    S3ObjectStore.open(config.publish()),
+                    signer.origin(),
+                    logKey.verifier(),
+                    TilePublisher.Settings.of(config.publish()),
+                    metrics)
+                // In a log of several processes only the writer publishes.
+                : new TilePublisher(
+                    LogSource.of(log),
+                    S3ObjectStore.open(config.publish()),
+                    signer.origin(),
+                    logKey.verifier(),
+                    TilePublisher.Settings.of(config.publish()),
+                    metrics,
+                    () -> c.role() == ClusterNode.Role.WRITER);
         opened.add(0, publisher);
         metrics.bindPublisher(publisher::status);
       }

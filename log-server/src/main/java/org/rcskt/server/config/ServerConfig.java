@@ -112,12 +112,6 @@ public final class ServerConfig {
     this.deviceAttestation = b.deviceAttestation;
     this.publish = b.publish;
     this.cluster = b.cluster;
-    if (cluster != null && publish != null) {
-      // Every process would publish, a standby behind the writer overwriting a newer checkpoint.
-      throw new ConfigException(
-          "\"cluster\" and \"publish\" cannot be used together yet: publishing from the writer"
-              + " alone is not built (docs/design/0022-standby-writer.md)");
-    }
   }
 
   /** A builder with every default set and {@code dataDir} as the data directory. */

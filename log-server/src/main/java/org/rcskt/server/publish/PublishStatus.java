@@ -29,7 +29,9 @@ public record PublishStatus(
     /** The bucket holds what this log did not write; the publisher stopped and writes nothing. */
     CONFLICT,
     /** Closed. */
-    STOPPED;
+    STOPPED,
+    /** Not publishing: this process is a standby of a log run by several; its writer publishes. */
+    IDLE;
 
     /** The name in {@code /readyz}: {@code caught_up}. */
     public String label() {

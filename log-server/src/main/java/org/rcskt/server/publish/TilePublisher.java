@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.rcskt.server.config.PublishConfig;
 import org.rcskt.server.log.TreeHead;
@@ -98,6 +99,9 @@ public final class TilePublisher implements AutoCloseable {
   private long failingSince;
   private long lastReport;
   private volatile long objectsWritten;
+  private final BooleanSupplier active;
+  // Several processes share the bucket (one writer at a time): the checkpoint is never moved back.
+  private final boolean shared;
 
   /**
    * A publisher, not yet started.
@@ -113,7 +117,45 @@ public final class TilePublisher implements AutoCloseable {
       NoteVerifier logKey,
       Settings settings,
       PublishMetrics metrics) {
-    this(log, store, origin, logKey, settings, metrics, System::nanoTime);
+    this(log, store, origin, logKey, settings, metrics, System::nanoTime, AlwaysActive.INSTANCE);
+  }
+
+  /** As the public constructor, with a clock: for tests. */
+  TilePublisher(
+      LogSource log,
+      ObjectStore store,
+      String origin,
+      NoteVerifier logKey,
+      Settings settings,
+      PublishMetrics metrics,
+      LongSupplier nanoClock) {
+    this(log, store, origin, logKey, settings, metrics, nanoClock, AlwaysActive.INSTANCE);
+  }
+
+  /** The single-process log's publisher: always the writer, alone on its bucket. */
+  private enum AlwaysActive implements BooleanSupplier {
+    INSTANCE;
+
+    @Override
+    public boolean getAsBoolean() {
+      return true;
+    }
+  }
+
+  /**
+   * A publisher that publishes only while {@code active} says so: in a log of several processes,
+   * while this one is the writer (docs/design/0022-standby-writer.md). Each time it becomes active
+   * it resumes from the bucket again, where the previous writer left it.
+   */
+  public TilePublisher(
+      LogSource log,
+      ObjectStore store,
+      String origin,
+      NoteVerifier logKey,
+      Settings settings,
+      PublishMetrics metrics,
+      BooleanSupplier active) {
+    this(log, store, origin, logKey, settings, metrics, System::nanoTime, active);
   }
 
   TilePublisher(
@@ -123,7 +165,10 @@ public final class TilePublisher implements AutoCloseable {
       NoteVerifier logKey,
       Settings settings,
       PublishMetrics metrics,
-      LongSupplier nanoClock) {
+      LongSupplier nanoClock,
+      BooleanSupplier active) {
+    this.active = Objects.requireNonNull(active, "active");
+    this.shared = !(active instanceof AlwaysActive);
     this.log = Objects.requireNonNull(log, "log");
     this.store = Objects.requireNonNull(store, "store");
     this.origin = Objects.requireNonNull(origin, "origin");
@@ -150,6 +195,10 @@ public final class TilePublisher implements AutoCloseable {
 
   /** What the publisher is doing and how far the bucket is behind the log. Cheap; thread-safe. */
   public synchronized PublishStatus status() {
+    if (state == State.IDLE) {
+      // A standby: the writer's publisher owns the lag.
+      return new PublishStatus(state, Math.max(0, published), 0, 0, true);
+    }
     long size = log.head().treeSize();
     observe(size);
     long lagEntries = Math.max(0, size - Math.max(0, published));
@@ -197,14 +246,27 @@ public final class TilePublisher implements AutoCloseable {
 
   private void run() {
     try {
-      long size = resume();
-      progress = new TileProgress(Math.max(0, size));
-      synchronized (this) {
-        published = size;
-        behind = true; // re-evaluated below
-        observeAfterPublish(size);
-      }
+      boolean resumed = false;
       while (!stopping) {
+        if (!active.getAsBoolean()) {
+          // A standby: its writer publishes. On becoming the writer it starts over from what the
+          // bucket holds, which the previous writer may have moved on.
+          resumed = false;
+          setState(State.IDLE);
+          Thread.sleep(settings.pollMillis());
+          continue;
+        }
+        if (!resumed) {
+          long size = resume();
+          progress = new TileProgress(Math.max(0, size));
+          verifyExisting = true;
+          synchronized (this) {
+            published = size;
+            behind = true; // re-evaluated below
+            observeAfterPublish(size);
+          }
+          resumed = true;
+        }
         TreeHead head = log.head();
         long current;
         synchronized (this) {
@@ -294,6 +356,18 @@ public final class TilePublisher implements AutoCloseable {
       }
     }
     checkStopping();
+    if (shared) {
+      if (!active.getAsBoolean()) {
+        // Deposed while writing tiles (identical to the next writer's): the checkpoint is the new
+        // writer's to write, and an older one must not replace a newer one in the bucket.
+        throw new ObjectStoreException("no longer the writer: the checkpoint is the new one's");
+      }
+      byte[] there = store.get(TileObjects.CHECKPOINT, TileObjects.MAX_CHECKPOINT_BYTES);
+      if (there != null && signedSize(there) > n) {
+        throw new ObjectStoreException(
+            "the bucket's checkpoint is past tree size " + n + ": another writer publishes");
+      }
+    }
     store.put(
         TileObjects.CHECKPOINT,
         head.signedCheckpoint(),
@@ -305,6 +379,18 @@ public final class TilePublisher implements AutoCloseable {
     synchronized (this) {
       published = n;
       observeAfterPublish(n);
+    }
+  }
+
+  /** The tree size of a checkpoint of this log read from the bucket. */
+  private long signedSize(byte[] raw) throws PublishConflictException {
+    try {
+      return org.rcskt.verifier.checkpoint.SignedCheckpoint.verify(raw, origin, logKey)
+          .checkpoint()
+          .treeSize();
+    } catch (org.rcskt.verifier.VerificationException e) {
+      throw new PublishConflictException(
+          "the bucket's checkpoint is not one of this log's (origin " + origin + ")", e);
     }
   }
 

@@ -1,7 +1,6 @@
 package org.rcskt.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rcskt.server.LogServer;
 import org.rcskt.server.config.ClusterConfig;
-import org.rcskt.server.config.ConfigException;
 import org.rcskt.server.config.ServerConfig;
 import org.rcskt.server.testing.Http;
 import org.rcskt.server.testing.TestVrf;
@@ -164,21 +162,5 @@ class ClusterServerTest {
     assertThat(role(b)).isEqualTo("replica");
     assertThat(hr.get("/checkpoint").status()).isEqualTo(200);
     assertThat(hr.post("/v1/events", register(b, "+15550007311")).status()).isEqualTo(503);
-  }
-
-  @Test
-  void clusterAndPublishCannotBeCombinedYet() {
-    assertThatThrownBy(
-            () ->
-                ServerConfig.builder(dir)
-                    .cluster(ClusterConfig.of("127.0.0.1:2181", BASE, "a"))
-                    .publish(
-                        org.rcskt.server.config.PublishConfig.of(
-                            java.net.URI.create("http://127.0.0.1:1"),
-                            "bucket",
-                            dir.resolve("credentials")))
-                    .build())
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("cannot be used together yet");
   }
 }

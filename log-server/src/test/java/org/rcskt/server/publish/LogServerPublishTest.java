@@ -471,6 +471,84 @@ class LogServerPublishTest {
     assertThat(ready.json().at("/publish/state").asText()).isEqualTo("caught_up");
   }
 
+  /**
+   * A log of two processes with one bucket: only the writer publishes (the standby's publisher is
+   * idle and ready), and after a takeover the new writer resumes from what the bucket holds and
+   * brings it to exactly its log.
+   */
+  @Test
+  void inALogOfSeveralProcessesOnlyTheWriterPublishesAndTheNextCarriesOn() throws Exception {
+    org.rcskt.server.cluster.ClusterRuntime.quietZooKeeper();
+    try (org.apache.curator.test.TestingServer zk =
+        new org.apache.curator.test.TestingServer(-1, dir.resolve("zk").toFile(), true)) {
+      java.util.function.BiFunction<Path, String, LogServer> serve =
+          (data, node) -> {
+            LogServer s =
+                LogServer.start(
+                    ServerConfig.builder(data)
+                        .port(0)
+                        .devMode(true)
+                        .publish(s3.publishConfig(credentials))
+                        .cluster(
+                            org.rcskt.server.config.ClusterConfig.of(
+                                zk.getConnectString(), "/rcskt/published", node))
+                        .build());
+            servers.add(s);
+            return s;
+          };
+      LogServer a = serve.apply(dir.resolve("a"), "a");
+      ExpectedObjects.await(
+          30,
+          () -> "a to write",
+          () -> a.cluster().role() == org.rcskt.server.cluster.ClusterNode.Role.WRITER);
+      Events events = new Events(41, LogServer.DEV_CARRIER_ID, a.devCarrierKey());
+      ExpectedObjects.await(30, () -> "the ANCHOR", () -> a.log().head().treeSize() >= 2);
+      submit(a, events, 300);
+      awaitCaughtUp(a);
+      Files.createDirectories(dir.resolve("b"));
+      try (java.util.stream.Stream<Path> keys = Files.list(dir.resolve("a"))) {
+        for (Path f : (Iterable<Path>) keys::iterator) {
+          if (f.getFileName().toString().endsWith(".key")) {
+            Files.copy(f, dir.resolve("b").resolve(f.getFileName()));
+          }
+        }
+      }
+      LogServer b = serve.apply(dir.resolve("b"), "b");
+      ExpectedObjects.await(
+          30, () -> "b to follow", () -> b.log().head().treeSize() == a.log().head().treeSize());
+      assertThat(b.publisher().status().state()).isEqualTo(State.IDLE);
+      assertThat(b.publisher().status().ready()).isTrue();
+      long writtenByB = b.publisher().objectsWritten();
+      assertThat(writtenByB).isZero();
+
+      // a stops; b takes over, resumes from the bucket and publishes what it writes.
+      servers.remove(a);
+      a.close();
+      ExpectedObjects.await(
+          30,
+          () -> "b to write",
+          () -> b.cluster().role() == org.rcskt.server.cluster.ClusterNode.Role.WRITER);
+      submit(b, events, 300);
+      awaitCaughtUp(b);
+      long n = b.log().head().treeSize();
+      assertThat(body("checkpoint")).isEqualTo(b.log().head().signedCheckpoint());
+      LogSource log = LogSource.of(b.log());
+      List<String> keys;
+      try (S3ObjectStore listing = S3ObjectStore.open(s3.publishConfig(credentials))) {
+        keys = listing.list(100_000);
+      }
+      Set<String> expected = new TreeSet<>(ExpectedObjects.tiles(n).keySet());
+      expected.add("checkpoint");
+      assertThat(keys).containsAll(expected);
+      for (String key : keys) {
+        if (!key.equals("checkpoint")) {
+          assertThat(body(key)).as(key).isEqualTo(ExpectedObjects.bytes(log, TilePath.parse(key)));
+        }
+      }
+      assertThat(severe).isEmpty();
+    }
+  }
+
   @Test
   void withoutAPublishBlockNothingChanges() throws Exception {
     LogServer s = server(null);
