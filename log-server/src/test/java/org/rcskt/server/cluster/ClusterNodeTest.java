@@ -10,8 +10,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryNTimes;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +24,7 @@ import org.rcskt.server.log.TreeHead;
 import org.rcskt.server.log.UnavailableException;
 import org.rcskt.server.storage.rocksdb.RocksDbLogStore;
 import org.rcskt.server.testing.Events;
+import org.rcskt.server.testing.ZooKeeperClients;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.EventBuilder;
@@ -74,17 +73,16 @@ class ClusterNodeTest {
   }
 
   private CuratorFramework client() throws InterruptedException {
-    CuratorFramework c =
-        CuratorFrameworkFactory.builder()
-            .connectString(zk.getConnectString())
-            .sessionTimeoutMs(3000)
-            .connectionTimeoutMs(3000)
-            .retryPolicy(new RetryNTimes(5, 100))
-            .build();
-    c.start();
-    assertThat(c.blockUntilConnected(10, TimeUnit.SECONDS)).isTrue();
+    CuratorFramework c = ZooKeeperClients.connect(zk.getConnectString(), 3000);
     open.add(c::close);
     return c;
+  }
+
+  private KeyEvent anchor() {
+    return EventBuilder.forCarrier(CARRIER)
+        .timestampMs(System.currentTimeMillis())
+        .anchorAdd(PublicKeyInfo.ed25519(carrier.publicKey()))
+        .sign(policy);
   }
 
   /** One process: its ZooKeeper session, store, log and node. */
@@ -154,11 +152,7 @@ class ClusterNodeTest {
     a.node().start();
     await("a to write", () -> a.node().role() == ClusterNode.Role.WRITER);
     List<TreeHead> signed = new ArrayList<>();
-    KeyEvent anchor =
-        EventBuilder.forCarrier(CARRIER)
-            .timestampMs(System.currentTimeMillis())
-            .anchorAdd(PublicKeyInfo.ed25519(carrier.publicKey()))
-            .sign(policy);
+    KeyEvent anchor = anchor();
     signed.add(a.log().submit(anchor).join().head());
     for (int i = 0; i < 30; i++) {
       signed.add(a.log().submit(register()).join().head());
@@ -217,11 +211,7 @@ class ClusterNodeTest {
     Proc a = proc("a");
     a.node().start();
     await("a to write", () -> a.node().role() == ClusterNode.Role.WRITER);
-    KeyEvent anchor =
-        EventBuilder.forCarrier(CARRIER)
-            .timestampMs(System.currentTimeMillis())
-            .anchorAdd(PublicKeyInfo.ed25519(carrier.publicKey()))
-            .sign(policy);
+    KeyEvent anchor = anchor();
     a.log().submit(anchor).join();
     a.log().submit(register()).join();
     a.log().submit(register()).join();
@@ -252,11 +242,7 @@ class ClusterNodeTest {
     Proc a = proc("a");
     a.node().start();
     await("a to write", () -> a.node().role() == ClusterNode.Role.WRITER);
-    KeyEvent anchor =
-        EventBuilder.forCarrier(CARRIER)
-            .timestampMs(System.currentTimeMillis())
-            .anchorAdd(PublicKeyInfo.ed25519(carrier.publicKey()))
-            .sign(policy);
+    KeyEvent anchor = anchor();
     a.log().submit(anchor).join();
     a.node().close();
     TreeHead h = a.log().head();

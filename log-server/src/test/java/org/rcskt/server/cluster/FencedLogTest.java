@@ -8,10 +8,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryNTimes;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +23,7 @@ import org.rcskt.server.log.TreeHead;
 import org.rcskt.server.log.UnavailableException;
 import org.rcskt.server.storage.rocksdb.RocksDbLogStore;
 import org.rcskt.server.testing.Events;
+import org.rcskt.server.testing.ZooKeeperClients;
 import org.rcskt.verifier.crypto.Ed25519;
 import org.rcskt.verifier.event.EventBuilder;
 import org.rcskt.verifier.event.KeyEvent;
@@ -69,15 +67,7 @@ class FencedLogTest {
   }
 
   private ZkCommitLog commitLog() throws InterruptedException {
-    CuratorFramework c =
-        CuratorFrameworkFactory.builder()
-            .connectString(zk.getConnectString())
-            .sessionTimeoutMs(4000)
-            .connectionTimeoutMs(4000)
-            .retryPolicy(new RetryNTimes(3, 100))
-            .build();
-    c.start();
-    assertThat(c.blockUntilConnected(10, TimeUnit.SECONDS)).isTrue();
+    CuratorFramework c = ZooKeeperClients.connect(zk.getConnectString(), 4000);
     open.add(c::close);
     return new ZkCommitLog(c, BASE);
   }

@@ -12,13 +12,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryNTimes;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rcskt.server.testing.ZooKeeperClients;
 import org.rcskt.verifier.Hash;
 import org.rcskt.verifier.merkle.Merkle;
 
@@ -47,15 +46,7 @@ class ZkCommitLogTest {
   }
 
   private CuratorFramework client() throws InterruptedException {
-    CuratorFramework c =
-        CuratorFrameworkFactory.builder()
-            .connectString(server.getConnectString())
-            .sessionTimeoutMs(4000)
-            .connectionTimeoutMs(4000)
-            .retryPolicy(new RetryNTimes(3, 100))
-            .build();
-    c.start();
-    assertThat(c.blockUntilConnected(10, TimeUnit.SECONDS)).isTrue();
+    CuratorFramework c = ZooKeeperClients.connect(server.getConnectString(), 4000);
     clients.add(c);
     return c;
   }

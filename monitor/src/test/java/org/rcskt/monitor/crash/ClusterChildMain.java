@@ -36,7 +36,8 @@ public final class ClusterChildMain {
                         args[2],
                         Integer.parseInt(args[3]),
                         20,
-                        ClusterConfig.DEFAULT_RETAIN_ENTRIES))
+                        ClusterConfig.DEFAULT_RETAIN_ENTRIES,
+                        true))
                 .build());
     System.out.println("PORT " + server.port());
     System.out.flush();
