@@ -55,6 +55,14 @@ public final class AuditCommand implements Callable<Integer> {
   URI logUrl;
 
   @Option(
+      names = "--tiles-url",
+      description =
+          "Read the checkpoint and the entry bundles from this tlog-tiles endpoint of the log (the"
+              + " bucket it publishes to, or the CDN in front of it) instead of --log-url, which"
+              + " then serves only /v1/info and the proofs of an export.")
+  URI tilesUrl;
+
+  @Option(
       names = "--log-key",
       description =
           "The log's checkpoint verifier key (name+id+base64). Default: the key the log states in"
@@ -176,8 +184,21 @@ public final class AuditCommand implements Callable<Integer> {
   }
 
   private int run(PrintWriter err) throws IOException, VerificationException {
-    LogFetcher fetcher = new LogFetcher(logUrl, Duration.ofSeconds(timeoutSeconds));
+    if (tilesUrl != null
+        && !("http".equals(tilesUrl.getScheme()) || "https".equals(tilesUrl.getScheme()))) {
+      throw new IOException("--tiles-url must be an http or https URL, not " + tilesUrl);
+    }
+    LogFetcher fetcher =
+        new LogFetcher(
+            logUrl, tilesUrl == null ? logUrl : tilesUrl, Duration.ofSeconds(timeoutSeconds));
+
     List<String> notes = new ArrayList<>();
+    if (tilesUrl != null) {
+      notes.add(
+          "The checkpoint and the entries were read from "
+              + tilesUrl
+              + ", the log's published tiles, and checked against the log's key.");
+    }
     JsonNode info = null;
     if (logKey == null || policyKey == null || allowUnattested == null) {
       info = fetcher.info();
@@ -331,7 +352,8 @@ public final class AuditCommand implements Callable<Integer> {
               + treeSize
               + " with "
               + options.threads()
-              + " worker threads");
+              + " worker threads"
+              + (tilesUrl == null ? "" : ", reading its tiles from " + tilesUrl));
       err.flush();
       progress = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "audit-progress"));
       progress.scheduleAtFixedRate(

@@ -36,6 +36,7 @@ public final class LogFetcher {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI base;
+  private final URI tiles;
   private final HttpClient http;
   private final Duration timeout;
 
@@ -44,8 +45,17 @@ public final class LogFetcher {
    * @param timeout the per-request timeout
    */
   public LogFetcher(URI base, Duration timeout) {
-    String s = base.toString();
-    this.base = URI.create(s.endsWith("/") ? s : s + "/");
+    this(base, base, timeout);
+  }
+
+  /**
+   * A fetcher that reads the checkpoint and entry bundles from {@code tiles}, any tlog-tiles
+   * endpoint of the log (the bucket it publishes to, behind its CDN), and the JSON API ({@code
+   * v1/...}) from {@code base}.
+   */
+  public LogFetcher(URI base, URI tiles, Duration timeout) {
+    this.base = slashed(base);
+    this.tiles = slashed(tiles);
     this.timeout = timeout;
     this.http =
         HttpClient.newBuilder()
@@ -53,6 +63,11 @@ public final class LogFetcher {
             .followRedirects(HttpClient.Redirect.NEVER)
             .version(HttpClient.Version.HTTP_1_1)
             .build();
+  }
+
+  private static URI slashed(URI u) {
+    String s = u.toString();
+    return URI.create(s.endsWith("/") ? s : s + "/");
   }
 
   /** The latest signed checkpoint, as served. */
@@ -164,7 +179,8 @@ public final class LogFetcher {
   }
 
   private CompletableFuture<byte[]> attempt(String path, int maxBytes, int tries) {
-    URI uri = base.resolve(path);
+    // The JSON API from the log; the checkpoint and tiles from the tiles endpoint.
+    URI uri = (path.startsWith("v1/") ? base : tiles).resolve(path);
     HttpRequest req = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
     return http.sendAsync(req, HttpResponse.BodyHandlers.ofInputStream())
         .thenCompose(
