@@ -39,14 +39,17 @@ class PublishLagBenchmark {
   void lagAtTwoThousandAndAtTheHighestRate() throws Exception {
     try (S3Server s3 = S3Server.start(dir.resolve("s3"))) {
       Path data = dir.resolve("data");
+      Path plain = dir.resolve("plain");
       Path credentials = S3Server.credentialsFile(dir);
       try (LogServer server =
-          LogServer.start(
-              ServerConfig.builder(data)
-                  .port(0)
-                  .devMode(true)
-                  .publish(s3.publishConfig(credentials))
-                  .build())) {
+              LogServer.start(
+                  ServerConfig.builder(data)
+                      .port(0)
+                      .devMode(true)
+                      .publish(s3.publishConfig(credentials))
+                      .build());
+          LogServer unpublished =
+              LogServer.start(ServerConfig.builder(plain).port(0).devMode(true).build())) {
         phase(
             server,
             data,
@@ -57,16 +60,17 @@ class PublishLagBenchmark {
             "256",
             "--events",
             "60000");
-        phase(
-            server,
-            data,
-            "batches of 100",
-            "--batch",
-            "100",
-            "--concurrency",
-            "4",
-            "--events",
-            "240000");
+        // The cost of publishing to the writer: the highest rate with and without a publisher,
+        // in the order without, with, with, without.
+        String[] max = {"--batch", "100", "--concurrency", "4", "--events", "240000"};
+        double a1 = phase(unpublished, plain, "batches of 100, no publishing", max);
+        double b1 = phase(server, data, "batches of 100, publishing", max);
+        double b2 = phase(server, data, "batches of 100, publishing", max);
+        double a2 = phase(unpublished, plain, "batches of 100, no publishing", max);
+        System.out.printf(
+            "PUBLISH-COST highest rate publishing / not publishing: %.2f (%.0f, %.0f against %.0f,"
+                + " %.0f events/s)%n",
+            (b1 + b2) / (a1 + a2), b1, b2, a1, a2);
         phase(
             server,
             data,
@@ -81,10 +85,13 @@ class PublishLagBenchmark {
     }
   }
 
-  private void phase(LogServer server, Path data, String name, String... load) throws Exception {
+  /** One load phase; returns the accepted events/s the bench tool reports. */
+  private double phase(LogServer server, Path data, String name, String... load) throws Exception {
     List<Lag> samples = Collections.synchronizedList(new ArrayList<>());
     long before = server.log().head().treeSize();
-    long objectsBefore = objects(server);
+    long objectsBefore = server.publisher() == null ? 0 : objects(server);
+    long publisherCpu0 = threadCpu(TilePublisher.THREAD_NAME);
+    long process0 = processCpu();
     // Sampled all along; only the samples from the first growth of the tree to its last count,
     // so that the bench tool's preparation of its events is left out.
     AtomicBoolean sampling = new AtomicBoolean(true);
@@ -92,7 +99,7 @@ class PublishLagBenchmark {
         new Thread(
             () -> {
               try {
-                while (sampling.get()) {
+                while (sampling.get() && server.publisher() != null) {
                   PublishStatus s = server.publisher().status();
                   samples.add(
                       new Lag(
@@ -128,6 +135,8 @@ class PublishLagBenchmark {
       args.add(a);
     }
     Cli.Run r = Cli.run(args.toArray(new String[0]));
+    long publisherCpu = threadCpu(TilePublisher.THREAD_NAME) - publisherCpu0;
+    long processCpu = processCpu() - process0;
     sampling.set(false);
     sampler.join();
     assertThat(r.code()).as(r.toString()).isZero();
@@ -137,13 +146,22 @@ class PublishLagBenchmark {
       }
     }
     Matcher m = RATE.matcher(r.out());
-    String rate = m.find() ? m.group(1) : "?";
+    assertThat(m.find()).as(r.out()).isTrue();
+    double rate = Double.parseDouble(m.group(1).replace(",", ""));
+    if (server.publisher() == null) {
+      long leaves = server.log().head().treeSize() - before;
+      System.out.printf(
+          "PUBLISH-LAG %s: %.0f events/s (bench); the whole JVM %.1f us per leaf%n",
+          name, rate, processCpu / 1e3 / leaves);
+      return rate;
+    }
     // Caught up afterwards, with nothing left behind.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long t0 = System.nanoTime();
+    long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
     while (server.publisher().status().lagEntries() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    long catchUpNanos = System.nanoTime() - (deadline - TimeUnit.SECONDS.toNanos(60));
+    long catchUpNanos = System.nanoTime() - t0;
     assertThat(server.publisher().status().lagEntries()).isZero();
     int first = -1;
     int last = -1;
@@ -164,7 +182,11 @@ class PublishLagBenchmark {
     Collections.sort(entries);
     long added = server.log().head().treeSize() - before;
     System.out.printf(
-        "PUBLISH-LAG %s: %s events/s (bench), %,d leaves added, %,d objects written; lag seconds"
+        "PUBLISH-CPU %s: publisher thread %.1f us per leaf, the S3 server's (Jetty) threads %.1f"
+            + " us, the whole JVM %.1f us%n",
+        name, publisherCpu / 1e3 / added, s3Cpu / 1e3 / added, processCpu / 1e3 / added);
+    System.out.printf(
+        "PUBLISH-LAG %s: %.0f events/s (bench), %,d leaves added, %,d objects written; lag seconds"
             + " p50 %.3f p99 %.3f max %.3f; lag entries p50 %,d p99 %,d max %,d; caught up %.2f s"
             + " after the load; %d samples over %.1f s of growth%n",
         name,
@@ -180,6 +202,25 @@ class PublishLagBenchmark {
         catchUpNanos / 1e9,
         secs.size(),
         loadSeconds);
+    return rate;
+  }
+
+  /** CPU nanoseconds the live thread named {@code name} has used, 0 if there is none. */
+  private static long threadCpu(String name) {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    long n = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals(name)) {
+        n += Math.max(0, mx.getThreadCpuTime(t.getId()));
+      }
+    }
+    return n;
+  }
+
+  private static long processCpu() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static long objects(LogServer server) {
