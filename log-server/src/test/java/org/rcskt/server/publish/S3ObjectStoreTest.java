@@ -94,7 +94,13 @@ class S3ObjectStoreTest {
       assertThatThrownBy(
               () -> store.put("checkpoint", new byte[1], "text/plain", TileObjects.IMMUTABLE))
           .isInstanceOf(ObjectStoreException.class)
-          .hasMessageStartingWith("PUT checkpoint at s3://tiles at " + s3.endpoint() + ": HTTP 403")
+          .hasMessageStartingWith("PUT checkpoint at s3://tiles at " + s3.endpoint() + ": ")
+          // s3proxy refuses the signature before it reads the body: the client reads the 403, or
+          // meets the closed connection while it still writes the body (it did, once in a run).
+          .satisfies(
+              e ->
+                  assertThat(e.getMessage())
+                      .containsAnyOf("HTTP 403", "Error writing request body"))
           .hasMessageNotContaining("not-the-secret-at-all");
       assertThatThrownBy(() -> store.get("checkpoint", 10))
           .isInstanceOf(ObjectStoreException.class)
