@@ -100,10 +100,8 @@ final class HostileContext {
    * have an {@code Authorization} line of their own.
    */
   byte[] request(String method, String path, byte[] body, String... headers) {
-    if (authorization != null && isWrite(method, path) && !hasAuthorization(headers)) {
-      String[] with = Arrays.copyOf(headers, headers.length + 1);
-      with[headers.length] = authorization;
-      headers = with;
+    if (isWrite(method, path) && !hasAuthorization(headers)) {
+      headers = writeHeaders(headers);
     }
     return http1(host, method, path(path), body, headers);
   }

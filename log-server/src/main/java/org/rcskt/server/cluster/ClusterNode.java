@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.rcskt.server.log.KeyEventLog;
 import org.rcskt.server.log.LogStateException;
 import org.rcskt.server.log.TreeHead;
@@ -146,29 +147,34 @@ public final class ClusterNode implements AutoCloseable {
             takeOver();
           }
         }
-        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pollMillis));
+        pause(pollMillis);
       } catch (CommitLogException e) {
         if (e.gap()) {
-          failure = e.getMessage();
-          role = Role.FAILED;
-          LOG.log(
-              System.Logger.Level.ERROR,
-              "stopped following: " + e.getMessage() + "; seed this store from the writer's");
+          stopFollowing(e.getMessage() + "; seed this store from the writer's");
           return;
         }
         LOG.log(System.Logger.Level.WARNING, "the commit log: " + e.getMessage());
-        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+        pause(500);
       } catch (LogStateException e) {
-        failure = e.getMessage();
-        role = Role.FAILED;
-        gate.endTerm();
-        LOG.log(System.Logger.Level.ERROR, "stopped following the commit log: " + e.getMessage());
+        stopFollowing(e.getMessage());
         return;
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.ERROR, "following the commit log failed", e);
-        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+        pause(500);
       }
     }
+  }
+
+  /** Gives up following for good: the process serves what it has and takes no writes. */
+  private void stopFollowing(String why) {
+    failure = why;
+    role = Role.FAILED;
+    gate.endTerm();
+    LOG.log(System.Logger.Level.ERROR, "stopped following the commit log: " + why);
+  }
+
+  private static void pause(long millis) {
+    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
   }
 
   /** As the writer, keeps the commit log to the latest retainEntries entries, now and then. */
@@ -267,7 +273,7 @@ public final class ClusterNode implements AutoCloseable {
   private void wake() {
     Thread t = thread;
     if (t != null) {
-      java.util.concurrent.locks.LockSupport.unpark(t);
+      LockSupport.unpark(t);
     }
   }
 }

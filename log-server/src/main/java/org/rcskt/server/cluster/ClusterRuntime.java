@@ -118,15 +118,6 @@ public final class ClusterRuntime implements AutoCloseable {
     return n == null ? null : n.failure();
   }
 
-  /** The committed head as ZooKeeper holds it, or null (none yet, or unreachable). */
-  public ZkCommitLog.Head committed() {
-    try {
-      return commits.head();
-    } catch (CommitLogException e) {
-      return null;
-    }
-  }
-
   @Override
   public void close() throws IOException {
     ClusterNode n;

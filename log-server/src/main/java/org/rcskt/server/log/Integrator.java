@@ -266,12 +266,7 @@ final class Integrator {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    List<Pending> left = new ArrayList<>();
-    queue.drainTo(left);
-    for (Pending p : left) {
-      p.result.completeExceptionally(
-          new UnavailableException("shutting_down", "the log is shutting down", 5, null));
-    }
+    refuseQueued("the log is shutting down");
   }
 
   private void run() {
@@ -328,11 +323,19 @@ final class Integrator {
       }
       batch.clear();
     }
+    refuseQueued("the log is not taking events");
+  }
+
+  /** Refuses what is still queued, submissions and committed batches to replay alike. */
+  private void refuseQueued(String why) {
     List<Pending> left = new ArrayList<>();
     queue.drainTo(left);
+    UnavailableException e = new UnavailableException("shutting_down", why, 5, null);
     for (Pending p : left) {
-      p.result.completeExceptionally(
-          new UnavailableException("shutting_down", "the log is not taking events", 5, null));
+      p.result.completeExceptionally(e);
+      if (p.replay != null) {
+        p.replay.done().completeExceptionally(e);
+      }
     }
   }
 

@@ -72,6 +72,9 @@ class WriterFailoverTest {
 
   @TempDir Path dir;
 
+  /** Set when the submitters and the checkpoint poller are to end. */
+  private volatile boolean stopping;
+
   /** One child process of the log, restartable over its data directory. */
   private final class Node {
     final String id;
@@ -247,7 +250,6 @@ class WriterFailoverTest {
         AtomicReference<String> failure = new AtomicReference<>();
         AtomicLong retries = new AtomicLong();
         AtomicReference<Node> writer = new AtomicReference<>(a);
-        volatileStop = false;
 
         // Submitters: a fresh REGISTER each, retried on whichever process is the writer until
         // acknowledged, as a carrier would (a retry of a committed event is a duplicate).
@@ -257,7 +259,7 @@ class WriterFailoverTest {
           Thread th =
               new Thread(
                   () -> {
-                    while (!volatileStop && failure.get() == null) {
+                    while (!stopping && failure.get() == null) {
                       Ed25519.KeyPair k = Ed25519.KeyPair.generate(r);
                       byte[] subject = new byte[32];
                       r.nextBytes(subject);
@@ -328,7 +330,7 @@ class WriterFailoverTest {
         Thread poller =
             new Thread(
                 () -> {
-                  while (!volatileStop) {
+                  while (!stopping) {
                     for (Node n : nodes) {
                       if (!n.alive()) {
                         continue;
@@ -406,7 +408,7 @@ class WriterFailoverTest {
           }
           await(w.id + " to stand by", 60, () -> w.role().equals("standby"));
         }
-        volatileStop = true;
+        stopping = true;
         for (Thread th : threads) {
           th.join(90_000);
         }
@@ -515,7 +517,7 @@ class WriterFailoverTest {
           assertThat(code).as(n.id + ": " + out).isZero();
         }
       } finally {
-        volatileStop = true;
+        stopping = true;
         for (Node n : nodes) {
           Process p = n.process;
           if (p != null && p.isAlive()) {
@@ -532,8 +534,6 @@ class WriterFailoverTest {
       }
     }
   }
-
-  private volatile boolean volatileStop;
 
   /** The live process whose /readyz says it writes, or null; remembered in {@code writer}. */
   private static Node rediscover(List<Node> nodes, AtomicReference<Node> writer) {
